@@ -1,0 +1,194 @@
+"""create_app(settings) -> Litestar: wires the database, templates, security and routes."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from litestar import Litestar, Request, Response, get
+from litestar.config.csrf import CSRFConfig
+from litestar.datastructures import MutableScopeHeaders
+from litestar.di import Provide
+from litestar.exceptions import HTTPException, NotAuthorizedException, ValidationException
+from litestar.openapi.config import OpenAPIConfig
+from litestar.plugins.htmx import HTMXPlugin
+from litestar.plugins.jinja import JinjaTemplateEngine
+from litestar.static_files import create_static_files_router
+from litestar.template.config import TemplateConfig
+from litestar.types import Message, Scope
+
+from governance import db, i18n
+from governance.audit.routes import AuditApiController, AuditController
+from governance.auth.middleware import SessionAuthentication
+from governance.auth.routes import AuthController
+from governance.errors import DomainError
+from governance.i18n import _
+from governance.members.routes import (
+    CoopController,
+    HomeController,
+    InvitationController,
+    MembersApiController,
+)
+from governance.settings import ROOT, Settings
+from governance.web import LoginRequired, choose_language, json_error, login_redirect, page
+
+log = logging.getLogger("governance")
+
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "font-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; "
+    "base-uri 'none'; object-src 'none'"
+)
+SECURITY_HEADERS = {
+    "content-security-policy": CSP,
+    "x-content-type-options": "nosniff",
+    "referrer-policy": "same-origin",
+    "x-frame-options": "DENY",
+    "permissions-policy": "camera=(), microphone=(), geolocation=()",
+}
+
+
+def template_environment() -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(ROOT / "templates"),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        extensions=["jinja2.ext.i18n"],
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    # Installed once; each call looks the request's language up in a ContextVar.
+    env.install_gettext_callables(i18n.gettext, i18n.ngettext, newstyle=True)  # type: ignore[attr-defined]
+    env.globals.update(money=i18n.money, date=i18n.date_short, datetime=i18n.datetime_short)
+    return env
+
+
+async def _add_security_headers(message: Message, scope: Scope) -> None:
+    if message["type"] == "http.response.start":
+        headers = MutableScopeHeaders.from_message(message=message)
+        for name, value in SECURITY_HEADERS.items():
+            headers[name] = value
+        if scope.get("path", "").startswith(("/c/", "/account", "/api/", "/invite/")):
+            headers["cache-control"] = "no-store"
+
+
+async def _set_language(request: Request) -> None:
+    i18n.set_language(choose_language(request))
+
+
+def _wants_json(request: Request[Any, Any, Any]) -> bool:
+    return request.url.path.startswith(("/api/", "/schema"))
+
+
+def _error_page(request: Request[Any, Any, Any], status: int, message: str) -> Response[Any]:
+    i18n.set_language(choose_language(request))
+    if _wants_json(request):
+        return json_error(status, message)
+    return page(request, "errors/error.html", status_code=status, status=status, message=message)
+
+
+_MESSAGES = {
+    400: "The request could not be understood.",
+    401: "Please log in.",
+    403: "You are not allowed to see or do this.",
+    404: "This page does not exist.",
+    405: "This page does not accept this kind of request.",
+    429: "Too many requests. Wait a moment and try again.",
+    500: "Something went wrong on our side. Nothing was changed; please try again.",
+}
+
+
+def _http_error(request: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:
+    i18n.set_language(choose_language(request))
+    if isinstance(exc, LoginRequired | NotAuthorizedException):
+        if _wants_json(request):
+            return json_error(401, _(_MESSAGES[401]))
+        return login_redirect(request)
+    status = exc.status_code
+    if isinstance(exc, ValidationException) and _wants_json(request):
+        response = json_error(400, _(_MESSAGES[400]))
+        response.content["extra"] = exc.extra
+        return response
+    if status == 403 and "CSRF" in str(exc.detail):
+        message = _("Your form has expired. Go back, reload the page and try again.")
+        return _error_page(request, 403, message)
+    return _error_page(request, status, _(_MESSAGES.get(status, _MESSAGES[400])))
+
+
+def _domain_error(request: Request[Any, Any, Any], exc: DomainError) -> Response[Any]:
+    i18n.set_language(choose_language(request))
+    if _wants_json(request):
+        return json_error(exc.status_code, exc.message, exc.fields)
+    return _error_page(request, exc.status_code, exc.message)
+
+
+def _server_error(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+    log.exception("unhandled error on %s %s", request.method, request.url.path)
+    return _error_page(request, 500, _(_MESSAGES[500]))
+
+
+@get("/healthz", exclude_from_auth=True, include_in_schema=False, sync_to_thread=False)
+def healthz() -> dict[str, str]:
+    return {"status": "ok"}
+
+
+def create_app(settings: Settings | None = None) -> Litestar:
+    settings = settings or Settings.from_env()
+    if settings.check_migrations:
+        db.check_migrated(settings.database_url)
+
+    @asynccontextmanager
+    async def lifespan(app: Litestar) -> AsyncIterator[None]:
+        engine = db.make_engine(settings.database_url)
+        app.state.engine = engine
+        app.state.sessionmaker = db.make_sessionmaker(engine)
+        try:
+            yield
+        finally:
+            await engine.dispose()
+
+    from governance.web import provide_db
+
+    app = Litestar(
+        route_handlers=[
+            healthz,
+            AuthController,
+            HomeController,
+            InvitationController,
+            CoopController,
+            MembersApiController,
+            AuditController,
+            AuditApiController,
+            create_static_files_router(
+                path="/static", directories=[Path(ROOT / "static")], opt={"exclude_from_auth": True}
+            ),
+        ],
+        dependencies={"db": Provide(provide_db)},
+        lifespan=[lifespan],
+        middleware=[SessionAuthentication],
+        csrf_config=CSRFConfig(
+            secret=settings.secret_key,
+            cookie_secure=settings.cookie_secure,
+            cookie_httponly=True,
+            cookie_samesite="lax",
+        ),
+        template_config=TemplateConfig(
+            instance=JinjaTemplateEngine.from_environment(template_environment())
+        ),
+        plugins=[HTMXPlugin()],
+        before_request=_set_language,
+        before_send=[_add_security_headers],
+        exception_handlers={
+            HTTPException: _http_error,
+            DomainError: _domain_error,
+            Exception: _server_error,
+        },
+        openapi_config=OpenAPIConfig(title="governance", version="0.1.0", path="/schema"),
+        state=None,
+        debug=False,
+    )
+    app.state.settings = settings
+    return app

@@ -1,0 +1,119 @@
+"""The hash chain, as pure functions: canonical JSON, event hashes and verification."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Literal
+
+GENESIS = "0" * 64
+
+BreakReason = Literal["changed", "missing", "reordered", "inserted"]
+
+
+def canonical(value: Any) -> str:
+    """Sorted keys, no spaces, UTF-8 kept as is; floats are refused (amounts are integers)."""
+    _refuse_floats(value)
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def _refuse_floats(value: Any) -> None:
+    if isinstance(value, float):
+        raise TypeError("audit data must not hold floats: use integer cents or strings")
+    if isinstance(value, Mapping):
+        for key, item in value.items():
+            if not isinstance(key, str):
+                raise TypeError("audit data keys must be strings")
+            _refuse_floats(item)
+    elif isinstance(value, list | tuple):
+        for item in value:
+            _refuse_floats(item)
+
+
+@dataclass(frozen=True, slots=True)
+class EventPayload:
+    """Everything about an event that its hash covers."""
+
+    chain: str
+    seq: int
+    at: str
+    cooperative_id: int | None
+    actor_id: int | None
+    action: str
+    subject_type: str
+    subject_id: str
+    data: str  # canonical JSON text
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "chain": self.chain,
+            "seq": self.seq,
+            "at": self.at,
+            "cooperative_id": self.cooperative_id,
+            "actor_id": self.actor_id,
+            "action": self.action,
+            "subject_type": self.subject_type,
+            "subject_id": self.subject_id,
+            "data": json.loads(self.data),
+        }
+
+
+def event_hash(prev_hash: str, payload: EventPayload) -> str:
+    """SHA-256 over the previous hash followed by the event's canonical JSON."""
+    text = prev_hash + canonical(payload.as_dict())
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True, slots=True)
+class StoredEvent:
+    payload: EventPayload
+    prev_hash: str
+    hash: str
+
+    @property
+    def seq(self) -> int:
+        return self.payload.seq
+
+
+@dataclass(frozen=True, slots=True)
+class ChainBreak:
+    seq: int
+    reason: BreakReason
+    detail: str
+
+
+def verify(events: Sequence[StoredEvent]) -> ChainBreak | None:
+    """The first place where the chain is not whole, or None.
+
+    `events` is the chain as stored, ordered by sequence number. A deleted last event cannot
+    be seen from the chain alone: the signed checkpoints of the month close cover that.
+    """
+    position_of = {event.hash: index for index, event in enumerate(events)}
+    for index, event in enumerate(events):
+        previous = events[index - 1] if index else None
+        if previous is not None and event.seq == previous.seq:
+            return ChainBreak(event.seq, "inserted", "two events carry this sequence number")
+        expected_seq = previous.seq + 1 if previous is not None else 1
+        if event.seq > expected_seq:
+            return ChainBreak(expected_seq, "missing", "no event carries this sequence number")
+        expected_prev = previous.hash if previous is not None else GENESIS
+        if event.prev_hash != expected_prev:
+            before_previous = events[index - 2].hash if index >= 2 else GENESIS
+            if previous is not None and event.prev_hash == before_previous:
+                return ChainBreak(
+                    previous.seq, "inserted", "this event was put between two linked events"
+                )
+            if position_of.get(event.prev_hash, -1) > index:
+                return ChainBreak(
+                    event.seq, "reordered", "this event links to an event stored after it"
+                )
+            if previous is None:
+                return ChainBreak(event.seq, "changed", "the first event does not start the chain")
+            return ChainBreak(
+                previous.seq, "changed", "this event was rewritten: the next one links elsewhere"
+            )
+        if event_hash(event.prev_hash, event.payload) != event.hash:
+            return ChainBreak(event.seq, "changed", "the content does not match its hash")
+    return None

@@ -1,0 +1,70 @@
+"""Each audit action told in the reader's language, from the event's own data."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from governance.i18n import N_, _
+
+ROLE_NAMES = {
+    "cooperator": N_("cooperator"),
+    "worker": N_("worker"),
+    "coordinator": N_("coordinator"),
+    "observer": N_("observer"),
+}
+
+_TEMPLATES: dict[str, str] = {
+    "cooperative.created": N_("created the cooperative %(name)s"),
+    "member.added": N_("added %(name)s as %(role)s"),
+    "member.invited": N_("invited %(email)s as %(role)s"),
+    "member.joined": N_("%(name)s joined as %(role)s"),
+    "member.role_changed": N_("changed the role of %(name)s from %(before)s to %(after)s"),
+    "member.suspended": N_("suspended the membership of %(name)s"),
+    "member.reinstated": N_("reinstated the membership of %(name)s"),
+    "person.created": N_("created the account of %(name)s"),
+    "person.password_changed": N_("changed their password"),
+    "person.logged_out_everywhere": N_("ended all their sessions"),
+    "person.profile_changed": N_("changed their profile"),
+    "client.created": N_("added the client %(name)s"),
+}
+
+SUBJECT_NAMES = {
+    "cooperative": N_("Cooperative"),
+    "membership": N_("Membership"),
+    "invitation": N_("Invitation"),
+    "person": N_("Account"),
+    "client": N_("Client"),
+}
+
+
+def _role(value: Any) -> str:
+    return _(ROLE_NAMES[value]) if value in ROLE_NAMES else str(value)
+
+
+_FIELDS: dict[str, Callable[[Any], str]] = {"role": _role, "before": _role, "after": _role}
+
+
+def describe(action: str, data_json: str) -> str:
+    """A sentence in the current language; unknown actions fall back to their code."""
+    template = _TEMPLATES.get(action)
+    if template is None:
+        return action
+    try:
+        data: Mapping[str, Any] = json.loads(data_json)
+    except ValueError:
+        data = {}
+    values = {
+        key: _FIELDS.get(key, str)(value)
+        for key, value in data.items()
+        if isinstance(value, str | int)
+    }
+    try:
+        return _(template) % values
+    except (KeyError, TypeError, ValueError):
+        return action
+
+
+def subject_name(subject_type: str) -> str:
+    return _(SUBJECT_NAMES[subject_type]) if subject_type in SUBJECT_NAMES else subject_type

@@ -1,0 +1,36 @@
+"""The audit event table: one hash chain per cooperative, plus one for the deployment."""
+
+from __future__ import annotations
+
+from sqlalchemy import BigInteger, Column, Integer, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+SYSTEM_CHAIN = "system"
+
+
+def chain_key(cooperative_id: int | None) -> str:
+    return SYSTEM_CHAIN if cooperative_id is None else f"coop:{cooperative_id}"
+
+
+class AuditEvent(SQLModel, table=True):
+    __tablename__ = "audit_event"
+    __table_args__ = (
+        UniqueConstraint("chain", "seq", name="uq_audit_event_chain_seq"),
+        UniqueConstraint("chain", "prev_hash", name="uq_audit_event_chain_prev_hash"),
+    )
+
+    id: int | None = Field(
+        default=None,
+        sa_column=Column(BigInteger().with_variant(Integer(), "sqlite"), primary_key=True),
+    )
+    chain: str = Field(max_length=40, index=True)
+    seq: int = Field(sa_column=Column(BigInteger, nullable=False))
+    cooperative_id: int | None = Field(default=None, foreign_key="cooperative.id", index=True)
+    at: str = Field(max_length=32)
+    actor_id: int | None = Field(default=None, foreign_key="person.id", index=True)
+    action: str = Field(max_length=64)
+    subject_type: str = Field(max_length=40)
+    subject_id: str = Field(max_length=64)
+    data: str = Field(sa_column=Column(Text, nullable=False))
+    prev_hash: str = Field(max_length=64)
+    hash: str = Field(max_length=64)

@@ -1,0 +1,140 @@
+"""The audit trail as every member reads it, and as JSON."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Annotated, Any
+
+from litestar import Controller, Request, get
+from litestar.di import Provide
+from litestar.params import Parameter
+from litestar.response import Template
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from governance.audit import service
+from governance.audit.describe import describe, subject_name
+from governance.audit.models import AuditEvent
+from governance.i18n import datetime_short
+from governance.members import service as members
+from governance.members.access import Permission, authorize
+from governance.web import CoopContext, page, provide_coop
+
+MAX_ID = 2**62
+ActorFilter = Annotated[int | None, Parameter(query="actor", ge=1, le=MAX_ID)]
+SubjectFilter = Annotated[str | None, Parameter(query="subject", max_length=40)]
+Before = Annotated[int | None, Parameter(query="before", ge=1, le=MAX_ID)]
+
+
+@dataclass(frozen=True)
+class EventView:
+    seq: int
+    at: str
+    actor: str
+    description: str
+    subject: str
+    subject_id: str
+    hash: str
+
+
+def _view(event: AuditEvent, names: dict[int, str]) -> EventView:
+    from datetime import datetime
+
+    moment = datetime.fromisoformat(event.at.replace("Z", "+00:00"))
+    actor = names.get(event.actor_id, "") if event.actor_id is not None else ""
+    return EventView(
+        seq=event.seq,
+        at=datetime_short(moment),
+        actor=actor,
+        description=describe(event.action, event.data),
+        subject=subject_name(event.subject_type),
+        subject_id=event.subject_id,
+        hash=event.hash,
+    )
+
+
+async def _load(
+    db: AsyncSession, coop: CoopContext, actor: int | None, subject: str | None, before: int | None
+) -> tuple[service.AuditPage, dict[int, str]]:
+    async with db.begin():
+        await authorize(db, coop.actor, Permission.READ_AUDIT)
+    assert coop.cooperative.id is not None
+    result = await service.list_events(
+        db, coop.cooperative.id, actor_id=actor, subject_type=subject or None, before=before
+    )
+    names = {
+        row.person.id: row.person.name
+        for row in await members.list_members(db, coop.actor)
+        if row.person.id
+    }
+    return result, names
+
+
+class AuditController(Controller):
+    path = "/c/{slug:str}/audit"
+    dependencies = {"coop": Provide(provide_coop)}
+
+    @get("/")
+    async def trail(
+        self,
+        request: Request,
+        db: AsyncSession,
+        coop: CoopContext,
+        actor: ActorFilter = None,
+        subject: SubjectFilter = None,
+        before: Before = None,
+    ) -> Template:
+        """Newest first, filtered by actor and subject, a page at a time."""
+        result, names = await _load(db, coop, actor, subject, before)
+        assert coop.cooperative.id is not None
+        subjects = await service.subject_types(db, coop.cooperative.id)
+        template = (
+            "audit/_events.html"
+            if request.headers.get("hx-request") and request.headers.get("hx-target") == "events"
+            else "audit/trail.html"
+        )
+        return page(
+            request,
+            template,
+            events=[_view(e, names) for e in result.events],
+            total=result.total,
+            next_before=result.next_before,
+            filters={"actor": actor, "subject": subject or ""},
+            actors=sorted(names.items(), key=lambda item: item[1]),
+            subjects=[(s, subject_name(s)) for s in subjects],
+        )
+
+
+class AuditApiController(Controller):
+    path = "/api/c/{slug:str}/audit"
+    dependencies = {"coop": Provide(provide_coop)}
+
+    @get("/")
+    async def events(
+        self,
+        db: AsyncSession,
+        coop: CoopContext,
+        actor: ActorFilter = None,
+        subject: SubjectFilter = None,
+        before: Before = None,
+    ) -> dict[str, Any]:
+        """The trail as JSON, with hashes, for anyone who wants to check it themselves."""
+        result, _names = await _load(db, coop, actor, subject, before)
+        return {
+            "total": result.total,
+            "next_before": result.next_before,
+            "events": [
+                {
+                    "seq": e.seq,
+                    "at": e.at,
+                    "actor_id": e.actor_id,
+                    "action": e.action,
+                    "subject_type": e.subject_type,
+                    "subject_id": e.subject_id,
+                    "data": json.loads(e.data),
+                    "prev_hash": e.prev_hash,
+                    "hash": e.hash,
+                }
+                for e in result.events
+            ],
+        }

@@ -1,0 +1,176 @@
+"""Writing to and reading from the audit trail. `record` is the one way in."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import func, text
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from governance import clock
+from governance.audit.chain import (
+    GENESIS,
+    ChainBreak,
+    EventPayload,
+    StoredEvent,
+    canonical,
+    event_hash,
+    verify,
+)
+from governance.audit.models import AuditEvent, chain_key
+
+
+def _lock_key(chain: str) -> int:
+    return int.from_bytes(hashlib.sha256(chain.encode()).digest()[:8], "big", signed=True)
+
+
+async def _lock_chain(session: AsyncSession, chain: str) -> None:
+    # SQLite transactions start with BEGIN IMMEDIATE, which already serialises writers.
+    if session.bind is not None and session.bind.dialect.name == "postgresql":
+        await session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _lock_key(chain)})
+
+
+async def record(
+    session: AsyncSession,
+    *,
+    cooperative_id: int | None,
+    actor_id: int | None,
+    action: str,
+    subject_type: str,
+    subject_id: object,
+    data: Mapping[str, Any] | None = None,
+) -> AuditEvent:
+    """Append one event to the cooperative's chain, inside the caller's transaction.
+
+    Raises TypeError when `data` holds a float. Concurrent writers to one chain queue on a
+    lock (PostgreSQL) or on the write transaction (SQLite); the unique (chain, seq) and
+    (chain, prev_hash) constraints refuse a fork if anything ever slips past.
+    """
+    chain = chain_key(cooperative_id)
+    await _lock_chain(session, chain)
+    last = (
+        await session.exec(
+            select(AuditEvent.seq, AuditEvent.hash)
+            .where(AuditEvent.chain == chain)
+            .order_by(col(AuditEvent.seq).desc())
+            .limit(1)
+        )
+    ).first()
+    seq, prev_hash = (last[0] + 1, last[1]) if last else (1, GENESIS)
+    payload = EventPayload(
+        chain=chain,
+        seq=seq,
+        at=clock.iso(clock.now()),
+        cooperative_id=cooperative_id,
+        actor_id=actor_id,
+        action=action,
+        subject_type=subject_type,
+        subject_id=str(subject_id),
+        data=canonical(dict(data or {})),
+    )
+    event = AuditEvent(
+        chain=chain,
+        seq=seq,
+        cooperative_id=cooperative_id,
+        at=payload.at,
+        actor_id=actor_id,
+        action=action,
+        subject_type=subject_type,
+        subject_id=payload.subject_id,
+        data=payload.data,
+        prev_hash=prev_hash,
+        hash=event_hash(prev_hash, payload),
+    )
+    session.add(event)
+    await session.flush()
+    return event
+
+
+def stored(event: AuditEvent) -> StoredEvent:
+    return StoredEvent(
+        payload=EventPayload(
+            chain=event.chain,
+            seq=event.seq,
+            at=event.at,
+            cooperative_id=event.cooperative_id,
+            actor_id=event.actor_id,
+            action=event.action,
+            subject_type=event.subject_type,
+            subject_id=event.subject_id,
+            data=event.data,
+        ),
+        prev_hash=event.prev_hash,
+        hash=event.hash,
+    )
+
+
+@dataclass(frozen=True)
+class Verification:
+    chain: str
+    count: int
+    head: str
+    problem: ChainBreak | None
+
+
+async def verify_chain(session: AsyncSession, cooperative_id: int | None) -> Verification:
+    """Recompute one chain from its stored rows."""
+    chain = chain_key(cooperative_id)
+    rows = (
+        await session.exec(
+            select(AuditEvent)
+            .where(AuditEvent.chain == chain)
+            .order_by(col(AuditEvent.seq), col(AuditEvent.id))
+        )
+    ).all()
+    events = [stored(row) for row in rows]
+    head = events[-1].hash if events else GENESIS
+    return Verification(chain=chain, count=len(events), head=head, problem=verify(events))
+
+
+@dataclass(frozen=True)
+class AuditPage:
+    events: list[AuditEvent]
+    next_before: int | None
+    total: int
+
+
+async def list_events(
+    session: AsyncSession,
+    cooperative_id: int,
+    *,
+    actor_id: int | None = None,
+    subject_type: str | None = None,
+    before: int | None = None,
+    limit: int = 50,
+) -> AuditPage:
+    """Newest first, by keyset on the sequence number so every page costs the same."""
+    conditions = [AuditEvent.chain == chain_key(cooperative_id)]
+    if actor_id is not None:
+        conditions.append(AuditEvent.actor_id == actor_id)
+    if subject_type:
+        conditions.append(AuditEvent.subject_type == subject_type)
+    total = (
+        await session.exec(select(func.count()).select_from(AuditEvent).where(*conditions))
+    ).one()
+    query = select(AuditEvent).where(*conditions)
+    if before is not None:
+        query = query.where(AuditEvent.seq < before)
+    rows = list(
+        (await session.exec(query.order_by(col(AuditEvent.seq).desc()).limit(limit + 1))).all()
+    )
+    next_before = rows[limit - 1].seq if len(rows) > limit else None
+    return AuditPage(events=rows[:limit], next_before=next_before, total=total)
+
+
+async def subject_types(session: AsyncSession, cooperative_id: int) -> list[str]:
+    rows = await session.exec(
+        select(AuditEvent.subject_type)
+        .where(AuditEvent.chain == chain_key(cooperative_id))
+        .distinct()
+        .order_by(AuditEvent.subject_type)
+    )
+    return list(rows.all())

@@ -1,0 +1,160 @@
+"""Login, logout, the account page and the language switch."""
+
+from __future__ import annotations
+
+from litestar import Controller, Request, get, post
+from litestar.response import Redirect, Template
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from governance import i18n
+from governance.auth import service
+from governance.auth.middleware import SESSION_COOKIE
+from governance.errors import Invalid, TooManyAttempts
+from governance.web import (
+    LANGUAGE_COOKIE,
+    current_person,
+    expired_cookie,
+    flash_cookie,
+    form_data,
+    page,
+    redirect,
+    require_person,
+    safe_next,
+    session_cookie,
+    settings_of,
+)
+
+
+class AuthController(Controller):
+    path = "/"
+
+    @get("/login", name="login")
+    async def login_form(self, request: Request, next: str | None = None) -> Template | Redirect:
+        """The login page; a logged-in person goes straight on."""
+        if current_person(request) is not None:
+            return Redirect(safe_next(next))
+        return page(request, "auth/login.html", next=safe_next(next), values={}, errors={})
+
+    @post("/login")
+    async def login(self, request: Request, db: AsyncSession) -> Template | Redirect:
+        """Check the password, set the session cookie, go where the person was going."""
+        data = await form_data(request)
+        settings = settings_of(request)
+        address = request.client.host if request.client else "unknown"
+        target = safe_next(str(data.get("next") or "/"))
+        try:
+            person = await service.login(
+                db,
+                data,
+                address,
+                max_failures=settings.login_max_failures,
+                window_minutes=settings.login_window_minutes,
+            )
+        except (Invalid, TooManyAttempts) as error:
+            status = error.status_code if isinstance(error, TooManyAttempts) else 400
+            return page(
+                request,
+                "auth/login.html",
+                status_code=status,
+                next=target,
+                values={"email": str(data.get("email") or "")[:254]},
+                errors=error.fields,
+                error=error.message,
+            )
+        response = Redirect(target)
+        response.set_cookie(session_cookie(settings, person))
+        response.set_cookie(flash_cookie(settings, "logged_in"))
+        return response
+
+    @post("/logout")
+    async def logout(self, request: Request) -> Redirect:
+        """End this browser's session."""
+        response = redirect(request, "/login", "logged_out")
+        response.set_cookie(expired_cookie(settings_of(request), SESSION_COOKIE))
+        return response
+
+    @get("/account")
+    async def account(self, request: Request) -> Template:
+        """The person's own profile, password and sessions."""
+        person = require_person(request)
+        return page(
+            request,
+            "auth/account.html",
+            values={"name": person.name, "language": person.language},
+            errors={},
+        )
+
+    @post("/account/profile")
+    async def save_profile(self, request: Request, db: AsyncSession) -> Template | Redirect:
+        """Change name and language."""
+        person = require_person(request)
+        assert person.id is not None
+        data = await form_data(request)
+        try:
+            updated = await service.update_profile(db, person.id, data)
+        except Invalid as error:
+            return page(
+                request,
+                "auth/account.html",
+                status_code=400,
+                values=data,
+                errors=error.fields,
+                error=error.message,
+            )
+        i18n.set_language(updated.language)
+        return redirect(request, "/account", "profile_saved")
+
+    @post("/account/password")
+    async def change_password(self, request: Request, db: AsyncSession) -> Template | Redirect:
+        """New password; every other session ends, this one gets a fresh token."""
+        person = require_person(request)
+        assert person.id is not None
+        data = await form_data(request)
+        try:
+            updated = await service.change_password(db, person.id, data)
+        except Invalid as error:
+            return page(
+                request,
+                "auth/account.html",
+                status_code=400,
+                values={"name": person.name, "language": person.language},
+                errors=error.fields,
+                error=error.message,
+            )
+        response = redirect(request, "/account", "password_changed")
+        response.set_cookie(session_cookie(settings_of(request), updated))
+        return response
+
+    @post("/account/logout-everywhere")
+    async def logout_everywhere(self, request: Request, db: AsyncSession) -> Redirect:
+        """End every session of this account, this one included."""
+        person = require_person(request)
+        assert person.id is not None
+        await service.log_out_everywhere(db, person.id)
+        response = redirect(request, "/login", "logged_out_everywhere")
+        response.set_cookie(expired_cookie(settings_of(request), SESSION_COOKIE))
+        return response
+
+    @post("/language")
+    async def switch_language(self, request: Request, db: AsyncSession) -> Redirect:
+        """Saved on the profile when logged in, in a cookie otherwise; back to the same page."""
+        data = await form_data(request)
+        language = str(data.get("language") or "")
+        target = safe_next(str(data.get("next") or "/"))
+        if language not in i18n.LANGUAGE_NAMES:
+            return Redirect(target)
+        person = current_person(request)
+        if person is not None and person.id is not None:
+            await service.set_language(db, person.id, language)
+        response = Redirect(target)
+        settings = settings_of(request)
+        response.set_cookie(
+            LANGUAGE_COOKIE,
+            language,
+            httponly=True,
+            samesite="lax",
+            secure=settings.cookie_secure,
+            max_age=365 * 24 * 3600,
+            path="/",
+        )
+        return response

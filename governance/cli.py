@@ -1,0 +1,211 @@
+"""The `governance` command: serve, migrate, demo, first set-up and audit verification."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import sys
+from collections.abc import Sequence
+
+from governance import db
+from governance.errors import DomainError
+from governance.settings import Settings, SettingsError
+
+
+def _settings() -> Settings:
+    try:
+        return Settings.from_env()
+    except SettingsError as error:
+        sys.exit(f"error: {error}")
+
+
+def cmd_migrate(_args: argparse.Namespace) -> int:
+    settings = _settings()
+    db.migrate(settings.database_url)
+    print("database migrated to the latest version")
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    settings = _settings()
+    try:
+        db.check_migrated(settings.database_url)
+    except db.NotMigratedError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    print(f"governance is running at http://{args.host}:{args.port}/", flush=True)
+    uvicorn.run(
+        "governance.asgi:app",
+        host=args.host,
+        port=args.port,
+        log_level="warning",
+        proxy_headers=True,
+    )
+    return 0
+
+
+async def _with_session(action):  # type: ignore[no-untyped-def]
+    settings = _settings()
+    engine = db.make_engine(settings.database_url)
+    try:
+        async with db.make_sessionmaker(engine)() as session:
+            return await action(session)
+    finally:
+        await engine.dispose()
+
+
+def cmd_create_coop(args: argparse.Namespace) -> int:
+    from governance.members.service import create_cooperative
+
+    async def action(session):  # type: ignore[no-untyped-def]
+        return await create_cooperative(
+            session, slug=args.slug, name=args.name, language=args.language
+        )
+
+    coop = asyncio.run(_with_session(action))
+    print(f"cooperative {coop.slug!r} created: /c/{coop.slug}/")
+    return 0
+
+
+def cmd_create_coordinator(args: argparse.Namespace) -> int:
+    from governance.members.models import Role
+    from governance.members.service import add_person_to_cooperative
+
+    password = os.environ.get("GOVERNANCE_PASSWORD") or ""
+    if not password:
+        import getpass
+
+        password = getpass.getpass("password (at least 10 characters): ")
+
+    async def action(session):  # type: ignore[no-untyped-def]
+        return await add_person_to_cooperative(
+            session,
+            slug=args.coop,
+            email=args.email,
+            name=args.name,
+            password=password,
+            role=Role.COORDINATOR,
+            language=args.language,
+        )
+
+    person = asyncio.run(_with_session(action))
+    print(f"{person.email} is now a coordinator of {args.coop}")
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from governance.demo import DEMO_PASSWORD, create_demo, reset_database
+
+    settings = _settings()
+    if settings.production:
+        print(
+            "error: the demo wipes the database; it does not run in production mode",
+            file=sys.stderr,
+        )
+        return 2
+
+    async def reset() -> None:
+        await reset_database(db.make_engine(settings.database_url), settings.database_url)
+
+    asyncio.run(reset())
+    db.migrate(settings.database_url)
+    people = asyncio.run(_with_session(create_demo))
+    print("Demo cooperative 'Univerbal' created (and 'Sirius', to try switching).")
+    print(f"Every demo account uses the password: {DEMO_PASSWORD}")
+    for person in people:
+        print(f"  {person.role.value:<12} {person.email:<34} {person.name}")
+    if args.serve:
+        return cmd_serve(args)
+    return 0
+
+
+def cmd_audit_verify(args: argparse.Namespace) -> int:
+    from governance.audit.service import verify_chain
+    from governance.members.service import cooperative_by_slug
+
+    async def action(session):  # type: ignore[no-untyped-def]
+        async with session.begin():
+            cooperative = await cooperative_by_slug(session, args.coop)
+        if cooperative is None:
+            return None
+        async with session.begin():
+            return await verify_chain(session, cooperative.id)
+
+    result = asyncio.run(_with_session(action))
+    if result is None:
+        print(f"error: no cooperative {args.coop!r}", file=sys.stderr)
+        return 2
+    if result.problem is None:
+        print(f"audit chain of {args.coop}: {result.count} events, whole; head {result.head}")
+        return 0
+    problem = result.problem
+    print(
+        f"audit chain of {args.coop}: BROKEN at sequence {problem.seq}: "
+        f"{problem.reason} ({problem.detail})"
+    )
+    return 1
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="governance", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    serve = commands.add_parser("serve", help="run the web server")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.set_defaults(func=cmd_serve)
+
+    commands.add_parser("migrate", help="bring the database schema up to date").set_defaults(
+        func=cmd_migrate
+    )
+
+    demo = commands.add_parser("demo", help="(re)create the demo cooperative; wipes the database")
+    demo.add_argument("--serve", action="store_true", help="then run the web server")
+    demo.add_argument("--host", default="127.0.0.1")
+    demo.add_argument("--port", type=int, default=8000)
+    demo.set_defaults(func=cmd_demo)
+
+    coop = commands.add_parser("create-coop", help="create a cooperative")
+    coop.add_argument("--slug", required=True)
+    coop.add_argument("--name", required=True)
+    coop.add_argument("--language", default="fr")
+    coop.set_defaults(func=cmd_create_coop)
+
+    coordinator = commands.add_parser(
+        "create-coordinator",
+        help="make a person coordinator of a cooperative (password from GOVERNANCE_PASSWORD "
+        "or asked)",
+    )
+    coordinator.add_argument("--coop", required=True)
+    coordinator.add_argument("--email", required=True)
+    coordinator.add_argument("--name", required=True)
+    coordinator.add_argument("--language", default="fr")
+    coordinator.set_defaults(func=cmd_create_coordinator)
+
+    audit = commands.add_parser("audit", help="audit trail tools")
+    audit_commands = audit.add_subparsers(dest="audit_command", required=True)
+    verify = audit_commands.add_parser("verify", help="recompute a cooperative's hash chain")
+    verify.add_argument("--coop", required=True)
+    verify.set_defaults(func=cmd_audit_verify)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        code: int = args.func(args)
+    except DomainError as error:
+        details = "; ".join(f"{k}: {v}" for k, v in error.fields.items())
+        print(f"error: {error.message}{' (' + details + ')' if details else ''}", file=sys.stderr)
+        return 2
+    except db.NotMigratedError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main())

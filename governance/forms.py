@@ -1,0 +1,92 @@
+"""Cleaning form and JSON input: each function returns the clean value or records an error."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from governance.errors import Invalid
+from governance.i18n import _
+
+EMAIL_RE = re.compile(r"^[^@\s<>\"']{1,64}@[^@\s<>\"']{1,190}\.[^@\s<>\"'.]{2,63}$")
+SLUG_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?$")
+
+
+class Form:
+    """Collects field errors while values are cleaned; `done()` raises Invalid if any."""
+
+    def __init__(self, data: Mapping[str, Any]) -> None:
+        self.data = data
+        self.errors: dict[str, str] = {}
+
+    def raw(self, name: str) -> str:
+        value = self.data.get(name, "")
+        if isinstance(value, list):
+            value = value[0] if value else ""
+        return value if isinstance(value, str) else str(value)
+
+    def text(
+        self, name: str, *, max_length: int, required: bool = True, min_length: int = 0
+    ) -> str:
+        # NFC so that the same name typed on two phones compares equal; otherwise kept as typed.
+        value = unicodedata.normalize("NFC", self.raw(name).strip())
+        if any(unicodedata.category(char) in {"Cc", "Cs"} for char in value):
+            self.errors[name] = _("This field contains characters that are not allowed.")
+        elif required and not value:
+            self.errors[name] = _("This field is required.")
+        elif len(value) > max_length:
+            self.errors[name] = _("At most %(count)d characters, please.") % {"count": max_length}
+        elif value and len(value) < min_length:
+            self.errors[name] = _("At least %(count)d characters, please.") % {"count": min_length}
+        return value
+
+    def email(self, name: str = "email") -> str:
+        value = self.text(name, max_length=254).lower()
+        if name not in self.errors and not EMAIL_RE.match(value):
+            self.errors[name] = _("Enter a valid email address, like name@example.org.")
+        return value
+
+    def password(self, name: str = "password", *, new: bool = False) -> str:
+        value = self.raw(name)
+        if not value:
+            self.errors[name] = _("This field is required.")
+        elif len(value) > 256:
+            self.errors[name] = _("At most %(count)d characters, please.") % {"count": 256}
+        elif new and len(value) < 10:
+            self.errors[name] = _("Choose a password of at least %(count)d characters.") % {
+                "count": 10
+            }
+        return value
+
+    def choice(self, name: str, choices: Iterable[str]) -> str:
+        value = self.raw(name).strip()
+        if value not in set(choices):
+            self.errors[name] = _("Choose one of the options.")
+        return value
+
+    def integer(self, name: str, *, required: bool = True) -> int | None:
+        value = self.raw(name).strip()
+        if not value and not required:
+            return None
+        if not re.fullmatch(r"\d{1,12}", value):
+            self.errors[name] = _("Enter a whole number.")
+            return None
+        return int(value)
+
+    def slug(self, name: str = "slug") -> str:
+        value = self.raw(name).strip().lower()
+        if not SLUG_RE.match(value):
+            self.errors[name] = _(
+                "Use 1 to 40 lowercase letters, digits and dashes, not starting or ending "
+                "with a dash."
+            )
+        return value
+
+    def fail(self, name: str, message: str) -> None:
+        self.errors[name] = message
+
+    def done(self) -> None:
+        if self.errors:
+            raise Invalid(_("Please correct the fields marked below."), self.errors)

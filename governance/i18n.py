@@ -1,0 +1,133 @@
+"""Languages: the locale of the current request, catalogues, and Babel formatting helpers.
+
+Catalogues are the `.po` files under `locales/`, compiled in memory at start-up, so no build
+step and no compiled file in the repository. Message ids are English; French is the default.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from datetime import date, datetime
+from functools import cache
+from pathlib import Path
+
+from babel import Locale, UnknownLocaleError
+from babel.dates import format_date as _format_date
+from babel.dates import format_datetime as _format_datetime
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.numbers import format_currency
+from babel.support import NullTranslations, Translations
+
+from governance.settings import LANGUAGES, ROOT
+
+LOCALES_DIR = ROOT / "locales"
+DEFAULT_LANGUAGE = "fr"
+RTL_LANGUAGES = frozenset({"ar"})
+# Babel locales for formatting: Belgian French and Dutch, as our cooperatives are in Liège.
+FORMAT_LOCALES = {"fr": "fr_BE", "en": "en_GB", "nl": "nl_BE", "ar": "ar"}
+LANGUAGE_NAMES = {"fr": "Français", "en": "English", "nl": "Nederlands", "ar": "العربية"}
+
+_language: ContextVar[str] = ContextVar("language", default=DEFAULT_LANGUAGE)
+
+
+def N_(message: str) -> str:
+    """Mark a string for extraction; it is translated later, where it is shown."""
+    return message
+
+
+def _compile(po_path: Path) -> NullTranslations:
+    with po_path.open("rb") as handle:
+        catalog = read_po(handle, locale=po_path.parent.parent.name)
+    buffer = io.BytesIO()
+    write_mo(buffer, catalog, use_fuzzy=False)
+    buffer.seek(0)
+    return Translations(fp=buffer, domain="messages")
+
+
+@cache
+def translations(language: str) -> NullTranslations:
+    po_path = LOCALES_DIR / language / "LC_MESSAGES" / "messages.po"
+    if language not in LANGUAGES or not po_path.exists():
+        return NullTranslations()
+    return _compile(po_path)
+
+
+def current_language() -> str:
+    return _language.get()
+
+
+def set_language(language: str) -> None:
+    _language.set(language if language in LANGUAGES else DEFAULT_LANGUAGE)
+
+
+@contextmanager
+def language(code: str) -> Iterator[None]:
+    token = _language.set(code if code in LANGUAGES else DEFAULT_LANGUAGE)
+    try:
+        yield
+    finally:
+        _language.reset(token)
+
+
+def gettext(message: str) -> str:
+    return translations(_language.get()).gettext(message)
+
+
+def ngettext(singular: str, plural: str, n: int) -> str:
+    return translations(_language.get()).ngettext(singular, plural, n)
+
+
+_ = gettext
+
+
+def direction(code: str | None = None) -> str:
+    return "rtl" if (code or _language.get()) in RTL_LANGUAGES else "ltr"
+
+
+def negotiate(accept_language: str | None, default: str = DEFAULT_LANGUAGE) -> str:
+    """The best of our languages for an Accept-Language header."""
+    if not accept_language:
+        return default
+    weighted: list[tuple[float, int, str]] = []
+    for index, part in enumerate(accept_language.split(",")[:20]):
+        tag, _sep, params = part.strip().partition(";")
+        quality = 1.0
+        if params.strip().startswith("q="):
+            try:
+                quality = float(params.strip()[2:])
+            except ValueError:
+                quality = 0.0
+        primary = tag.strip().lower().split("-")[0]
+        if primary in LANGUAGES and quality > 0:
+            weighted.append((-quality, index, primary))
+    return sorted(weighted)[0][2] if weighted else default
+
+
+def _format_locale() -> Locale:
+    code = FORMAT_LOCALES.get(_language.get(), "fr_BE")
+    try:
+        return Locale.parse(code)
+    except UnknownLocaleError:  # pragma: no cover - Babel ships all four
+        return Locale.parse("fr_BE")
+
+
+def money(cents: int, currency: str = "EUR") -> str:
+    """`123456` -> `1 234,56 €` in French; integer cents in, never a float on the way."""
+    from decimal import Decimal
+
+    return format_currency(Decimal(cents) / 100, currency, locale=_format_locale())
+
+
+def date_short(value: date) -> str:
+    return _format_date(value, format="dd/MM/yyyy", locale=_format_locale())
+
+
+def datetime_short(value: datetime) -> str:
+    # Times are shown in Belgian time, where our cooperatives work.
+    return _format_datetime(
+        value, format="dd/MM/yyyy HH:mm", tzinfo="Europe/Brussels", locale=_format_locale()
+    )

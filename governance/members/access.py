@@ -1,0 +1,58 @@
+"""Who may do what in a cooperative: one table of permissions per role, one check."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from sqlmodel import select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from governance.errors import PermissionDenied
+from governance.i18n import _
+from governance.members.models import Membership, MembershipStatus, Role
+
+
+class Permission(StrEnum):
+    READ_COOPERATIVE = "read_cooperative"
+    READ_MEMBERS = "read_members"
+    READ_AUDIT = "read_audit"
+    MANAGE_MEMBERS = "manage_members"
+
+
+_EVERYONE = frozenset(Role)
+ROLES_FOR: dict[Permission, frozenset[Role]] = {
+    Permission.READ_COOPERATIVE: _EVERYONE,
+    Permission.READ_MEMBERS: _EVERYONE,
+    Permission.READ_AUDIT: _EVERYONE,
+    Permission.MANAGE_MEMBERS: frozenset({Role.COORDINATOR}),
+}
+
+
+@dataclass(frozen=True)
+class Actor:
+    """A person acting in one cooperative; their rights are looked up when they act."""
+
+    person_id: int
+    cooperative_id: int
+
+
+def allows(role: str, permission: Permission) -> bool:
+    return role in ROLES_FOR[permission]
+
+
+async def authorize(session: AsyncSession, actor: Actor, permission: Permission) -> Membership:
+    """The actor's active membership, or PermissionDenied (suspended, not a member, wrong role)."""
+    membership = (
+        await session.exec(
+            select(Membership).where(
+                Membership.cooperative_id == actor.cooperative_id,
+                Membership.person_id == actor.person_id,
+            )
+        )
+    ).first()
+    if membership is None or membership.status != MembershipStatus.ACTIVE:
+        raise PermissionDenied(_("You are not an active member of this cooperative."))
+    if not allows(membership.role, permission):
+        raise PermissionDenied(_("Your role does not allow this."))
+    return membership

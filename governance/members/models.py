@@ -1,0 +1,75 @@
+"""Cooperatives, people, memberships and invitations."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import JSON, Column, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from governance.dbtypes import utc_field
+
+
+class Role(StrEnum):
+    COOPERATOR = "cooperator"
+    WORKER = "worker"
+    COORDINATOR = "coordinator"
+    OBSERVER = "observer"
+
+
+class MembershipStatus(StrEnum):
+    ACTIVE = "active"
+    SUSPENDED = "suspended"
+
+
+DEFAULT_COOP_SETTINGS: dict[str, Any] = {"open_books": True, "proxy_limit": 1}
+
+
+class Cooperative(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    slug: str = Field(max_length=40, unique=True, index=True)
+    name: str = Field(max_length=120)
+    currency: str = Field(default="EUR", max_length=3)
+    language: str = Field(default="fr", max_length=5)
+    settings: dict[str, Any] = Field(
+        default_factory=lambda: dict(DEFAULT_COOP_SETTINGS), sa_column=Column(JSON, nullable=False)
+    )
+    created_at: datetime = utc_field()
+
+
+class Person(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    email: str = Field(max_length=254, unique=True, index=True)
+    name: str = Field(max_length=120)
+    password_hash: str = Field(max_length=255)
+    language: str = Field(default="fr", max_length=5)
+    # ISO 639 codes of the languages the person works in (interpreters, translators).
+    languages: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    token_version: int = Field(default=1)
+    created_at: datetime = utc_field()
+
+
+class Membership(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("cooperative_id", "person_id", name="uq_membership"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    cooperative_id: int = Field(foreign_key="cooperative.id", index=True)
+    person_id: int = Field(foreign_key="person.id", index=True)
+    role: str = Field(max_length=20)
+    status: str = Field(default=MembershipStatus.ACTIVE, max_length=20)
+    joined_at: datetime = utc_field()
+
+
+class Invitation(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    cooperative_id: int = Field(foreign_key="cooperative.id", index=True)
+    email: str = Field(max_length=254)
+    role: str = Field(max_length=20)
+    nonce: str = Field(max_length=64, unique=True)
+    invited_by_id: int = Field(foreign_key="person.id")
+    created_at: datetime = utc_field()
+    expires_at: datetime = utc_field()
+    used_at: datetime | None = utc_field(default=None, nullable=True)
+    used_by_id: int | None = Field(default=None, foreign_key="person.id")

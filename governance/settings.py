@@ -1,0 +1,97 @@
+"""Settings, read once from the environment into one dataclass."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+VAR_DIR = ROOT / "var"
+DEFAULT_DATABASE_URL = f"sqlite+aiosqlite:///{VAR_DIR / 'governance.db'}"
+LANGUAGES = ("fr", "en", "nl", "ar")
+
+
+class SettingsError(RuntimeError):
+    """The environment does not describe a service that can start."""
+
+
+def normalise_database_url(url: str) -> str:
+    """Accept the plain `sqlite:///` and `postgresql://` forms and pick the async drivers."""
+    url = url.strip()
+    if url.startswith("sqlite:///"):
+        return "sqlite+aiosqlite:///" + url.removeprefix("sqlite:///")
+    for prefix in ("postgresql://", "postgres://", "postgresql+psycopg2://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url.removeprefix(prefix)
+    if url.startswith(("sqlite+aiosqlite:///", "postgresql+psycopg://", "postgresql+asyncpg://")):
+        return url
+    raise SettingsError(
+        "DATABASE_URL must start with sqlite:///, sqlite+aiosqlite:///, postgresql:// "
+        "or postgresql+psycopg://"
+    )
+
+
+def _flag(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None or value == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _secret_key(production: bool, var_dir: Path) -> str:
+    key = os.environ.get("GOVERNANCE_SECRET_KEY", "").strip()
+    if key:
+        if len(key) < 32:
+            raise SettingsError("GOVERNANCE_SECRET_KEY must be at least 32 characters long")
+        return key
+    if production:
+        raise SettingsError(
+            "GOVERNANCE_SECRET_KEY is not set: production mode refuses to start without it"
+        )
+    # Development: one random key per checkout, kept in ./var/ (never committed).
+    path = var_dir / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    var_dir.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(48)
+    path.write_text(key)
+    path.chmod(0o600)
+    return key
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str = DEFAULT_DATABASE_URL
+    secret_key: str = field(default="", repr=False)
+    production: bool = False
+    cookie_secure: bool = False
+    default_language: str = "fr"
+    base_url: str = "http://127.0.0.1:8000"
+    token_ttl_hours: int = 12
+    invitation_ttl_days: int = 7
+    login_max_failures: int = 5
+    login_window_minutes: int = 15
+    # Test-only: check the schema without requiring `governance migrate` first.
+    check_migrations: bool = True
+
+    @classmethod
+    def from_env(cls) -> Settings:
+        production = os.environ.get("GOVERNANCE_ENV", "development").strip() == "production"
+        var_dir = Path(os.environ.get("GOVERNANCE_VAR_DIR", str(VAR_DIR)))
+        url = os.environ.get("DATABASE_URL", "").strip()
+        if not url:
+            var_dir.mkdir(parents=True, exist_ok=True)
+            url = f"sqlite+aiosqlite:///{var_dir / 'governance.db'}"
+        language = os.environ.get("GOVERNANCE_DEFAULT_LANGUAGE", "fr").strip() or "fr"
+        if language not in LANGUAGES:
+            raise SettingsError(f"GOVERNANCE_DEFAULT_LANGUAGE must be one of {LANGUAGES}")
+        return cls(
+            database_url=normalise_database_url(url),
+            secret_key=_secret_key(production, var_dir),
+            production=production,
+            cookie_secure=_flag("GOVERNANCE_COOKIE_SECURE", production),
+            default_language=language,
+            base_url=os.environ.get("GOVERNANCE_BASE_URL", "http://127.0.0.1:8000").rstrip("/"),
+        )

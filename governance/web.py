@@ -1,0 +1,216 @@
+"""What every route shares: the database session, the cooperative context, page rendering."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Mapping
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+from urllib.parse import quote
+
+from litestar import Request, Response
+from litestar.datastructures import Cookie
+from litestar.exceptions import HTTPException
+from litestar.response import Redirect, Template
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from governance import clock, i18n
+from governance.auth import tokens
+from governance.auth.middleware import SESSION_COOKIE
+from governance.errors import NotFound
+from governance.i18n import N_, _
+from governance.members import service as members
+from governance.members.access import Actor, Permission, allows
+from governance.members.models import Cooperative, Membership, Person
+from governance.settings import Settings
+
+LANGUAGE_COOKIE = "governance_lang"
+FLASH_COOKIE = "governance_flash"
+
+# Flash messages travel as keys, never as text, so a cookie cannot inject words into a page.
+FLASHES = {
+    "logged_in": N_("Welcome back."),
+    "logged_out": N_("You are logged out."),
+    "logged_out_everywhere": N_("Every session of your account has been ended."),
+    "password_changed": N_("Your password has been changed."),
+    "profile_saved": N_("Your profile has been saved."),
+    "language_saved": N_("Language changed."),
+    "member_invited": N_("The invitation has been created."),
+    "role_changed": N_("The role has been changed."),
+    "member_suspended": N_("The membership has been suspended."),
+    "member_reinstated": N_("The membership has been reinstated."),
+    "joined": N_("Welcome to the cooperative."),
+}
+
+
+class LoginRequired(HTTPException):
+    status_code = 401
+    detail = "Login required"
+
+
+async def provide_db(request: Request) -> AsyncIterator[AsyncSession]:
+    async with request.app.state.sessionmaker() as session:
+        yield session
+
+
+def settings_of(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+def current_person(request: Request) -> Person | None:
+    user = request.scope.get("user")
+    return user if isinstance(user, Person) else None
+
+
+def require_person(request: Request) -> Person:
+    person = current_person(request)
+    if person is None:
+        raise LoginRequired()
+    return person
+
+
+@dataclass(frozen=True)
+class CoopContext:
+    cooperative: Cooperative
+    membership: Membership
+    person: Person
+
+    @property
+    def actor(self) -> Actor:
+        assert self.cooperative.id is not None and self.person.id is not None
+        return Actor(person_id=self.person.id, cooperative_id=self.cooperative.id)
+
+    def can(self, permission: str) -> bool:
+        return allows(self.membership.role, Permission(permission))
+
+
+async def provide_coop(request: Request, slug: str, db: AsyncSession) -> CoopContext:
+    """The cooperative of the URL and the person's active membership there.
+
+    Anonymous: LoginRequired. Unknown cooperative or not a member: NotFound (a person never
+    learns about cooperatives they do not belong to). Suspended: PermissionDenied.
+    """
+    person = require_person(request)
+    assert person.id is not None
+    found = await members.membership_in(db, person.id, slug)
+    if found is None:
+        raise NotFound(_("There is no cooperative at this address."))
+    cooperative, membership = found
+    membership = members.ensure_not_denied(membership)
+    context = CoopContext(cooperative, membership, person)
+    request.state.coop = context
+    return context
+
+
+def safe_next(target: str | None) -> str:
+    """Only local paths, so that a crafted link cannot send someone elsewhere after login."""
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return "/"
+
+
+def login_redirect(request: Request) -> Redirect:
+    path = request.url.path
+    if request.url.query:
+        path += "?" + request.url.query
+    return Redirect(f"/login?next={quote(path)}")
+
+
+def session_cookie(settings: Settings, person: Person) -> Cookie:
+    assert person.id is not None
+    ttl = timedelta(hours=settings.token_ttl_hours)
+    token = tokens.issue_session(
+        person.id, person.token_version, settings.secret_key, clock.now(), ttl
+    )
+    return Cookie(
+        key=SESSION_COOKIE,
+        value=token,
+        httponly=True,
+        samesite="lax",
+        secure=settings.cookie_secure,
+        max_age=int(ttl.total_seconds()),
+        path="/",
+    )
+
+
+def expired_cookie(settings: Settings, key: str) -> Cookie:
+    return Cookie(
+        key=key,
+        value="",
+        httponly=True,
+        samesite="lax",
+        secure=settings.cookie_secure,
+        max_age=0,
+        path="/",
+    )
+
+
+def flash_cookie(settings: Settings, key: str) -> Cookie:
+    return Cookie(
+        key=FLASH_COOKIE,
+        value=key,
+        httponly=True,
+        samesite="lax",
+        secure=settings.cookie_secure,
+        max_age=60,
+        path="/",
+    )
+
+
+def redirect(request: Request, to: str, flash: str | None = None) -> Redirect:
+    response = Redirect(to)
+    if flash:
+        response.set_cookie(flash_cookie(settings_of(request), flash))
+    return response
+
+
+async def form_data(request: Request) -> dict[str, Any]:
+    form = await request.form()
+    return {key: form.get(key) for key in form}
+
+
+def base_context(request: Request) -> dict[str, Any]:
+    person = current_person(request)
+    flash_key = request.cookies.get(FLASH_COOKIE)
+    return {
+        "person": person,
+        "coop": getattr(request.state, "coop", None),
+        "flash": _(FLASHES[flash_key]) if flash_key in FLASHES else None,
+        "lang": i18n.current_language(),
+        "direction": i18n.direction(),
+        "languages": i18n.LANGUAGE_NAMES,
+        "path": request.url.path,
+    }
+
+
+def page(request: Request, template: str, status_code: int = 200, **context: Any) -> Template:
+    response = Template(
+        template_name=template,
+        context={**base_context(request), **context},
+        status_code=status_code,
+    )
+    if request.cookies.get(FLASH_COOKIE):
+        response.set_cookie(expired_cookie(settings_of(request), FLASH_COOKIE))
+    return response
+
+
+def json_error(
+    status_code: int, message: str, fields: Mapping[str, str] | None = None
+) -> Response[dict[str, Any]]:
+    body: dict[str, Any] = {"status_code": status_code, "detail": message}
+    if fields:
+        body["errors"] = dict(fields)
+    return Response(body, status_code=status_code)
+
+
+def choose_language(request: Request) -> str:
+    person = current_person(request)
+    if person is not None:
+        return person.language
+    cookie = request.cookies.get(LANGUAGE_COOKIE)
+    if cookie in i18n.LANGUAGE_NAMES:
+        return cookie
+    return i18n.negotiate(
+        request.headers.get("accept-language"), settings_of(request).default_language
+    )
