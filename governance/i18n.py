@@ -13,6 +13,7 @@ from contextvars import ContextVar
 from datetime import date, datetime
 from functools import cache
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date as _format_date
@@ -29,6 +30,7 @@ DEFAULT_LANGUAGE = "fr"
 RTL_LANGUAGES = frozenset({"ar"})
 # Babel locales for formatting: Belgian French and Dutch, as our cooperatives are in Liège.
 FORMAT_LOCALES = {"fr": "fr_BE", "en": "en_GB", "nl": "nl_BE", "ar": "ar"}
+BRUSSELS = ZoneInfo("Europe/Brussels")
 LANGUAGE_NAMES = {"fr": "Français", "en": "English", "nl": "Nederlands", "ar": "العربية"}
 
 _language: ContextVar[str] = ContextVar("language", default=DEFAULT_LANGUAGE)
@@ -129,5 +131,5 @@ def date_short(value: date) -> str:
 def datetime_short(value: datetime) -> str:
     # Times are shown in Belgian time, where our cooperatives work.
     return _format_datetime(
-        value, format="dd/MM/yyyy HH:mm", tzinfo="Europe/Brussels", locale=_format_locale()
+        value, format="dd/MM/yyyy HH:mm", tzinfo=BRUSSELS, locale=_format_locale()
     )

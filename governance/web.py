@@ -10,7 +10,9 @@ from urllib.parse import quote
 
 from litestar import Request, Response
 from litestar.datastructures import Cookie
+from litestar.di import NamedDependency
 from litestar.exceptions import HTTPException
+from litestar.params import FromPath
 from litestar.response import Redirect, Template
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -41,6 +43,9 @@ FLASHES = {
     "member_reinstated": N_("The membership has been reinstated."),
     "joined": N_("Welcome to the cooperative."),
 }
+
+
+Db = NamedDependency[AsyncSession]
 
 
 class LoginRequired(HTTPException):
@@ -85,7 +90,10 @@ class CoopContext:
         return allows(self.membership.role, Permission(permission))
 
 
-async def provide_coop(request: Request, slug: str, db: AsyncSession) -> CoopContext:
+Coop = NamedDependency[CoopContext]
+
+
+async def provide_coop(request: Request, slug: FromPath[str], db: Db) -> CoopContext:
     """The cooperative of the URL and the person's active membership there.
 
     Anonymous: LoginRequired. Unknown cooperative or not a member: NotFound (a person never

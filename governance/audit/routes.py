@@ -8,9 +8,8 @@ from typing import Annotated, Any
 
 from litestar import Controller, Request, get
 from litestar.di import Provide
-from litestar.params import Parameter
+from litestar.params import QueryParameter
 from litestar.response import Template
-from sqlmodel.ext.asyncio.session import AsyncSession
 
 from governance.audit import service
 from governance.audit.describe import describe, subject_name
@@ -18,12 +17,12 @@ from governance.audit.models import AuditEvent
 from governance.i18n import datetime_short
 from governance.members import service as members
 from governance.members.access import Permission, authorize
-from governance.web import CoopContext, page, provide_coop
+from governance.web import Coop, Db, page, provide_coop
 
 MAX_ID = 2**62
-ActorFilter = Annotated[int | None, Parameter(query="actor", ge=1, le=MAX_ID)]
-SubjectFilter = Annotated[str | None, Parameter(query="subject", max_length=40)]
-Before = Annotated[int | None, Parameter(query="before", ge=1, le=MAX_ID)]
+ActorFilter = Annotated[int | None, QueryParameter(name="actor", ge=1, le=MAX_ID)]
+SubjectFilter = Annotated[str | None, QueryParameter(name="subject", max_length=40)]
+Before = Annotated[int | None, QueryParameter(name="before", ge=1, le=MAX_ID)]
 
 
 @dataclass(frozen=True)
@@ -54,7 +53,7 @@ def _view(event: AuditEvent, names: dict[int, str]) -> EventView:
 
 
 async def _load(
-    db: AsyncSession, coop: CoopContext, actor: int | None, subject: str | None, before: int | None
+    db: Db, coop: Coop, actor: int | None, subject: str | None, before: int | None
 ) -> tuple[service.AuditPage, dict[int, str]]:
     async with db.begin():
         await authorize(db, coop.actor, Permission.READ_AUDIT)
@@ -78,8 +77,8 @@ class AuditController(Controller):
     async def trail(
         self,
         request: Request,
-        db: AsyncSession,
-        coop: CoopContext,
+        db: Db,
+        coop: Coop,
         actor: ActorFilter = None,
         subject: SubjectFilter = None,
         before: Before = None,
@@ -112,8 +111,8 @@ class AuditApiController(Controller):
     @get("/")
     async def events(
         self,
-        db: AsyncSession,
-        coop: CoopContext,
+        db: Db,
+        coop: Coop,
         actor: ActorFilter = None,
         subject: SubjectFilter = None,
         before: Before = None,

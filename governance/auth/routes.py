@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from litestar import Controller, Request, get, post
+from litestar.params import FromQuery
 from litestar.response import Redirect, Template
-from sqlmodel.ext.asyncio.session import AsyncSession
 
 from governance import i18n
 from governance.auth import service
@@ -12,6 +12,7 @@ from governance.auth.middleware import SESSION_COOKIE
 from governance.errors import Invalid, TooManyAttempts
 from governance.web import (
     LANGUAGE_COOKIE,
+    Db,
     current_person,
     expired_cookie,
     flash_cookie,
@@ -29,14 +30,16 @@ class AuthController(Controller):
     path = "/"
 
     @get("/login", name="login")
-    async def login_form(self, request: Request, next: str | None = None) -> Template | Redirect:
+    async def login_form(
+        self, request: Request, next: FromQuery[str | None] = None
+    ) -> Template | Redirect:
         """The login page; a logged-in person goes straight on."""
         if current_person(request) is not None:
             return Redirect(safe_next(next))
         return page(request, "auth/login.html", next=safe_next(next), values={}, errors={})
 
     @post("/login")
-    async def login(self, request: Request, db: AsyncSession) -> Template | Redirect:
+    async def login(self, request: Request, db: Db) -> Template | Redirect:
         """Check the password, set the session cookie, go where the person was going."""
         data = await form_data(request)
         settings = settings_of(request)
@@ -85,7 +88,7 @@ class AuthController(Controller):
         )
 
     @post("/account/profile")
-    async def save_profile(self, request: Request, db: AsyncSession) -> Template | Redirect:
+    async def save_profile(self, request: Request, db: Db) -> Template | Redirect:
         """Change name and language."""
         person = require_person(request)
         assert person.id is not None
@@ -105,7 +108,7 @@ class AuthController(Controller):
         return redirect(request, "/account", "profile_saved")
 
     @post("/account/password")
-    async def change_password(self, request: Request, db: AsyncSession) -> Template | Redirect:
+    async def change_password(self, request: Request, db: Db) -> Template | Redirect:
         """New password; every other session ends, this one gets a fresh token."""
         person = require_person(request)
         assert person.id is not None
@@ -126,7 +129,7 @@ class AuthController(Controller):
         return response
 
     @post("/account/logout-everywhere")
-    async def logout_everywhere(self, request: Request, db: AsyncSession) -> Redirect:
+    async def logout_everywhere(self, request: Request, db: Db) -> Redirect:
         """End every session of this account, this one included."""
         person = require_person(request)
         assert person.id is not None
@@ -136,7 +139,7 @@ class AuthController(Controller):
         return response
 
     @post("/language")
-    async def switch_language(self, request: Request, db: AsyncSession) -> Redirect:
+    async def switch_language(self, request: Request, db: Db) -> Redirect:
         """Saved on the profile when logged in, in a cookie otherwise; back to the same page."""
         data = await form_data(request)
         language = str(data.get("language") or "")

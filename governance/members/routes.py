@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from litestar import Controller, Request, get, post
 from litestar.di import Provide
+from litestar.params import FromPath
 from litestar.response import Redirect, Template
-from sqlmodel.ext.asyncio.session import AsyncSession
 
 from governance.errors import Conflict, Invalid, NotFound
 from governance.members import service
 from governance.members.models import MembershipStatus, Role
 from governance.web import (
-    CoopContext,
+    Coop,
+    Db,
     current_person,
     form_data,
     page,
@@ -27,7 +28,7 @@ class HomeController(Controller):
     path = "/"
 
     @get("/", name="home")
-    async def home(self, request: Request, db: AsyncSession) -> Redirect:
+    async def home(self, request: Request, db: Db) -> Redirect:
         """Logged in: the first active cooperative (or the switcher); otherwise the login."""
         person = current_person(request)
         if person is None or person.id is None:
@@ -42,7 +43,7 @@ class HomeController(Controller):
         return Redirect("/coops")
 
     @get("/coops")
-    async def switcher(self, request: Request, db: AsyncSession) -> Template:
+    async def switcher(self, request: Request, db: Db) -> Template:
         """Every cooperative the person belongs to."""
         person = require_person(request)
         assert person.id is not None
@@ -57,7 +58,7 @@ class InvitationController(Controller):
     path = "/invite/{token:str}"
 
     @get("/")
-    async def show(self, request: Request, db: AsyncSession, token: str) -> Template:
+    async def show(self, request: Request, db: Db, token: FromPath[str]) -> Template:
         """The invitation: join as the logged-in person, or create an account."""
         try:
             found = await service.open_invitation(db, token, settings_of(request).secret_key)
@@ -70,7 +71,7 @@ class InvitationController(Controller):
         )
 
     @post("/")
-    async def accept(self, request: Request, db: AsyncSession, token: str) -> Template | Redirect:
+    async def accept(self, request: Request, db: Db, token: FromPath[str]) -> Template | Redirect:
         """Use the link: it joins the cooperative and dies."""
         settings = settings_of(request)
         person = current_person(request)
@@ -106,20 +107,20 @@ class CoopController(Controller):
     dependencies = {"coop": Provide(provide_coop)}
 
     @get("/", name="coop_home")
-    async def home(self, request: Request, coop: CoopContext) -> Template:
+    async def home(self, request: Request, coop: Coop) -> Template:
         """The member's home in this cooperative."""
         return page(request, "members/home.html")
 
     @get("/members")
-    async def members(self, request: Request, db: AsyncSession, coop: CoopContext) -> Template:
+    async def members(self, request: Request, db: Db, coop: Coop) -> Template:
         """The member list; coordinators also see invitations and actions."""
         return await self._members_page(request, db, coop)
 
     async def _members_page(
         self,
         request: Request,
-        db: AsyncSession,
-        coop: CoopContext,
+        db: Db,
+        coop: Coop,
         status_code: int = 200,
         **extra: object,
     ) -> Template:
@@ -140,7 +141,7 @@ class CoopController(Controller):
         )
 
     @post("/members/invite")
-    async def invite(self, request: Request, db: AsyncSession, coop: CoopContext) -> Template:
+    async def invite(self, request: Request, db: Db, coop: Coop) -> Template:
         """Create a one-time invitation link and show it to the coordinator."""
         data = await form_data(request)
         settings = settings_of(request)
@@ -163,7 +164,7 @@ class CoopController(Controller):
 
     @post("/members/{membership_id:int}/role")
     async def change_role(
-        self, request: Request, db: AsyncSession, coop: CoopContext, membership_id: int
+        self, request: Request, db: Db, coop: Coop, membership_id: FromPath[int]
     ) -> Template | Redirect:
         """Give a member another role."""
         data = await form_data(request)
@@ -175,7 +176,7 @@ class CoopController(Controller):
 
     @post("/members/{membership_id:int}/suspend")
     async def suspend(
-        self, request: Request, db: AsyncSession, coop: CoopContext, membership_id: int
+        self, request: Request, db: Db, coop: Coop, membership_id: FromPath[int]
     ) -> Template | Redirect:
         """Suspend a membership; the person loses access on their next request."""
         return await self._set_status(
@@ -184,7 +185,7 @@ class CoopController(Controller):
 
     @post("/members/{membership_id:int}/reinstate")
     async def reinstate(
-        self, request: Request, db: AsyncSession, coop: CoopContext, membership_id: int
+        self, request: Request, db: Db, coop: Coop, membership_id: FromPath[int]
     ) -> Template | Redirect:
         """Give a suspended member their access back."""
         return await self._set_status(
@@ -194,9 +195,9 @@ class CoopController(Controller):
     async def _set_status(
         self,
         request: Request,
-        db: AsyncSession,
-        coop: CoopContext,
-        membership_id: int,
+        db: Db,
+        coop: Coop,
+        membership_id: FromPath[int],
         status: MembershipStatus,
         flash: str,
     ) -> Template | Redirect:
@@ -211,7 +212,7 @@ class MembersApiController(Controller):
     path = "/api"
 
     @get("/me")
-    async def me(self, request: Request, db: AsyncSession) -> dict[str, object]:
+    async def me(self, request: Request, db: Db) -> dict[str, object]:
         """The logged-in person and their memberships."""
         person = require_person(request)
         assert person.id is not None
@@ -232,7 +233,7 @@ class MembersApiController(Controller):
         }
 
     @get("/c/{slug:str}/members", dependencies={"coop": Provide(provide_coop)})
-    async def members(self, db: AsyncSession, coop: CoopContext) -> list[dict[str, object]]:
+    async def members(self, db: Db, coop: Coop) -> list[dict[str, object]]:
         """The cooperative's members; emails only for coordinators."""
         show_email = coop.can("manage_members")
         return [
