@@ -90,9 +90,7 @@ def _empty_postgres(url: str) -> None:
         ]
         # Replica mode switches the append-only triggers off for this cleaning only.
         connection.execute(text("SET LOCAL session_replication_role = replica"))
-        connection.execute(
-            text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE")
-        )
+        connection.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
     engine.dispose()
 
 

@@ -45,7 +45,11 @@ async def build_world(session: AsyncSession) -> World:
             session, slug="alpha", email=email, name=name, password=PASSWORD, role=role
         )
     await members.add_person_to_cooperative(
-        session, slug="beta", email="bea@beta.example", name="Bea Beta", password=PASSWORD,
+        session,
+        slug="beta",
+        email="bea@beta.example",
+        name="Bea Beta",
+        password=PASSWORD,
         role=Role.COORDINATOR,
     )
     async with session.begin():
@@ -55,10 +59,15 @@ async def build_world(session: AsyncSession) -> World:
         rows = (await session.exec(select(Membership))).all()
         by_person = {m.person_id: m.id for m in rows}
     assert alpha.id is not None and beta.id is not None
-    world = World(alpha=alpha.id, beta=beta.id, ids=ids,  # type: ignore[arg-type]
-                  memberships={k: by_person[v] for k, v in ids.items()})  # type: ignore[misc]
-    await members.set_status(session, world.actor("carla"), world.memberships["sam"],
-                             MembershipStatus.SUSPENDED)
+    world = World(
+        alpha=alpha.id,
+        beta=beta.id,
+        ids=ids,  # type: ignore[arg-type]
+        memberships={k: by_person[v] for k, v in ids.items()},
+    )  # type: ignore[misc]
+    await members.set_status(
+        session, world.actor("carla"), world.memberships["sam"], MembershipStatus.SUSPENDED
+    )
     return world
 
 
