@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Literal
 
 GENESIS = "0" * 64
@@ -115,5 +115,15 @@ def verify(events: Sequence[StoredEvent]) -> ChainBreak | None:
                 previous.seq, "changed", "this event was rewritten: the next one links elsewhere"
             )
         if event_hash(event.prev_hash, event.payload) != event.hash:
+            if index >= 2 and _was_shifted_by_insertion(event, events[index - 2].hash):
+                return ChainBreak(
+                    event.seq - 1, "inserted", "an event was put here and the later ones renumbered"
+                )
             return ChainBreak(event.seq, "changed", "the content does not match its hash")
     return None
+
+
+def _was_shifted_by_insertion(event: StoredEvent, hash_two_before: str) -> bool:
+    """True if the event is intact but for having been moved one place down the chain."""
+    original = replace(event.payload, seq=event.seq - 1)
+    return event_hash(hash_two_before, original) == event.hash

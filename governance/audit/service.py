@@ -31,7 +31,10 @@ def _lock_key(chain: str) -> int:
 async def _lock_chain(session: AsyncSession, chain: str) -> None:
     # SQLite transactions start with BEGIN IMMEDIATE, which already serialises writers.
     if session.bind is not None and session.bind.dialect.name == "postgresql":
-        await session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _lock_key(chain)})
+        connection = await session.connection()
+        await connection.execute(
+            text("SELECT pg_advisory_xact_lock(:key)"), {"key": _lock_key(chain)}
+        )
 
 
 async def record(
