@@ -10,14 +10,13 @@ from litestar import Controller, Request, get
 from litestar.di import Provide
 from litestar.params import QueryParameter
 from litestar.response import Template
+from sqlmodel.ext.asyncio.session import AsyncSession
 
-from governance.audit import service
 from governance.audit.describe import describe, subject_name
 from governance.audit.models import AuditEvent
 from governance.i18n import datetime_short
 from governance.members import service as members
-from governance.members.access import Permission, authorize
-from governance.web import Coop, Db, page, provide_coop
+from governance.web import Coop, CoopContext, Db, page, provide_coop
 
 MAX_ID = 2**62
 ActorFilter = Annotated[int | None, QueryParameter(name="actor", ge=1, le=MAX_ID)]
@@ -53,20 +52,11 @@ def _view(event: AuditEvent, names: dict[int, str]) -> EventView:
 
 
 async def _load(
-    db: Db, coop: Coop, actor: int | None, subject: str | None, before: int | None
-) -> tuple[service.AuditPage, dict[int, str]]:
-    async with db.begin():
-        await authorize(db, coop.actor, Permission.READ_AUDIT)
-    assert coop.cooperative.id is not None
-    result = await service.list_events(
-        db, coop.cooperative.id, actor_id=actor, subject_type=subject or None, before=before
+    db: AsyncSession, coop: CoopContext, actor: int | None, subject: str | None, before: int | None
+) -> members.Trail:
+    return await members.read_trail(
+        db, coop.actor, actor_filter=actor, subject=subject or None, before=before
     )
-    names = {
-        row.person.id: row.person.name
-        for row in await members.list_members(db, coop.actor)
-        if row.person.id
-    }
-    return result, names
 
 
 class AuditController(Controller):
@@ -84,9 +74,8 @@ class AuditController(Controller):
         before: Before = None,
     ) -> Template:
         """Newest first, filtered by actor and subject, a page at a time."""
-        result, names = await _load(db, coop, actor, subject, before)
-        assert coop.cooperative.id is not None
-        subjects = await service.subject_types(db, coop.cooperative.id)
+        trail = await _load(db, coop, actor, subject, before)
+        result, names = trail.page, trail.names
         template = (
             "audit/_events.html"
             if request.headers.get("hx-request") and request.headers.get("hx-target") == "events"
@@ -100,7 +89,7 @@ class AuditController(Controller):
             next_before=result.next_before,
             filters={"actor": actor, "subject": subject or ""},
             actors=sorted(names.items(), key=lambda item: item[1]),
-            subjects=[(s, subject_name(s)) for s in subjects],
+            subjects=[(s, subject_name(s)) for s in trail.subjects],
         )
 
 
@@ -118,7 +107,7 @@ class AuditApiController(Controller):
         before: Before = None,
     ) -> dict[str, Any]:
         """The trail as JSON, with hashes, for anyone who wants to check it themselves."""
-        result, _names = await _load(db, coop, actor, subject, before)
+        result = (await _load(db, coop, actor, subject, before)).page
         return {
             "total": result.total,
             "next_before": result.next_before,

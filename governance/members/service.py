@@ -12,7 +12,7 @@ from sqlmodel import col, func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from governance import clock
-from governance.audit.service import record
+from governance.audit.service import AuditPage, list_events, record, subject_types
 from governance.auth import tokens
 from governance.auth.passwords import hash_password
 from governance.errors import Conflict, Invalid, NotFound, PermissionDenied
@@ -511,7 +511,11 @@ async def membership_in(
                 )
             )
         ).first()
-        return cooperative, membership
+    # Detached, so that a later rollback in this request cannot expire what the page shows.
+    session.expunge(cooperative)
+    if membership is not None:
+        session.expunge(membership)
+    return cooperative, membership
 
 
 def ensure_not_denied(membership: Membership | None) -> Membership:
@@ -520,3 +524,38 @@ def ensure_not_denied(membership: Membership | None) -> Membership:
     if membership.status != MembershipStatus.ACTIVE:
         raise PermissionDenied(_("Your membership of this cooperative is suspended."))
     return membership
+
+
+@dataclass(frozen=True)
+class Trail:
+    page: AuditPage
+    names: dict[int, str]
+    subjects: list[str]
+
+
+async def read_trail(
+    session: AsyncSession,
+    actor: Actor,
+    *,
+    actor_filter: int | None = None,
+    subject: str | None = None,
+    before: int | None = None,
+) -> Trail:
+    """One page of the cooperative's audit trail, with the names of the people in it."""
+    async with session.begin():
+        await authorize(session, actor, Permission.READ_AUDIT)
+        page = await list_events(
+            session,
+            actor.cooperative_id,
+            actor_id=actor_filter,
+            subject_type=subject,
+            before=before,
+        )
+        rows = await session.exec(
+            select(Person.id, Person.name)
+            .join(Membership, col(Membership.person_id) == Person.id)
+            .where(Membership.cooperative_id == actor.cooperative_id)
+        )
+        names = {person_id: name for person_id, name in rows.all() if person_id is not None}
+        subjects = await subject_types(session, actor.cooperative_id)
+    return Trail(page=page, names=names, subjects=subjects)
