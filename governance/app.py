@@ -15,6 +15,7 @@ from litestar.datastructures import MutableScopeHeaders
 from litestar.di import Provide
 from litestar.exceptions import HTTPException, NotAuthorizedException, ValidationException
 from litestar.openapi.config import OpenAPIConfig
+from litestar.openapi.plugins import JsonRenderPlugin
 from litestar.plugins.htmx import HTMXPlugin
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.static_files import create_static_files_router
@@ -186,7 +187,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
             DomainError: _domain_error,
             Exception: _server_error,
         },
-        openapi_config=OpenAPIConfig(title="governance", version="0.1.0", path="/schema"),
+        openapi_config=OpenAPIConfig(
+            title="governance", version="0.1.0", path="/schema", render_plugins=[JsonRenderPlugin()]
+        ),
         state=None,
         debug=False,
     )

@@ -1,0 +1,136 @@
+"""Every route, called by every kind of visitor: the expected status, cell by cell.
+
+Personas: anonymous, a cooperator, a worker, a coordinator, an observer, a suspended member
+and a coordinator of another cooperative. The first test fails when a route is added without
+its row here, so the matrix always covers every route.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+PERSONAS = ["anonymous", "omar", "wen", "carla", "olga", "sam", "bea"]
+MEMBERS = ("omar", "wen", "carla", "olga")
+
+# Shorthands for the expected statuses.
+LOGIN = 302  # sent to the login page (HTML) ...
+API_LOGIN = 401  # ... or told to log in (JSON)
+
+
+def coop_page(persona: str) -> int:
+    if persona == "anonymous":
+        return LOGIN
+    if persona == "sam":
+        return 403
+    if persona == "bea":
+        return 404
+    return 200
+
+
+def coop_api(persona: str) -> int:
+    return API_LOGIN if persona == "anonymous" else coop_page(persona)
+
+
+def coordinator_action(persona: str, ok: int) -> int:
+    if persona == "carla":
+        return ok
+    return coop_page(persona) if persona in ("anonymous", "sam", "bea") else 403
+
+
+def logged_in(persona: str, ok: int) -> int:
+    return LOGIN if persona == "anonymous" else ok
+
+
+# (method, route template as Litestar lists it) -> (concrete path builder, form data, expected)
+ROUTES: dict[tuple[str, str], tuple[Any, dict[str, str] | None, Any]] = {
+    ("GET", "/healthz"): (lambda w: "/healthz", None, lambda p: 200),
+    ("GET", "/static/{file_path:path}"): (lambda w: "/static/style.css", None, lambda p: 200),
+    ("GET", "/schema"): (lambda w: "/schema", None, lambda p: 200),
+    ("GET", "/schema/openapi.json"): (lambda w: "/schema/openapi.json", None, lambda p: 200),
+    ("GET", "/schema/{path:str}"): (lambda w: "/schema/nothing-here", None, lambda p: 404),
+    ("GET", "/login"): (lambda w: "/login", None,
+                        lambda p: 200 if p == "anonymous" else 302),
+    ("POST", "/login"): (lambda w: "/login", {"email": "nobody@example.org",
+                                              "password": "not the password"},
+                         lambda p: 400),
+    ("POST", "/language"): (lambda w: "/language", {"language": "nl", "next": "/"},
+                            lambda p: 302),
+    ("GET", "/"): (lambda w: "/", None, lambda p: 302),
+    ("GET", "/coops"): (lambda w: "/coops", None, lambda p: logged_in(p, 200)),
+    ("GET", "/account"): (lambda w: "/account", None, lambda p: logged_in(p, 200)),
+    ("POST", "/account/profile"): (lambda w: "/account/profile",
+                                   {"name": "Same Name", "language": "fr"},
+                                   lambda p: logged_in(p, 302)),
+    ("POST", "/account/password"): (lambda w: "/account/password",
+                                    {"current_password": "wrong wrong",
+                                     "new_password": "whatever is long"},
+                                    lambda p: logged_in(p, 400)),
+    ("GET", "/invite/{token:str}"): (lambda w: "/invite/forged.token.value", None,
+                                     lambda p: 404),
+    ("POST", "/invite/{token:str}"): (lambda w: "/invite/forged.token.value", {},
+                                      lambda p: 404),
+    ("GET", "/c/{slug:str}"): (lambda w: "/c/alpha/", None, coop_page),
+    ("GET", "/c/{slug:str}/members"): (lambda w: "/c/alpha/members", None, coop_page),
+    ("GET", "/c/{slug:str}/audit"): (lambda w: "/c/alpha/audit/", None, coop_page),
+    ("POST", "/c/{slug:str}/members/invite"): (
+        lambda w: "/c/alpha/members/invite", {"email": "new@example.org", "role": "worker"},
+        lambda p: coordinator_action(p, 200)),
+    ("POST", "/c/{slug:str}/members/{membership_id:int}/role"): (
+        lambda w: f"/c/alpha/members/{w.memberships['wen']}/role", {"role": "worker"},
+        lambda p: coordinator_action(p, 302)),
+    ("POST", "/c/{slug:str}/members/{membership_id:int}/suspend"): (
+        lambda w: f"/c/alpha/members/{w.memberships['sam']}/suspend", {},
+        lambda p: coordinator_action(p, 302)),
+    ("POST", "/c/{slug:str}/members/{membership_id:int}/reinstate"): (
+        lambda w: f"/c/alpha/members/{w.memberships['omar']}/reinstate", {},
+        lambda p: coordinator_action(p, 302)),
+    ("GET", "/api/me"): (lambda w: "/api/me", None,
+                         lambda p: API_LOGIN if p == "anonymous" else 200),
+    ("GET", "/api/c/{slug:str}/members"): (lambda w: "/api/c/alpha/members", None, coop_api),
+    ("GET", "/api/c/{slug:str}/audit"): (lambda w: "/api/c/alpha/audit", None, coop_api),
+    # Last: these end the visitor's session.
+    ("POST", "/logout"): (lambda w: "/logout", {}, lambda p: 302),
+    ("POST", "/account/logout-everywhere"): (lambda w: "/account/logout-everywhere", {},
+                                             lambda p: logged_in(p, 302)),
+}
+
+
+def test_the_matrix_covers_every_route(app: Any) -> None:
+    routes = {
+        (method, route.path)
+        for route in app.routes
+        for method in getattr(route, "methods", ())
+        if method not in ("OPTIONS", "HEAD")
+    }
+    assert routes == set(ROUTES), (
+        f"missing from the matrix: {sorted(routes - set(ROUTES))}; "
+        f"stale in the matrix: {sorted(set(ROUTES) - routes)}"
+    )
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_every_cell_of_the_matrix_holds(persona: str, visitor: Any, world: Any) -> None:
+    if persona != "anonymous":
+        visitor.login(persona)
+    failures = []
+    for (method, template), (path_of, data, expected_of) in ROUTES.items():
+        path = path_of(world)
+        if method == "GET":
+            response = visitor.get(path)
+        else:
+            response = visitor.post(path, data)
+        expected = expected_of(persona)
+        if response.status_code != expected:
+            failures.append(f"{method} {path}: expected {expected}, got {response.status_code}")
+        assert response.status_code != 500, f"{method} {path} gave a 500"
+    assert not failures, f"{persona}:\n" + "\n".join(failures)
+
+
+@pytest.mark.parametrize("method_path", [k for k in ROUTES if k[0] == "POST"])
+def test_every_form_is_refused_without_a_csrf_token(method_path: tuple[str, str],
+                                                    client: Any, world: Any) -> None:
+    path = ROUTES[method_path][0](world)
+    response = client.post(path, data=ROUTES[method_path][1] or {}, follow_redirects=False)
+    assert response.status_code == 403
