@@ -1,0 +1,17 @@
+# The service with its locked dependencies; configure it with environment variables.
+FROM python:3.11-slim
+ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 UV_COMPILE_BYTECODE=1 UV_LINK_MODE=copy \
+    GOVERNANCE_ENV=production
+RUN pip install --no-cache-dir uv && useradd --create-home --uid 10001 governance
+WORKDIR /app
+COPY pyproject.toml uv.lock README.md ./
+RUN uv sync --frozen --no-dev --no-install-project
+COPY governance ./governance
+COPY templates ./templates
+COPY static ./static
+COPY locales ./locales
+RUN uv sync --frozen --no-dev && chown -R governance /app
+USER governance
+EXPOSE 8000
+HEALTHCHECK CMD python -c "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8000/healthz')"
+CMD ["sh", "-c", "uv run --no-sync governance migrate && uv run --no-sync governance serve --host 0.0.0.0 --port 8000"]
