@@ -27,7 +27,7 @@ from governance.audit.routes import AuditApiController, AuditController
 from governance.auth.middleware import SessionAuthentication
 from governance.auth.routes import AuthController
 from governance.errors import DomainError
-from governance.i18n import _
+from governance.i18n import N_, _
 from governance.members.routes import (
     CoopController,
     HomeController,
@@ -92,13 +92,13 @@ def _error_page(request: Request[Any, Any, Any], status: int, message: str) -> R
 
 
 _MESSAGES = {
-    400: "The request could not be understood.",
-    401: "Please log in.",
-    403: "You are not allowed to see or do this.",
-    404: "This page does not exist.",
-    405: "This page does not accept this kind of request.",
-    429: "Too many requests. Wait a moment and try again.",
-    500: "Something went wrong on our side. Nothing was changed; please try again.",
+    400: N_("The request could not be understood."),
+    401: N_("Please log in."),
+    403: N_("You are not allowed to see or do this."),
+    404: N_("This page does not exist."),
+    405: N_("This page does not accept this kind of request."),
+    429: N_("Too many requests. Wait a moment and try again."),
+    500: N_("Something went wrong on our side. Nothing was changed; please try again."),
 }
 
 

@@ -50,50 +50,65 @@ ROUTES: dict[tuple[str, str], tuple[Any, dict[str, str] | None, Any]] = {
     ("GET", "/schema"): (lambda w: "/schema", None, lambda p: 200),
     ("GET", "/schema/openapi.json"): (lambda w: "/schema/openapi.json", None, lambda p: 200),
     ("GET", "/schema/{path:str}"): (lambda w: "/schema/nothing-here", None, lambda p: 404),
-    ("GET", "/login"): (lambda w: "/login", None,
-                        lambda p: 200 if p == "anonymous" else 302),
-    ("POST", "/login"): (lambda w: "/login", {"email": "nobody@example.org",
-                                              "password": "not the password"},
-                         lambda p: 400),
-    ("POST", "/language"): (lambda w: "/language", {"language": "nl", "next": "/"},
-                            lambda p: 302),
+    ("GET", "/login"): (lambda w: "/login", None, lambda p: 200 if p == "anonymous" else 302),
+    ("POST", "/login"): (
+        lambda w: "/login",
+        {"email": "nobody@example.org", "password": "not the password"},
+        lambda p: 400,
+    ),
+    ("POST", "/language"): (lambda w: "/language", {"language": "nl", "next": "/"}, lambda p: 302),
     ("GET", "/"): (lambda w: "/", None, lambda p: 302),
     ("GET", "/coops"): (lambda w: "/coops", None, lambda p: logged_in(p, 200)),
     ("GET", "/account"): (lambda w: "/account", None, lambda p: logged_in(p, 200)),
-    ("POST", "/account/profile"): (lambda w: "/account/profile",
-                                   {"name": "Same Name", "language": "fr"},
-                                   lambda p: logged_in(p, 302)),
-    ("POST", "/account/password"): (lambda w: "/account/password",
-                                    {"current_password": "wrong wrong",
-                                     "new_password": "whatever is long"},
-                                    lambda p: logged_in(p, 400)),
-    ("GET", "/invite/{token:str}"): (lambda w: "/invite/forged.token.value", None,
-                                     lambda p: 404),
-    ("POST", "/invite/{token:str}"): (lambda w: "/invite/forged.token.value", {},
-                                      lambda p: 404),
+    ("POST", "/account/profile"): (
+        lambda w: "/account/profile",
+        {"name": "Same Name", "language": "fr"},
+        lambda p: logged_in(p, 302),
+    ),
+    ("POST", "/account/password"): (
+        lambda w: "/account/password",
+        {"current_password": "wrong wrong", "new_password": "whatever is long"},
+        lambda p: logged_in(p, 400),
+    ),
+    ("GET", "/invite/{token:str}"): (lambda w: "/invite/forged.token.value", None, lambda p: 404),
+    ("POST", "/invite/{token:str}"): (lambda w: "/invite/forged.token.value", {}, lambda p: 404),
     ("GET", "/c/{slug:str}"): (lambda w: "/c/alpha/", None, coop_page),
     ("GET", "/c/{slug:str}/members"): (lambda w: "/c/alpha/members", None, coop_page),
     ("GET", "/c/{slug:str}/audit"): (lambda w: "/c/alpha/audit/", None, coop_page),
     ("POST", "/c/{slug:str}/members/invite"): (
-        lambda w: "/c/alpha/members/invite", {"email": "new@example.org", "role": "worker"},
-        lambda p: coordinator_action(p, 200)),
+        lambda w: "/c/alpha/members/invite",
+        {"email": "new@example.org", "role": "worker"},
+        lambda p: coordinator_action(p, 200),
+    ),
     ("POST", "/c/{slug:str}/members/{membership_id:int}/role"): (
-        lambda w: f"/c/alpha/members/{w.memberships['wen']}/role", {"role": "worker"},
-        lambda p: coordinator_action(p, 302)),
+        lambda w: f"/c/alpha/members/{w.memberships['wen']}/role",
+        {"role": "worker"},
+        lambda p: coordinator_action(p, 302),
+    ),
     ("POST", "/c/{slug:str}/members/{membership_id:int}/suspend"): (
-        lambda w: f"/c/alpha/members/{w.memberships['sam']}/suspend", {},
-        lambda p: coordinator_action(p, 302)),
+        lambda w: f"/c/alpha/members/{w.memberships['sam']}/suspend",
+        {},
+        lambda p: coordinator_action(p, 302),
+    ),
     ("POST", "/c/{slug:str}/members/{membership_id:int}/reinstate"): (
-        lambda w: f"/c/alpha/members/{w.memberships['omar']}/reinstate", {},
-        lambda p: coordinator_action(p, 302)),
-    ("GET", "/api/me"): (lambda w: "/api/me", None,
-                         lambda p: API_LOGIN if p == "anonymous" else 200),
+        lambda w: f"/c/alpha/members/{w.memberships['omar']}/reinstate",
+        {},
+        lambda p: coordinator_action(p, 302),
+    ),
+    ("GET", "/api/me"): (
+        lambda w: "/api/me",
+        None,
+        lambda p: API_LOGIN if p == "anonymous" else 200,
+    ),
     ("GET", "/api/c/{slug:str}/members"): (lambda w: "/api/c/alpha/members", None, coop_api),
     ("GET", "/api/c/{slug:str}/audit"): (lambda w: "/api/c/alpha/audit", None, coop_api),
     # Last: these end the visitor's session.
     ("POST", "/logout"): (lambda w: "/logout", {}, lambda p: 302),
-    ("POST", "/account/logout-everywhere"): (lambda w: "/account/logout-everywhere", {},
-                                             lambda p: logged_in(p, 302)),
+    ("POST", "/account/logout-everywhere"): (
+        lambda w: "/account/logout-everywhere",
+        {},
+        lambda p: logged_in(p, 302),
+    ),
 }
 
 
@@ -115,12 +130,9 @@ def test_every_cell_of_the_matrix_holds(persona: str, visitor: Any, world: Any) 
     if persona != "anonymous":
         visitor.login(persona)
     failures = []
-    for (method, template), (path_of, data, expected_of) in ROUTES.items():
+    for (method, _template), (path_of, data, expected_of) in ROUTES.items():
         path = path_of(world)
-        if method == "GET":
-            response = visitor.get(path)
-        else:
-            response = visitor.post(path, data)
+        response = visitor.get(path) if method == "GET" else visitor.post(path, data)
         expected = expected_of(persona)
         if response.status_code != expected:
             failures.append(f"{method} {path}: expected {expected}, got {response.status_code}")
@@ -129,8 +141,9 @@ def test_every_cell_of_the_matrix_holds(persona: str, visitor: Any, world: Any) 
 
 
 @pytest.mark.parametrize("method_path", [k for k in ROUTES if k[0] == "POST"])
-def test_every_form_is_refused_without_a_csrf_token(method_path: tuple[str, str],
-                                                    client: Any, world: Any) -> None:
+def test_every_form_is_refused_without_a_csrf_token(
+    method_path: tuple[str, str], client: Any, world: Any
+) -> None:
     path = ROUTES[method_path][0](world)
     response = client.post(path, data=ROUTES[method_path][1] or {}, follow_redirects=False)
     assert response.status_code == 403

@@ -29,8 +29,9 @@ def test_a_coordinator_invites_and_the_new_member_joins(make_visitor: Any, world
     page = newcomer.get(path)
     assert page.status_code == 200
     assert "nour@example.org" in page.text
-    joined = newcomer.post(path, {"name": "نور الهدى", "password": "a long enough pass",
-                                  "language": "ar"})
+    joined = newcomer.post(
+        path, {"name": "نور الهدى", "password": "a long enough pass", "language": "ar"}
+    )
     assert joined.status_code in (302, 303), joined.text
     home = newcomer.get("/c/alpha/")
     assert home.status_code == 200
@@ -46,8 +47,7 @@ def test_an_invitation_link_dies_once_used(make_visitor: Any, world: Any) -> Non
     first.post(path, {"name": "Once", "password": "a long enough pass", "language": "fr"})
     again = second.get(path)
     assert again.status_code == 404
-    reuse = second.post(path, {"name": "Twice", "password": "a long enough pass",
-                               "language": "fr"})
+    reuse = second.post(path, {"name": "Twice", "password": "a long enough pass", "language": "fr"})
     assert reuse.status_code == 404
 
 
@@ -60,8 +60,9 @@ def test_a_tampered_invitation_link_is_refused(make_visitor: Any, world: Any) ->
     assert stranger.get("/invite/not-a-token").status_code == 404
 
 
-def test_an_expired_invitation_is_refused(make_visitor: Any, world: Any,
-                                          settings: Settings) -> None:
+def test_an_expired_invitation_is_refused(
+    make_visitor: Any, world: Any, settings: Settings
+) -> None:
     carla, late = make_visitor(), make_visitor()
     carla.login("carla")
     path = invite(carla, "late@example.org")
@@ -75,16 +76,19 @@ def test_an_expired_invitation_is_refused(make_visitor: Any, world: Any,
 
 def test_only_coordinators_invite(visitor: Any, world: Any) -> None:
     visitor.login("omar")
-    response = visitor.post("/c/alpha/members/invite", {"email": "x@example.org",
-                                                        "role": "cooperator"})
+    response = visitor.post(
+        "/c/alpha/members/invite", {"email": "x@example.org", "role": "cooperator"}
+    )
     assert response.status_code == 403
 
 
-def test_an_invitation_with_a_bad_email_says_so_and_creates_nothing(visitor: Any,
-                                                                    world: Any) -> None:
+def test_an_invitation_with_a_bad_email_says_so_and_creates_nothing(
+    visitor: Any, world: Any
+) -> None:
     visitor.login("carla")
-    response = visitor.post("/c/alpha/members/invite", {"email": "not an email",
-                                                        "role": "cooperator"})
+    response = visitor.post(
+        "/c/alpha/members/invite", {"email": "not an email", "role": "cooperator"}
+    )
     assert response.status_code == 400
     assert 'aria-invalid="true"' in response.text
     assert "/invite/" not in response.text
@@ -92,8 +96,9 @@ def test_an_invitation_with_a_bad_email_says_so_and_creates_nothing(visitor: Any
 
 def test_a_coordinator_changes_a_role_and_it_is_audited(visitor: Any, world: Any) -> None:
     visitor.login("carla")
-    response = visitor.post(f"/c/alpha/members/{world.memberships['wen']}/role",
-                            {"role": "cooperator"})
+    response = visitor.post(
+        f"/c/alpha/members/{world.memberships['wen']}/role", {"role": "cooperator"}
+    )
     assert response.status_code in (302, 303)
     trail = visitor.get("/c/alpha/audit/")
     assert "Wen Worker" in trail.text
@@ -101,13 +106,13 @@ def test_a_coordinator_changes_a_role_and_it_is_audited(visitor: Any, world: Any
 
 def test_the_last_coordinator_cannot_step_down(visitor: Any, world: Any) -> None:
     visitor.login("carla")
-    response = visitor.post(f"/c/alpha/members/{world.memberships['carla']}/role",
-                            {"role": "cooperator"})
+    response = visitor.post(
+        f"/c/alpha/members/{world.memberships['carla']}/role", {"role": "cooperator"}
+    )
     assert response.status_code == 400
 
 
-def test_a_suspended_member_loses_access_on_the_next_request(make_visitor: Any,
-                                                             world: Any) -> None:
+def test_a_suspended_member_loses_access_on_the_next_request(make_visitor: Any, world: Any) -> None:
     carla, omar = make_visitor(), make_visitor()
     carla.login("carla")
     omar.login("omar")
@@ -122,23 +127,21 @@ def test_a_member_of_another_cooperative_sees_nothing(visitor: Any, world: Any) 
     visitor.login("bea")
     assert visitor.get("/c/alpha/").status_code == 404
     assert visitor.get("/c/alpha/members").status_code == 404
-    assert visitor.post(f"/c/alpha/members/{world.memberships['omar']}/suspend").status_code \
-        == 404
+    assert visitor.post(f"/c/alpha/members/{world.memberships['omar']}/suspend").status_code == 404
 
 
-def test_a_coordinator_cannot_touch_a_membership_of_another_cooperative(visitor: Any,
-                                                                         world: Any) -> None:
+def test_a_coordinator_cannot_touch_a_membership_of_another_cooperative(
+    visitor: Any, world: Any
+) -> None:
     visitor.login("bea")
     response = visitor.post(f"/c/beta/members/{world.memberships['omar']}/suspend")
     assert response.status_code == 404
 
 
-def test_a_person_in_two_cooperatives_switches_between_them(make_visitor: Any,
-                                                            world: Any) -> None:
-    carla, bea, omar = make_visitor(), make_visitor(), make_visitor()
+def test_a_person_in_two_cooperatives_switches_between_them(make_visitor: Any, world: Any) -> None:
+    bea, omar = make_visitor(), make_visitor()
     bea.login("bea")
-    path = bea.post("/c/beta/members/invite", {"email": "omar@alpha.example",
-                                               "role": "worker"})
+    path = bea.post("/c/beta/members/invite", {"email": "omar@alpha.example", "role": "worker"})
     match = LINK.search(path.text)
     assert match
     omar.login("omar")
@@ -149,8 +152,7 @@ def test_a_person_in_two_cooperatives_switches_between_them(make_visitor: Any,
     assert omar.get("/c/beta/").status_code == 200
 
 
-def test_names_in_any_script_are_kept_and_html_is_escaped(make_visitor: Any,
-                                                          world: Any) -> None:
+def test_names_in_any_script_are_kept_and_html_is_escaped(make_visitor: Any, world: Any) -> None:
     carla, newcomer = make_visitor(), make_visitor()
     carla.login("carla")
     path = invite(carla, "script@example.org")
@@ -165,8 +167,9 @@ def test_an_over_long_name_is_refused_with_a_message(make_visitor: Any, world: A
     carla, newcomer = make_visitor(), make_visitor()
     carla.login("carla")
     path = invite(carla, "long@example.org")
-    response = newcomer.post(path, {"name": "x" * 5000, "password": "a long enough pass",
-                                    "language": "fr"})
+    response = newcomer.post(
+        path, {"name": "x" * 5000, "password": "a long enough pass", "language": "fr"}
+    )
     assert response.status_code == 400
     assert 'aria-invalid="true"' in response.text
     assert newcomer.get(path).status_code == 200  # the link still works

@@ -16,9 +16,13 @@ NOW = datetime(2026, 11, 27, 12, 0, tzinfo=UTC)
 
 
 def claims(**overrides: object) -> dict[str, object]:
-    base: dict[str, object] = {"sub": "7", "ver": 1, "iss": tokens.ISSUER,
-                               "aud": tokens.SESSION_AUDIENCE,
-                               "exp": datetime.now(UTC) + timedelta(hours=1)}
+    base: dict[str, object] = {
+        "sub": "7",
+        "ver": 1,
+        "iss": tokens.ISSUER,
+        "aud": tokens.SESSION_AUDIENCE,
+        "exp": datetime.now(UTC) + timedelta(hours=1),
+    }
     base.update(overrides)
     return base
 
