@@ -1,0 +1,1 @@
+"""Benchmarks: each one prints a ratio against a baseline measured in the same run."""
