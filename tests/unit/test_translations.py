@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 from babel.messages.catalog import Catalog, Message
-from babel.messages.extract import extract_from_dir
+from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.pofile import read_po
 
@@ -21,8 +21,6 @@ from governance import i18n
 from governance.settings import LANGUAGES
 
 ROOT = Path(__file__).resolve().parents[2]
-# The keywords the script passes: Babel's defaults (`_`, `gettext`, `ngettext`, …) and `N_`.
-KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "N_": None}
 # A %-conversion as Python's `%` operator reads it, or an escaped `%%`.
 PLACEHOLDER = re.compile(r"%(?:\((?P<name>[^)]*)\))?[#0 +-]*\d*(?:\.\d+)?[diouxXeEfFgGcrsa%]")
 
@@ -33,8 +31,9 @@ def extracted() -> dict[str, Message]:
     with (ROOT / "babel.cfg").open() as handle:
         method_map, options_map = parse_mapping_cfg(handle)
     catalog = Catalog()
+    # Like `pybabel extract`: Babel's default keywords, plus those babel.cfg adds (`N_`).
     for filename, lineno, message, comments, context in extract_from_dir(
-        ROOT, method_map, options_map, keywords=KEYWORDS
+        ROOT, method_map, options_map, keywords=DEFAULT_KEYWORDS
     ):
         catalog.add(message, None, [(filename, lineno)], auto_comments=comments, context=context)
     return {_key(message): message for message in catalog if message.id}
