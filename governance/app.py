@@ -60,6 +60,8 @@ def template_environment() -> Environment:
         extensions=["jinja2.ext.i18n"],
         trim_blocks=True,
         lstrip_blocks=True,
+        # Templates ship with the code; checking their files on every render costs a stat each.
+        auto_reload=False,
     )
     # Installed once; each call looks the request's language up in a ContextVar.
     env.install_gettext_callables(i18n.gettext, i18n.ngettext, newstyle=True)  # type: ignore[attr-defined]
@@ -144,12 +146,20 @@ def create_app(settings: Settings | None = None) -> Litestar:
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
         engine = db.make_engine(settings.database_url)
-        app.state.engine = engine
+        # PostgreSQL: one engine does both. SQLite: reads must not queue behind the write lock.
+        reader = (
+            db.make_engine(settings.database_url, read_only=True)
+            if db.is_sqlite(settings.database_url)
+            else engine
+        )
         app.state.sessionmaker = db.make_sessionmaker(engine)
+        app.state.read_sessionmaker = db.make_sessionmaker(reader)
         try:
             yield
         finally:
             await engine.dispose()
+            if reader is not engine:
+                await reader.dispose()
 
     from governance.web import provide_db
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -19,6 +20,8 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
 metadata = SQLModel.metadata
+# Each SQLite connection is a thread in aiosqlite; a few are faster than many under load.
+SQLITE_POOL = int(os.environ.get("GOVERNANCE_SQLITE_POOL", "4"))
 
 
 class NotMigratedError(RuntimeError):
@@ -56,17 +59,30 @@ def _sqlite_on_connect(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
-def _sqlite_on_begin(connection: Connection) -> None:
+def _sqlite_begin_immediate(connection: Connection) -> None:
     # Writers queue for the lock at BEGIN instead of failing halfway with "database is locked".
     connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
-def make_engine(url: str) -> AsyncEngine:
+def _sqlite_begin_deferred(connection: Connection) -> None:
+    # Readers take a consistent snapshot without the write lock (WAL lets them run alongside).
+    connection.exec_driver_sql("BEGIN")
+
+
+def make_engine(url: str, *, read_only: bool = False) -> AsyncEngine:
+    """An engine; on SQLite, `read_only` gives one whose transactions do not take the write lock.
+
+    Use the read-only engine only for requests that never write (GET pages, the session
+    lookup): a write there would have to upgrade its lock and could fail when busy.
+    """
     if is_sqlite(url):
         _prepare_sqlite_file(url)
-        engine = create_async_engine(url, connect_args={"timeout": 30})
+        engine = create_async_engine(
+            url, connect_args={"timeout": 30}, pool_size=SQLITE_POOL, max_overflow=0
+        )
         event.listen(engine.sync_engine, "connect", _sqlite_on_connect)
-        event.listen(engine.sync_engine, "begin", _sqlite_on_begin)
+        begin = _sqlite_begin_deferred if read_only else _sqlite_begin_immediate
+        event.listen(engine.sync_engine, "begin", begin)
         return engine
     return create_async_engine(url, pool_size=10, max_overflow=20, pool_pre_ping=True)
 

@@ -8,10 +8,18 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from governance.errors import Invalid
-from governance.i18n import _
+from governance.i18n import _, ngettext
+
+PASSWORD_MIN_LENGTH = 10
 
 EMAIL_RE = re.compile(r"^[^@\s<>\"']{1,64}@[^@\s<>\"']{1,190}\.[^@\s<>\"'.]{2,63}$")
 SLUG_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?$")
+
+
+def _too_long(limit: int) -> str:
+    return ngettext(
+        "At most %(count)d character, please.", "At most %(count)d characters, please.", limit
+    ) % {"count": limit}
 
 
 class Form:
@@ -37,7 +45,7 @@ class Form:
         elif required and not value:
             self.errors[name] = _("This field is required.")
         elif len(value) > max_length:
-            self.errors[name] = _("At most %(count)d characters, please.") % {"count": max_length}
+            self.errors[name] = _too_long(max_length)
         elif value and len(value) < min_length:
             self.errors[name] = _("At least %(count)d characters, please.") % {"count": min_length}
         return value
@@ -53,11 +61,13 @@ class Form:
         if not value:
             self.errors[name] = _("This field is required.")
         elif len(value) > 256:
-            self.errors[name] = _("At most %(count)d characters, please.") % {"count": 256}
-        elif new and len(value) < 10:
-            self.errors[name] = _("Choose a password of at least %(count)d characters.") % {
-                "count": 10
-            }
+            self.errors[name] = _too_long(256)
+        elif new and len(value) < PASSWORD_MIN_LENGTH:
+            self.errors[name] = ngettext(
+                "Choose a password of at least %(count)d character.",
+                "Choose a password of at least %(count)d characters.",
+                PASSWORD_MIN_LENGTH,
+            ) % {"count": PASSWORD_MIN_LENGTH}
         return value
 
     def choice(self, name: str, choices: Iterable[str]) -> str:

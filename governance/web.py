@@ -53,8 +53,14 @@ class LoginRequired(HTTPException):
     detail = "Login required"
 
 
+SAFE_METHODS = frozenset({"GET", "HEAD"})
+
+
 async def provide_db(request: Request) -> AsyncIterator[AsyncSession]:
-    async with request.app.state.sessionmaker() as session:
+    """A session for this request; GET and HEAD never write, so they read without locking."""
+    state = request.app.state
+    maker = state.read_sessionmaker if request.method in SAFE_METHODS else state.sessionmaker
+    async with maker() as session:
         yield session
 
 

@@ -16,18 +16,20 @@ ROLE_NAMES = {
 }
 
 _TEMPLATES: dict[str, str] = {
-    "cooperative.created": N_("created the cooperative %(name)s"),
-    "member.added": N_("added %(name)s as %(role)s"),
-    "member.invited": N_("invited %(email)s as %(role)s"),
-    "member.joined": N_("%(name)s joined as %(role)s"),
-    "member.role_changed": N_("changed the role of %(name)s from %(before)s to %(after)s"),
-    "member.suspended": N_("suspended the membership of %(name)s"),
-    "member.reinstated": N_("reinstated the membership of %(name)s"),
-    "person.created": N_("created the account of %(name)s"),
-    "person.password_changed": N_("changed their password"),
-    "person.logged_out_everywhere": N_("ended all their sessions"),
-    "person.profile_changed": N_("changed their profile"),
-    "client.created": N_("added the client %(name)s"),
+    "cooperative.created": N_("%(actor)s created the cooperative %(name)s."),
+    "member.added": N_("%(actor)s added %(name)s as %(role)s."),
+    "member.invited": N_("%(actor)s invited %(email)s as %(role)s."),
+    "member.joined": N_("%(actor)s joined as %(role)s."),
+    "member.role_changed": N_(
+        "%(actor)s changed the role of %(name)s from %(before)s to %(after)s."
+    ),
+    "member.suspended": N_("%(actor)s suspended the membership of %(name)s."),
+    "member.reinstated": N_("%(actor)s reinstated the membership of %(name)s."),
+    "person.created": N_("%(actor)s created the account of %(name)s."),
+    "person.password_changed": N_("%(actor)s changed their password."),
+    "person.logged_out_everywhere": N_("%(actor)s ended all their sessions."),
+    "person.profile_changed": N_("%(actor)s changed their profile."),
+    "client.created": N_("%(actor)s added the client %(name)s."),
 }
 
 SUBJECT_NAMES = {
@@ -46,11 +48,15 @@ def _role(value: Any) -> str:
 _FIELDS: dict[str, Callable[[Any], str]] = {"role": _role, "before": _role, "after": _role}
 
 
-def describe(action: str, data_json: str) -> str:
-    """A sentence in the current language; unknown actions fall back to their code."""
+def describe(action: str, data_json: str, actor: str) -> str:
+    """A sentence in the current language, naming `actor` (empty: the system).
+
+    Unknown actions fall back to their code.
+    """
+    who = actor or _("The system")
     template = _TEMPLATES.get(action)
     if template is None:
-        return action
+        return f"{who}: {action}"
     try:
         data: Mapping[str, Any] = json.loads(data_json)
     except ValueError:
@@ -60,10 +66,11 @@ def describe(action: str, data_json: str) -> str:
         for key, value in data.items()
         if isinstance(value, str | int)
     }
+    values["actor"] = who
     try:
         return _(template) % values
     except (KeyError, TypeError, ValueError):
-        return action
+        return f"{who}: {action}"
 
 
 def subject_name(subject_type: str) -> str:

@@ -44,7 +44,7 @@ def _view(event: AuditEvent, names: dict[int, str]) -> EventView:
         seq=event.seq,
         at=datetime_short(moment),
         actor=actor,
-        description=describe(event.action, event.data),
+        description=describe(event.action, event.data, actor),
         subject=subject_name(event.subject_type),
         subject_id=event.subject_id,
         hash=event.hash,

@@ -24,7 +24,7 @@ class SessionAuthentication(AbstractAuthenticationMiddleware):
             claims = tokens.read_session(token, state.settings.secret_key)
         except tokens.InvalidToken:
             return AuthenticationResult(user=None, auth=None)
-        async with state.sessionmaker() as session:
+        async with state.read_sessionmaker() as session:
             person = await session.get(Person, claims.person_id)
         if person is None or person.token_version != claims.token_version:
             return AuthenticationResult(user=None, auth=None)

@@ -15,7 +15,7 @@ from governance.auth.models import LoginAttempt
 from governance.auth.passwords import check_password, hash_password
 from governance.errors import Invalid, NotFound, TooManyAttempts
 from governance.forms import Form
-from governance.i18n import _
+from governance.i18n import _, ngettext
 from governance.members.models import Person
 from governance.settings import LANGUAGES
 
@@ -61,7 +61,11 @@ async def login(
     async with session.begin():
         if await _recent_failures(session, email, address, window) >= max_failures:
             raise TooManyAttempts(
-                _("Too many failed attempts. Wait %(minutes)d minutes and try again.")
+                ngettext(
+                    "Too many failed attempts. Wait %(minutes)d minute and try again.",
+                    "Too many failed attempts. Wait %(minutes)d minutes and try again.",
+                    window_minutes,
+                )
                 % {"minutes": window_minutes}
             )
         person = (await session.exec(select(Person).where(Person.email == email))).first()

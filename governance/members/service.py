@@ -522,7 +522,7 @@ def ensure_not_denied(membership: Membership | None) -> Membership:
     if membership is None:
         raise NotFound(_("There is no cooperative at this address."))
     if membership.status != MembershipStatus.ACTIVE:
-        raise PermissionDenied(_("Your membership of this cooperative is suspended."))
+        raise PermissionDenied(_("Your membership in this cooperative is suspended."))
     return membership
 
 
