@@ -94,21 +94,28 @@ async def _person(session: AsyncSession, person_id: int) -> Person:
     return person
 
 
+async def _record_own(
+    session: AsyncSession, person_id: int, action: str, data: dict[str, Any]
+) -> None:
+    """Changes to one's own account go to the deployment-wide (system) chain."""
+    await record(
+        session,
+        cooperative_id=None,
+        actor_id=person_id,
+        action=action,
+        subject_type="person",
+        subject_id=person_id,
+        data=data,
+    )
+
+
 async def log_out_everywhere(session: AsyncSession, person_id: int) -> Person:
     """Every token issued so far stops working."""
     async with session.begin():
         person = await _person(session, person_id)
         person.token_version += 1
         session.add(person)
-        await record(
-            session,
-            cooperative_id=None,
-            actor_id=person_id,
-            action="person.logged_out_everywhere",
-            subject_type="person",
-            subject_id=person_id,
-            data={},
-        )
+        await _record_own(session, person_id, "person.logged_out_everywhere", {})
     return person
 
 
@@ -128,15 +135,7 @@ async def change_password(session: AsyncSession, person_id: int, data: Mapping[s
         person.password_hash = hash_password(new)
         person.token_version += 1
         session.add(person)
-        await record(
-            session,
-            cooperative_id=None,
-            actor_id=person_id,
-            action="person.password_changed",
-            subject_type="person",
-            subject_id=person_id,
-            data={},
-        )
+        await _record_own(session, person_id, "person.password_changed", {})
     return person
 
 
@@ -153,14 +152,8 @@ async def update_profile(session: AsyncSession, person_id: int, data: Mapping[st
         if before != after:
             person.name, person.language = name, language
             session.add(person)
-            await record(
-                session,
-                cooperative_id=None,
-                actor_id=person_id,
-                action="person.profile_changed",
-                subject_type="person",
-                subject_id=person_id,
-                data={"before": before, "after": after},
+            await _record_own(
+                session, person_id, "person.profile_changed", {"before": before, "after": after}
             )
     return person
 
@@ -175,13 +168,10 @@ async def set_language(session: AsyncSession, person_id: int, language: str) -> 
             before = person.language
             person.language = clean
             session.add(person)
-            await record(
+            await _record_own(
                 session,
-                cooperative_id=None,
-                actor_id=person_id,
-                action="person.profile_changed",
-                subject_type="person",
-                subject_id=person_id,
-                data={"before": {"language": before}, "after": {"language": clean}},
+                person_id,
+                "person.profile_changed",
+                {"before": {"language": before}, "after": {"language": clean}},
             )
     return person

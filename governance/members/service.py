@@ -39,6 +39,18 @@ async def cooperative_by_slug(session: AsyncSession, slug: str) -> Cooperative |
     return (await session.exec(select(Cooperative).where(Cooperative.slug == slug))).first()
 
 
+async def membership_of(
+    session: AsyncSession, cooperative_id: int | None, person_id: int | None
+) -> Membership | None:
+    return (
+        await session.exec(
+            select(Membership).where(
+                Membership.cooperative_id == cooperative_id, Membership.person_id == person_id
+            )
+        )
+    ).first()
+
+
 async def person_by_email(session: AsyncSession, email: str) -> Person | None:
     return (await session.exec(select(Person).where(Person.email == email.lower()))).first()
 
@@ -185,13 +197,7 @@ async def add_person_to_cooperative(
                 language=language,
                 actor_id=None,
             )
-        existing = (
-            await session.exec(
-                select(Membership).where(
-                    Membership.cooperative_id == cooperative.id, Membership.person_id == person.id
-                )
-            )
-        ).first()
+        existing = await membership_of(session, cooperative.id, person.id)
         if existing is not None:
             raise Conflict(_("This person is already a member."))
         await _add_membership(session, cooperative, person, role, None, "member.added")
@@ -353,13 +359,7 @@ async def accept_invitation(
                 language=language,
                 actor_id=None,
             )
-        already = (
-            await session.exec(
-                select(Membership).where(
-                    Membership.cooperative_id == cooperative.id, Membership.person_id == person.id
-                )
-            )
-        ).first()
+        already = await membership_of(session, cooperative.id, person.id)
         if already is not None:
             raise Conflict(_("You are already a member of this cooperative."))
         invitation.used_at = clock.now()
@@ -504,13 +504,7 @@ async def membership_in(
         cooperative = await cooperative_by_slug(session, slug)
         if cooperative is None:
             return None
-        membership = (
-            await session.exec(
-                select(Membership).where(
-                    Membership.cooperative_id == cooperative.id, Membership.person_id == person_id
-                )
-            )
-        ).first()
+        membership = await membership_of(session, cooperative.id, person_id)
     # Detached, so that a later rollback in this request cannot expire what the page shows.
     session.expunge(cooperative)
     if membership is not None:
