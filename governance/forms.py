@@ -35,9 +35,7 @@ class Form:
             value = value[0] if value else ""
         return value if isinstance(value, str) else str(value)
 
-    def text(
-        self, name: str, *, max_length: int, required: bool = True, min_length: int = 0
-    ) -> str:
+    def text(self, name: str, *, max_length: int, required: bool = True) -> str:
         # NFC so that the same name typed on two phones compares equal; otherwise kept as typed.
         value = unicodedata.normalize("NFC", self.raw(name).strip())
         if any(unicodedata.category(char) in {"Cc", "Cs"} for char in value):
@@ -46,8 +44,6 @@ class Form:
             self.errors[name] = _("This field is required.")
         elif len(value) > max_length:
             self.errors[name] = _too_long(max_length)
-        elif value and len(value) < min_length:
-            self.errors[name] = _("At least %(count)d characters, please.") % {"count": min_length}
         return value
 
     def email(self, name: str = "email") -> str:

@@ -37,6 +37,9 @@ def is_postgres() -> bool:
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    # Browser tests last: Playwright's sync API keeps an event loop running in this thread
+    # until the session ends, and the other tests start their own loops with asyncio.run.
+    items.sort(key=lambda item: "e2e" in item.keywords)
     if is_postgres():
         return
     skip = pytest.mark.skip(reason="PostgreSQL only: runs in the PostgreSQL pass of .ci/run")

@@ -48,6 +48,10 @@ def _role(value: Any) -> str:
 _FIELDS: dict[str, Callable[[Any], str]] = {"role": _role, "before": _role, "after": _role}
 
 
+def _isolate(text: str) -> str:
+    return f"\u2068{text}\u2069"
+
+
 def describe(action: str, data_json: str, actor: str) -> str:
     """A sentence in the current language, naming `actor` (empty: the system).
 
@@ -61,12 +65,13 @@ def describe(action: str, data_json: str, actor: str) -> str:
         data: Mapping[str, Any] = json.loads(data_json)
     except ValueError:
         data = {}
+    # First-strong isolates keep an Arabic name in a French sentence (and the reverse) whole.
     values = {
-        key: _FIELDS.get(key, str)(value)
+        key: _isolate(_FIELDS.get(key, str)(value))
         for key, value in data.items()
         if isinstance(value, str | int)
     }
-    values["actor"] = who
+    values["actor"] = _isolate(who)
     try:
         return _(template) % values
     except (KeyError, TypeError, ValueError):

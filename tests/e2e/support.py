@@ -18,6 +18,8 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
+from urllib.parse import quote
 
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
@@ -40,6 +42,7 @@ COOPERATOR = "amina@univerbal.example"
 ARABIC_COOPERATOR = "khaled@univerbal.example"
 LANGUAGE_COOKIE = "governance_lang"
 ARABIC_LETTERS = re.compile(r"[\u0600-\u06ff]")
+TIMEOUT_MS = 10_000  # generous: CI shares two cores between the server and Chromium
 
 
 def _free_port() -> int:
@@ -116,17 +119,18 @@ def demo_server(root: Path) -> Iterator[str]:
 
 
 def new_context(
-    browser: Browser, base_url: str, language: str = "fr", **options: object
+    browser: Browser, base_url: str, language: str = "fr", **options: Any
 ) -> BrowserContext:
     """A fresh context (no cookies); an anonymous visitor sees pages in `language`."""
-    context = browser.new_context(base_url=base_url, locale="fr-BE", **options)  # type: ignore[arg-type]
+    context = browser.new_context(base_url=base_url, locale="fr-BE", **options)
     context.add_cookies([{"name": LANGUAGE_COOKIE, "value": language, "url": base_url}])
-    context.set_default_timeout(5_000)
+    context.set_default_timeout(TIMEOUT_MS)
     return context
 
 
-def log_in(page: Page, email: str, password: str = PASSWORD) -> None:
-    page.goto("/login")
+def log_in(page: Page, email: str, password: str = PASSWORD, then: str | None = None) -> None:
+    """Log in through the form; `then` is where to go next (the default: the person's home)."""
+    page.goto("/login" if then is None else f"/login?next={quote(then)}")
     page.fill("input[name=email]", email)
     page.fill("input[name=password]", password)
     page.click("form[action='/login'] button[type=submit]")

@@ -9,25 +9,35 @@ from governance.audit.service import record
 from governance.members.access import Actor
 
 
+def plain(html: str) -> str:
+    """The page without the Unicode isolates that keep names whole in mixed scripts."""
+    return html.replace("\u2068", "").replace("\u2069", "")
+
+
 def add_events(run: Any, world: Any, count: int) -> None:
     async def action(session: Any) -> None:
         async with session.begin():
             for n in range(count):
-                await record(session, cooperative_id=world.alpha, actor_id=world.ids["wen"],
-                             action="member.role_changed", subject_type="membership",
-                             subject_id=n, data={"name": f"Person {n}", "before": "worker",
-                                                 "after": "cooperator"})
+                await record(
+                    session,
+                    cooperative_id=world.alpha,
+                    actor_id=world.ids["wen"],
+                    action="member.role_changed",
+                    subject_type="membership",
+                    subject_id=n,
+                    data={"name": f"Person {n}", "before": "worker", "after": "cooperator"},
+                )
 
     run(action)
 
 
 def test_events_are_described_in_the_readers_language(visitor: Any, world: Any) -> None:
     visitor.login("omar")
-    french = visitor.get("/c/alpha/audit/").text
-    assert "a suspendu l" in french or "suspendu" in french
+    french = plain(visitor.get("/c/alpha/audit/").text)
+    assert "Carla Coordinator a suspendu" in french
     visitor.post("/language", {"language": "en", "next": "/"})
-    english = visitor.get("/c/alpha/audit/").text
-    assert "suspended the membership of Sam Suspended" in english
+    english = plain(visitor.get("/c/alpha/audit/").text)
+    assert "Carla Coordinator suspended the membership of Sam Suspended." in english
 
 
 def test_the_newest_event_comes_first(visitor: Any, world: Any) -> None:
@@ -70,8 +80,9 @@ def test_the_trail_api_gives_hashes_to_check(visitor: Any, world: Any) -> None:
 
 def test_htmx_gets_only_the_list(visitor: Any, world: Any) -> None:
     visitor.login("omar")
-    part = visitor.get("/c/alpha/audit/?subject=membership",
-                       headers={"hx-request": "true", "hx-target": "events"}).text
+    part = visitor.get(
+        "/c/alpha/audit/?subject=membership", headers={"hx-request": "true", "hx-target": "events"}
+    ).text
     assert part.lstrip().startswith('<div id="events"')
     assert "<html" not in part
 

@@ -149,6 +149,7 @@ def test_every_translation_formats_without_error(language: str) -> None:
     translations = i18n.translations(language)
     values = {"name": "Amina", "role": "x", "email": "a@example.org", "count": 3, "num": 3}
     values |= {"status": 404, "minutes": 15, "before": "x", "after": "y", "date": "27/11/2026"}
+    values |= {"actor": "Carla"}
     for key, message in extracted().items():
         if message.pluralizable:
             for n in (0, 1, 2, 3, 11, 100, 1_000_000):
