@@ -1,0 +1,78 @@
+"""Whatever a tired coordinator or a hostile visitor types, no request gives a 500."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import quote
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+FORMS: dict[str, list[str]] = {
+    "/login": ["email", "password", "next"],
+    "/language": ["language", "next"],
+    "/account/profile": ["name", "language"],
+    "/account/password": ["current_password", "new_password"],
+    "/c/alpha/members/invite": ["email", "role"],
+    "/c/alpha/members/{wen}/role": ["role"],
+    "/invite/{token}": ["name", "password", "language"],
+}
+
+texts = st.one_of(
+    st.text(max_size=300),
+    st.sampled_from(
+        [
+            "",
+            " ",
+            "fr",
+            "ar",
+            "coordinator",
+            "<script>alert(1)</script>",
+            "' OR 1=1 --",
+            "\x00",
+            "%00",
+            "é" * 5000,
+            "//evil.example",
+            "../../etc",
+            "😀" * 100,
+            "1e309",
+            "-1",
+            "99999999999999999999999",
+        ]
+    ),
+)
+slow = settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+
+
+@slow
+@given(data=st.data())
+def test_no_form_gives_a_server_error(visitor: Any, world: Any, data: st.DataObject) -> None:
+    if "governance_session" not in visitor.jar:
+        visitor.login("carla")
+    path = data.draw(st.sampled_from(sorted(FORMS)))
+    fields = {name: data.draw(texts) for name in FORMS[path]}
+    url = path.format(wen=world.memberships["wen"], token=data.draw(texts) or "x")
+    response = visitor.post(url, fields)
+    assert response.status_code < 500, (url, fields, response.text[:500])
+
+
+@slow
+@given(data=st.data())
+def test_no_query_gives_a_server_error(visitor: Any, world: Any, data: st.DataObject) -> None:
+    if "governance_session" not in visitor.jar:
+        visitor.login("omar")
+    path = data.draw(st.sampled_from(["/c/alpha/audit/", "/api/c/alpha/audit", "/login"]))
+    params = {name: data.draw(texts) for name in ("actor", "subject", "before", "next")}
+    response = visitor.get(path, params=params)
+    assert response.status_code < 500, (path, params, response.text[:500])
+
+
+@slow
+@given(slug=texts)
+def test_no_cooperative_address_gives_a_server_error(visitor: Any, world: Any, slug: str) -> None:
+    if "governance_session" not in visitor.jar:
+        visitor.login("omar")
+    response = visitor.get("/c/" + quote(slug, safe="") + "/members")
+    assert response.status_code in (404, 200), (slug, response.status_code)
