@@ -36,3 +36,24 @@ def test_htmx_is_vendored_in_version_2(visitor: Any) -> None:
     script = visitor.get("/static/htmx-2.0.11.min.js")
     assert script.status_code == 200
     assert 'version:"2.0.11"' in script.text.replace(" ", "")
+
+
+def test_sqlite_runs_in_wal_mode_with_foreign_keys(settings: Settings) -> None:
+    import asyncio
+
+    from sqlalchemy import text
+
+    from governance import db
+
+    if not db.is_sqlite(settings.database_url):
+        pytest.skip("SQLite only")
+
+    async def pragmas() -> tuple[str, int]:
+        engine = db.make_engine(settings.database_url)
+        async with engine.connect() as connection:
+            mode = (await connection.execute(text("PRAGMA journal_mode"))).scalar_one()
+            keys = (await connection.execute(text("PRAGMA foreign_keys"))).scalar_one()
+        await engine.dispose()
+        return mode, keys
+
+    assert asyncio.run(pragmas()) == ("wal", 1)
