@@ -28,6 +28,7 @@ from governance.auth.middleware import SessionAuthentication
 from governance.auth.routes import AuthController
 from governance.errors import DomainError
 from governance.i18n import N_, _
+from governance.ledger.routes import WorkController
 from governance.members.routes import (
     CoopController,
     HomeController,
@@ -65,7 +66,12 @@ def template_environment() -> Environment:
     )
     # Installed once; each call looks the request's language up in a ContextVar.
     env.install_gettext_callables(i18n.gettext, i18n.ngettext, newstyle=True)  # type: ignore[attr-defined]
-    env.globals.update(money=i18n.money, date=i18n.date_short, datetime=i18n.datetime_short)
+    env.globals.update(
+        money=i18n.money,
+        date=i18n.date_short,
+        datetime=i18n.datetime_short,
+        language_name=i18n.language_name,
+    )
     return env
 
 
@@ -173,6 +179,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             MembersApiController,
             AuditController,
             AuditApiController,
+            WorkController,
             create_static_files_router(
                 path="/static", directories=[Path(ROOT / "static")], opt={"exclude_from_auth": True}
             ),

@@ -133,3 +133,9 @@ def datetime_short(value: datetime) -> str:
     return _format_datetime(
         value, format="dd/MM/yyyy HH:mm", tzinfo=BRUSSELS, locale=_format_locale()
     )
+
+
+def language_name(code: str) -> str:
+    """An ISO 639 code by its name in the reader's language (`ps` -> `pachto` in French)."""
+    locale = Locale.parse(FORMAT_LOCALES.get(_language.get(), "fr_BE"))
+    return locale.languages.get(code, code)

@@ -2,15 +2,27 @@
 
 from governance.audit.models import AuditEvent
 from governance.auth.models import LoginAttempt
-from governance.ledger.models import Client
+from governance.ledger.models import (
+    Account,
+    Client,
+    JournalEntry,
+    LedgerLine,
+    Period,
+    Prestation,
+)
 from governance.members.models import Cooperative, Invitation, Membership, Person
 
 __all__ = [
+    "Account",
     "AuditEvent",
     "Client",
     "Cooperative",
     "Invitation",
+    "JournalEntry",
+    "LedgerLine",
     "LoginAttempt",
     "Membership",
+    "Period",
     "Person",
+    "Prestation",
 ]

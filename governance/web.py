@@ -42,6 +42,10 @@ FLASHES = {
     "member_suspended": N_("The membership has been suspended."),
     "member_reinstated": N_("The membership has been reinstated."),
     "joined": N_("Welcome to the cooperative."),
+    "prestation_recorded": N_("The prestation has been recorded."),
+    "prestation_submitted": N_("The prestation has been sent for validation."),
+    "prestations_validated": N_("Validated, and written in the books."),
+    "prestation_rejected": N_("The prestation has been rejected."),
 }
 
 

@@ -1,14 +1,27 @@
-"""Ledger tables. The foundation holds clients only; the journal comes with the ledger."""
+"""Ledger tables: clients, accounts, periods, the append-only journal, prestations."""
 
 from __future__ import annotations
 
-from datetime import datetime
+import datetime as dt
 from enum import StrEnum
+from typing import Any
 
-from sqlalchemy import BigInteger, Column, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    CheckConstraint,
+    Column,
+    ForeignKey,
+    Index,
+    Integer,
+    UniqueConstraint,
+)
 from sqlmodel import Field, SQLModel
 
 from governance.dbtypes import utc_field
+
+# SQLite only auto-increments an INTEGER primary key; PostgreSQL gets BIGINT.
+BIG_ID = BigInteger().with_variant(Integer(), "sqlite")
 
 
 class ClientKind(StrEnum):
@@ -30,4 +43,140 @@ class Client(SQLModel, table=True):
     address: str = Field(default="", max_length=300)
     default_rate_cents: int = Field(default=0, sa_column=Column(BigInteger, nullable=False))
     archived: bool = Field(default=False)
-    created_at: datetime = utc_field()
+    created_at: dt.datetime = utc_field()
+
+
+class AccountType(StrEnum):
+    ASSET = "asset"
+    LIABILITY = "liability"
+    EQUITY = "equity"
+    INCOME = "income"
+    EXPENSE = "expense"
+
+
+class Account(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("cooperative_id", "code", name="uq_account_code"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    cooperative_id: int = Field(foreign_key="cooperative.id", index=True)
+    # bank, revenue, receivable:<client id>, payable:<person id>, fund:<name>, expense:<category>
+    code: str = Field(max_length=80)
+    type: str = Field(max_length=12)
+    created_at: dt.datetime = utc_field()
+
+
+class PeriodState(StrEnum):
+    OPEN = "open"
+    REVIEW = "review"
+    CLOSED = "closed"
+
+
+class Period(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("cooperative_id", "month", name="uq_period_month"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    cooperative_id: int = Field(foreign_key="cooperative.id", index=True)
+    month: str = Field(max_length=7)  # YYYY-MM
+    state: str = Field(default=PeriodState.OPEN, max_length=10)
+    created_at: dt.datetime = utc_field()
+
+
+class JournalEntry(SQLModel, table=True):
+    """Append-only (database triggers): a mistake is corrected by a reversing entry."""
+
+    __tablename__ = "journal_entry"
+    __table_args__ = (
+        UniqueConstraint("cooperative_id", "idempotency_key", name="uq_entry_idempotency"),
+        UniqueConstraint("reverses_id", name="uq_entry_reverses"),
+    )
+
+    id: int | None = Field(default=None, sa_column=Column(BIG_ID, primary_key=True))
+    cooperative_id: int = Field(foreign_key="cooperative.id", index=True)
+    period: str = Field(max_length=7, index=True)
+    date: dt.date
+    kind: str = Field(max_length=30)
+    memo: str = Field(default="", max_length=300)
+    author_id: int | None = Field(default=None, foreign_key="person.id")
+    idempotency_key: str | None = Field(default=None, max_length=100)
+    reverses_id: int | None = Field(
+        default=None,
+        sa_column=Column(BIG_ID, ForeignKey("journal_entry.id"), nullable=True),
+    )
+    created_at: dt.datetime = utc_field()
+
+
+class LedgerLine(SQLModel, table=True):
+    """One signed amount on one account: debits positive, credits negative."""
+
+    __tablename__ = "ledger_line"
+    __table_args__ = (
+        CheckConstraint("amount <> 0", name="ck_line_amount_not_zero"),
+        Index("ix_line_account_id", "account_id", "id"),
+        Index("ix_line_coop_period_account", "cooperative_id", "period", "account_id"),
+    )
+
+    id: int | None = Field(default=None, sa_column=Column(BIG_ID, primary_key=True))
+    entry_id: int = Field(
+        sa_column=Column(BIG_ID, ForeignKey("journal_entry.id"), nullable=False, index=True)
+    )
+    # Copied from the entry so that balances are one GROUP BY without a join.
+    cooperative_id: int = Field(foreign_key="cooperative.id")
+    period: str = Field(max_length=7)
+    account_id: int = Field(foreign_key="account.id")
+    amount: int = Field(sa_column=Column(BigInteger, nullable=False))
+
+
+class PrestationStatus(StrEnum):
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+    VALIDATED = "validated"
+    REJECTED = "rejected"
+
+
+class Prestation(SQLModel, table=True):
+    __table_args__ = (
+        UniqueConstraint("cooperative_id", "idempotency_key", name="uq_prestation_idempotency"),
+        CheckConstraint(
+            "amount_cents > 0 AND amount_cents <= 100000000", name="ck_prestation_amount"
+        ),
+        CheckConstraint("travel_cents >= 0", name="ck_prestation_travel"),
+        Index("ix_prestation_member_date", "cooperative_id", "member_id", "date"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    cooperative_id: int = Field(foreign_key="cooperative.id", index=True)
+    member_id: int = Field(foreign_key="person.id")
+    client_id: int = Field(foreign_key="client.id")
+    date: dt.date
+    start_time: dt.time | None = None
+    duration_minutes: int | None = None
+    rate_cents: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))
+    amount_cents: int = Field(sa_column=Column(BigInteger, nullable=False))
+    travel_cents: int = Field(default=0, sa_column=Column(BigInteger, nullable=False))
+    kind: str = Field(max_length=30)
+    languages: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    note: str = Field(default="", max_length=500)
+    status: str = Field(default=PrestationStatus.DRAFT, max_length=12)
+    rejection_reason: str = Field(default="", max_length=500)
+    idempotency_key: str | None = Field(default=None, max_length=100)
+    request_fingerprint: str = Field(default="", max_length=64)
+    created_by_id: int = Field(foreign_key="person.id")
+    created_at: dt.datetime = utc_field()
+    decided_by_id: int | None = Field(default=None, foreign_key="person.id")
+    decided_at: dt.datetime | None = utc_field(default=None, nullable=True)
+    entry_id: int | None = Field(
+        default=None, sa_column=Column(BIG_ID, ForeignKey("journal_entry.id"), nullable=True)
+    )
+
+    def describe(self) -> dict[str, Any]:
+        """What the audit trail keeps of a prestation."""
+        return {
+            "member_id": self.member_id,
+            "client_id": self.client_id,
+            "date": self.date.isoformat(),
+            "duration_minutes": self.duration_minutes,
+            "rate_cents": self.rate_cents,
+            "amount_cents": self.amount_cents,
+            "travel_cents": self.travel_cents,
+            "kind": self.kind,
+        }

@@ -24,7 +24,7 @@ async def create_client(
 ) -> Client:
     """A coordinator adds a client. Raises PermissionDenied, Invalid for a duplicate name."""
     async with session.begin():
-        await authorize(session, actor, Permission.MANAGE_MEMBERS)
+        await authorize(session, actor, Permission.MANAGE_CLIENTS)
         taken = (
             await session.exec(
                 select(Client).where(
@@ -57,3 +57,15 @@ async def create_client(
             data={"name": name, "kind": str(kind), "default_rate_cents": default_rate_cents},
         )
     return client
+
+
+async def list_clients(
+    session: AsyncSession, actor: Actor, *, include_archived: bool = False
+) -> list[Client]:
+    """The cooperative's clients, by name."""
+    async with session.begin():
+        await authorize(session, actor, Permission.READ_COOPERATIVE)
+        query = select(Client).where(Client.cooperative_id == actor.cooperative_id)
+        if not include_archived:
+            query = query.where(Client.archived == False)  # noqa: E712  (SQL expression)
+        return list((await session.exec(query.order_by(Client.name))).all())

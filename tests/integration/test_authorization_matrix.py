@@ -39,6 +39,13 @@ def coordinator_action(persona: str, ok: int) -> int:
     return coop_page(persona) if persona in ("anonymous", "sam", "bea") else 403
 
 
+def worker_action(persona: str, ok: int) -> int:
+    """Recording work: cooperators, workers and coordinators; observers only read."""
+    if persona in ("omar", "wen", "carla"):
+        return ok
+    return coop_page(persona) if persona in ("anonymous", "sam", "bea") else 403
+
+
 def logged_in(persona: str, ok: int) -> int:
     return LOGIN if persona == "anonymous" else ok
 
@@ -94,6 +101,37 @@ ROUTES: dict[tuple[str, str], tuple[Any, dict[str, str] | None, Any]] = {
         lambda w: f"/c/alpha/members/{w.memberships['omar']}/reinstate",
         {},
         lambda p: coordinator_action(p, 302),
+    ),
+    ("GET", "/c/{slug:str}/work"): (lambda w: "/c/alpha/work/", None, coop_page),
+    ("GET", "/c/{slug:str}/work/new"): (
+        lambda w: "/c/alpha/work/new",
+        None,
+        lambda p: worker_action(p, 200),
+    ),
+    ("POST", "/c/{slug:str}/work"): (
+        lambda w: "/c/alpha/work/",
+        {"client_id": "x"},
+        lambda p: worker_action(p, 400),
+    ),
+    ("POST", "/c/{slug:str}/work/{prestation_id:int}/submit"): (
+        lambda w: "/c/alpha/work/999999/submit",
+        {},
+        lambda p: worker_action(p, 404),
+    ),
+    ("GET", "/c/{slug:str}/work/queue"): (
+        lambda w: "/c/alpha/work/queue",
+        None,
+        lambda p: coordinator_action(p, 200),
+    ),
+    ("POST", "/c/{slug:str}/work/validate"): (
+        lambda w: "/c/alpha/work/validate",
+        {},
+        lambda p: coordinator_action(p, 400),
+    ),
+    ("POST", "/c/{slug:str}/work/{prestation_id:int}/reject"): (
+        lambda w: "/c/alpha/work/999999/reject",
+        {"reason": "no"},
+        lambda p: coordinator_action(p, 404),
     ),
     ("GET", "/api/me"): (
         lambda w: "/api/me",

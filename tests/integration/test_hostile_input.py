@@ -16,6 +16,11 @@ FORMS: dict[str, list[str]] = {
     "/c/alpha/members/invite": ["email", "role"],
     "/c/alpha/members/{wen}/role": ["role"],
     "/invite/{token}": ["name", "password", "language"],
+    "/c/alpha/work/": ["client_id", "member_id", "date", "start_time", "duration_minutes",
+                       "rate", "fixed_amount", "travel", "kind", "languages", "note",
+                       "idempotency_key", "action"],
+    "/c/alpha/work/validate": ["ids"],
+    "/c/alpha/work/1/reject": ["reason"],
 }
 
 texts = st.one_of(

@@ -1,0 +1,189 @@
+"""Writing to the journal inside a caller's transaction: accounts, periods, entries."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from governance import clock
+from governance.audit.service import record
+from governance.errors import Conflict, Invalid
+from governance.i18n import _
+from governance.ledger.journal import (
+    Posting,
+    account_type,
+    check_balanced,
+    month_of,
+    reversal,
+)
+from governance.ledger.models import Account, JournalEntry, LedgerLine, Period, PeriodState
+
+
+def _state_name(state: str) -> str:
+    return {
+        "open": _("open"),
+        "review": _("under review"),
+        "closed": _("closed"),
+    }.get(state, state)
+
+
+async def _insert_missing(session: AsyncSession, model: Any, values: dict[str, Any]) -> None:
+    """INSERT … ON CONFLICT DO NOTHING: two requests creating the same row both succeed."""
+    dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
+    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+    connection = await session.connection()
+    await connection.execute(insert(model).values(**values).on_conflict_do_nothing())
+
+
+async def period_for(session: AsyncSession, cooperative_id: int, day: dt.date) -> Period:
+    """The period of `day`, created open on first use."""
+    month = month_of(day)
+    query = select(Period).where(Period.cooperative_id == cooperative_id, Period.month == month)
+    period = (await session.exec(query)).first()
+    if period is None:
+        await _insert_missing(
+            session,
+            Period,
+            {
+                "cooperative_id": cooperative_id,
+                "month": month,
+                "state": PeriodState.OPEN.value,
+                "created_at": clock.now(),
+            },
+        )
+        period = (await session.exec(query)).one()
+    return period
+
+
+async def open_period_for(
+    session: AsyncSession, cooperative_id: int, day: dt.date, field: str = "date"
+) -> Period:
+    """The open period of `day`; Invalid, naming the period and its state, otherwise."""
+    period = await period_for(session, cooperative_id, day)
+    if period.state != PeriodState.OPEN:
+        message = _("The period %(month)s is %(state)s: nothing dated in it can change.") % {
+            "month": period.month,
+            "state": _state_name(period.state),
+        }
+        raise Invalid(message, {field: message})
+    return period
+
+
+async def account_for(session: AsyncSession, cooperative_id: int, code: str) -> Account:
+    query = select(Account).where(Account.cooperative_id == cooperative_id, Account.code == code)
+    account = (await session.exec(query)).first()
+    if account is None:
+        await _insert_missing(
+            session,
+            Account,
+            {
+                "cooperative_id": cooperative_id,
+                "code": code,
+                "type": account_type(code).value,
+                "created_at": clock.now(),
+            },
+        )
+        account = (await session.exec(query)).one()
+    return account
+
+
+async def post(
+    session: AsyncSession,
+    *,
+    cooperative_id: int,
+    day: dt.date,
+    kind: str,
+    memo: str,
+    author_id: int | None,
+    postings: Sequence[Posting],
+    reverses_id: int | None = None,
+) -> JournalEntry:
+    """Write one balanced entry in the open period of `day`, and its audit event.
+
+    Raises UnbalancedEntry (a programming error: callers build the postings) and Invalid
+    when the period of `day` is not open.
+    """
+    check_balanced(postings)
+    period = await open_period_for(session, cooperative_id, day)
+    entry = JournalEntry(
+        cooperative_id=cooperative_id,
+        period=period.month,
+        date=day,
+        kind=kind,
+        memo=memo[:300],
+        author_id=author_id,
+        reverses_id=reverses_id,
+        created_at=clock.now(),
+    )
+    session.add(entry)
+    await session.flush()
+    assert entry.id is not None
+    lines = []
+    for posting in postings:
+        account = await account_for(session, cooperative_id, posting.account)
+        assert account.id is not None
+        lines.append(
+            LedgerLine(
+                entry_id=entry.id,
+                cooperative_id=cooperative_id,
+                period=period.month,
+                account_id=account.id,
+                amount=posting.amount,
+            )
+        )
+    session.add_all(lines)
+    await session.flush()
+    await record(
+        session,
+        cooperative_id=cooperative_id,
+        actor_id=author_id,
+        action="journal.posted",
+        subject_type="journal_entry",
+        subject_id=entry.id,
+        data={
+            "kind": kind,
+            "date": day.isoformat(),
+            "period": period.month,
+            "reverses_id": reverses_id,
+            "lines": [[p.account, p.amount] for p in postings],
+        },
+    )
+    return entry
+
+
+async def entry_postings(session: AsyncSession, entry_id: int) -> list[Posting]:
+    rows = await session.exec(
+        select(Account.code, LedgerLine.amount)
+        .join(Account, col(Account.id) == LedgerLine.account_id)
+        .where(LedgerLine.entry_id == entry_id)
+        .order_by(col(LedgerLine.id))
+    )
+    return [Posting(code, amount) for code, amount in rows.all()]
+
+
+async def reverse(
+    session: AsyncSession, entry: JournalEntry, *, day: dt.date, memo: str, author_id: int | None
+) -> JournalEntry:
+    """Post the exact opposite of `entry` on `day`. Conflict if it was already reversed."""
+    assert entry.id is not None
+    already = (
+        await session.exec(select(JournalEntry.id).where(JournalEntry.reverses_id == entry.id))
+    ).first()
+    if already is not None or entry.reverses_id is not None:
+        raise Conflict(_("This entry has already been reversed, or is itself a reversal."))
+    return await post(
+        session,
+        cooperative_id=entry.cooperative_id,
+        day=day,
+        kind="reversal",
+        memo=memo,
+        author_id=author_id,
+        postings=reversal(await entry_postings(session, entry.id)),
+        reverses_id=entry.id,
+    )

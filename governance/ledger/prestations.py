@@ -1,0 +1,471 @@
+"""Prestations: recorded by members, validated by coordinators, posted to the journal.
+
+Each public function is one transaction, permission-checked and audited.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from governance import clock
+from governance.audit.chain import canonical
+from governance.audit.service import record
+from governance.errors import Conflict, Invalid, NotFound
+from governance.forms import Form
+from governance.i18n import _
+from governance.ledger.journal import prestation_postings
+from governance.ledger.models import Client, Prestation, PrestationStatus
+from governance.ledger.posting import open_period_for, post
+from governance.members.access import Actor, Permission, allows, authorize
+from governance.members.models import Membership, MembershipStatus, Role
+from governance.money import AmountError, multiply_round, parse_amount
+
+DEFAULT_KINDS = ("on_site", "phone", "video", "translation", "project_day", "training", "other")
+MAX_DURATION_MINUTES = 24 * 60
+DEFAULT_DAYS_AHEAD = 31
+KEY_RE = re.compile(r"^[A-Za-z0-9_.:\-]{8,100}$")
+WORKING_ROLES = (Role.COOPERATOR, Role.WORKER, Role.COORDINATOR)
+
+
+def kinds_of(settings: Mapping[str, Any]) -> tuple[str, ...]:
+    kinds = settings.get("prestation_kinds")
+    return tuple(kinds) if isinstance(kinds, list) and kinds else DEFAULT_KINDS
+
+
+@dataclass(frozen=True)
+class PrestationInput:
+    member_id: int
+    client_id: int
+    date: dt.date
+    start_time: dt.time | None
+    duration_minutes: int | None
+    rate_cents: int | None
+    amount_cents: int
+    travel_cents: int
+    kind: str
+    languages: tuple[str, ...]
+    note: str
+
+    def fingerprint(self) -> str:
+        body = {
+            "member_id": self.member_id,
+            "client_id": self.client_id,
+            "date": self.date.isoformat(),
+            "start_time": self.start_time.isoformat() if self.start_time else None,
+            "duration_minutes": self.duration_minutes,
+            "rate_cents": self.rate_cents,
+            "amount_cents": self.amount_cents,
+            "travel_cents": self.travel_cents,
+            "kind": self.kind,
+            "languages": list(self.languages),
+            "note": self.note,
+        }
+        return hashlib.sha256(canonical(body).encode()).hexdigest()
+
+
+def _amount_message(error: AmountError) -> str:
+    return {
+        "empty": _("Enter an amount."),
+        "zero": _("The amount must be more than zero."),
+        "negative": _("The amount cannot be negative."),
+        "too_large": _("The amount cannot be more than 1 000 000 €."),
+        "precision": _("Use at most two decimals (cents)."),
+    }.get(error.code, _("Enter an amount like 12,50."))
+
+
+def _money(
+    form: Form, name: str, language: str, *, required: bool, allow_zero: bool = False
+) -> int | None:
+    raw = form.raw(name).strip()
+    if not raw and not required:
+        return None
+    try:
+        return parse_amount(raw, language, allow_zero=allow_zero)
+    except AmountError as error:
+        form.fail(name, _amount_message(error))
+        return None
+
+
+def _date(form: Form, name: str) -> dt.date | None:
+    raw = form.raw(name).strip()
+    for pattern in ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y"):
+        try:
+            return dt.datetime.strptime(raw, pattern).date()
+        except ValueError:
+            continue
+    form.fail(name, _("Enter a date like 27/11/2026."))
+    return None
+
+
+def _time(form: Form, name: str) -> dt.time | None:
+    raw = form.raw(name).strip()
+    if not raw:
+        return None
+    match = re.fullmatch(r"([01]?\d|2[0-3])[:hH]([0-5]\d)", raw)
+    if not match:
+        form.fail(name, _("Enter a time like 14:30."))
+        return None
+    return dt.time(int(match.group(1)), int(match.group(2)))
+
+
+def _languages(form: Form, name: str) -> tuple[str, ...]:
+    from babel import Locale
+
+    raw = form.data.get(name, "")
+    values = raw if isinstance(raw, list) else re.split(r"[,\s;]+", str(raw))
+    codes = tuple(dict.fromkeys(v.strip().lower() for v in values if v and v.strip()))
+    known = Locale("en").languages
+    unknown = [code for code in codes if code not in known]
+    if unknown or len(codes) > 10:
+        form.fail(name, _("Use language codes like ar, ps, fr."))
+    return codes
+
+
+def parse_input(
+    data: Mapping[str, Any],
+    *,
+    actor_person_id: int,
+    language: str,
+    kinds: Sequence[str],
+    client_rate: int | None = None,
+) -> PrestationInput:
+    """Clean a prestation form or JSON body; Invalid names every bad field. Pure."""
+    form = Form(data)
+    member_id = form.integer("member_id", required=False) or actor_person_id
+    client_id = form.integer("client_id")
+    day = _date(form, "date")
+    start = _time(form, "start_time")
+    kind = form.choice("kind", kinds)
+    languages = _languages(form, "languages")
+    note = form.text("note", max_length=500, required=False)
+    travel = _money(form, "travel", language, required=False, allow_zero=True) or 0
+    fixed = _money(form, "fixed_amount", language, required=False)
+    duration = form.integer("duration_minutes", required=False)
+    rate = _money(form, "rate", language, required=False)
+    amount = fixed
+    if fixed is None:
+        if duration is None:
+            if "duration_minutes" not in form.errors:
+                form.fail("duration_minutes", _("Give a duration in minutes, or a fixed amount."))
+        elif not 0 < duration <= MAX_DURATION_MINUTES:
+            form.fail("duration_minutes", _("A duration is between 1 and 1440 minutes."))
+        rate = rate if rate is not None else client_rate
+        if not rate and "rate" not in form.errors:
+            form.fail("rate", _("Give an hourly rate."))
+        if duration and rate and "duration_minutes" not in form.errors:
+            amount = multiply_round(Decimal(duration) / 60, rate)
+            if amount > 100_000_000:
+                form.fail("duration_minutes", _("The amount cannot be more than 1 000 000 €."))
+            elif amount <= 0:
+                form.fail("rate", _("The amount must be more than zero."))
+    else:
+        duration = duration if duration and 0 < duration <= MAX_DURATION_MINUTES else None
+        rate = None
+    form.done()
+    assert client_id is not None and day is not None and amount is not None
+    return PrestationInput(
+        member_id=member_id,
+        client_id=client_id,
+        date=day,
+        start_time=start,
+        duration_minutes=duration,
+        rate_cents=rate,
+        amount_cents=amount,
+        travel_cents=travel,
+        kind=kind,
+        languages=languages,
+        note=note,
+    )
+
+
+async def _client(session: AsyncSession, cooperative_id: int, client_id: int) -> Client:
+    client = await session.get(Client, client_id)
+    if client is None or client.cooperative_id != cooperative_id or client.archived:
+        message = _("Choose a client of this cooperative.")
+        raise Invalid(message, {"client_id": message})
+    return client
+
+
+async def _check_member(session: AsyncSession, cooperative_id: int, person_id: int) -> None:
+    membership = (
+        await session.exec(
+            select(Membership).where(
+                Membership.cooperative_id == cooperative_id, Membership.person_id == person_id
+            )
+        )
+    ).first()
+    if (
+        membership is None
+        or membership.status != MembershipStatus.ACTIVE
+        or membership.role not in WORKING_ROLES
+    ):
+        message = _("Choose an active member of this cooperative.")
+        raise Invalid(message, {"member_id": message})
+
+
+async def _existing(session: AsyncSession, cooperative_id: int, key: str) -> Prestation | None:
+    return (
+        await session.exec(
+            select(Prestation).where(
+                Prestation.cooperative_id == cooperative_id, Prestation.idempotency_key == key
+            )
+        )
+    ).first()
+
+
+async def record_prestation(
+    session: AsyncSession,
+    actor: Actor,
+    data: Mapping[str, Any],
+    *,
+    language: str,
+    today: dt.date,
+    submit: bool = False,
+    idempotency_key: str | None = None,
+) -> tuple[Prestation, bool]:
+    """Record a prestation (a draft, or submitted at once); returns it and whether it is new.
+
+    A member records their own; a coordinator records for anyone. Raises PermissionDenied,
+    Invalid (every bad field, a date in a period that is not open or too far ahead, a client or
+    member of another cooperative), Conflict when the idempotency key was used with other data.
+    A repeat with the same key and data returns the first prestation and writes nothing.
+    """
+    if idempotency_key is not None and not KEY_RE.match(idempotency_key):
+        raise Invalid(_("The idempotency key is not valid."))
+    async with session.begin():
+        membership = await authorize(session, actor, Permission.RECORD_OWN_WORK)
+        from governance.members.models import Cooperative
+
+        cooperative = await session.get(Cooperative, actor.cooperative_id)
+        assert cooperative is not None
+        client_rate = None
+        client_id = Form(data).integer("client_id", required=False)
+        if client_id:
+            client = await session.get(Client, client_id)
+            if client is not None and client.cooperative_id == actor.cooperative_id:
+                client_rate = client.default_rate_cents or None
+        clean = parse_input(
+            data,
+            actor_person_id=actor.person_id,
+            language=language,
+            kinds=kinds_of(cooperative.settings),
+            client_rate=client_rate,
+        )
+        if clean.member_id != actor.person_id and not allows(
+            membership.role, Permission.RECORD_FOR_ANYONE
+        ):
+            message = _("You can only record your own work.")
+            raise Invalid(message, {"member_id": message})
+        fingerprint = clean.fingerprint()
+        if idempotency_key:
+            found = await _existing(session, actor.cooperative_id, idempotency_key)
+            if found is not None:
+                return _same_or_conflict(found, fingerprint), False
+        await _client(session, actor.cooperative_id, clean.client_id)
+        await _check_member(session, actor.cooperative_id, clean.member_id)
+        days_ahead = int(cooperative.settings.get("max_days_ahead", DEFAULT_DAYS_AHEAD))
+        if clean.date > today + dt.timedelta(days=days_ahead):
+            message = _("This date is too far in the future.")
+            raise Invalid(message, {"date": message})
+        await open_period_for(session, actor.cooperative_id, clean.date)
+        prestation = Prestation(
+            cooperative_id=actor.cooperative_id,
+            member_id=clean.member_id,
+            client_id=clean.client_id,
+            date=clean.date,
+            start_time=clean.start_time,
+            duration_minutes=clean.duration_minutes,
+            rate_cents=clean.rate_cents,
+            amount_cents=clean.amount_cents,
+            travel_cents=clean.travel_cents,
+            kind=clean.kind,
+            languages=list(clean.languages),
+            note=clean.note,
+            status=PrestationStatus.SUBMITTED if submit else PrestationStatus.DRAFT,
+            idempotency_key=idempotency_key,
+            request_fingerprint=fingerprint,
+            created_by_id=actor.person_id,
+            created_at=clock.now(),
+        )
+        try:
+            async with session.begin_nested():
+                session.add(prestation)
+                await session.flush()
+        except IntegrityError:
+            # Another request with the same key won the race: answer as it did.
+            found = await _existing(session, actor.cooperative_id, idempotency_key or "")
+            if found is None:
+                raise
+            return _same_or_conflict(found, fingerprint), False
+        await record(
+            session,
+            cooperative_id=actor.cooperative_id,
+            actor_id=actor.person_id,
+            action="prestation.recorded",
+            subject_type="prestation",
+            subject_id=prestation.id,
+            data={**prestation.describe(), "status": prestation.status},
+        )
+    return prestation, True
+
+
+def _same_or_conflict(found: Prestation, fingerprint: str) -> Prestation:
+    if found.request_fingerprint != fingerprint:
+        raise Conflict(_("This idempotency key was already used for another prestation."))
+    return found
+
+
+async def _load(session: AsyncSession, actor: Actor, prestation_id: int) -> Prestation:
+    prestation = await session.get(Prestation, prestation_id)
+    if prestation is None or prestation.cooperative_id != actor.cooperative_id:
+        raise NotFound(_("This prestation does not exist."))
+    return prestation
+
+
+async def submit_prestation(session: AsyncSession, actor: Actor, prestation_id: int) -> Prestation:
+    """A member submits their own draft. Raises PermissionDenied, NotFound, Conflict."""
+    async with session.begin():
+        membership = await authorize(session, actor, Permission.RECORD_OWN_WORK)
+        prestation = await _load(session, actor, prestation_id)
+        if prestation.member_id != actor.person_id and not allows(
+            membership.role, Permission.RECORD_FOR_ANYONE
+        ):
+            raise NotFound(_("This prestation does not exist."))
+        if prestation.status != PrestationStatus.DRAFT:
+            raise Conflict(_("Only a draft can be submitted."))
+        prestation.status = PrestationStatus.SUBMITTED
+        session.add(prestation)
+        await record(
+            session,
+            cooperative_id=actor.cooperative_id,
+            actor_id=actor.person_id,
+            action="prestation.submitted",
+            subject_type="prestation",
+            subject_id=prestation.id,
+            data={"before": "draft", "after": "submitted"},
+        )
+    return prestation
+
+
+async def _validate_one(session: AsyncSession, actor: Actor, prestation_id: int) -> Prestation:
+    prestation = await _load(session, actor, prestation_id)
+    if prestation.status == PrestationStatus.VALIDATED:
+        raise Conflict(_("This prestation is already validated."))
+    if prestation.status != PrestationStatus.SUBMITTED:
+        raise Conflict(_("Only a submitted prestation can be validated."))
+    entry = await post(
+        session,
+        cooperative_id=actor.cooperative_id,
+        day=prestation.date,
+        kind="prestation",
+        memo=f"prestation {prestation.id}",
+        author_id=actor.person_id,
+        postings=prestation_postings(
+            prestation.client_id,
+            prestation.member_id,
+            prestation.amount_cents,
+            prestation.travel_cents,
+        ),
+    )
+    prestation.status = PrestationStatus.VALIDATED
+    prestation.decided_by_id = actor.person_id
+    prestation.decided_at = clock.now()
+    prestation.entry_id = entry.id
+    session.add(prestation)
+    await record(
+        session,
+        cooperative_id=actor.cooperative_id,
+        actor_id=actor.person_id,
+        action="prestation.validated",
+        subject_type="prestation",
+        subject_id=prestation.id,
+        data={"entry_id": entry.id, "amount_cents": prestation.amount_cents},
+    )
+    return prestation
+
+
+async def validate_prestations(
+    session: AsyncSession, actor: Actor, prestation_ids: Sequence[int]
+) -> list[Prestation]:
+    """Validate one or many, all or none; each posts Dr receivable / Cr revenue.
+
+    Raises PermissionDenied (not a coordinator), NotFound, Conflict (already validated, not
+    submitted), Invalid (the period is no longer open).
+    """
+    async with session.begin():
+        await authorize(session, actor, Permission.VALIDATE_WORK)
+        if not prestation_ids:
+            raise Invalid(_("Choose at least one prestation."))
+        # Row order fixed so that two coordinators validating overlapping sets queue cleanly.
+        return [await _validate_one(session, actor, pid) for pid in sorted(set(prestation_ids))]
+
+
+async def reject_prestation(
+    session: AsyncSession, actor: Actor, prestation_id: int, data: Mapping[str, Any]
+) -> Prestation:
+    """Reject a submitted prestation with a reason the member sees."""
+    async with session.begin():
+        await authorize(session, actor, Permission.VALIDATE_WORK)
+        form = Form(data)
+        reason = form.text("reason", max_length=500)
+        form.done()
+        prestation = await _load(session, actor, prestation_id)
+        if prestation.status != PrestationStatus.SUBMITTED:
+            raise Conflict(_("Only a submitted prestation can be rejected."))
+        prestation.status = PrestationStatus.REJECTED
+        prestation.rejection_reason = reason
+        prestation.decided_by_id = actor.person_id
+        prestation.decided_at = clock.now()
+        session.add(prestation)
+        await record(
+            session,
+            cooperative_id=actor.cooperative_id,
+            actor_id=actor.person_id,
+            action="prestation.rejected",
+            subject_type="prestation",
+            subject_id=prestation.id,
+            data={"reason": reason},
+        )
+    return prestation
+
+
+async def prestations_of(
+    session: AsyncSession,
+    actor: Actor,
+    *,
+    member_id: int | None = None,
+    status: str | None = None,
+    month: str | None = None,
+    limit: int = 500,
+) -> list[Prestation]:
+    """A member's own work, or anyone's for coordinators and observers."""
+    async with session.begin():
+        membership = await authorize(session, actor, Permission.READ_COOPERATIVE)
+        query = select(Prestation).where(Prestation.cooperative_id == actor.cooperative_id)
+        sees_all = membership.role in (Role.COORDINATOR, Role.OBSERVER)
+        if not sees_all:
+            member_id = actor.person_id
+        if member_id is not None:
+            query = query.where(Prestation.member_id == member_id)
+        if status:
+            query = query.where(Prestation.status == status)
+        if month and re.fullmatch(r"\d{4}-\d{2}", month):
+            year, number = int(month[:4]), int(month[5:])
+            if 1 <= number <= 12:
+                first = dt.date(year, number, 1)
+                after = dt.date(year + (number == 12), number % 12 + 1, 1)
+                query = query.where(Prestation.date >= first, Prestation.date < after)
+        rows = await session.exec(
+            query.order_by(col(Prestation.date).desc(), col(Prestation.id).desc()).limit(limit)
+        )
+        return list(rows.all())
