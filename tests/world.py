@@ -101,6 +101,10 @@ class Visitor:
         form = {"_csrf_token": self.csrf(), **(data or {})}
         return self.request("POST", url, data=form, **kwargs)
 
+    def post_json(self, url: str, body: Any, **kwargs: Any) -> Any:
+        headers = {"x-csrftoken": self.csrf(), **kwargs.pop("headers", {})}
+        return self.request("POST", url, json=body, headers=headers, **kwargs)
+
     def login(self, key_or_email: str, password: str = PASSWORD) -> Any:
         email = EMAILS.get(key_or_email, key_or_email)
         response = self.post("/login", {"email": email, "password": password})

@@ -46,6 +46,10 @@ def worker_action(persona: str, ok: int) -> int:
     return coop_page(persona) if persona in ("anonymous", "sam", "bea") else 403
 
 
+def api_worker(persona: str, ok: int) -> int:
+    return API_LOGIN if persona == "anonymous" else worker_action(persona, ok)
+
+
 def logged_in(persona: str, ok: int) -> int:
     return LOGIN if persona == "anonymous" else ok
 
@@ -133,6 +137,26 @@ ROUTES: dict[tuple[str, str], tuple[Any, dict[str, str] | None, Any]] = {
         {"reason": "no"},
         lambda p: coordinator_action(p, 404),
     ),
+    ("GET", "/api/c/{slug:str}/prestations"): (
+        lambda w: "/api/c/alpha/prestations",
+        None,
+        coop_api,
+    ),
+    ("POST", "/api/c/{slug:str}/prestations"): (
+        lambda w: "/api/c/alpha/prestations",
+        {},
+        lambda p: api_worker(p, 422),
+    ),
+    ("POST", "/api/c/{slug:str}/prestations/{prestation_id:int}/submit"): (
+        lambda w: "/api/c/alpha/prestations/999999/submit",
+        {},
+        lambda p: api_worker(p, 404),
+    ),
+    ("POST", "/api/c/{slug:str}/prestations/validate"): (
+        lambda w: "/api/c/alpha/prestations/validate",
+        {},
+        lambda p: API_LOGIN if p == "anonymous" else coordinator_action(p, 422),
+    ),
     ("GET", "/api/me"): (
         lambda w: "/api/me",
         None,
@@ -170,7 +194,12 @@ def test_every_cell_of_the_matrix_holds(persona: str, visitor: Any, world: Any) 
     failures = []
     for (method, _template), (path_of, data, expected_of) in ROUTES.items():
         path = path_of(world)
-        response = visitor.get(path) if method == "GET" else visitor.post(path, data)
+        if method == "GET":
+            response = visitor.get(path)
+        elif path.startswith("/api/"):
+            response = visitor.post_json(path, data)
+        else:
+            response = visitor.post(path, data)
         expected = expected_of(persona)
         if response.status_code != expected:
             failures.append(f"{method} {path}: expected {expected}, got {response.status_code}")

@@ -16,9 +16,21 @@ FORMS: dict[str, list[str]] = {
     "/c/alpha/members/invite": ["email", "role"],
     "/c/alpha/members/{wen}/role": ["role"],
     "/invite/{token}": ["name", "password", "language"],
-    "/c/alpha/work/": ["client_id", "member_id", "date", "start_time", "duration_minutes",
-                       "rate", "fixed_amount", "travel", "kind", "languages", "note",
-                       "idempotency_key", "action"],
+    "/c/alpha/work/": [
+        "client_id",
+        "member_id",
+        "date",
+        "start_time",
+        "duration_minutes",
+        "rate",
+        "fixed_amount",
+        "travel",
+        "kind",
+        "languages",
+        "note",
+        "idempotency_key",
+        "action",
+    ],
     "/c/alpha/work/validate": ["ids"],
     "/c/alpha/work/1/reject": ["reason"],
 }
@@ -81,3 +93,51 @@ def test_no_cooperative_address_gives_a_server_error(visitor: Any, world: Any, s
         visitor.login("omar")
     response = visitor.get("/c/" + quote(slug, safe="") + "/members")
     assert response.status_code in (404, 200), (slug, response.status_code)
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=30),
+    lambda children: (
+        st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=10), children, max_size=4)
+    ),
+    max_leaves=12,
+)
+
+
+@slow
+@given(data=st.data())
+def test_no_json_body_gives_a_server_error(visitor: Any, world: Any, data: st.DataObject) -> None:
+    if "governance_session" not in visitor.jar:
+        visitor.login("carla")
+    path = data.draw(
+        st.sampled_from(
+            [
+                "/api/c/alpha/prestations",
+                "/api/c/alpha/prestations/validate",
+                "/api/c/alpha/prestations/1/submit",
+            ]
+        )
+    )
+    keys = st.sampled_from(
+        [
+            "client_id",
+            "date",
+            "duration_minutes",
+            "rate",
+            "kind",
+            "ids",
+            "languages",
+            "submit",
+            "fixed_amount",
+            "member_id",
+        ]
+    )
+    body = data.draw(st.one_of(json_values, st.dictionaries(keys, json_values, max_size=8)))
+    response = visitor.post_json(
+        path,
+        body,
+        headers={
+            "idempotency-key": data.draw(texts)[:40].encode("ascii", "ignore").decode() or "k"
+        },
+    )
+    assert response.status_code < 500, (path, body, response.text[:300])

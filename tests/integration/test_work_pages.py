@@ -14,8 +14,13 @@ from governance.ledger.service import create_client
 @pytest.fixture
 def chu(run: Any, world: Any) -> int:
     async def action(session: Any) -> int:
-        client = await create_client(session, world.actor("carla"), name="CHU de Liège",
-                                     kind=ClientKind.HOSPITAL, default_rate_cents=5500)
+        client = await create_client(
+            session,
+            world.actor("carla"),
+            name="CHU de Liège",
+            kind=ClientKind.HOSPITAL,
+            default_rate_cents=5500,
+        )
         assert client.id is not None
         return client.id
 
@@ -27,14 +32,22 @@ def record(visitor: Any, chu: int, **extra: str) -> Any:
     assert page.status_code == 200
     key = re.search(r'name="idempotency_key" value="([^"]+)"', page.text)
     assert key
-    data = {"idempotency_key": key.group(1), "client_id": str(chu), "date": "2026-11-20",
-            "duration_minutes": "120", "kind": "on_site", "languages": "ps", "action": "submit",
-            **extra}
+    data = {
+        "idempotency_key": key.group(1),
+        "client_id": str(chu),
+        "date": "2026-11-20",
+        "duration_minutes": "120",
+        "kind": "on_site",
+        "languages": "ps",
+        "action": "submit",
+        **extra,
+    }
     return visitor.post("/c/alpha/work/", data), data
 
 
-def test_a_member_records_and_a_coordinator_validates(make_visitor: Any, world: Any,
-                                                      chu: int) -> None:
+def test_a_member_records_and_a_coordinator_validates(
+    make_visitor: Any, world: Any, chu: int
+) -> None:
     omar, carla = make_visitor(), make_visitor()
     omar.login("omar")
     response, _ = record(omar, chu)
@@ -59,8 +72,7 @@ def test_a_resent_form_records_once(visitor: Any, world: Any, chu: int) -> None:
     assert visitor.get("/c/alpha/work/").text.count('id="prestation-') == 1
 
 
-def test_validating_through_htmx_swaps_the_row(make_visitor: Any, world: Any,
-                                               chu: int) -> None:
+def test_validating_through_htmx_swaps_the_row(make_visitor: Any, world: Any, chu: int) -> None:
     omar, carla = make_visitor(), make_visitor()
     omar.login("omar")
     record(omar, chu)
@@ -68,14 +80,14 @@ def test_validating_through_htmx_swaps_the_row(make_visitor: Any, world: Any,
     queue = carla.get("/c/alpha/work/queue").text
     prestation_id = re.search(r'name="ids" value="(\d+)" form="bulk"', queue)
     assert prestation_id
-    row = carla.post("/c/alpha/work/validate", {"ids": prestation_id.group(1)},
-                     headers={"hx-request": "true"})
+    row = carla.post(
+        "/c/alpha/work/validate", {"ids": prestation_id.group(1)}, headers={"hx-request": "true"}
+    )
     assert row.status_code == 200
     assert row.text.lstrip().startswith(f'<tr id="queue-{prestation_id.group(1)}"')
 
 
-def test_bad_input_shows_the_form_again_with_messages(visitor: Any, world: Any,
-                                                     chu: int) -> None:
+def test_bad_input_shows_the_form_again_with_messages(visitor: Any, world: Any, chu: int) -> None:
     visitor.login("omar")
     response, _ = record(visitor, chu, duration_minutes="-5", travel="abc")
     assert response.status_code == 400
@@ -83,8 +95,7 @@ def test_bad_input_shows_the_form_again_with_messages(visitor: Any, world: Any,
     assert visitor.get("/c/alpha/work/").text.count('id="prestation-') == 0
 
 
-def test_a_rejection_reason_reaches_the_member(make_visitor: Any, world: Any,
-                                               chu: int) -> None:
+def test_a_rejection_reason_reaches_the_member(make_visitor: Any, world: Any, chu: int) -> None:
     omar, carla = make_visitor(), make_visitor()
     omar.login("omar")
     record(omar, chu)
@@ -92,7 +103,8 @@ def test_a_rejection_reason_reaches_the_member(make_visitor: Any, world: Any,
     queue = carla.get("/c/alpha/work/queue").text
     prestation_id = re.search(r'name="ids" value="(\d+)" form="bulk"', queue)
     assert prestation_id
-    carla.post(f"/c/alpha/work/{prestation_id.group(1)}/reject",
-               {"reason": "<b>Pas ce jour-là</b>"})
+    carla.post(
+        f"/c/alpha/work/{prestation_id.group(1)}/reject", {"reason": "<b>Pas ce jour-là</b>"}
+    )
     mine = omar.get("/c/alpha/work/").text
     assert "&lt;b&gt;Pas ce jour-là&lt;/b&gt;" in mine

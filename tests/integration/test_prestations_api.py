@@ -1,0 +1,97 @@
+"""The prestations API: JSON in and out, idempotent creation, the pages' permissions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from governance.ledger.models import ClientKind
+from governance.ledger.service import create_client
+
+
+@pytest.fixture
+def chu(run: Any, world: Any) -> int:
+    async def action(session: Any) -> int:
+        client = await create_client(
+            session,
+            world.actor("carla"),
+            name="CHU",
+            kind=ClientKind.HOSPITAL,
+            default_rate_cents=5500,
+        )
+        assert client.id is not None
+        return client.id
+
+    return run(action)
+
+
+def body(chu: int, **extra: Any) -> dict[str, Any]:
+    return {
+        "client_id": chu,
+        "date": "2026-11-20",
+        "duration_minutes": 60,
+        "kind": "phone",
+        "languages": ["so"],
+        **extra,
+    }
+
+
+def test_creation_is_idempotent_with_a_key(visitor: Any, world: Any, chu: int) -> None:
+    visitor.login("omar")
+    headers = {"idempotency-key": "api-key-000000001"}
+    first = visitor.post_json("/api/c/alpha/prestations", body(chu), headers=headers)
+    assert first.status_code == 201, first.text
+    again = visitor.post_json("/api/c/alpha/prestations", body(chu), headers=headers)
+    assert again.status_code == 200
+    assert again.json()["id"] == first.json()["id"]
+    other = visitor.post_json(
+        "/api/c/alpha/prestations", body(chu, duration_minutes=30), headers=headers
+    )
+    assert other.status_code == 409
+    assert len(visitor.get("/api/c/alpha/prestations").json()) == 1
+
+
+def test_bad_json_gets_a_json_error(visitor: Any, world: Any, chu: int) -> None:
+    visitor.login("omar")
+    response = visitor.request(
+        "POST",
+        "/api/c/alpha/prestations",
+        content=b"{not json",
+        headers={"x-csrftoken": visitor.csrf(), "content-type": "application/json"},
+    )
+    assert response.status_code == 422
+    assert "detail" in response.json()
+    fields = visitor.post_json("/api/c/alpha/prestations", body(chu, duration_minutes=-1))
+    assert fields.status_code == 422
+    assert "duration_minutes" in fields.json()["errors"]
+
+
+def test_submit_then_validate_through_the_api(make_visitor: Any, world: Any, chu: int) -> None:
+    omar, carla = make_visitor(), make_visitor()
+    omar.login("omar")
+    created = omar.post_json("/api/c/alpha/prestations", body(chu)).json()
+    assert (
+        omar.post_json(f"/api/c/alpha/prestations/{created['id']}/submit", {}).json()["status"]
+        == "submitted"
+    )
+    assert (
+        omar.post_json("/api/c/alpha/prestations/validate", {"ids": [created["id"]]}).status_code
+        == 403
+    )
+    carla.login("carla")
+    done = carla.post_json("/api/c/alpha/prestations/validate", {"ids": [created["id"]]})
+    assert done.status_code == 200
+    assert done.json()[0]["status"] == "validated" and done.json()[0]["entry_id"]
+
+
+def test_members_list_only_their_own_work(make_visitor: Any, world: Any, chu: int) -> None:
+    omar, wen, olga = make_visitor(), make_visitor(), make_visitor()
+    omar.login("omar")
+    wen.login("wen")
+    olga.login("olga")
+    omar.post_json("/api/c/alpha/prestations", body(chu))
+    wen.post_json("/api/c/alpha/prestations", body(chu))
+    assert len(omar.get("/api/c/alpha/prestations").json()) == 1
+    assert len(olga.get("/api/c/alpha/prestations").json()) == 2
+    assert len(olga.get(f"/api/c/alpha/prestations?member={world.ids['wen']}").json()) == 1
