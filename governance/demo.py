@@ -2,15 +2,23 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import random
 from dataclasses import dataclass
 
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
-from sqlmodel import select
+from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from governance import db
+from governance import clock, db
+from governance.i18n import BRUSSELS
 from governance.ledger.models import ClientKind
+from governance.ledger.prestations import (
+    record_prestation,
+    reject_prestation,
+    validate_prestations,
+)
 from governance.ledger.service import create_client
 from governance.members import service as members
 from governance.members.access import Actor
@@ -87,7 +95,58 @@ async def reset_database(engine: AsyncEngine, url: str) -> None:
     await engine.dispose()
 
 
-async def create_demo(session: AsyncSession) -> list[DemoPerson]:
+def _today() -> dt.date:
+    return clock.now().astimezone(BRUSSELS).date()
+
+
+async def _demo_work(
+    session: AsyncSession, coop_id: int, coordinator_id: int, client_ids: list[int], today: dt.date
+) -> None:
+    """About ten weeks of sessions: validated before this month, mixed in this month."""
+    rng = random.Random(2026)  # noqa: S311  (demo data, not security)
+    emails = [p.email for p in PEOPLE if p.role in (Role.COOPERATOR, Role.WORKER)]
+    async with session.begin():
+        query = select(Person).where(col(Person.email).in_(emails)).order_by(col(Person.id))
+        workers = list((await session.exec(query)).all())
+    coordinator = Actor(person_id=coordinator_id, cooperative_id=coop_id)
+    to_validate: list[int] = []
+    start = (today.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
+    day = start - dt.timedelta(days=31)
+    while day <= today:
+        if day.weekday() < 5:
+            for person in rng.sample(workers, k=rng.randint(0, 3)):
+                assert person.id is not None
+                actor = Actor(person_id=person.id, cooperative_id=coop_id)
+                data = {
+                    "client_id": str(rng.choice(client_ids)),
+                    "date": day.isoformat(),
+                    "start_time": f"{rng.randint(8, 16):02d}:{rng.choice(['00', '30'])}",
+                    "duration_minutes": str(rng.choice([45, 60, 90, 120, 180])),
+                    "kind": rng.choice(["on_site", "on_site", "phone", "video"]),
+                    "languages": ",".join(person.languages[:2]),
+                    "travel": rng.choice(["0", "0", "8,40", "12,60"]),
+                }
+                recent = day >= today.replace(day=1)
+                prestation, _ = await record_prestation(
+                    session,
+                    actor,
+                    data,
+                    language="fr",
+                    today=today,
+                    submit=not recent or rng.random() < 0.7,
+                )
+                assert prestation.id is not None
+                if prestation.status == "submitted" and (not recent or rng.random() < 0.4):
+                    to_validate.append(prestation.id)
+        day += dt.timedelta(days=1)
+    rejected = to_validate.pop(len(to_validate) // 2)
+    await reject_prestation(
+        session, coordinator, rejected, {"reason": "Cette séance a été annulée par l'hôpital."}
+    )
+    await validate_prestations(session, coordinator, to_validate)
+
+
+async def create_demo(session: AsyncSession, today: dt.date | None = None) -> list[DemoPerson]:
     """Fill a migrated, empty database with the demo; every step goes through the services."""
     await members.create_cooperative(session, slug=DEMO_SLUG, name="Univerbal", language="fr")
     for person in PEOPLE:
@@ -111,10 +170,14 @@ async def create_demo(session: AsyncSession) -> list[DemoPerson]:
         coop = (await session.exec(select(Cooperative).where(Cooperative.slug == DEMO_SLUG))).one()
     assert coordinator.id is not None and coop.id is not None
     actor = Actor(person_id=coordinator.id, cooperative_id=coop.id)
+    client_ids = []
     for name, kind, address, rate in CLIENTS:
-        await create_client(
+        client = await create_client(
             session, actor, name=name, kind=kind, address=address, default_rate_cents=rate
         )
+        assert client.id is not None
+        client_ids.append(client.id)
+    await _demo_work(session, coop.id, coordinator.id, client_ids, today or _today())
     # A second, smaller cooperative so that switching between cooperatives can be tried.
     await members.create_cooperative(session, slug="sirius", name="Sirius", language="fr")
     await members.add_person_to_cooperative(

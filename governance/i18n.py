@@ -135,7 +135,18 @@ def datetime_short(value: datetime) -> str:
     )
 
 
+# Languages our interpreters work in that CLDR does not name.
+EXTRA_LANGUAGES = {"prs": N_("Dari"), "ber": N_("Berber"), "kmr": N_("Kurmanji")}
+
+
+def is_language_code(code: str) -> bool:
+    """An ISO 639 code we can name (CLDR's list, plus a few CLDR lacks)."""
+    return code in EXTRA_LANGUAGES or code in Locale.parse("en").languages
+
+
 def language_name(code: str) -> str:
     """An ISO 639 code by its name in the reader's language (`ps` -> `pachto` in French)."""
+    if code in EXTRA_LANGUAGES:
+        return gettext(EXTRA_LANGUAGES[code])
     locale = Locale.parse(FORMAT_LOCALES.get(_language.get(), "fr_BE"))
     return locale.languages.get(code, code)

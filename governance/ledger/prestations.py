@@ -22,7 +22,7 @@ from governance.audit.chain import canonical
 from governance.audit.service import record
 from governance.errors import Conflict, Invalid, NotFound
 from governance.forms import Form
-from governance.i18n import _
+from governance.i18n import _, is_language_code
 from governance.ledger.journal import prestation_postings
 from governance.ledger.models import Client, Prestation, PrestationStatus
 from governance.ledger.posting import open_period_for, post
@@ -119,14 +119,10 @@ def _time(form: Form, name: str) -> dt.time | None:
 
 
 def _languages(form: Form, name: str) -> tuple[str, ...]:
-    from babel import Locale
-
     raw = form.data.get(name, "")
     values = raw if isinstance(raw, list) else re.split(r"[,\s;]+", str(raw))
-    codes = tuple(dict.fromkeys(v.strip().lower() for v in values if v and v.strip()))
-    known = Locale("en").languages
-    unknown = [code for code in codes if code not in known]
-    if unknown or len(codes) > 10:
+    codes = tuple(dict.fromkeys(str(v).strip().lower() for v in values if str(v).strip()))
+    if len(codes) > 10 or not all(is_language_code(code) for code in codes):
         form.fail(name, _("Use language codes like ar, ps, fr."))
     return codes
 
