@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from governance.i18n import N_, _
+from governance.i18n import N_, _, date_short
 
 ROLE_NAMES = {
     "cooperator": N_("cooperator"),
@@ -30,6 +31,11 @@ _TEMPLATES: dict[str, str] = {
     "person.logged_out_everywhere": N_("%(actor)s ended all their sessions."),
     "person.profile_changed": N_("%(actor)s changed their profile."),
     "client.created": N_("%(actor)s added the client %(name)s."),
+    "prestation.recorded": N_("%(actor)s recorded a prestation of %(date)s."),
+    "prestation.submitted": N_("%(actor)s sent a prestation for validation."),
+    "prestation.validated": N_("%(actor)s validated a prestation."),
+    "prestation.rejected": N_("%(actor)s rejected a prestation: %(reason)s"),
+    "journal.posted": N_("%(actor)s wrote an entry in the books (%(kind)s, %(date)s)."),
 }
 
 SUBJECT_NAMES = {
@@ -38,6 +44,8 @@ SUBJECT_NAMES = {
     "invitation": N_("Invitation"),
     "person": N_("Account"),
     "client": N_("Client"),
+    "prestation": N_("Prestation"),
+    "journal_entry": N_("Journal entry"),
 }
 
 
@@ -45,7 +53,27 @@ def _role(value: Any) -> str:
     return _(ROLE_NAMES[value]) if value in ROLE_NAMES else str(value)
 
 
-_FIELDS: dict[str, Callable[[Any], str]] = {"role": _role, "before": _role, "after": _role}
+ENTRY_KINDS = {"prestation": N_("prestation"), "reversal": N_("reversal")}
+
+
+def _day(value: Any) -> str:
+    try:
+        return date_short(dt.date.fromisoformat(str(value)))
+    except ValueError:
+        return str(value)
+
+
+def _entry_kind(value: Any) -> str:
+    return _(ENTRY_KINDS[value]) if value in ENTRY_KINDS else str(value)
+
+
+_FIELDS: dict[str, Callable[[Any], str]] = {
+    "role": _role,
+    "before": _role,
+    "after": _role,
+    "date": _day,
+    "kind": _entry_kind,
+}
 
 
 def _isolate(text: str) -> str:

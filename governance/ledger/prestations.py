@@ -120,7 +120,7 @@ def _time(form: Form, name: str) -> dt.time | None:
 
 def _languages(form: Form, name: str) -> tuple[str, ...]:
     raw = form.data.get(name, "")
-    values = raw if isinstance(raw, list) else re.split(r"[,\s;]+", str(raw))
+    values = raw if isinstance(raw, list) else re.split(r"[,،\s;]+", str(raw))
     codes = tuple(dict.fromkeys(str(v).strip().lower() for v in values if str(v).strip()))
     if len(codes) > 10 or not all(is_language_code(code) for code in codes):
         form.fail(name, _("Use language codes like ar, ps, fr."))
