@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping
@@ -9,11 +10,22 @@ from typing import Any
 
 from governance.errors import Invalid
 from governance.i18n import _, ngettext
+from governance.money import AmountError, parse_amount
 
 PASSWORD_MIN_LENGTH = 10
 
 EMAIL_RE = re.compile(r"^[^@\s<>\"']{1,64}@[^@\s<>\"']{1,190}\.[^@\s<>\"'.]{2,63}$")
 SLUG_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?$")
+
+
+def _amount_message(error: AmountError) -> str:
+    return {
+        "empty": _("Enter an amount."),
+        "zero": _("The amount must be more than zero."),
+        "negative": _("The amount cannot be negative."),
+        "too_large": _("The amount cannot be more than 1 000 000 €."),
+        "precision": _("Use at most two decimals (cents)."),
+    }.get(error.code, _("Enter an amount like 12,50."))
 
 
 def _too_long(limit: int) -> str:
@@ -89,6 +101,41 @@ class Form:
                 "with a dash."
             )
         return value
+
+    def money(
+        self, name: str, language: str, *, required: bool, allow_zero: bool = False
+    ) -> int | None:
+        """Cents from what a person typed in their language (`12,50`, `1.234,56`)."""
+        raw = self.raw(name).strip()
+        if not raw and not required:
+            return None
+        try:
+            return parse_amount(raw, language, allow_zero=allow_zero)
+        except AmountError as error:
+            self.errors[name] = _amount_message(error)
+            return None
+
+    def day(self, name: str) -> dt.date | None:
+        """A calendar day, from a date field (2026-11-27) or as typed (27/11/2026)."""
+        raw = self.raw(name).strip()
+        for pattern in ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y"):
+            try:
+                return dt.datetime.strptime(raw, pattern).date()
+            except ValueError:
+                continue
+        self.errors[name] = _("Enter a date like 27/11/2026.")
+        return None
+
+    def time_of_day(self, name: str) -> dt.time | None:
+        """An optional time like 14:30 (or 14h30)."""
+        raw = self.raw(name).strip()
+        if not raw:
+            return None
+        match = re.fullmatch(r"([01]?\d|2[0-3])[:hH]([0-5]\d)", raw)
+        if not match:
+            self.errors[name] = _("Enter a time like 14:30.")
+            return None
+        return dt.time(int(match.group(1)), int(match.group(2)))
 
     def fail(self, name: str, message: str) -> None:
         self.errors[name] = message

@@ -5,6 +5,7 @@ from governance.auth.models import LoginAttempt
 from governance.ledger.models import (
     Account,
     Client,
+    Cost,
     JournalEntry,
     LedgerLine,
     Period,
@@ -17,6 +18,7 @@ __all__ = [
     "AuditEvent",
     "Client",
     "Cooperative",
+    "Cost",
     "Invitation",
     "JournalEntry",
     "LedgerLine",

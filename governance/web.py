@@ -46,6 +46,7 @@ FLASHES = {
     "prestation_submitted": N_("The prestation has been sent for validation."),
     "prestations_validated": N_("Validated, and written in the books."),
     "prestation_rejected": N_("The prestation has been rejected."),
+    "cost_recorded": N_("The cost has been recorded."),
 }
 
 

@@ -35,6 +35,7 @@ _TEMPLATES: dict[str, str] = {
     "prestation.submitted": N_("%(actor)s sent a prestation for validation."),
     "prestation.validated": N_("%(actor)s validated a prestation."),
     "prestation.rejected": N_("%(actor)s rejected a prestation: %(reason)s"),
+    "cost.recorded": N_("%(actor)s recorded a cost from %(supplier)s."),
     "journal.posted": N_("%(actor)s wrote an entry in the books (%(kind)s, %(date)s)."),
 }
 
@@ -46,6 +47,7 @@ SUBJECT_NAMES = {
     "client": N_("Client"),
     "prestation": N_("Prestation"),
     "journal_entry": N_("Journal entry"),
+    "cost": N_("Cost"),
 }
 
 
@@ -53,7 +55,7 @@ def _role(value: Any) -> str:
     return _(ROLE_NAMES[value]) if value in ROLE_NAMES else str(value)
 
 
-ENTRY_KINDS = {"prestation": N_("prestation"), "reversal": N_("reversal")}
+ENTRY_KINDS = {"prestation": N_("prestation"), "reversal": N_("reversal"), "cost": N_("cost")}
 
 
 def _day(value: Any) -> str:

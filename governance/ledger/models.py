@@ -180,3 +180,20 @@ class Prestation(SQLModel, table=True):
             "travel_cents": self.travel_cents,
             "kind": self.kind,
         }
+
+
+class Cost(SQLModel, table=True):
+    """A cost paid by the cooperative; its money lives in the journal entry it posted."""
+
+    __table_args__ = (CheckConstraint("amount_cents > 0", name="ck_cost_amount"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    cooperative_id: int = Field(foreign_key="cooperative.id", index=True)
+    date: dt.date
+    category: str = Field(max_length=40)
+    supplier: str = Field(max_length=160)
+    note: str = Field(default="", max_length=500)
+    amount_cents: int = Field(sa_column=Column(BigInteger, nullable=False))
+    entry_id: int = Field(sa_column=Column(BIG_ID, ForeignKey("journal_entry.id"), nullable=False))
+    created_by_id: int = Field(foreign_key="person.id")
+    created_at: dt.datetime = utc_field()

@@ -28,7 +28,7 @@ from governance.ledger.models import Client, Prestation, PrestationStatus
 from governance.ledger.posting import open_period_for, post
 from governance.members.access import Actor, Permission, allows, authorize
 from governance.members.models import Membership, MembershipStatus, Role
-from governance.money import AmountError, multiply_round, parse_amount
+from governance.money import multiply_round
 
 DEFAULT_KINDS = ("on_site", "phone", "video", "translation", "project_day", "training", "other")
 MAX_DURATION_MINUTES = 24 * 60
@@ -73,51 +73,6 @@ class PrestationInput:
         return hashlib.sha256(canonical(body).encode()).hexdigest()
 
 
-def _amount_message(error: AmountError) -> str:
-    return {
-        "empty": _("Enter an amount."),
-        "zero": _("The amount must be more than zero."),
-        "negative": _("The amount cannot be negative."),
-        "too_large": _("The amount cannot be more than 1 000 000 €."),
-        "precision": _("Use at most two decimals (cents)."),
-    }.get(error.code, _("Enter an amount like 12,50."))
-
-
-def _money(
-    form: Form, name: str, language: str, *, required: bool, allow_zero: bool = False
-) -> int | None:
-    raw = form.raw(name).strip()
-    if not raw and not required:
-        return None
-    try:
-        return parse_amount(raw, language, allow_zero=allow_zero)
-    except AmountError as error:
-        form.fail(name, _amount_message(error))
-        return None
-
-
-def _date(form: Form, name: str) -> dt.date | None:
-    raw = form.raw(name).strip()
-    for pattern in ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y"):
-        try:
-            return dt.datetime.strptime(raw, pattern).date()
-        except ValueError:
-            continue
-    form.fail(name, _("Enter a date like 27/11/2026."))
-    return None
-
-
-def _time(form: Form, name: str) -> dt.time | None:
-    raw = form.raw(name).strip()
-    if not raw:
-        return None
-    match = re.fullmatch(r"([01]?\d|2[0-3])[:hH]([0-5]\d)", raw)
-    if not match:
-        form.fail(name, _("Enter a time like 14:30."))
-        return None
-    return dt.time(int(match.group(1)), int(match.group(2)))
-
-
 def _languages(form: Form, name: str) -> tuple[str, ...]:
     raw = form.data.get(name, "")
     values = raw if isinstance(raw, list) else re.split(r"[,،\s;]+", str(raw))
@@ -139,15 +94,15 @@ def parse_input(
     form = Form(data)
     member_id = form.integer("member_id", required=False) or actor_person_id
     client_id = form.integer("client_id")
-    day = _date(form, "date")
-    start = _time(form, "start_time")
+    day = form.day("date")
+    start = form.time_of_day("start_time")
     kind = form.choice("kind", kinds)
     languages = _languages(form, "languages")
     note = form.text("note", max_length=500, required=False)
-    travel = _money(form, "travel", language, required=False, allow_zero=True) or 0
-    fixed = _money(form, "fixed_amount", language, required=False)
+    travel = form.money("travel", language, required=False, allow_zero=True) or 0
+    fixed = form.money("fixed_amount", language, required=False)
     duration = form.integer("duration_minutes", required=False)
-    rate = _money(form, "rate", language, required=False)
+    rate = form.money("rate", language, required=False)
     amount = fixed
     if fixed is None:
         if duration is None:

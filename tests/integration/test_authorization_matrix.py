@@ -157,6 +157,17 @@ ROUTES: dict[tuple[str, str], tuple[Any, dict[str, str] | None, Any]] = {
         {},
         lambda p: API_LOGIN if p == "anonymous" else coordinator_action(p, 422),
     ),
+    ("GET", "/c/{slug:str}/costs"): (lambda w: "/c/alpha/costs/", None, coop_page),
+    ("GET", "/c/{slug:str}/costs/new"): (
+        lambda w: "/c/alpha/costs/new",
+        None,
+        lambda p: coordinator_action(p, 200),
+    ),
+    ("POST", "/c/{slug:str}/costs"): (
+        lambda w: "/c/alpha/costs/",
+        {"amount": "x"},
+        lambda p: coordinator_action(p, 400),
+    ),
     ("GET", "/api/me"): (
         lambda w: "/api/me",
         None,

@@ -1,0 +1,305 @@
+"""Reading the books: balances, an account's lines, the journal and prestations for export.
+
+Each public function is one read-only transaction (a consistent snapshot, also on
+PostgreSQL) and checks who reads. Nothing here writes, not even an audit event.
+
+Who reads the books (`may_read_books`): coordinators and observers always; cooperators and
+workers when the cooperative's `open_books` setting is on (the default). Readers are either a
+person (`Actor`, checked against their membership) or the `Operator`: whoever runs the
+`governance` command on the server, who already holds the database. An `Operator` skips the
+person checks; build one only in the command line, never from a web request.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import case, func
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from governance.errors import NotFound, PermissionDenied
+from governance.i18n import _
+from governance.ledger.export import EntryRecord, LineRecord, PrestationRecord
+from governance.ledger.models import Account, Client, JournalEntry, LedgerLine, Prestation
+from governance.members.access import Actor, Permission, authorize
+from governance.members.models import Cooperative, Person, Role
+
+MAX_PAGE = 500
+_PERIOD_RE = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
+
+
+@dataclass(frozen=True)
+class Operator:
+    """The operator of the server (the command line): reads one cooperative without a login.
+
+    Deliberately a type of its own rather than `None`, so that a missing web login can never
+    be mistaken for it.
+    """
+
+    cooperative_id: int
+
+
+Reader = Actor | Operator
+
+
+@dataclass(frozen=True)
+class BalanceRow:
+    """One account in a trial balance; debit and credit are totals (both >= 0)."""
+
+    account: str
+    type: str
+    debit_cents: int
+    credit_cents: int
+    balance_cents: int  # debit - credit
+
+
+@dataclass(frozen=True)
+class AccountLine:
+    line_id: int
+    entry_id: int
+    date: dt.date
+    kind: str
+    memo: str
+    amount: int  # signed cents, debit positive
+    balance: int  # running balance of the account after this line
+
+
+@dataclass(frozen=True)
+class AccountPage:
+    account: str
+    type: str
+    opening_balance: int  # the sum of every earlier line of the account
+    lines: list[AccountLine]
+    next_after_id: int | None  # pass as `after_id` for the next page; None on the last page
+
+
+def books_open_to(role: str, settings: Mapping[str, Any]) -> bool:
+    """The open-books rule: coordinators and observers always; others if `open_books` is on.
+
+    Anything but a real `true` in the settings (false, "false", null) closes the books.
+    """
+    if role in (Role.COORDINATOR, Role.OBSERVER):
+        return True
+    return settings.get("open_books", True) is True
+
+
+async def may_read_books(session: AsyncSession, reader: Reader) -> None:
+    """PermissionDenied unless `reader` may read the cooperative's books (inside a transaction)."""
+    if isinstance(reader, Operator):
+        return
+    membership = await authorize(session, reader, Permission.READ_COOPERATIVE)
+    cooperative = await session.get(Cooperative, reader.cooperative_id)
+    if cooperative is None or not books_open_to(membership.role, cooperative.settings):
+        raise PermissionDenied(_("Your role does not allow this."))
+
+
+async def _snapshot(session: AsyncSession) -> None:
+    """Make this transaction's reads one snapshot; call first thing in the transaction.
+
+    SQLite transactions already read one snapshot; PostgreSQL needs REPEATABLE READ.
+    """
+    dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
+    if dialect == "postgresql":
+        await session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
+
+
+def _int(value: Any) -> int:
+    # SUM over BIGINT is NUMERIC on PostgreSQL (a Decimal here): exact, made an int again.
+    return int(value or 0)
+
+
+async def trial_balance(
+    session: AsyncSession, reader: Reader, period: str | None = None
+) -> list[BalanceRow]:
+    """Every account with lines (in `period`, "YYYY-MM", if given), by code.
+
+    One GROUP BY over the cooperative's ledger lines. A period that is not "YYYY-MM" has no
+    lines. Raises PermissionDenied.
+    """
+    async with session.begin():
+        await _snapshot(session)
+        await may_read_books(session, reader)
+        if period is not None and not _PERIOD_RE.fullmatch(period):
+            return []
+        amount = col(LedgerLine.amount)
+        query = (
+            select(
+                Account.code,
+                Account.type,
+                func.sum(case((amount > 0, amount), else_=0)),
+                func.sum(case((amount < 0, -amount), else_=0)),
+                func.sum(amount),
+            )
+            .join(Account, col(Account.id) == col(LedgerLine.account_id))
+            .where(LedgerLine.cooperative_id == reader.cooperative_id)
+            .group_by(col(Account.id), col(Account.code), col(Account.type))
+            .order_by(col(Account.code))
+        )
+        if period is not None:
+            query = query.where(LedgerLine.period == period)
+        rows = (await session.exec(query)).all()
+    return [
+        BalanceRow(code, kind, _int(debit), _int(credit), _int(balance))
+        for code, kind, debit, credit, balance in rows
+    ]
+
+
+async def account_lines(
+    session: AsyncSession,
+    reader: Reader,
+    account_code: str,
+    after_id: int | None = None,
+    limit: int = 50,
+) -> AccountPage:
+    """One page of an account's lines in posting order, with running balances.
+
+    Keyset pagination on the line id: pass the previous page's `next_after_id` as `after_id`.
+    The page's opening balance is one SUM over the account's lines before the page (one index
+    range on (account_id, id)); no earlier page is read. `limit` is kept within 1..500.
+    Raises PermissionDenied, NotFound for an account code the cooperative does not have.
+    """
+    limit = max(1, min(limit, MAX_PAGE))
+    async with session.begin():
+        await _snapshot(session)
+        await may_read_books(session, reader)
+        account = (
+            await session.exec(
+                select(Account).where(
+                    Account.cooperative_id == reader.cooperative_id, Account.code == account_code
+                )
+            )
+        ).first()
+        if account is None:
+            raise NotFound(_("This account does not exist."))
+        query = (
+            select(
+                LedgerLine.id,
+                JournalEntry.id,
+                JournalEntry.date,
+                JournalEntry.kind,
+                JournalEntry.memo,
+                LedgerLine.amount,
+            )
+            .join(JournalEntry, col(JournalEntry.id) == col(LedgerLine.entry_id))
+            .where(LedgerLine.account_id == account.id)
+            .order_by(col(LedgerLine.id))
+            .limit(limit + 1)
+        )
+        if after_id is not None:
+            query = query.where(col(LedgerLine.id) > after_id)
+        rows = list((await session.exec(query)).all())
+        more = len(rows) > limit
+        rows = rows[:limit]
+        opening = 0
+        if rows:
+            opening = _int(
+                (
+                    await session.exec(
+                        select(func.sum(LedgerLine.amount)).where(
+                            LedgerLine.account_id == account.id,
+                            col(LedgerLine.id) < rows[0][0],
+                        )
+                    )
+                ).one()
+            )
+    balance = opening
+    lines = []
+    for line_id, entry_id, date, kind, memo, amount in rows:
+        balance += amount
+        assert line_id is not None and entry_id is not None
+        lines.append(AccountLine(line_id, entry_id, date, kind, memo, amount, balance))
+    return AccountPage(
+        account=account.code,
+        type=account.type,
+        opening_balance=opening,
+        lines=lines,
+        next_after_id=lines[-1].line_id if more else None,
+    )
+
+
+async def journal_for_export(session: AsyncSession, reader: Reader) -> list[EntryRecord]:
+    """Every entry of the cooperative with its lines and account codes, by date then id.
+
+    Raises PermissionDenied.
+    """
+    async with session.begin():
+        await _snapshot(session)
+        await may_read_books(session, reader)
+        rows = (
+            await session.exec(
+                select(
+                    JournalEntry.id,
+                    JournalEntry.date,
+                    JournalEntry.period,
+                    JournalEntry.kind,
+                    JournalEntry.memo,
+                    JournalEntry.reverses_id,
+                    Account.code,
+                    Account.type,
+                    LedgerLine.amount,
+                )
+                .join(LedgerLine, col(LedgerLine.entry_id) == col(JournalEntry.id))
+                .join(Account, col(Account.id) == col(LedgerLine.account_id))
+                .where(JournalEntry.cooperative_id == reader.cooperative_id)
+                .order_by(col(JournalEntry.date), col(JournalEntry.id), col(LedgerLine.id))
+            )
+        ).all()
+    entries: list[EntryRecord] = []
+    lines: list[LineRecord] = []
+    for index, (entry_id, date, period, kind, memo, reverses_id, code, kind_of, amount) in (
+        enumerate(rows)
+    ):
+        lines.append(LineRecord(code, kind_of, amount))
+        if index + 1 == len(rows) or rows[index + 1][0] != entry_id:
+            assert entry_id is not None
+            entries.append(
+                EntryRecord(entry_id, date, period, kind, memo, reverses_id, tuple(lines))
+            )
+            lines = []
+    return entries
+
+
+async def prestations_for_export(session: AsyncSession, reader: Reader) -> list[PrestationRecord]:
+    """Prestations by date then id, with member and client names.
+
+    Like `prestations_of`: coordinators, observers and the operator get everyone's; a
+    cooperator or worker only their own (their work, not the books: open_books does not
+    apply). Raises PermissionDenied.
+    """
+    async with session.begin():
+        await _snapshot(session)
+        query = (
+            select(Prestation, Person.name, Client.name)
+            .join(Person, col(Person.id) == col(Prestation.member_id))
+            .join(Client, col(Client.id) == col(Prestation.client_id))
+            .where(Prestation.cooperative_id == reader.cooperative_id)
+            .order_by(col(Prestation.date), col(Prestation.id))
+        )
+        if isinstance(reader, Actor):
+            membership = await authorize(session, reader, Permission.READ_COOPERATIVE)
+            if membership.role not in (Role.COORDINATOR, Role.OBSERVER):
+                query = query.where(Prestation.member_id == reader.person_id)
+        rows = (await session.exec(query)).all()
+    return [
+        PrestationRecord(
+            id=prestation.id,
+            date=prestation.date,
+            member=member,
+            client=client,
+            kind=prestation.kind,
+            duration_minutes=prestation.duration_minutes,
+            amount_cents=prestation.amount_cents,
+            travel_cents=prestation.travel_cents,
+            status=prestation.status,
+            languages=tuple(prestation.languages),
+            note=prestation.note,
+            entry_id=prestation.entry_id,
+        )
+        for prestation, member, client in rows
+        if prestation.id is not None
+    ]
