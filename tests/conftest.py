@@ -79,7 +79,7 @@ def template_database(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]
     admin.dispose()
 
 
-def _empty_postgres(url: str) -> None:
+def empty_postgres(url: str) -> None:
     engine = create_engine(db.sync_url(url))
     with engine.begin() as connection:
         tables = [
@@ -105,7 +105,7 @@ def database_url(template_database: str, tmp_path: Path) -> str:
         target = tmp_path / "test.db"
         shutil.copyfile(source, target)
         return f"sqlite+aiosqlite:///{target}"
-    _empty_postgres(template_database)
+    empty_postgres(template_database)
     return template_database
 
 

@@ -1,0 +1,219 @@
+"""Random sequences of ledger operations keep the books whole after every step.
+
+Operations covered so far: record, submit, validate, reject, cost, reverse. Invoices and
+payments join this machine when they exist.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import shutil
+from pathlib import Path
+from typing import Any
+
+from hypothesis import HealthCheck, settings
+from hypothesis import strategies as st
+from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
+from sqlalchemy.engine import make_url
+from sqlmodel import col, select
+
+from governance import db
+from governance.errors import DomainError
+from governance.ledger import costs, prestations
+from governance.ledger.models import Account, JournalEntry, LedgerLine, Prestation
+from governance.ledger.posting import reverse
+from tests.conftest import empty_postgres
+from tests.world import build_world
+
+TODAY = dt.date(2026, 11, 27)
+
+
+class LedgerMachine(RuleBasedStateMachine):
+    fresh_database: Any  # () -> URL of an empty, migrated database
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.loop = asyncio.new_event_loop()
+        self.engine = db.make_engine(type(self).fresh_database())
+        self.maker = db.make_sessionmaker(self.engine)
+        self.seen: dict[int, tuple[tuple[str, int], ...]] = {}
+
+    def run(self, action: Any) -> Any:
+        async def main() -> Any:
+            async with self.maker() as session:
+                return await action(session)
+
+        return self.loop.run_until_complete(main())
+
+    def teardown(self) -> None:
+        self.loop.run_until_complete(self.engine.dispose())
+        self.loop.close()
+
+    @initialize()
+    def build(self) -> None:
+        from governance.ledger.models import ClientKind
+        from governance.ledger.service import create_client
+
+        self.world = self.run(build_world)
+
+        async def clients(session: Any) -> list[int]:
+            ids = []
+            for name in ("CHU", "CPAS"):
+                client = await create_client(
+                    session,
+                    self.world.actor("carla"),
+                    name=name,
+                    kind=ClientKind.HOSPITAL,
+                    default_rate_cents=5500,
+                )
+                ids.append(client.id)
+            return ids
+
+        self.clients = self.run(clients)
+
+    def attempt(self, action: Any) -> Any:
+        try:
+            return self.run(action)
+        except DomainError:
+            return None
+
+    @rule(
+        who=st.sampled_from(["omar", "wen", "carla"]),
+        client=st.integers(0, 1),
+        minutes=st.integers(1, 600),
+        travel=st.integers(0, 5000),
+        day=st.integers(1, 27),
+        submit=st.booleans(),
+    )
+    def record(
+        self, who: str, client: int, minutes: int, travel: int, day: int, submit: bool
+    ) -> None:
+        data = {
+            "client_id": str(self.clients[client]),
+            "date": f"2026-11-{day:02d}",
+            "duration_minutes": str(minutes),
+            "kind": "on_site",
+            "travel": f"{travel // 100},{travel % 100:02d}",
+        }
+
+        async def action(session: Any) -> Any:
+            return await prestations.record_prestation(
+                session, self.world.actor(who), data, language="fr", today=TODAY, submit=submit
+            )
+
+        self.attempt(action)
+
+    def _ids(self, status: str) -> list[int]:
+        async def action(session: Any) -> list[int]:
+            async with session.begin():
+                rows = await session.exec(select(Prestation.id).where(Prestation.status == status))
+                return [r for r in rows.all() if r is not None]
+
+        return self.run(action)
+
+    @rule(data=st.data())
+    def submit(self, data: st.DataObject) -> None:
+        drafts = self._ids("draft")
+        if drafts:
+            pid = data.draw(st.sampled_from(drafts))
+            self.attempt(lambda s: prestations.submit_prestation(s, self.world.actor("carla"), pid))
+
+    @rule(data=st.data())
+    def validate(self, data: st.DataObject) -> None:
+        submitted = self._ids("submitted")
+        if submitted:
+            chosen = data.draw(st.lists(st.sampled_from(submitted), min_size=1, max_size=3))
+            self.attempt(
+                lambda s: prestations.validate_prestations(s, self.world.actor("carla"), chosen)
+            )
+
+    @rule(data=st.data())
+    def reject(self, data: st.DataObject) -> None:
+        submitted = self._ids("submitted")
+        if submitted:
+            pid = data.draw(st.sampled_from(submitted))
+            self.attempt(
+                lambda s: prestations.reject_prestation(
+                    s, self.world.actor("carla"), pid, {"reason": "non"}
+                )
+            )
+
+    @rule(cents=st.integers(1, 10**7), day=st.integers(1, 27))
+    def cost(self, cents: int, day: int) -> None:
+        form = {
+            "date": f"2026-11-{day:02d}",
+            "category": "rent",
+            "supplier": "X",
+            "amount": f"{cents // 100},{cents % 100:02d}",
+        }
+        self.attempt(
+            lambda s: costs.record_cost(
+                s, self.world.actor("carla"), form, language="fr", today=TODAY
+            )
+        )
+
+    @rule(data=st.data())
+    def reverse_an_entry(self, data: st.DataObject) -> None:
+        if not self.seen:
+            return
+        entry_id = data.draw(st.sampled_from(sorted(self.seen)))
+
+        async def action(session: Any) -> None:
+            async with session.begin():
+                entry = await session.get(JournalEntry, entry_id)
+                await reverse(
+                    session, entry, day=TODAY, memo="correction", author_id=self.world.ids["carla"]
+                )
+
+        self.attempt(action)
+
+    @invariant()
+    def books_are_whole(self) -> None:
+        if not hasattr(self, "world"):
+            return
+
+        async def action(session: Any) -> Any:
+            async with session.begin():
+                rows = await session.exec(
+                    select(LedgerLine.entry_id, Account.code, LedgerLine.amount)
+                    .join(Account, col(Account.id) == LedgerLine.account_id)
+                    .order_by(col(LedgerLine.id))
+                )
+                return rows.all()
+
+        entries: dict[int, list[tuple[str, int]]] = {}
+        for entry_id, code, amount in self.run(action):
+            entries.setdefault(entry_id, []).append((code, amount))
+        assert sum(amount for lines in entries.values() for _c, amount in lines) == 0
+        for entry_id, lines in entries.items():
+            assert sum(amount for _code, amount in lines) == 0, entry_id
+            assert len(lines) >= 2
+            if entry_id in self.seen:
+                assert tuple(lines) == self.seen[entry_id], "an earlier entry changed"
+            self.seen[entry_id] = tuple(lines)
+        assert set(self.seen) <= set(entries), "an earlier entry disappeared"
+
+
+def test_random_sequences_keep_the_books_whole(template_database: str, tmp_path: Path) -> None:
+    counter = iter(range(10**6))
+
+    def fresh() -> str:
+        if template_database.startswith("sqlite"):
+            source = make_url(template_database).database
+            assert source
+            target = tmp_path / f"machine-{next(counter)}.db"
+            shutil.copyfile(source, target)
+            return f"sqlite+aiosqlite:///{target}"
+        empty_postgres(template_database)
+        return template_database
+
+    LedgerMachine.fresh_database = staticmethod(fresh)
+    machine = LedgerMachine.TestCase
+    machine.settings = settings(
+        max_examples=8,
+        stateful_step_count=25,
+        deadline=None,
+        suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+    )
+    machine().runTest()
