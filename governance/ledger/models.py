@@ -197,3 +197,81 @@ class Cost(SQLModel, table=True):
     entry_id: int = Field(sa_column=Column(BIG_ID, ForeignKey("journal_entry.id"), nullable=False))
     created_by_id: int = Field(foreign_key="person.id")
     created_at: dt.datetime = utc_field()
+
+
+class InvoiceKind(StrEnum):
+    INVOICE = "invoice"
+    CREDIT_NOTE = "credit_note"
+
+
+class InvoiceCounter(SQLModel, table=True):
+    """The last number used per cooperative and year; taken under a row lock."""
+
+    __tablename__ = "invoice_counter"
+
+    cooperative_id: int = Field(foreign_key="cooperative.id", primary_key=True)
+    year: int = Field(primary_key=True)
+    last_number: int = Field(default=0)
+
+
+class Invoice(SQLModel, table=True):
+    """Issued once, never changed: a wrong invoice is cancelled by a credit note."""
+
+    __table_args__ = (
+        UniqueConstraint("cooperative_id", "year", "number", name="uq_invoice_number"),
+        UniqueConstraint("cancels_id", name="uq_invoice_cancels"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    cooperative_id: int = Field(foreign_key="cooperative.id", index=True)
+    client_id: int = Field(foreign_key="client.id", index=True)
+    kind: str = Field(max_length=12)
+    year: int
+    number: int
+    month: str = Field(max_length=7)
+    issued_on: dt.date
+    due_on: dt.date
+    total_cents: int = Field(sa_column=Column(BigInteger, nullable=False))
+    communication: str = Field(max_length=12)  # the 12 digits of +++123/4567/89002+++
+    cancels_id: int | None = Field(default=None, foreign_key="invoice.id")
+    issued_by_id: int = Field(foreign_key="person.id")
+    created_at: dt.datetime = utc_field()
+
+    @property
+    def reference(self) -> str:
+        return f"{self.year}-{self.number:05d}"
+
+
+class InvoiceLine(SQLModel, table=True):
+    __tablename__ = "invoice_line"
+
+    id: int | None = Field(default=None, primary_key=True)
+    invoice_id: int = Field(foreign_key="invoice.id", index=True)
+    prestation_id: int = Field(foreign_key="prestation.id", index=True)
+    amount_cents: int = Field(sa_column=Column(BigInteger, nullable=False))
+
+
+class Payment(SQLModel, table=True):
+    """Money received from a client; its allocations say which invoices it settles."""
+
+    __table_args__ = (CheckConstraint("amount_cents > 0", name="ck_payment_amount"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    cooperative_id: int = Field(foreign_key="cooperative.id", index=True)
+    client_id: int = Field(foreign_key="client.id", index=True)
+    date: dt.date
+    amount_cents: int = Field(sa_column=Column(BigInteger, nullable=False))
+    reference: str = Field(default="", max_length=140)
+    entry_id: int = Field(sa_column=Column(BIG_ID, ForeignKey("journal_entry.id"), nullable=False))
+    created_by_id: int = Field(foreign_key="person.id")
+    created_at: dt.datetime = utc_field()
+
+
+class PaymentAllocation(SQLModel, table=True):
+    __tablename__ = "payment_allocation"
+    __table_args__ = (CheckConstraint("amount_cents > 0", name="ck_allocation_amount"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    payment_id: int = Field(foreign_key="payment.id", index=True)
+    invoice_id: int = Field(foreign_key="invoice.id", index=True)
+    amount_cents: int = Field(sa_column=Column(BigInteger, nullable=False))

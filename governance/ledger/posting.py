@@ -33,7 +33,7 @@ def _state_name(state: str) -> str:
     }.get(state, state)
 
 
-async def _insert_missing(session: AsyncSession, model: Any, values: dict[str, Any]) -> None:
+async def insert_missing(session: AsyncSession, model: Any, values: dict[str, Any]) -> None:
     """INSERT … ON CONFLICT DO NOTHING: two requests creating the same row both succeed."""
     dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
     insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
@@ -47,7 +47,7 @@ async def period_for(session: AsyncSession, cooperative_id: int, day: dt.date) -
     query = select(Period).where(Period.cooperative_id == cooperative_id, Period.month == month)
     period = (await session.exec(query)).first()
     if period is None:
-        await _insert_missing(
+        await insert_missing(
             session,
             Period,
             {
@@ -79,7 +79,7 @@ async def account_for(session: AsyncSession, cooperative_id: int, code: str) -> 
     query = select(Account).where(Account.cooperative_id == cooperative_id, Account.code == code)
     account = (await session.exec(query)).first()
     if account is None:
-        await _insert_missing(
+        await insert_missing(
             session,
             Account,
             {

@@ -1,0 +1,398 @@
+"""Invoices, credit notes and client payments.
+
+An invoice groups a client's validated prestations of one month; its number is sequential
+per cooperative and year without gaps, taken in the same transaction as the invoice. The
+receivable was posted when the work was validated, so issuing an invoice posts nothing; a
+payment posts Dr bank / Cr receivable:<client> and is allocated to invoices.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import func, update
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+from stdnum.be import ogm_vcs
+
+from governance import clock
+from governance.audit.service import record
+from governance.errors import Conflict, Invalid, NotFound
+from governance.forms import Form
+from governance.i18n import _
+from governance.ledger.journal import Posting
+from governance.ledger.models import (
+    Client,
+    Invoice,
+    InvoiceCounter,
+    InvoiceKind,
+    InvoiceLine,
+    Payment,
+    PaymentAllocation,
+    Prestation,
+    PrestationStatus,
+)
+from governance.ledger.posting import insert_missing, post
+from governance.members.access import Actor, Permission, authorize
+
+PAYMENT_TERM_DAYS = 30
+MONTH_RE = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
+
+
+def communication_for(cooperative_id: int, year: int, number: int) -> str:
+    """The 12 digits of the Belgian structured communication (mod 97 check digits)."""
+    base = f"{cooperative_id % 1000:03d}{year % 100:02d}{number % 100000:05d}"
+    return base + ogm_vcs.calc_check_digits(base)
+
+
+def structured(communication: str) -> str:
+    return f"+++{ogm_vcs.format(communication)}+++"
+
+
+def month_bounds(month: str) -> tuple[dt.date, dt.date]:
+    match = MONTH_RE.match(month)
+    if not match:
+        raise Invalid(_("Choose a month."), {"month": _("Choose a month.")})
+    year, number = int(match.group(1)), int(match.group(2))
+    return dt.date(year, number, 1), dt.date(year + (number == 12), number % 12 + 1, 1)
+
+
+async def _next_number(session: AsyncSession, cooperative_id: int, year: int) -> int:
+    """The next number of the year; the counter row is locked until this transaction ends."""
+    await insert_missing(
+        session, InvoiceCounter, {"cooperative_id": cooperative_id, "year": year, "last_number": 0}
+    )
+    connection = await session.connection()
+    result = await connection.execute(
+        update(InvoiceCounter)
+        .where(
+            col(InvoiceCounter.cooperative_id) == cooperative_id, col(InvoiceCounter.year) == year
+        )
+        .values(last_number=col(InvoiceCounter.last_number) + 1)
+        .returning(col(InvoiceCounter.last_number))
+    )
+    return int(result.scalar_one())
+
+
+def _live_invoice_ids() -> Any:
+    """Invoices that no credit note cancels."""
+    cancelled = select(Invoice.cancels_id).where(col(Invoice.cancels_id).is_not(None))
+    return select(Invoice.id).where(
+        Invoice.kind == InvoiceKind.INVOICE, col(Invoice.id).not_in(cancelled)
+    )
+
+
+async def _client(session: AsyncSession, actor: Actor, client_id: int) -> Client:
+    client = await session.get(Client, client_id)
+    if client is None or client.cooperative_id != actor.cooperative_id:
+        message = _("Choose a client of this cooperative.")
+        raise Invalid(message, {"client_id": message})
+    return client
+
+
+async def issue_invoice(
+    session: AsyncSession, actor: Actor, client_id: int, month: str, today: dt.date
+) -> Invoice:
+    """Invoice a client's validated, not yet invoiced prestations of `month`.
+
+    Raises PermissionDenied (coordinators only), Invalid (another cooperative's client, a bad
+    month, nothing to invoice).
+    """
+    first, after = month_bounds(month)
+    async with session.begin():
+        await authorize(session, actor, Permission.POST_JOURNAL)
+        await _client(session, actor, client_id)
+        invoiced = select(InvoiceLine.prestation_id).where(
+            col(InvoiceLine.invoice_id).in_(_live_invoice_ids())
+        )
+        rows = list(
+            (
+                await session.exec(
+                    select(Prestation)
+                    .where(
+                        Prestation.cooperative_id == actor.cooperative_id,
+                        Prestation.client_id == client_id,
+                        Prestation.status == PrestationStatus.VALIDATED,
+                        Prestation.date >= first,
+                        Prestation.date < after,
+                        col(Prestation.id).not_in(invoiced),
+                    )
+                    .order_by(col(Prestation.date), col(Prestation.id))
+                )
+            ).all()
+        )
+        if not rows:
+            raise Invalid(_("Nothing to invoice for this client and month."))
+        number = await _next_number(session, actor.cooperative_id, today.year)
+        total = sum(p.amount_cents + p.travel_cents for p in rows)
+        invoice = Invoice(
+            cooperative_id=actor.cooperative_id,
+            client_id=client_id,
+            kind=InvoiceKind.INVOICE,
+            year=today.year,
+            number=number,
+            month=month,
+            issued_on=today,
+            due_on=today + dt.timedelta(days=PAYMENT_TERM_DAYS),
+            total_cents=total,
+            communication=communication_for(actor.cooperative_id, today.year, number),
+            issued_by_id=actor.person_id,
+            created_at=clock.now(),
+        )
+        session.add(invoice)
+        await session.flush()
+        assert invoice.id is not None
+        session.add_all(
+            [
+                InvoiceLine(
+                    invoice_id=invoice.id,
+                    prestation_id=p.id or 0,
+                    amount_cents=p.amount_cents + p.travel_cents,
+                )
+                for p in rows
+            ]
+        )
+        await session.flush()
+        await record(
+            session,
+            cooperative_id=actor.cooperative_id,
+            actor_id=actor.person_id,
+            action="invoice.issued",
+            subject_type="invoice",
+            subject_id=invoice.id,
+            data={
+                "reference": invoice.reference,
+                "client_id": client_id,
+                "month": month,
+                "total_cents": total,
+                "prestations": [p.id for p in rows],
+            },
+        )
+    return invoice
+
+
+async def cancel_invoice(
+    session: AsyncSession, actor: Actor, invoice_id: int, today: dt.date
+) -> Invoice:
+    """Issue the credit note that cancels an invoice; its prestations can be invoiced again.
+
+    Raises PermissionDenied, NotFound, Conflict (already cancelled, or a credit note).
+    """
+    async with session.begin():
+        await authorize(session, actor, Permission.POST_JOURNAL)
+        invoice = await session.get(Invoice, invoice_id)
+        if invoice is None or invoice.cooperative_id != actor.cooperative_id:
+            raise NotFound(_("This invoice does not exist."))
+        already = (
+            await session.exec(select(Invoice.id).where(Invoice.cancels_id == invoice_id))
+        ).first()
+        if invoice.kind != InvoiceKind.INVOICE or already is not None:
+            raise Conflict(_("This invoice is already cancelled."))
+        number = await _next_number(session, actor.cooperative_id, today.year)
+        note = Invoice(
+            cooperative_id=actor.cooperative_id,
+            client_id=invoice.client_id,
+            kind=InvoiceKind.CREDIT_NOTE,
+            year=today.year,
+            number=number,
+            month=invoice.month,
+            issued_on=today,
+            due_on=today,
+            total_cents=-invoice.total_cents,
+            communication=communication_for(actor.cooperative_id, today.year, number),
+            cancels_id=invoice_id,
+            issued_by_id=actor.person_id,
+            created_at=clock.now(),
+        )
+        session.add(note)
+        await session.flush()
+        await record(
+            session,
+            cooperative_id=actor.cooperative_id,
+            actor_id=actor.person_id,
+            action="invoice.cancelled",
+            subject_type="invoice",
+            subject_id=invoice_id,
+            data={
+                "reference": invoice.reference,
+                "credit_note": note.reference,
+                "total_cents": invoice.total_cents,
+            },
+        )
+    return note
+
+
+@dataclass(frozen=True)
+class InvoiceView:
+    invoice: Invoice
+    client_name: str
+    paid_cents: int
+    cancelled: bool
+
+    @property
+    def outstanding_cents(self) -> int:
+        if self.cancelled or self.invoice.kind != InvoiceKind.INVOICE:
+            return 0
+        return self.invoice.total_cents - self.paid_cents
+
+
+async def invoices_of(
+    session: AsyncSession, actor: Actor, client_id: int | None = None
+) -> list[InvoiceView]:
+    """Invoices and credit notes, newest first, with what was paid on each."""
+    async with session.begin():
+        await authorize(session, actor, Permission.READ_COOPERATIVE)
+        query = (
+            select(Invoice, Client.name)
+            .join(Client, col(Client.id) == Invoice.client_id)
+            .where(Invoice.cooperative_id == actor.cooperative_id)
+        )
+        if client_id is not None:
+            query = query.where(Invoice.client_id == client_id)
+        rows = (
+            await session.exec(query.order_by(col(Invoice.year).desc(), col(Invoice.number).desc()))
+        ).all()
+        paid = dict(
+            (
+                await session.exec(
+                    select(
+                        PaymentAllocation.invoice_id, func.sum(PaymentAllocation.amount_cents)
+                    ).group_by(col(PaymentAllocation.invoice_id))
+                )
+            ).all()
+        )
+        cancelled = set(
+            (
+                await session.exec(
+                    select(Invoice.cancels_id).where(
+                        Invoice.cooperative_id == actor.cooperative_id,
+                        col(Invoice.cancels_id).is_not(None),
+                    )
+                )
+            ).all()
+        )
+    return [
+        InvoiceView(invoice, name, int(paid.get(invoice.id or 0, 0) or 0), invoice.id in cancelled)
+        for invoice, name in rows
+    ]
+
+
+@dataclass(frozen=True)
+class PaymentResult:
+    payment: Payment
+    allocated_cents: int
+
+    @property
+    def unallocated_cents(self) -> int:
+        return self.payment.amount_cents - self.allocated_cents
+
+
+async def record_payment(
+    session: AsyncSession, actor: Actor, data: Mapping[str, Any], *, language: str, today: dt.date
+) -> PaymentResult:
+    """A client's payment, settling the named invoices oldest first.
+
+    Posts Dr bank / Cr receivable:<client>. A payment larger than what the invoices still owe
+    keeps the rest unallocated (an over-payment, shown as such); a smaller one leaves the last
+    invoice partly paid. Raises PermissionDenied, Invalid.
+    """
+    async with session.begin():
+        await authorize(session, actor, Permission.POST_JOURNAL)
+        form = Form(data)
+        client_id = form.integer("client_id")
+        day = form.day("date")
+        amount = form.money("amount", language, required=True)
+        reference = form.text("reference", max_length=140, required=False)
+        raw_ids = data.get("invoice_ids", [])
+        raw_list = raw_ids if isinstance(raw_ids, list) else [raw_ids]
+        invoice_ids = [int(v) for v in raw_list if str(v).isdigit() and len(str(v)) < 12]
+        if day is not None and day > today:
+            form.fail("date", _("A payment cannot be dated in the future."))
+        form.done()
+        assert client_id is not None and day is not None and amount is not None
+        await _client(session, actor, client_id)
+        views = {v.invoice.id: v for v in await _open_invoices(session, actor, client_id)}
+        chosen = [views[i] for i in invoice_ids if i in views]
+        if len(chosen) != len(set(invoice_ids)):
+            message = _("Choose unpaid invoices of this client.")
+            raise Invalid(message, {"invoice_ids": message})
+        entry = await post(
+            session,
+            cooperative_id=actor.cooperative_id,
+            day=day,
+            kind="payment",
+            memo=f"payment {reference}"[:300],
+            author_id=actor.person_id,
+            postings=[Posting("bank", amount), Posting(f"receivable:{client_id}", -amount)],
+        )
+        assert entry.id is not None
+        payment = Payment(
+            cooperative_id=actor.cooperative_id,
+            client_id=client_id,
+            date=day,
+            amount_cents=amount,
+            reference=reference,
+            entry_id=entry.id,
+            created_by_id=actor.person_id,
+            created_at=clock.now(),
+        )
+        session.add(payment)
+        await session.flush()
+        assert payment.id is not None
+        left = amount
+        allocations = []
+        for view in sorted(chosen, key=lambda v: (v.invoice.year, v.invoice.number)):
+            share = min(left, view.outstanding_cents)
+            if share > 0:
+                allocations.append(
+                    PaymentAllocation(
+                        payment_id=payment.id, invoice_id=view.invoice.id or 0, amount_cents=share
+                    )
+                )
+                left -= share
+        session.add_all(allocations)
+        await session.flush()
+        await record(
+            session,
+            cooperative_id=actor.cooperative_id,
+            actor_id=actor.person_id,
+            action="payment.recorded",
+            subject_type="payment",
+            subject_id=payment.id,
+            data={
+                "client_id": client_id,
+                "date": day.isoformat(),
+                "amount_cents": amount,
+                "entry_id": entry.id,
+                "allocations": [[a.invoice_id, a.amount_cents] for a in allocations],
+            },
+        )
+    return PaymentResult(payment, amount - left)
+
+
+async def _open_invoices(session: AsyncSession, actor: Actor, client_id: int) -> list[InvoiceView]:
+    rows = (
+        await session.exec(
+            select(Invoice).where(
+                Invoice.cooperative_id == actor.cooperative_id,
+                Invoice.client_id == client_id,
+                col(Invoice.id).in_(_live_invoice_ids()),
+            )
+        )
+    ).all()
+    ids = [r.id for r in rows]
+    paid = dict(
+        (
+            await session.exec(
+                select(PaymentAllocation.invoice_id, func.sum(PaymentAllocation.amount_cents))
+                .where(col(PaymentAllocation.invoice_id).in_(ids))
+                .group_by(col(PaymentAllocation.invoice_id))
+            )
+        ).all()
+    )
+    views = [InvoiceView(r, "", int(paid.get(r.id or 0, 0) or 0), False) for r in rows]
+    return [v for v in views if v.outstanding_cents > 0]

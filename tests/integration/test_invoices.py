@@ -1,0 +1,125 @@
+"""Invoices, credit notes and payments."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+from typing import Any
+
+import pytest
+from stdnum.be import ogm_vcs
+
+from governance import db
+from governance.errors import Conflict, Invalid, PermissionDenied
+from governance.ledger import invoices, prestations
+from governance.ledger.models import ClientKind
+from governance.ledger.service import create_client
+from governance.settings import Settings
+
+TODAY = dt.date(2026, 11, 27)
+
+
+async def validated_work(session: Any, world: Any, client_id: int, day: str,
+                         minutes: int = 60) -> int:
+    prestation, _ = await prestations.record_prestation(
+        session, world.actor("omar"),
+        {"client_id": str(client_id), "date": day, "duration_minutes": str(minutes),
+         "kind": "on_site"}, language="fr", today=TODAY, submit=True)
+    await prestations.validate_prestations(session, world.actor("carla"), [prestation.id])
+    assert prestation.id is not None
+    return prestation.id
+
+
+@pytest.fixture
+def chu(run: Any, world: Any) -> int:
+    async def action(session: Any) -> int:
+        client = await create_client(session, world.actor("carla"), name="CHU",
+                                     kind=ClientKind.HOSPITAL, default_rate_cents=5500)
+        await validated_work(session, world, client.id, "2026-10-05")
+        await validated_work(session, world, client.id, "2026-10-19", minutes=90)
+        await validated_work(session, world, client.id, "2026-11-02")
+        return client.id
+
+    return run(action)
+
+
+def issue(run: Any, world: Any, client_id: int, month: str, who: str = "carla") -> Any:
+    return run(lambda s: invoices.issue_invoice(s, world.actor(who), client_id, month, TODAY))
+
+
+def test_an_invoice_takes_the_months_validated_work(run: Any, world: Any, chu: int) -> None:
+    invoice = issue(run, world, chu, "2026-10")
+    assert (invoice.year, invoice.number, invoice.total_cents) == (2026, 1, 5500 + 8250)
+    assert ogm_vcs.is_valid(invoice.communication)
+    assert invoices.structured(invoice.communication).startswith("+++")
+    with pytest.raises(Invalid):
+        issue(run, world, chu, "2026-10")  # nothing left to invoice
+    assert issue(run, world, chu, "2026-11").number == 2
+
+
+def test_only_coordinators_invoice(run: Any, world: Any, chu: int) -> None:
+    with pytest.raises(PermissionDenied):
+        issue(run, world, chu, "2026-10", who="omar")
+
+
+def test_a_credit_note_cancels_and_frees_the_work(run: Any, world: Any, chu: int) -> None:
+    invoice = issue(run, world, chu, "2026-10")
+    note = run(lambda s: invoices.cancel_invoice(s, world.actor("carla"), invoice.id, TODAY))
+    assert (note.kind, note.number, note.total_cents) == ("credit_note", 2, -invoice.total_cents)
+    with pytest.raises(Conflict):
+        run(lambda s: invoices.cancel_invoice(s, world.actor("carla"), invoice.id, TODAY))
+    again = issue(run, world, chu, "2026-10")
+    assert (again.number, again.total_cents) == (3, invoice.total_cents)
+
+
+def test_payments_partial_and_over(run: Any, world: Any, chu: int) -> None:
+    october = issue(run, world, chu, "2026-10")
+    november = issue(run, world, chu, "2026-11")
+
+    def pay(amount: str, *ids: int) -> Any:
+        data = {"client_id": str(chu), "date": "2026-11-26", "amount": amount,
+                "reference": "virement", "invoice_ids": [str(i) for i in ids]}
+        return run(lambda s: invoices.record_payment(s, world.actor("carla"), data,
+                                                     language="fr", today=TODAY))
+
+    partial = pay("100,00", october.id)
+    assert (partial.allocated_cents, partial.unallocated_cents) == (10000, 0)
+    over = pay("200,00", october.id, november.id)
+    assert over.allocated_cents == (13750 - 10000) + 5500
+    assert over.unallocated_cents == 20000 - over.allocated_cents
+    views = {v.invoice.id: v for v in run(lambda s: invoices.invoices_of(
+        s, world.actor("olga")))}
+    assert views[october.id].outstanding_cents == 0
+    assert views[november.id].outstanding_cents == 0
+    with pytest.raises(Invalid):
+        pay("10,00", october.id)  # already paid: not an open invoice any more
+
+
+def test_twenty_concurrent_invoices_get_gap_free_numbers(settings: Settings, run: Any,
+                                                         world: Any) -> None:
+    async def prepare(session: Any) -> list[int]:
+        ids = []
+        for n in range(20):
+            client = await create_client(session, world.actor("carla"), name=f"Client {n}",
+                                         kind=ClientKind.COMPANY, default_rate_cents=1000)
+            await validated_work(session, world, client.id, "2026-11-03")
+            ids.append(client.id)
+        return ids
+
+    clients = run(prepare)
+
+    async def scenario() -> list[int]:
+        engine = db.make_engine(settings.database_url)
+        maker = db.make_sessionmaker(engine)
+
+        async def one(client_id: int) -> int:
+            async with maker() as session:
+                invoice = await invoices.issue_invoice(session, world.actor("carla"), client_id,
+                                                       "2026-11", TODAY)
+                return invoice.number
+
+        numbers = await asyncio.gather(*(one(c) for c in clients))
+        await engine.dispose()
+        return list(numbers)
+
+    assert sorted(asyncio.run(scenario())) == list(range(1, 21))
