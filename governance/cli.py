@@ -149,6 +149,54 @@ def cmd_audit_verify(args: argparse.Namespace) -> int:
     return 1
 
 
+def cmd_export(args: argparse.Namespace) -> int:
+    """Write the books of one cooperative as the operator of the server (no login needed).
+
+    Reads through `governance.ledger.books` with an `Operator`: whoever runs this command
+    already holds the database, so the person checks of the web do not apply.
+    """
+    from governance.ledger import books, export
+    from governance.members.service import cooperative_by_slug
+
+    settings = _settings()
+
+    async def action() -> str | None:
+        # A read-only engine: on SQLite a long export does not hold the write lock.
+        engine = db.make_engine(settings.database_url, read_only=True)
+        try:
+            async with db.make_sessionmaker(engine)() as session:
+                async with session.begin():
+                    cooperative = await cooperative_by_slug(session, args.coop)
+                if cooperative is None or cooperative.id is None:
+                    return None
+                operator = books.Operator(cooperative_id=cooperative.id)
+                if args.what == "prestations":
+                    rows = await books.prestations_for_export(session, operator)
+                    return export.to_csv_prestations(rows)
+                entries = await books.journal_for_export(session, operator)
+                if args.format == "hledger":
+                    return export.to_hledger(entries, currency=cooperative.currency)
+                return export.to_csv_lines(entries)
+        finally:
+            await engine.dispose()
+
+    if args.what == "prestations" and args.format != "csv":
+        print("error: prestations are exported as csv only", file=sys.stderr)
+        return 2
+    text = asyncio.run(action())
+    if text is None:
+        print(f"error: no cooperative {args.coop!r}", file=sys.stderr)
+        return 2
+    if args.output is None:
+        sys.stdout.write(text)
+        return 0
+    with open(args.output, "w", encoding="utf-8", newline="") as output:
+        output.write(text)
+    what = "journal" if args.format == "hledger" else args.what
+    print(f"{what} of {args.coop} written to {args.output} ({args.format})", file=sys.stderr)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="governance", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -190,6 +238,17 @@ def build_parser() -> argparse.ArgumentParser:
     verify = audit_commands.add_parser("verify", help="recompute a cooperative's hash chain")
     verify.add_argument("--coop", required=True)
     verify.set_defaults(func=cmd_audit_verify)
+
+    export = commands.add_parser(
+        "export", help="write a cooperative's journal (hledger or csv) or prestations (csv)"
+    )
+    export.add_argument("--coop", required=True)
+    export.add_argument("--format", choices=("hledger", "csv"), required=True)
+    export.add_argument(
+        "--what", choices=("lines", "prestations"), default="lines", help="csv: what to export"
+    )
+    export.add_argument("--output", help="file to write (default: standard output)")
+    export.set_defaults(func=cmd_export)
     return parser
 
 

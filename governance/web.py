@@ -47,6 +47,10 @@ FLASHES = {
     "prestations_validated": N_("Validated, and written in the books."),
     "prestation_rejected": N_("The prestation has been rejected."),
     "cost_recorded": N_("The cost has been recorded."),
+    "client_added": N_("The client has been added."),
+    "client_saved": N_("The client has been saved."),
+    "client_archived": N_("The client has been archived."),
+    "client_restored": N_("The client has been restored."),
 }
 
 

@@ -31,6 +31,14 @@ _TEMPLATES: dict[str, str] = {
     "person.logged_out_everywhere": N_("%(actor)s ended all their sessions."),
     "person.profile_changed": N_("%(actor)s changed their profile."),
     "client.created": N_("%(actor)s added the client %(name)s."),
+    "client.updated": N_("%(actor)s changed the client %(name)s."),
+    "client.archived": N_("%(actor)s archived the client %(name)s."),
+    "client.restored": N_("%(actor)s restored the client %(name)s."),
+    "invoice.issued": N_("%(actor)s issued the invoice %(reference)s."),
+    "invoice.cancelled": N_(
+        "%(actor)s cancelled the invoice %(reference)s with the credit note %(credit_note)s."
+    ),
+    "payment.recorded": N_("%(actor)s recorded a payment received on %(date)s."),
     "prestation.recorded": N_("%(actor)s recorded a prestation of %(date)s."),
     "prestation.submitted": N_("%(actor)s sent a prestation for validation."),
     "prestation.validated": N_("%(actor)s validated a prestation."),
@@ -48,6 +56,8 @@ SUBJECT_NAMES = {
     "prestation": N_("Prestation"),
     "journal_entry": N_("Journal entry"),
     "cost": N_("Cost"),
+    "invoice": N_("Invoice"),
+    "payment": N_("Payment"),
 }
 
 
@@ -55,7 +65,12 @@ def _role(value: Any) -> str:
     return _(ROLE_NAMES[value]) if value in ROLE_NAMES else str(value)
 
 
-ENTRY_KINDS = {"prestation": N_("prestation"), "reversal": N_("reversal"), "cost": N_("cost")}
+ENTRY_KINDS = {
+    "prestation": N_("prestation"),
+    "reversal": N_("reversal"),
+    "cost": N_("cost"),
+    "payment": N_("payment"),
+}
 
 
 def _day(value: Any) -> str:

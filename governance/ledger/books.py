@@ -127,25 +127,24 @@ async def trial_balance(
         if period is not None and not _PERIOD_RE.fullmatch(period):
             return []
         amount = col(LedgerLine.amount)
-        query = (
-            select(
-                Account.code,
-                Account.type,
-                func.sum(case((amount > 0, amount), else_=0)),
-                func.sum(case((amount < 0, -amount), else_=0)),
-                func.sum(amount),
-            )
-            .join(Account, col(Account.id) == col(LedgerLine.account_id))
-            .where(LedgerLine.cooperative_id == reader.cooperative_id)
-            .group_by(col(Account.id), col(Account.code), col(Account.type))
-            .order_by(col(Account.code))
-        )
+        sums = select(
+            LedgerLine.account_id,
+            func.sum(case((amount > 0, amount), else_=0)).label("debit"),
+            func.sum(case((amount < 0, -amount), else_=0)).label("credit"),
+        ).where(LedgerLine.cooperative_id == reader.cooperative_id)
         if period is not None:
-            query = query.where(LedgerLine.period == period)
-        rows = (await session.exec(query)).all()
+            sums = sums.where(LedgerLine.period == period)
+        totals = sums.group_by(col(LedgerLine.account_id)).subquery()
+        rows = (
+            await session.exec(
+                select(Account.code, Account.type, totals.c.debit, totals.c.credit)
+                .join(totals, totals.c.account_id == col(Account.id))
+                .order_by(col(Account.code))
+            )
+        ).all()
     return [
-        BalanceRow(code, kind, _int(debit), _int(credit), _int(balance))
-        for code, kind, debit, credit, balance in rows
+        BalanceRow(code, kind, _int(debit), _int(credit), _int(debit) - _int(credit))
+        for code, kind, debit, credit in rows
     ]
 
 
@@ -177,14 +176,7 @@ async def account_lines(
         if account is None:
             raise NotFound(_("This account does not exist."))
         query = (
-            select(
-                LedgerLine.id,
-                JournalEntry.id,
-                JournalEntry.date,
-                JournalEntry.kind,
-                JournalEntry.memo,
-                LedgerLine.amount,
-            )
+            select(LedgerLine, JournalEntry)
             .join(JournalEntry, col(JournalEntry.id) == col(LedgerLine.entry_id))
             .where(LedgerLine.account_id == account.id)
             .order_by(col(LedgerLine.id))
@@ -196,23 +188,27 @@ async def account_lines(
         more = len(rows) > limit
         rows = rows[:limit]
         opening = 0
-        if rows:
+        if rows or after_id is not None:
+            # Everything before the page: before its first line, or up to the cursor when
+            # the page is empty (then the opening balance is the account's closing one).
+            before = col(LedgerLine.id) < rows[0][0].id if rows else col(LedgerLine.id) <= after_id
             opening = _int(
                 (
                     await session.exec(
                         select(func.sum(LedgerLine.amount)).where(
-                            LedgerLine.account_id == account.id,
-                            col(LedgerLine.id) < rows[0][0],
+                            LedgerLine.account_id == account.id, before
                         )
                     )
                 ).one()
             )
     balance = opening
     lines = []
-    for line_id, entry_id, date, kind, memo, amount in rows:
-        balance += amount
-        assert line_id is not None and entry_id is not None
-        lines.append(AccountLine(line_id, entry_id, date, kind, memo, amount, balance))
+    for line, entry in rows:
+        assert line.id is not None and entry.id is not None
+        balance += line.amount
+        lines.append(
+            AccountLine(line.id, entry.id, entry.date, entry.kind, entry.memo, line.amount, balance)
+        )
     return AccountPage(
         account=account.code,
         type=account.type,
@@ -232,17 +228,7 @@ async def journal_for_export(session: AsyncSession, reader: Reader) -> list[Entr
         await may_read_books(session, reader)
         rows = (
             await session.exec(
-                select(
-                    JournalEntry.id,
-                    JournalEntry.date,
-                    JournalEntry.period,
-                    JournalEntry.kind,
-                    JournalEntry.memo,
-                    JournalEntry.reverses_id,
-                    Account.code,
-                    Account.type,
-                    LedgerLine.amount,
-                )
+                select(JournalEntry, Account.code, Account.type, LedgerLine.amount)
                 .join(LedgerLine, col(LedgerLine.entry_id) == col(JournalEntry.id))
                 .join(Account, col(Account.id) == col(LedgerLine.account_id))
                 .where(JournalEntry.cooperative_id == reader.cooperative_id)
@@ -251,14 +237,20 @@ async def journal_for_export(session: AsyncSession, reader: Reader) -> list[Entr
         ).all()
     entries: list[EntryRecord] = []
     lines: list[LineRecord] = []
-    for index, (entry_id, date, period, kind, memo, reverses_id, code, kind_of, amount) in (
-        enumerate(rows)
-    ):
-        lines.append(LineRecord(code, kind_of, amount))
-        if index + 1 == len(rows) or rows[index + 1][0] != entry_id:
-            assert entry_id is not None
+    for index, (entry, code, account_type, amount) in enumerate(rows):
+        lines.append(LineRecord(code, account_type, amount))
+        if index + 1 == len(rows) or rows[index + 1][0].id != entry.id:
+            assert entry.id is not None
             entries.append(
-                EntryRecord(entry_id, date, period, kind, memo, reverses_id, tuple(lines))
+                EntryRecord(
+                    entry.id,
+                    entry.date,
+                    entry.period,
+                    entry.kind,
+                    entry.memo,
+                    entry.reverses_id,
+                    tuple(lines),
+                )
             )
             lines = []
     return entries

@@ -6,7 +6,7 @@ from typing import Any
 
 from litestar import Controller, Request, get, post
 from litestar.di import Provide
-from litestar.params import FromPath
+from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
 from governance import i18n
@@ -48,11 +48,17 @@ class ClientController(Controller):
         return f"/c/{coop.cooperative.slug}/clients/"
 
     @get("/")
-    async def index(self, request: Request, db: Db, coop: Coop, archived: bool = False) -> Template:
+    async def index(
+        self, request: Request, db: Db, coop: Coop, archived: FromQuery[bool] = False
+    ) -> Template:
         """The cooperative's clients; archived ones only when asked for."""
         rows = await clients.clients_for(db, coop.actor, include_archived=archived)
         return page(
-            request, "ledger/clients.html", rows=rows, archived=archived, kinds=clients.kind_options()
+            request,
+            "ledger/clients.html",
+            rows=rows,
+            archived=archived,
+            kinds=clients.kind_options(),
         )
 
     @get("/new")
@@ -69,7 +75,7 @@ class ClientController(Controller):
             await clients.add_client(db, coop.actor, data, i18n.current_language())
         except Invalid as error:
             return _form(request, None, data, status_code=400, error=error)
-        return redirect(request, self._list_url(coop), None)
+        return redirect(request, self._list_url(coop), "client_added")
 
     @get("/{client_id:int}/edit")
     async def edit(
@@ -91,7 +97,7 @@ class ClientController(Controller):
         except Invalid as error:
             client = await clients.client_of(db, coop.actor, client_id)
             return _form(request, client, data, status_code=400, error=error)
-        return redirect(request, self._list_url(coop), None)
+        return redirect(request, self._list_url(coop), "client_saved")
 
     @post("/{client_id:int}/archive")
     async def archive(
@@ -99,7 +105,7 @@ class ClientController(Controller):
     ) -> Redirect:
         """Hide a client from new prestations; its history stays."""
         await clients.set_archived(db, coop.actor, client_id, True)
-        return redirect(request, self._list_url(coop), None)
+        return redirect(request, self._list_url(coop), "client_archived")
 
     @post("/{client_id:int}/restore")
     async def restore(
@@ -107,4 +113,4 @@ class ClientController(Controller):
     ) -> Redirect:
         """Offer an archived client again."""
         await clients.set_archived(db, coop.actor, client_id, False)
-        return redirect(request, self._list_url(coop), None)
+        return redirect(request, self._list_url(coop), "client_restored")

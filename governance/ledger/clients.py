@@ -172,7 +172,9 @@ async def add_client(
         await authorize(session, actor, Permission.MANAGE_CLIENTS)
         clean = parse_client(data, language)
         await _check_name_free(session, actor.cooperative_id, clean.name)
-        client = Client(cooperative_id=actor.cooperative_id, created_at=clock.now(), **asdict(clean))
+        client = Client(
+            cooperative_id=actor.cooperative_id, created_at=clock.now(), **asdict(clean)
+        )
         await _flush_unique(session, client)
         await record(
             session,

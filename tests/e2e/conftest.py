@@ -19,6 +19,7 @@ from tests.e2e.support import (
     demo_server,
     new_context,
     new_member,
+    seed_work,
 )
 
 expect.set_options(timeout=TIMEOUT_MS)
@@ -62,3 +63,9 @@ def page(context: BrowserContext) -> Page:
 def arabic_coordinator(browser: Browser, base_url: str) -> str:
     """A coordinator whose profile is in Arabic, so no demo account has to change language."""
     return new_member(browser, base_url, "ليلى حداد", role="coordinator", language="ar")
+
+
+@pytest.fixture(scope="session")
+def seeded_work(browser: Browser, base_url: str) -> None:
+    """Amina's and Khaled's work in every state, one of each still waiting in the queue."""
+    seed_work(browser, base_url)

@@ -14,15 +14,20 @@ from pathlib import Path
 from playwright.sync_api import Browser, Page, sync_playwright
 
 from tests.e2e.support import (
+    ARABIC_COOPERATOR,
     ARTIFACTS,
     CHROMIUM,
     CHROMIUM_ARGS,
+    COOPERATOR,
     COORDINATOR,
+    QUEUE,
     SLUG,
+    WORK,
     demo_server,
     log_in,
     new_context,
     new_member,
+    seed_work,
 )
 
 SCREENSHOTS = ARTIFACTS / "screenshots"
@@ -33,24 +38,35 @@ PAGES = {
     "home": f"/c/{SLUG}/",
     "members": f"/c/{SLUG}/members",
     "audit": f"/c/{SLUG}/audit/",
+    "work-queue": QUEUE,
+}
+# Seen by a member: her own work (a coordinator's list holds everyone's) and the form she fills.
+MEMBER_PAGES = {
+    "work": WORK,
+    "work-new": f"{WORK}new",
 }
 
 
 def capture(
-    browser: Browser, base_url: str, language: str, coordinator: str
+    browser: Browser, base_url: str, language: str, coordinator: str, member: str | None = None
 ) -> Iterator[tuple[str, int, Page]]:
-    """Visit each page at each width as `coordinator`, save it, and yield the page to check."""
+    """Visit each page at each width (as `coordinator`, then `member`), save it, yield it."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    with new_context(browser, base_url, language, viewport={"width": 360, "height": 740}) as ctx:
-        page = ctx.new_page()
-        for name, path in PAGES.items():
-            if name != "login" and "/login" in page.url:
-                log_in(page, coordinator)
-            for width in WIDTHS:
-                page.set_viewport_size({"width": width, "height": 740 if width < 800 else 800})
-                page.goto(path)
-                page.screenshot(path=SCREENSHOTS / f"{name}-{language}-{width}.png", full_page=True)
-                yield name, width, page
+    visits = [(coordinator, PAGES)] + ([(member, MEMBER_PAGES)] if member else [])
+    for who, pages in visits:
+        with new_context(
+            browser, base_url, language, viewport={"width": 360, "height": 740}
+        ) as context:
+            page = context.new_page()
+            for name, path in pages.items():
+                if name != "login" and (page.url == "about:blank" or "/login" in page.url):
+                    log_in(page, who)
+                for width in WIDTHS:
+                    page.set_viewport_size({"width": width, "height": 740 if width < 800 else 800})
+                    page.goto(path)
+                    shot = SCREENSHOTS / f"{name}-{language}-{width}.png"
+                    page.screenshot(path=shot, full_page=True)
+                    yield name, width, page
 
 
 def main() -> None:
@@ -62,9 +78,13 @@ def main() -> None:
         browser = playwright.chromium.launch(
             executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
         )
+        seed_work(browser, base_url)
         arabic = new_member(browser, base_url, "ليلى حداد", role="coordinator", language="ar")
-        for language, coordinator in (("fr", COORDINATOR), ("ar", arabic)):
-            for _ in capture(browser, base_url, language, coordinator):
+        for language, coordinator, member in (
+            ("fr", COORDINATOR, COOPERATOR),
+            ("ar", arabic, ARABIC_COOPERATOR),
+        ):
+            for _ in capture(browser, base_url, language, coordinator, member):
                 pass
         browser.close()
     print(f"screenshots in {SCREENSHOTS}")

@@ -175,3 +175,59 @@ def new_member(
     with new_context(browser, base_url, language) as newcomer_context:
         join(newcomer_context.new_page(), link, name, language)
     return email
+
+
+WORK = f"/c/{SLUG}/work/"
+QUEUE = f"{WORK}queue"
+CHU = "CHU de Liège"  # the demo client at 55,00 €/h
+
+
+def unique_note(prefix: str) -> str:
+    """A note no other test writes: the way to find one's own prestation in a shared database."""
+    return f"{prefix} {uuid.uuid4().hex[:8]}"
+
+
+def record_prestation(
+    page: Page,
+    note: str,
+    *,
+    client: str = CHU,
+    minutes: str = "90",
+    languages: str = "ps",
+    submit: bool = True,
+) -> int:
+    """As a logged-in member: fill the form (today's date) and return the prestation's id."""
+    if not page.url.endswith(f"{WORK}new"):
+        page.goto(f"{WORK}new")
+    page.select_option("select[name=client_id]", label=client)
+    page.fill("input[name=duration_minutes]", minutes)
+    page.fill("input[name=languages]", languages)
+    page.fill("input[name=note]", note)
+    page.click(f"button[name=action][value={'submit' if submit else 'draft'}]")
+    expect(page).to_have_url(re.compile(re.escape(WORK) + r"(\?.*)?$"))
+    row = page.locator("tr[id^='prestation-']", has_text=note)
+    expect(row).to_have_count(1)
+    return int((row.get_attribute("id") or "").removeprefix("prestation-"))
+
+
+def seed_work(browser: Browser, base_url: str) -> None:
+    """Some work in every state for the pages to show: Amina's (fr) and Khaled's (ar)."""
+    for email in (COOPERATOR, ARABIC_COOPERATOR):
+        with new_context(browser, base_url) as context:
+            page = context.new_page()
+            log_in(page, email)
+            record_prestation(page, unique_note("seed submitted"))
+            record_prestation(
+                page, unique_note("seed draft"), minutes="45", languages="ar, fr", submit=False
+            )
+            rejected = record_prestation(
+                page, unique_note("seed rejected"), client="CRIPEL", minutes="120", languages="fa"
+            )
+        with new_context(browser, base_url) as context:
+            page = context.new_page()
+            log_in(page, COORDINATOR, then=QUEUE)
+            page.fill(
+                f"#reason-{rejected}", "Les heures ne correspondent pas à la feuille du CRIPEL."
+            )
+            page.locator(f"#queue-{rejected} form[action$='/reject'] button").click()
+            expect(page.locator(f"#queue-{rejected}")).to_have_count(0)

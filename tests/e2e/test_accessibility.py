@@ -38,6 +38,10 @@ PAGES = {
     "home": Visit(f"/c/{SLUG}/", "member"),
     "members": Visit(f"/c/{SLUG}/members", "coordinator"),
     "audit": Visit(f"/c/{SLUG}/audit/", "member"),
+    # `seeded_work` gives the member work in every state and the queue something to validate.
+    "work": Visit(f"/c/{SLUG}/work/", "member"),
+    "work-new": Visit(f"/c/{SLUG}/work/new", "member"),
+    "work-queue": Visit(f"/c/{SLUG}/work/queue", "coordinator"),
     "invitation": Visit("{invitation}", "anonymous"),
     "not-found": Visit("/c/nope/", "member", status=404),
 }
@@ -83,6 +87,8 @@ def test_the_page_has_no_serious_accessibility_violation(
     request: pytest.FixtureRequest,
 ) -> None:
     visit = PAGES[name]
+    if name.startswith("work"):
+        request.getfixturevalue("seeded_work")
     with new_context(browser, base_url, language) as context:
         page: Page = context.new_page()
         who = _who(visit, language, request)

@@ -27,6 +27,7 @@ AUDIT = f"/c/{SLUG}/audit/"
 
 
 MARIAM = "Mariam Diallo"
+AMINA = "Amina Yusufzai"
 
 
 def _events(page: Page) -> list[str]:
@@ -36,6 +37,16 @@ def _events(page: Page) -> list[str]:
 
 def _by_mariam(events: list[str]) -> list[bool]:
     return [event.strip("\u2068").startswith(MARIAM) for event in events]
+
+
+def _by_amina(events: list[str]) -> list[bool]:
+    return [event.strip("\u2068").startswith(AMINA) for event in events]
+
+
+def _total(page: Page) -> int:
+    """The number of events the filter matches, as the page says it (all pages together)."""
+    text = page.locator("#events > p").first.inner_text()
+    return int(re.sub(r"\D", "", text))
 
 
 def test_a_cooperator_logs_in_and_sees_the_home_page_of_the_cooperative(page: Page) -> None:
@@ -67,30 +78,29 @@ def test_the_audit_trail_lists_events_and_filters_by_who_without_javascript(
         log_in(page, COOPERATOR, then=AUDIT)
         everyone = _events(page)
         assert len(everyone) >= 5, everyone
-        assert any(_by_mariam(everyone)) and not all(_by_mariam(everyone)), everyone
-        page.select_option("select[name=actor]", label=MARIAM)
+        total = _total(page)
+        page.select_option("select[name=actor]", label=AMINA)
         page.click("form.filters button[type=submit]")
         expect(page).to_have_url(re.compile(r"[?&]actor=\d+"))
         page.wait_for_load_state()
         filtered = _events(page)
-        assert filtered and all(_by_mariam(filtered)), filtered
-        assert len(filtered) < len(everyone)
-        expect(page.locator("select[name=actor] option:checked")).to_have_text(MARIAM)
+        assert filtered and all(_by_amina(filtered)), filtered
+        assert _total(page) < total
+        expect(page.locator("select[name=actor] option:checked")).to_have_text(AMINA)
 
 
 def test_the_audit_trail_filters_by_who_with_htmx_when_the_select_changes(page: Page) -> None:
     log_in(page, COOPERATOR, then=AUDIT)
-    everyone = _events(page)
-    assert not all(_by_mariam(everyone)), everyone
+    total = _total(page)
     page.evaluate("window.stillTheSamePage = true")
     with page.expect_response(
         lambda response: response.request.headers.get("hx-request") == "true"
     ):
-        page.select_option("select[name=actor]", label=MARIAM)
+        page.select_option("select[name=actor]", label=AMINA)
     expect(page).to_have_url(re.compile(r"[?&]actor=\d+"))
-    expect(page.locator("#events .event__what")).not_to_have_count(len(everyone))
+    expect(page.locator("#events > p").first).not_to_have_text(re.compile(rf"^{total}\D"))
     filtered = _events(page)
-    assert filtered and all(_by_mariam(filtered)), filtered
+    assert filtered and all(_by_amina(filtered)), filtered
     assert page.evaluate("window.stillTheSamePage") is True, "htmx should swap, not reload"
     expect(page.locator("#events")).to_have_count(1)
     expect(page.locator("h1")).to_have_count(1)

@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import Browser, Page
 
 from tests.e2e.screenshots import capture
-from tests.e2e.support import COORDINATOR
+from tests.e2e.support import ARABIC_COOPERATOR, COOPERATOR, COORDINATOR
 
 pytestmark = pytest.mark.e2e
 
@@ -40,10 +40,15 @@ def _check(page: Page, name: str, width: int, language: str) -> list[str]:
 
 @pytest.mark.parametrize("language", ["fr", "ar"])
 def test_the_main_pages_fit_a_phone_and_a_laptop_in_both_directions(
-    language: str, browser: Browser, base_url: str, request: pytest.FixtureRequest
+    language: str,
+    browser: Browser,
+    base_url: str,
+    seeded_work: None,
+    request: pytest.FixtureRequest,
 ) -> None:
     coordinator = COORDINATOR if language == "fr" else request.getfixturevalue("arabic_coordinator")
+    member = COOPERATOR if language == "fr" else ARABIC_COOPERATOR
     problems: list[str] = []
-    for name, width, page in capture(browser, base_url, language, coordinator):
+    for name, width, page in capture(browser, base_url, language, coordinator, member):
         problems += _check(page, name, width, language)
     assert not problems, "\n".join(problems)

@@ -168,6 +168,37 @@ ROUTES: dict[tuple[str, str], tuple[Any, dict[str, str] | None, Any]] = {
         {"amount": "x"},
         lambda p: coordinator_action(p, 400),
     ),
+    ("GET", "/c/{slug:str}/clients"): (lambda w: "/c/alpha/clients/", None, coop_page),
+    ("GET", "/c/{slug:str}/clients/new"): (
+        lambda w: "/c/alpha/clients/new",
+        None,
+        lambda p: coordinator_action(p, 200),
+    ),
+    ("POST", "/c/{slug:str}/clients"): (
+        lambda w: "/c/alpha/clients/",
+        {"name": ""},
+        lambda p: coordinator_action(p, 400),
+    ),
+    ("GET", "/c/{slug:str}/clients/{client_id:int}/edit"): (
+        lambda w: "/c/alpha/clients/999999/edit",
+        None,
+        lambda p: coordinator_action(p, 404),
+    ),
+    ("POST", "/c/{slug:str}/clients/{client_id:int}"): (
+        lambda w: "/c/alpha/clients/999999",
+        {"name": "x", "kind": "other"},
+        lambda p: coordinator_action(p, 404),
+    ),
+    ("POST", "/c/{slug:str}/clients/{client_id:int}/archive"): (
+        lambda w: "/c/alpha/clients/999999/archive",
+        {},
+        lambda p: coordinator_action(p, 404),
+    ),
+    ("POST", "/c/{slug:str}/clients/{client_id:int}/restore"): (
+        lambda w: "/c/alpha/clients/999999/restore",
+        {},
+        lambda p: coordinator_action(p, 404),
+    ),
     ("GET", "/api/me"): (
         lambda w: "/api/me",
         None,

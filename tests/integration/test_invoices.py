@@ -19,12 +19,22 @@ from governance.settings import Settings
 TODAY = dt.date(2026, 11, 27)
 
 
-async def validated_work(session: Any, world: Any, client_id: int, day: str,
-                         minutes: int = 60) -> int:
+async def validated_work(
+    session: Any, world: Any, client_id: int, day: str, minutes: int = 60
+) -> int:
     prestation, _ = await prestations.record_prestation(
-        session, world.actor("omar"),
-        {"client_id": str(client_id), "date": day, "duration_minutes": str(minutes),
-         "kind": "on_site"}, language="fr", today=TODAY, submit=True)
+        session,
+        world.actor("omar"),
+        {
+            "client_id": str(client_id),
+            "date": day,
+            "duration_minutes": str(minutes),
+            "kind": "on_site",
+        },
+        language="fr",
+        today=TODAY,
+        submit=True,
+    )
     await prestations.validate_prestations(session, world.actor("carla"), [prestation.id])
     assert prestation.id is not None
     return prestation.id
@@ -33,8 +43,13 @@ async def validated_work(session: Any, world: Any, client_id: int, day: str,
 @pytest.fixture
 def chu(run: Any, world: Any) -> int:
     async def action(session: Any) -> int:
-        client = await create_client(session, world.actor("carla"), name="CHU",
-                                     kind=ClientKind.HOSPITAL, default_rate_cents=5500)
+        client = await create_client(
+            session,
+            world.actor("carla"),
+            name="CHU",
+            kind=ClientKind.HOSPITAL,
+            default_rate_cents=5500,
+        )
         await validated_work(session, world, client.id, "2026-10-05")
         await validated_work(session, world, client.id, "2026-10-19", minutes=90)
         await validated_work(session, world, client.id, "2026-11-02")
@@ -77,31 +92,44 @@ def test_payments_partial_and_over(run: Any, world: Any, chu: int) -> None:
     november = issue(run, world, chu, "2026-11")
 
     def pay(amount: str, *ids: int) -> Any:
-        data = {"client_id": str(chu), "date": "2026-11-26", "amount": amount,
-                "reference": "virement", "invoice_ids": [str(i) for i in ids]}
-        return run(lambda s: invoices.record_payment(s, world.actor("carla"), data,
-                                                     language="fr", today=TODAY))
+        data = {
+            "client_id": str(chu),
+            "date": "2026-11-26",
+            "amount": amount,
+            "reference": "virement",
+            "invoice_ids": [str(i) for i in ids],
+        }
+        return run(
+            lambda s: invoices.record_payment(
+                s, world.actor("carla"), data, language="fr", today=TODAY
+            )
+        )
 
     partial = pay("100,00", october.id)
     assert (partial.allocated_cents, partial.unallocated_cents) == (10000, 0)
     over = pay("200,00", october.id, november.id)
     assert over.allocated_cents == (13750 - 10000) + 5500
     assert over.unallocated_cents == 20000 - over.allocated_cents
-    views = {v.invoice.id: v for v in run(lambda s: invoices.invoices_of(
-        s, world.actor("olga")))}
+    views = {v.invoice.id: v for v in run(lambda s: invoices.invoices_of(s, world.actor("olga")))}
     assert views[october.id].outstanding_cents == 0
     assert views[november.id].outstanding_cents == 0
     with pytest.raises(Invalid):
         pay("10,00", october.id)  # already paid: not an open invoice any more
 
 
-def test_twenty_concurrent_invoices_get_gap_free_numbers(settings: Settings, run: Any,
-                                                         world: Any) -> None:
+def test_twenty_concurrent_invoices_get_gap_free_numbers(
+    settings: Settings, run: Any, world: Any
+) -> None:
     async def prepare(session: Any) -> list[int]:
         ids = []
         for n in range(20):
-            client = await create_client(session, world.actor("carla"), name=f"Client {n}",
-                                         kind=ClientKind.COMPANY, default_rate_cents=1000)
+            client = await create_client(
+                session,
+                world.actor("carla"),
+                name=f"Client {n}",
+                kind=ClientKind.COMPANY,
+                default_rate_cents=1000,
+            )
             await validated_work(session, world, client.id, "2026-11-03")
             ids.append(client.id)
         return ids
@@ -114,8 +142,9 @@ def test_twenty_concurrent_invoices_get_gap_free_numbers(settings: Settings, run
 
         async def one(client_id: int) -> int:
             async with maker() as session:
-                invoice = await invoices.issue_invoice(session, world.actor("carla"), client_id,
-                                                       "2026-11", TODAY)
+                invoice = await invoices.issue_invoice(
+                    session, world.actor("carla"), client_id, "2026-11", TODAY
+                )
                 return invoice.number
 
         numbers = await asyncio.gather(*(one(c) for c in clients))

@@ -1,7 +1,9 @@
 """Random sequences of ledger operations keep the books whole after every step.
 
-Operations covered so far: record, submit, validate, reject, cost, reverse. Invoices and
-payments join this machine when they exist.
+Operations: record, submit, validate, reject, invoice, cancel an invoice, pay, cost, reverse
+(a cost entry). After every step: each entry and the whole ledger sum to zero, no earlier
+entry changed or vanished, and each client's receivable equals what its validated work is
+worth (invoiced or still to invoice) minus what it paid.
 """
 
 from __future__ import annotations
@@ -15,13 +17,21 @@ from typing import Any
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
+from sqlalchemy import func
 from sqlalchemy.engine import make_url
 from sqlmodel import col, select
 
 from governance import db
 from governance.errors import DomainError
-from governance.ledger import costs, prestations
-from governance.ledger.models import Account, JournalEntry, LedgerLine, Prestation
+from governance.ledger import costs, invoices, prestations
+from governance.ledger.models import (
+    Account,
+    Invoice,
+    JournalEntry,
+    LedgerLine,
+    Payment,
+    Prestation,
+)
 from governance.ledger.posting import reverse
 from tests.conftest import empty_postgres
 from tests.world import build_world
@@ -84,14 +94,22 @@ class LedgerMachine(RuleBasedStateMachine):
         minutes=st.integers(1, 600),
         travel=st.integers(0, 5000),
         day=st.integers(1, 27),
+        month=st.sampled_from([10, 11]),
         submit=st.booleans(),
     )
     def record(
-        self, who: str, client: int, minutes: int, travel: int, day: int, submit: bool
+        self,
+        who: str,
+        client: int,
+        minutes: int,
+        travel: int,
+        day: int,
+        month: int,
+        submit: bool,
     ) -> None:
         data = {
             "client_id": str(self.clients[client]),
-            "date": f"2026-11-{day:02d}",
+            "date": f"2026-{month:02d}-{day:02d}",
             "duration_minutes": str(minutes),
             "kind": "on_site",
             "travel": f"{travel // 100},{travel % 100:02d}",
@@ -139,6 +157,47 @@ class LedgerMachine(RuleBasedStateMachine):
                 )
             )
 
+    @rule(client=st.integers(0, 1), month=st.sampled_from(["2026-10", "2026-11"]))
+    def invoice(self, client: int, month: str) -> None:
+        self.attempt(
+            lambda s: invoices.issue_invoice(
+                s, self.world.actor("carla"), self.clients[client], month, TODAY
+            )
+        )
+
+    def _invoice_ids(self) -> list[int]:
+        async def action(session: Any) -> list[int]:
+            async with session.begin():
+                rows = await session.exec(select(Invoice.id).where(Invoice.kind == "invoice"))
+                return [r for r in rows.all() if r is not None]
+
+        return self.run(action)
+
+    @rule(data=st.data())
+    def cancel(self, data: st.DataObject) -> None:
+        ids = self._invoice_ids()
+        if ids:
+            chosen = data.draw(st.sampled_from(ids))
+            self.attempt(
+                lambda s: invoices.cancel_invoice(s, self.world.actor("carla"), chosen, TODAY)
+            )
+
+    @rule(data=st.data(), client=st.integers(0, 1), cents=st.integers(1, 10**6))
+    def pay(self, data: st.DataObject, client: int, cents: int) -> None:
+        ids = self._invoice_ids()
+        chosen = data.draw(st.lists(st.sampled_from(ids), max_size=2, unique=True)) if ids else []
+        form = {
+            "client_id": str(self.clients[client]),
+            "date": "2026-11-27",
+            "amount": f"{cents // 100},{cents % 100:02d}",
+            "invoice_ids": [str(i) for i in chosen],
+        }
+        self.attempt(
+            lambda s: invoices.record_payment(
+                s, self.world.actor("carla"), form, language="fr", today=TODAY
+            )
+        )
+
     @rule(cents=st.integers(1, 10**7), day=st.integers(1, 27))
     def cost(self, cents: int, day: int) -> None:
         form = {
@@ -154,10 +213,18 @@ class LedgerMachine(RuleBasedStateMachine):
         )
 
     @rule(data=st.data())
-    def reverse_an_entry(self, data: st.DataObject) -> None:
-        if not self.seen:
+    def reverse_a_cost(self, data: st.DataObject) -> None:
+        async def cost_entries(session: Any) -> list[int]:
+            async with session.begin():
+                rows = await session.exec(
+                    select(JournalEntry.id).where(JournalEntry.kind == "cost")
+                )
+                return [r for r in rows.all() if r is not None]
+
+        found = self.run(cost_entries)
+        if not found:
             return
-        entry_id = data.draw(st.sampled_from(sorted(self.seen)))
+        entry_id = data.draw(st.sampled_from(found))
 
         async def action(session: Any) -> None:
             async with session.begin():
@@ -193,6 +260,42 @@ class LedgerMachine(RuleBasedStateMachine):
                 assert tuple(lines) == self.seen[entry_id], "an earlier entry changed"
             self.seen[entry_id] = tuple(lines)
         assert set(self.seen) <= set(entries), "an earlier entry disappeared"
+        self._receivables_match(entries)
+
+    def _receivables_match(self, entries: dict[int, list[tuple[str, int]]]) -> None:
+        async def figures(session: Any) -> Any:
+            async with session.begin():
+                worth = dict(
+                    (
+                        await session.exec(
+                            select(
+                                Prestation.client_id,
+                                func.sum(Prestation.amount_cents + Prestation.travel_cents),
+                            )
+                            .where(Prestation.status == "validated")
+                            .group_by(col(Prestation.client_id))
+                        )
+                    ).all()
+                )
+                paid = dict(
+                    (
+                        await session.exec(
+                            select(Payment.client_id, func.sum(Payment.amount_cents)).group_by(
+                                col(Payment.client_id)
+                            )
+                        )
+                    ).all()
+                )
+            return worth, paid
+
+        worth, paid = self.run(figures)
+        balances: dict[str, int] = {}
+        for lines in entries.values():
+            for code, amount in lines:
+                balances[code] = balances.get(code, 0) + amount
+        for client_id in self.clients:
+            expected = int(worth.get(client_id, 0) or 0) - int(paid.get(client_id, 0) or 0)
+            assert balances.get(f"receivable:{client_id}", 0) == expected
 
 
 def test_random_sequences_keep_the_books_whole(template_database: str, tmp_path: Path) -> None:
