@@ -30,6 +30,7 @@ from governance.errors import DomainError
 from governance.i18n import N_, _
 from governance.ledger.client_routes import ClientController
 from governance.ledger.cost_routes import CostController
+from governance.ledger.invoice_routes import InvoiceController, PaymentController
 from governance.ledger.routes import PrestationApiController, WorkController
 from governance.members.routes import (
     CoopController,
@@ -185,6 +186,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
             PrestationApiController,
             CostController,
             ClientController,
+            InvoiceController,
+            PaymentController,
             create_static_files_router(
                 path="/static", directories=[Path(ROOT / "static")], opt={"exclude_from_auth": True}
             ),

@@ -51,6 +51,9 @@ FLASHES = {
     "client_saved": N_("The client has been saved."),
     "client_archived": N_("The client has been archived."),
     "client_restored": N_("The client has been restored."),
+    "invoice_issued": N_("The invoice has been issued."),
+    "invoice_cancelled": N_("The invoice has been cancelled by a credit note."),
+    "payment_recorded": N_("The payment has been recorded."),
 }
 
 

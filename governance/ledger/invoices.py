@@ -102,9 +102,9 @@ async def issue_invoice(
     Raises PermissionDenied (coordinators only), Invalid (another cooperative's client, a bad
     month, nothing to invoice).
     """
-    first, after = month_bounds(month)
     async with session.begin():
         await authorize(session, actor, Permission.POST_JOURNAL)
+        first, after = month_bounds(month)
         await _client(session, actor, client_id)
         invoiced = select(InvoiceLine.prestation_id).where(
             col(InvoiceLine.invoice_id).in_(_live_invoice_ids())

@@ -42,6 +42,12 @@ PAGES = {
     "work": Visit(f"/c/{SLUG}/work/", "member"),
     "work-new": Visit(f"/c/{SLUG}/work/new", "member"),
     "work-queue": Visit(f"/c/{SLUG}/work/queue", "coordinator"),
+    "clients": Visit(f"/c/{SLUG}/clients/", "coordinator"),
+    "client-new": Visit(f"/c/{SLUG}/clients/new", "coordinator"),
+    "costs": Visit(f"/c/{SLUG}/costs/", "member"),
+    "cost-new": Visit(f"/c/{SLUG}/costs/new", "coordinator"),
+    "invoices": Visit(f"/c/{SLUG}/invoices/", "coordinator"),
+    "payment-new": Visit(f"/c/{SLUG}/payments/new", "coordinator"),
     "invitation": Visit("{invitation}", "anonymous"),
     "not-found": Visit("/c/nope/", "member", status=404),
 }

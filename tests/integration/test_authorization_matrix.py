@@ -199,6 +199,27 @@ ROUTES: dict[tuple[str, str], tuple[Any, dict[str, str] | None, Any]] = {
         {},
         lambda p: coordinator_action(p, 404),
     ),
+    ("GET", "/c/{slug:str}/invoices"): (lambda w: "/c/alpha/invoices/", None, coop_page),
+    ("POST", "/c/{slug:str}/invoices"): (
+        lambda w: "/c/alpha/invoices/",
+        {"month": "x"},
+        lambda p: coordinator_action(p, 400),
+    ),
+    ("POST", "/c/{slug:str}/invoices/{invoice_id:int}/cancel"): (
+        lambda w: "/c/alpha/invoices/999999/cancel",
+        {},
+        lambda p: coordinator_action(p, 404),
+    ),
+    ("GET", "/c/{slug:str}/payments/new"): (
+        lambda w: "/c/alpha/payments/new",
+        None,
+        lambda p: coordinator_action(p, 200),
+    ),
+    ("POST", "/c/{slug:str}/payments"): (
+        lambda w: "/c/alpha/payments/",
+        {"amount": "x"},
+        lambda p: coordinator_action(p, 400),
+    ),
     ("GET", "/api/me"): (
         lambda w: "/api/me",
         None,

@@ -33,6 +33,10 @@ FORMS: dict[str, list[str]] = {
     ],
     "/c/alpha/work/validate": ["ids"],
     "/c/alpha/work/1/reject": ["reason"],
+    "/c/alpha/costs/": ["date", "category", "supplier", "amount", "note"],
+    "/c/alpha/clients/": ["name", "kind", "vat_number", "address", "default_rate"],
+    "/c/alpha/invoices/": ["client_id", "month"],
+    "/c/alpha/payments/": ["client_id", "date", "amount", "reference", "invoice_ids"],
 }
 
 texts = st.one_of(

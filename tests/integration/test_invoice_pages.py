@@ -1,0 +1,86 @@
+"""Invoicing and recording payments through the pages."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any
+
+import pytest
+
+from governance import clock, i18n
+from governance.ledger import prestations
+from governance.ledger.models import ClientKind
+from governance.ledger.service import create_client
+
+
+@pytest.fixture
+def chu(run: Any, world: Any) -> int:
+    today = clock.now().astimezone(i18n.BRUSSELS).date()
+
+    async def action(session: Any) -> int:
+        client = await create_client(
+            session,
+            world.actor("carla"),
+            name="CHU",
+            kind=ClientKind.HOSPITAL,
+            default_rate_cents=5500,
+        )
+        work, _ = await prestations.record_prestation(
+            session,
+            world.actor("omar"),
+            {
+                "client_id": str(client.id),
+                "date": today.replace(day=1).isoformat(),
+                "duration_minutes": "120",
+                "kind": "on_site",
+            },
+            language="fr",
+            today=today,
+            submit=True,
+        )
+        await prestations.validate_prestations(session, world.actor("carla"), [work.id])
+        assert client.id is not None
+        return client.id
+
+    return run(action)
+
+
+def test_a_coordinator_invoices_gets_paid_and_cancels(
+    make_visitor: Any, world: Any, chu: int
+) -> None:
+    carla, omar = make_visitor(), make_visitor()
+    carla.login("carla")
+    month = dt.date.today().strftime("%Y-%m")
+    done = carla.post("/c/alpha/invoices/", {"client_id": str(chu), "month": month})
+    assert done.status_code in (302, 303), done.text
+    listing = carla.get("/c/alpha/invoices/").text
+    assert f"{dt.date.today().year}-00001" in listing
+    assert re.search(r"\+\+\+\d{3}/\d{4}/\d{5}\+\+\+", listing)
+    form = carla.get("/c/alpha/payments/new").text
+    invoice_id = re.search(r'name="invoice_ids" value="(\d+)"', form)
+    assert invoice_id
+    paid = carla.post(
+        "/c/alpha/payments/",
+        {
+            "client_id": str(chu),
+            "date": "2026-11-20",
+            "amount": "60",
+            "invoice_ids": invoice_id.group(1),
+        },
+    )
+    assert paid.status_code in (302, 303), paid.text
+    assert "50,00" in carla.get("/c/alpha/invoices/").text  # 110,00 owed, 60,00 paid
+    omar.login("omar")
+    assert omar.get("/c/alpha/invoices/").status_code == 200
+    assert omar.post(f"/c/alpha/invoices/{invoice_id.group(1)}/cancel").status_code == 403
+    cancelled = carla.post(f"/c/alpha/invoices/{invoice_id.group(1)}/cancel")
+    assert cancelled.status_code in (302, 303)
+    assert carla.post(f"/c/alpha/invoices/{invoice_id.group(1)}/cancel").status_code == 409
+
+
+def test_nothing_to_invoice_says_so(visitor: Any, world: Any, chu: int) -> None:
+    visitor.login("carla")
+    response = visitor.post("/c/alpha/invoices/", {"client_id": str(chu), "month": "2020-01"})
+    assert response.status_code == 400
+    assert "Rien à facturer" in response.text
