@@ -28,6 +28,7 @@ from governance.auth.middleware import SessionAuthentication
 from governance.auth.routes import AuthController
 from governance.errors import DomainError
 from governance.i18n import N_, _
+from governance.ledger.book_routes import BooksController
 from governance.ledger.client_routes import ClientController
 from governance.ledger.cost_routes import CostController
 from governance.ledger.invoice_routes import InvoiceController, PaymentController
@@ -188,6 +189,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             ClientController,
             InvoiceController,
             PaymentController,
+            BooksController,
             create_static_files_router(
                 path="/static", directories=[Path(ROOT / "static")], opt={"exclude_from_auth": True}
             ),

@@ -220,6 +220,12 @@ ROUTES: dict[tuple[str, str], tuple[Any, dict[str, str] | None, Any]] = {
         {"amount": "x"},
         lambda p: coordinator_action(p, 400),
     ),
+    ("GET", "/c/{slug:str}/books"): (lambda w: "/c/alpha/books/", None, coop_page),
+    ("GET", "/c/{slug:str}/books/account"): (
+        lambda w: "/c/alpha/books/account?code=bank",
+        None,
+        lambda p: 404 if p in MEMBERS else coop_page(p),
+    ),
     ("GET", "/api/me"): (
         lambda w: "/api/me",
         None,
