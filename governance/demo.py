@@ -13,6 +13,9 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from governance import clock, db
 from governance.i18n import BRUSSELS
+from governance.ledger import invoices
+from governance.ledger.costs import record_cost
+from governance.ledger.invoices import issue_invoice, record_payment
 from governance.ledger.models import ClientKind
 from governance.ledger.prestations import (
     record_prestation,
@@ -144,6 +147,68 @@ async def _demo_work(
         session, coordinator, rejected, {"reason": "Cette séance a été annulée par l'hôpital."}
     )
     await validate_prestations(session, coordinator, to_validate)
+    await _demo_money(session, coordinator, client_ids, today)
+
+
+async def _demo_money(
+    session: AsyncSession, coordinator: Actor, client_ids: list[int], today: dt.date
+) -> None:
+    """Last month invoiced; one client paid, one paid part, one is late. Monthly costs."""
+    first_of_month = today.replace(day=1)
+    last_month = (first_of_month - dt.timedelta(days=1)).replace(day=1)
+    month_before = (last_month - dt.timedelta(days=1)).replace(day=1)
+    issued = []
+    for month in (month_before, last_month):
+        for client_id in client_ids:
+            invoice = await issue_invoice(
+                session,
+                coordinator,
+                client_id,
+                f"{month.year:04d}-{month.month:02d}",
+                min(today, month + dt.timedelta(days=35)),
+            )
+            issued.append(invoice)
+    # The older month is settled except the CRIPEL's, which is late; the last month half paid.
+    for invoice in issued:
+        late = invoice.client_id == client_ids[-1]
+        if invoice.month == f"{month_before.year:04d}-{month_before.month:02d}" and not late:
+            amount = invoice.total_cents
+        elif invoice.client_id == client_ids[0] and invoice.issued_on < today:
+            amount = invoice.total_cents // 2
+        else:
+            continue
+        await record_payment(
+            session,
+            coordinator,
+            {
+                "client_id": str(invoice.client_id),
+                "date": min(today, invoice.due_on).isoformat(),
+                "amount": f"{amount // 100},{amount % 100:02d}",
+                "reference": invoices.structured(invoice.communication),
+                "invoice_ids": [str(invoice.id)],
+            },
+            language="fr",
+            today=today,
+        )
+    for month in (month_before, last_month, first_of_month):
+        for category, supplier, price in (
+            ("rent", "Régie des Quartiers de Liège", "450,00"),
+            ("insurance", "Ethias", "62,40"),
+            ("accounting", "Fiduciaire Meuse", "180,00"),
+        ):
+            day = min(today, month.replace(day=5))
+            await record_cost(
+                session,
+                coordinator,
+                {
+                    "date": day.isoformat(),
+                    "category": category,
+                    "supplier": supplier,
+                    "amount": price,
+                },
+                language="fr",
+                today=today,
+            )
 
 
 async def create_demo(session: AsyncSession, today: dt.date | None = None) -> list[DemoPerson]:
