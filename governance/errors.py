@@ -32,3 +32,9 @@ class Conflict(DomainError):
 
 class TooManyAttempts(DomainError):
     status_code = 429
+
+
+class Unavailable(DomainError):
+    """Something this server needs is missing; nothing was changed."""
+
+    status_code = 503

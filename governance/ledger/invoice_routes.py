@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from litestar import Controller, Request, get, post
+from litestar import Controller, Request, Response, get, post
 from litestar.di import Provide
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
 from governance import clock, i18n
-from governance.errors import Conflict, Invalid, PermissionDenied
-from governance.ledger import invoices
+from governance.errors import Conflict, Invalid, PermissionDenied, Unavailable
+from governance.ledger import invoice_pdf, invoices
 from governance.ledger.service import list_clients
 from governance.web import Coop, CoopContext, Db, form_data, page, provide_coop, redirect
 
@@ -72,6 +72,23 @@ class InvoiceController(Controller):
                 error=error.message,
             )
         return redirect(request, f"/c/{coop.cooperative.slug}/invoices/", "invoice_issued")
+
+    @get("/{invoice_id:int}/pdf")
+    async def pdf(self, db: Db, coop: Coop, invoice_id: FromPath[int]) -> Response[bytes]:
+        """The invoice or credit note as a PDF."""
+        document = await invoices.invoice_document(db, coop.actor, invoice_id)
+        try:
+            body = invoice_pdf.render(document)
+        except invoice_pdf.FontMissing as error:
+            raise Unavailable(
+                i18n._("The PDF cannot be made on this server: its font is missing.")
+            ) from error
+        name = f"{document.reference}.pdf"
+        return Response(
+            body,
+            media_type="application/pdf",
+            headers={"content-disposition": f'inline; filename="{name}"'},
+        )
 
     @post("/{invoice_id:int}/cancel")
     async def cancel(

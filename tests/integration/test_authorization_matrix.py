@@ -205,6 +205,11 @@ ROUTES: dict[tuple[str, str], tuple[Any, dict[str, str] | None, Any]] = {
         {"month": "x"},
         lambda p: coordinator_action(p, 400),
     ),
+    ("GET", "/c/{slug:str}/invoices/{invoice_id:int}/pdf"): (
+        lambda w: "/c/alpha/invoices/999999/pdf",
+        None,
+        lambda p: 404 if p in MEMBERS else coop_page(p),
+    ),
     ("POST", "/c/{slug:str}/invoices/{invoice_id:int}/cancel"): (
         lambda w: "/c/alpha/invoices/999999/cancel",
         {},

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 from typing import Any
 
@@ -84,3 +85,25 @@ def test_nothing_to_invoice_says_so(visitor: Any, world: Any, chu: int) -> None:
     response = visitor.post("/c/alpha/invoices/", {"client_id": str(chu), "month": "2020-01"})
     assert response.status_code == 400
     assert "Rien à facturer" in response.text
+
+
+def test_the_invoice_pdf(make_visitor: Any, world: Any, chu: int) -> None:
+    from governance.ledger.invoice_pdf import FONT
+
+    if not FONT.exists():
+        if os.environ.get("CI"):
+            pytest.fail(f"{FONT} is missing: .ci/run installs fonts-dejavu-core")
+        pytest.skip("fonts-dejavu-core is not installed")
+    carla, omar = make_visitor(), make_visitor()
+    carla.login("carla")
+    month = dt.date.today().strftime("%Y-%m")
+    carla.post("/c/alpha/invoices/", {"client_id": str(chu), "month": month})
+    invoice_id = re.search(r"/invoices/(\d+)/pdf", carla.get("/c/alpha/invoices/").text)
+    assert invoice_id
+    pdf = carla.get(f"/c/alpha/invoices/{invoice_id.group(1)}/pdf")
+    assert pdf.status_code == 200
+    assert pdf.headers["content-type"] == "application/pdf"
+    assert pdf.content.startswith(b"%PDF-")
+    omar.login("omar")
+    assert omar.get(f"/c/alpha/invoices/{invoice_id.group(1)}/pdf").status_code == 200
+    assert omar.get("/c/alpha/invoices/999999/pdf").status_code == 404
