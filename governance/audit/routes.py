@@ -20,7 +20,9 @@ from governance.web import Coop, CoopContext, Db, page, provide_coop
 
 MAX_ID = 2**62
 ActorFilter = Annotated[int | None, QueryParameter(name="actor", ge=1, le=MAX_ID)]
-SubjectFilter = Annotated[str | None, QueryParameter(name="subject", max_length=40)]
+SubjectFilter = Annotated[
+    str | None, QueryParameter(name="subject", max_length=40, pattern=r"^[a-z_]*$")
+]
 Before = Annotated[int | None, QueryParameter(name="before", ge=1, le=MAX_ID)]
 
 

@@ -16,7 +16,7 @@ from governance.audit.service import AuditPage, list_events, record, subject_typ
 from governance.auth import tokens
 from governance.auth.passwords import hash_password
 from governance.errors import Conflict, Invalid, NotFound, PermissionDenied
-from governance.forms import Form
+from governance.forms import SLUG_RE, Form
 from governance.i18n import _
 from governance.members.access import Actor, Permission, authorize
 from governance.members.models import (
@@ -34,7 +34,8 @@ INVITATION_TTL = timedelta(days=7)
 
 
 async def cooperative_by_slug(session: AsyncSession, slug: str) -> Cooperative | None:
-    if len(slug) > 40:
+    # Only well-formed slugs reach the database (PostgreSQL refuses NUL bytes, for one).
+    if not SLUG_RE.match(slug):
         return None
     return (await session.exec(select(Cooperative).where(Cooperative.slug == slug))).first()
 
