@@ -9,9 +9,9 @@ from litestar.di import Provide
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
-from governance import i18n
+from governance import clock, i18n
 from governance.errors import Invalid, PermissionDenied
-from governance.ledger import clients
+from governance.ledger import clients, invoices
 from governance.ledger.models import Client
 from governance.web import Coop, CoopContext, Db, form_data, page, provide_coop, redirect
 
@@ -76,6 +76,23 @@ class ClientController(Controller):
         except Invalid as error:
             return _form(request, None, data, status_code=400, error=error)
         return redirect(request, self._list_url(coop), "client_added")
+
+    @get("/{client_id:int}")
+    async def show(
+        self, request: Request, db: Db, coop: Coop, client_id: FromPath[int]
+    ) -> Template:
+        """What the client owes and since when (ageing), with its open invoices."""
+        client = await clients.client_of(db, coop.actor, client_id)
+        today = clock.now().astimezone(i18n.BRUSSELS).date()
+        ageing = await invoices.client_ageing(db, coop.actor, client_id, today)
+        return page(
+            request,
+            "ledger/client.html",
+            client=client,
+            ageing=ageing,
+            structured=invoices.structured,
+            today=today,
+        )
 
     @get("/{client_id:int}/edit")
     async def edit(

@@ -446,3 +446,64 @@ async def invoice_document(session: AsyncSession, actor: Actor, invoice_id: int)
         lines=lines,
         total_cents=invoice.total_cents,
     )
+
+
+AGE_BUCKETS = (0, 30, 60, 90)  # days past the due date where each bucket starts
+
+
+def age_bucket(due_on: dt.date, today: dt.date) -> int:
+    """The index of the ageing bucket: -1 not yet due, 0 up to 30 days late, … 3 over 90."""
+    late = (today - due_on).days
+    if late <= 0:
+        return -1
+    return max(i for i, start in enumerate(AGE_BUCKETS) if late > start)
+
+
+@dataclass(frozen=True)
+class Ageing:
+    open_invoices: list[InvoiceView]
+    not_due_cents: int
+    buckets_cents: tuple[int, int, int, int]
+    unallocated_cents: int  # paid by the client but not set against any invoice
+
+    @property
+    def owed_cents(self) -> int:
+        return self.not_due_cents + sum(self.buckets_cents)
+
+
+async def client_ageing(
+    session: AsyncSession, actor: Actor, client_id: int, today: dt.date
+) -> Ageing:
+    """What a client owes and since when, by 30-day buckets past the due date."""
+    from governance.ledger.books import may_read_books
+
+    views = await invoices_of(session, actor, client_id=client_id)
+    async with session.begin():
+        await may_read_books(session, actor)
+        paid_total = int(
+            (
+                await session.exec(
+                    select(func.sum(Payment.amount_cents)).where(
+                        Payment.cooperative_id == actor.cooperative_id,
+                        Payment.client_id == client_id,
+                    )
+                )
+            ).one()
+            or 0
+        )
+    open_views = [v for v in views if v.outstanding_cents > 0]
+    buckets = [0, 0, 0, 0]
+    not_due = 0
+    for view in open_views:
+        index = age_bucket(view.invoice.due_on, today)
+        if index < 0:
+            not_due += view.outstanding_cents
+        else:
+            buckets[index] += view.outstanding_cents
+    allocated = sum(v.paid_cents for v in views)
+    return Ageing(
+        open_views,
+        not_due,
+        (buckets[0], buckets[1], buckets[2], buckets[3]),
+        paid_total - allocated,
+    )

@@ -179,6 +179,11 @@ ROUTES: dict[tuple[str, str], tuple[Any, dict[str, str] | None, Any]] = {
         {"name": ""},
         lambda p: coordinator_action(p, 400),
     ),
+    ("GET", "/c/{slug:str}/clients/{client_id:int}"): (
+        lambda w: "/c/alpha/clients/999999",
+        None,
+        lambda p: 404 if p in MEMBERS else coop_page(p),
+    ),
     ("GET", "/c/{slug:str}/clients/{client_id:int}/edit"): (
         lambda w: "/c/alpha/clients/999999/edit",
         None,

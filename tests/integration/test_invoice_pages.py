@@ -107,3 +107,28 @@ def test_the_invoice_pdf(make_visitor: Any, world: Any, chu: int) -> None:
     omar.login("omar")
     assert omar.get(f"/c/alpha/invoices/{invoice_id.group(1)}/pdf").status_code == 200
     assert omar.get("/c/alpha/invoices/999999/pdf").status_code == 404
+
+
+def test_the_client_page_shows_what_is_owed_and_since_when(
+    visitor: Any, world: Any, chu: int
+) -> None:
+    visitor.login("carla")
+    month = dt.date.today().strftime("%Y-%m")
+    visitor.post("/c/alpha/invoices/", {"client_id": str(chu), "month": month})
+    page = visitor.get(f"/c/alpha/clients/{chu}").text
+    assert page.count("110,00") >= 2  # in all, and in the "not yet due" bucket
+
+
+def test_ageing_buckets() -> None:
+    from governance.ledger.invoices import age_bucket
+
+    due = dt.date(2026, 10, 1)
+    assert [age_bucket(due, due + dt.timedelta(days=d)) for d in (0, 1, 30, 31, 61, 91, 400)] == [
+        -1,
+        0,
+        0,
+        1,
+        2,
+        3,
+        3,
+    ]
