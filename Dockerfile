@@ -12,6 +12,7 @@ COPY governance ./governance
 COPY templates ./templates
 COPY static ./static
 COPY locales ./locales
+COPY docs/samples ./docs/samples
 RUN uv sync --frozen --no-dev && chown -R governance /app
 USER governance
 EXPOSE 8000

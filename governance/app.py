@@ -31,6 +31,7 @@ from governance.i18n import N_, _
 from governance.ledger.book_routes import BooksController
 from governance.ledger.client_routes import ClientController
 from governance.ledger.cost_routes import CostController
+from governance.ledger.import_routes import ImportController
 from governance.ledger.invoice_routes import InvoiceController, PaymentController
 from governance.ledger.routes import PrestationApiController, WorkController
 from governance.members.routes import (
@@ -184,6 +185,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             AuditController,
             AuditApiController,
             WorkController,
+            ImportController,
             PrestationApiController,
             CostController,
             ClientController,

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
+
+BRUSSELS = ZoneInfo("Europe/Brussels")
 
 
 def now() -> datetime:
@@ -12,3 +15,8 @@ def now() -> datetime:
 def iso(moment: datetime) -> str:
     """UTC ISO-8601 with microseconds and a Z, the form hashed into the audit chain."""
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def today() -> date:
+    """Today's date in Liège, where our cooperatives work (months close on Belgian time)."""
+    return now().astimezone(BRUSSELS).date()

@@ -12,7 +12,6 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from governance import clock, db
-from governance.i18n import BRUSSELS
 from governance.ledger import invoices
 from governance.ledger.costs import record_cost
 from governance.ledger.invoices import issue_invoice, record_payment
@@ -96,10 +95,6 @@ async def reset_database(engine: AsyncEngine, url: str) -> None:
         await connection.execute(text("DROP SCHEMA public CASCADE"))
         await connection.execute(text("CREATE SCHEMA public"))
     await engine.dispose()
-
-
-def _today() -> dt.date:
-    return clock.now().astimezone(BRUSSELS).date()
 
 
 async def _demo_work(
@@ -242,7 +237,7 @@ async def create_demo(session: AsyncSession, today: dt.date | None = None) -> li
         )
         assert client.id is not None
         client_ids.append(client.id)
-    await _demo_work(session, coop.id, coordinator.id, client_ids, today or _today())
+    await _demo_work(session, coop.id, coordinator.id, client_ids, today or clock.today())
     # A second, smaller cooperative so that switching between cooperatives can be tried.
     await members.create_cooperative(session, slug="sirius", name="Sirius", language="fr")
     await members.add_person_to_cooperative(

@@ -13,7 +13,6 @@ from contextvars import ContextVar
 from datetime import date, datetime
 from functools import cache
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date as _format_date
@@ -23,6 +22,7 @@ from babel.messages.pofile import read_po
 from babel.numbers import format_currency
 from babel.support import NullTranslations, Translations
 
+from governance.clock import BRUSSELS
 from governance.settings import LANGUAGES, ROOT
 
 LOCALES_DIR = ROOT / "locales"
@@ -30,7 +30,6 @@ DEFAULT_LANGUAGE = "fr"
 RTL_LANGUAGES = frozenset({"ar"})
 # Babel locales for formatting: Belgian French and Dutch, as our cooperatives are in Liège.
 FORMAT_LOCALES = {"fr": "fr_BE", "en": "en_GB", "nl": "nl_BE", "ar": "ar"}
-BRUSSELS = ZoneInfo("Europe/Brussels")
 LANGUAGE_NAMES = {"fr": "Français", "en": "English", "nl": "Nederlands", "ar": "العربية"}
 
 _language: ContextVar[str] = ContextVar("language", default=DEFAULT_LANGUAGE)

@@ -54,6 +54,7 @@ FLASHES = {
     "invoice_issued": N_("The invoice has been issued."),
     "invoice_cancelled": N_("The invoice has been cancelled by a credit note."),
     "payment_recorded": N_("The payment has been recorded."),
+    "prestations_imported": N_("The prestations have been imported. They wait for validation."),
 }
 
 

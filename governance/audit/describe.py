@@ -39,6 +39,7 @@ _TEMPLATES: dict[str, str] = {
         "%(actor)s cancelled the invoice %(reference)s with the credit note %(credit_note)s."
     ),
     "payment.recorded": N_("%(actor)s recorded a payment received on %(date)s."),
+    "prestation.imported": N_("%(actor)s imported %(count)s prestations from a CSV file."),
     "prestation.recorded": N_("%(actor)s recorded a prestation of %(date)s."),
     "prestation.submitted": N_("%(actor)s sent a prestation for validation."),
     "prestation.validated": N_("%(actor)s validated a prestation."),
@@ -54,6 +55,7 @@ SUBJECT_NAMES = {
     "person": N_("Account"),
     "client": N_("Client"),
     "prestation": N_("Prestation"),
+    "prestation_import": N_("Prestation import"),
     "journal_entry": N_("Journal entry"),
     "cost": N_("Cost"),
     "invoice": N_("Invoice"),

@@ -83,7 +83,7 @@ class ClientController(Controller):
     ) -> Template:
         """What the client owes and since when (ageing), with its open invoices."""
         client = await clients.client_of(db, coop.actor, client_id)
-        today = clock.now().astimezone(i18n.BRUSSELS).date()
+        today = clock.today()
         ageing = await invoices.client_ageing(db, coop.actor, client_id, today)
         return page(
             request,

@@ -44,14 +44,14 @@ class CostController(Controller):
     @get("/new")
     async def new(self, request: Request, coop: Coop) -> Template:
         """The form to record a cost (coordinators)."""
-        today = clock.now().astimezone(i18n.BRUSSELS).date()
+        today = clock.today()
         return self._form(request, coop, values={"date": today.isoformat()})
 
     @post("/")
     async def create(self, request: Request, db: Db, coop: Coop) -> Template | Redirect:
         """Record a cost: Dr expense:<category> / Cr bank."""
         data = await form_data(request)
-        today = clock.now().astimezone(i18n.BRUSSELS).date()
+        today = clock.today()
         try:
             await costs.record_cost(
                 db, coop.actor, data, language=i18n.current_language(), today=today

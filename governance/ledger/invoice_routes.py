@@ -16,10 +16,6 @@ from governance.ledger.service import list_clients
 from governance.web import Coop, CoopContext, Db, form_data, page, provide_coop, redirect
 
 
-def _today() -> Any:
-    return clock.now().astimezone(i18n.BRUSSELS).date()
-
-
 class InvoiceController(Controller):
     path = "/c/{slug:str}/invoices"
     dependencies = {"coop": Provide(provide_coop)}
@@ -29,7 +25,7 @@ class InvoiceController(Controller):
     ) -> Template:
         views = await invoices.invoices_of(db, coop.actor)
         clients = await list_clients(db, coop.actor)
-        today = _today()
+        today = clock.today()
         return page(
             request,
             "ledger/invoices.html",
@@ -59,7 +55,7 @@ class InvoiceController(Controller):
                 coop.actor,
                 int(client_id) if client_id.isdigit() and len(client_id) < 12 else 0,
                 str(data.get("month") or ""),
-                _today(),
+                clock.today(),
             )
         except Invalid as error:
             return await self._page(
@@ -96,7 +92,7 @@ class InvoiceController(Controller):
     ) -> Template | Redirect:
         """Cancel an invoice by a credit note (coordinators)."""
         try:
-            await invoices.cancel_invoice(db, coop.actor, invoice_id, _today())
+            await invoices.cancel_invoice(db, coop.actor, invoice_id, clock.today())
         except Conflict as error:
             return await self._page(request, db, coop, status_code=409, error=error.message)
         return redirect(request, f"/c/{coop.cooperative.slug}/invoices/", "invoice_cancelled")
@@ -126,7 +122,7 @@ class PaymentController(Controller):
     @get("/new")
     async def new(self, request: Request, db: Db, coop: Coop) -> Template:
         """The form to record a client's payment (coordinators)."""
-        return await self._form(request, db, coop, values={"date": _today().isoformat()})
+        return await self._form(request, db, coop, values={"date": clock.today().isoformat()})
 
     @post("/")
     async def create(self, request: Request, db: Db, coop: Coop) -> Template | Redirect:
@@ -136,7 +132,7 @@ class PaymentController(Controller):
         data["invoice_ids"] = form.getall("invoice_ids", [])
         try:
             await invoices.record_payment(
-                db, coop.actor, data, language=i18n.current_language(), today=_today()
+                db, coop.actor, data, language=i18n.current_language(), today=clock.today()
             )
         except Invalid as error:
             return await self._form(

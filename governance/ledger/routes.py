@@ -22,10 +22,6 @@ from governance.web import Coop, CoopContext, Db, form_data, page, provide_coop,
 Month = Annotated[str | None, QueryParameter(name="month", pattern=r"^\d{4}-\d{2}$")]
 
 
-def _today() -> Any:
-    return clock.now().astimezone(i18n.BRUSSELS).date()
-
-
 class WorkController(Controller):
     path = "/c/{slug:str}/work"
     dependencies = {"coop": Provide(provide_coop)}
@@ -53,7 +49,7 @@ class WorkController(Controller):
             people=people,
             kinds=prestations.kinds_of(coop.cooperative.settings),
             key=secrets.token_urlsafe(16),
-            today=_today().isoformat(),
+            today=clock.today().isoformat(),
             values=extra.pop("values", {}),
             errors=extra.pop("errors", {}),
             **extra,
@@ -78,7 +74,7 @@ class WorkController(Controller):
     @get("/new")
     async def new(self, request: Request, db: Db, coop: Coop) -> Template:
         """The form to record a prestation."""
-        return await self._form_page(request, db, coop, values={"date": _today().isoformat()})
+        return await self._form_page(request, db, coop, values={"date": clock.today().isoformat()})
 
     @post("/")
     async def create(self, request: Request, db: Db, coop: Coop) -> Template | Redirect:
@@ -91,7 +87,7 @@ class WorkController(Controller):
                 coop.actor,
                 data,
                 language=i18n.current_language(),
-                today=_today(),
+                today=clock.today(),
                 submit=data.get("action") == "submit",
                 idempotency_key=key,
             )
@@ -216,7 +212,7 @@ class PrestationApiController(Controller):
             coop.actor,
             body,
             language=i18n.current_language(),
-            today=_today(),
+            today=clock.today(),
             submit=body.get("submit") in ("True", "true", "1"),
             idempotency_key=key,
         )

@@ -236,6 +236,26 @@ ROUTES: dict[tuple[str, str], tuple[Any, dict[str, str] | None, Any]] = {
         None,
         lambda p: 404 if p in MEMBERS else coop_page(p),
     ),
+    ("GET", "/c/{slug:str}/work/import"): (
+        lambda w: "/c/alpha/work/import",
+        None,
+        lambda p: coordinator_action(p, 200),
+    ),
+    ("GET", "/c/{slug:str}/work/import/sample"): (
+        lambda w: "/c/alpha/work/import/sample",
+        None,
+        lambda p: coordinator_action(p, 200),
+    ),
+    ("POST", "/c/{slug:str}/work/import/preview"): (
+        lambda w: "/c/alpha/work/import/preview",
+        {},
+        lambda p: coordinator_action(p, 400),
+    ),
+    ("POST", "/c/{slug:str}/work/import/confirm"): (
+        lambda w: "/c/alpha/work/import/confirm",
+        {},
+        lambda p: coordinator_action(p, 400),
+    ),
     ("GET", "/api/me"): (
         lambda w: "/api/me",
         None,

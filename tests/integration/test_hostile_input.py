@@ -37,6 +37,7 @@ FORMS: dict[str, list[str]] = {
     "/c/alpha/clients/": ["name", "kind", "vat_number", "address", "default_rate"],
     "/c/alpha/invoices/": ["client_id", "month"],
     "/c/alpha/payments/": ["client_id", "date", "amount", "reference", "invoice_ids"],
+    "/c/alpha/work/import/confirm": ["payload", "signature"],
 }
 
 texts = st.one_of(

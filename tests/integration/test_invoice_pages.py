@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from governance import clock, i18n
+from governance import clock
 from governance.ledger import prestations
 from governance.ledger.models import ClientKind
 from governance.ledger.service import create_client
@@ -17,7 +17,7 @@ from governance.ledger.service import create_client
 
 @pytest.fixture
 def chu(run: Any, world: Any) -> int:
-    today = clock.now().astimezone(i18n.BRUSSELS).date()
+    today = clock.today()
 
     async def action(session: Any) -> int:
         client = await create_client(
