@@ -1,6 +1,6 @@
 """Ledger benchmarks: CSV import, trial balance and account pages, each against a bare baseline.
 
-    uv run python -m bench.ledger [--db sqlite|postgresql] [--rows N] [--lines N]
+    .venv/bin/python -m bench.ledger [--db sqlite|postgresql] [--rows N] [--lines N]
 
 Every figure is a ratio against a baseline measured in the same run, on the same kind of fresh
 database (see bench/README.md, "Ledger benchmarks"). Nothing is asserted about time: the run

@@ -1,6 +1,6 @@
 """Benchmark runner: the real pages against a bare Litestar page of the same size, same server.
 
-    uv run python -m bench.run            # from the repository root; see bench/README.md
+    .venv/bin/python -m bench.run            # from the repository root; see bench/README.md
 
 For each benchmark it serves the real app with granian (one worker), measures requests per
 second with the pure-Python load generator of bench/load.py (its own process), then serves a

@@ -14,7 +14,7 @@ trap 'rm -f "$pot"' EXIT
 # Keywords (`N_` besides the defaults) are in babel.cfg; `--keyword N_` repeats it for older Babel.
 # --no-location and --sort-output keep diffs small and stable: no line numbers that move when
 # someone edits a file, and a fixed order. --no-wrap keeps one message on one line.
-uv run pybabel --quiet extract \
+.venv/bin/pybabel --quiet extract \
     --mapping-file babel.cfg \
     --keyword N_ \
     --output-file "$pot" \
@@ -31,7 +31,7 @@ for lang in "${languages[@]}"; do
     if [[ -f "$po" ]]; then
         # No fuzzy matching: a guessed translation would be shown as if someone had checked it.
         # Obsolete messages are dropped; git keeps them if we ever need them back.
-        uv run pybabel --quiet update \
+        .venv/bin/pybabel --quiet update \
             --input-file "$pot" \
             --output-file "$po" \
             --locale "$lang" \
@@ -40,7 +40,7 @@ for lang in "${languages[@]}"; do
             --ignore-pot-creation-date \
             --no-wrap
     else
-        uv run pybabel --quiet init \
+        .venv/bin/pybabel --quiet init \
             --input-file "$pot" \
             --output-file "$po" \
             --locale "$lang" \
@@ -49,7 +49,7 @@ for lang in "${languages[@]}"; do
 done
 
 # Count what is left to translate, so the person running this knows what to do next.
-uv run python - <<'PY'
+.venv/bin/python - <<'PY'
 from pathlib import Path
 
 from babel.messages.pofile import read_po
