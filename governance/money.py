@@ -175,18 +175,21 @@ def format_cents(cents: int) -> str:
     return f"{'-' if cents < 0 else ''}{whole}.{part:02d}"
 
 
-def multiply_round(quantity: Decimal, rate_cents: int) -> int:
+def multiply_round(quantity: Decimal | Fraction, rate_cents: int) -> int:
     """quantity × rate in cents, computed exactly and rounded ONCE to the cent, half up.
 
     1.5 h × 5 500 = 8 250; 0.333 × 100 = 33.3 -> 33; 0.125 × 100 = 12.5 -> 13; 2.005 × 100 =
     200.5 -> 201 (exact because the Decimal is exact: the float 2.005 is 2.00499… and would give
-    200). Round the line total, never the quantity or the rate first. Raises TypeError if
-    quantity is not a Decimal (floats are refused), ValueError if either is negative or the
+    200). Round the line total, never the quantity or the rate first; pass a Fraction for a
+    quantity a Decimal cannot hold exactly (minutes / 60). Raises TypeError if quantity is not
+    a Decimal or Fraction (floats are refused), ValueError if either is negative or the
     quantity is NaN or infinite.
     """
-    if not isinstance(quantity, Decimal):
-        raise TypeError(f"quantity must be a Decimal, not {type(quantity).__name__}")
-    if not quantity.is_finite() or quantity < 0 or rate_cents < 0:
+    if not isinstance(quantity, Decimal | Fraction):
+        raise TypeError(f"quantity must be a Decimal or Fraction, not {type(quantity).__name__}")
+    if isinstance(quantity, Decimal) and not quantity.is_finite():
+        raise ValueError("quantity and rate must be finite and not negative")
+    if quantity < 0 or rate_cents < 0:
         raise ValueError("quantity and rate must be finite and not negative")
     return math.floor(Fraction(quantity) * rate_cents + Fraction(1, 2))
 

@@ -39,7 +39,7 @@ from governance.errors import Conflict, Invalid
 from governance.i18n import N_, _, ngettext, translations
 from governance.ledger.journal import month_of
 from governance.ledger.models import Client, Period, PeriodState, Prestation, PrestationStatus
-from governance.ledger.posting import _state_name, open_period_for
+from governance.ledger.posting import open_period_for, state_name
 from governance.ledger.prestations import (
     DEFAULT_DAYS_AHEAD,
     WORKING_ROLES,
@@ -411,7 +411,7 @@ def check_row(row: CsvRow, lookups: Lookups, columns: Mapping[str, str]) -> RowR
         elif state != PeriodState.OPEN:
             errors["date"] = _(
                 "The period %(month)s is %(state)s: nothing dated in it can change."
-            ) % {"month": month_of(clean.date), "state": _state_name(state)}
+            ) % {"month": month_of(clean.date), "state": state_name(state)}
     rank = {name: position for position, name in enumerate(columns)}
     found = sorted(errors.items(), key=lambda item: rank.get(item[0], len(rank)))
     return RowResult(

@@ -25,7 +25,7 @@ from governance.ledger.journal import (
 from governance.ledger.models import Account, JournalEntry, LedgerLine, Period, PeriodState
 
 
-def _state_name(state: str) -> str:
+def state_name(state: str) -> str:
     return {
         "open": _("open"),
         "review": _("under review"),
@@ -69,7 +69,7 @@ async def open_period_for(
     if period.state != PeriodState.OPEN:
         message = _("The period %(month)s is %(state)s: nothing dated in it can change.") % {
             "month": period.month,
-            "state": _state_name(period.state),
+            "state": state_name(period.state),
         }
         raise Invalid(message, {field: message})
     return period

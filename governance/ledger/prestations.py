@@ -10,7 +10,7 @@ import hashlib
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from decimal import Decimal
+from fractions import Fraction
 from typing import Any
 
 from sqlalchemy.exc import IntegrityError
@@ -114,7 +114,7 @@ def parse_input(
         if not rate and "rate" not in form.errors:
             form.fail("rate", _("Give an hourly rate."))
         if duration and rate and "duration_minutes" not in form.errors:
-            amount = multiply_round(Decimal(duration) / 60, rate)
+            amount = multiply_round(Fraction(duration, 60), rate)
             if amount > 100_000_000:
                 form.fail("duration_minutes", _("The amount cannot be more than 1 000 000 €."))
             elif amount <= 0:

@@ -61,6 +61,19 @@ def test_a_third_of_an_hour_is_rounded_once_half_up() -> None:
     assert clean.amount_cents == 2  # type: ignore[attr-defined]  (1,666… cents -> 2)
 
 
+def test_an_exact_half_cent_rounds_up_even_when_minutes_over_60_repeat() -> None:
+    clean = parse(
+        {
+            "client_id": "3",
+            "date": "2026-11-20",
+            "duration_minutes": "5",
+            "rate": "54,06",
+            "kind": "phone",
+        }
+    )
+    assert clean.amount_cents == 451  # type: ignore[attr-defined]  (exactly 450,5 cents)
+
+
 def test_languages_are_deduplicated_and_lowercased() -> None:
     clean = parse(
         {
