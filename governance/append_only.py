@@ -1,4 +1,5 @@
-"""Database triggers that make a table append-only, on SQLite and PostgreSQL alike.
+"""Database triggers that guard the journal, on SQLite and PostgreSQL alike: append-only tables,
+and ledger lines whose running balance must add up.
 
 Used by migrations; the statements must never change once a migration has used them.
 """
@@ -38,4 +39,42 @@ def drop_statements(dialect: str, table: str) -> list[str]:
         f"DROP TRIGGER IF EXISTS {table}_no_update_delete ON {table}",
         f"DROP TRIGGER IF EXISTS {table}_no_truncate ON {table}",
         f"DROP FUNCTION IF EXISTS {table}_refuse_change()",
+    ]
+
+
+# The account's balance before a new line: the balance of its latest line, or 0.
+_PREVIOUS_BALANCE = (
+    "COALESCE((SELECT balance FROM ledger_line AS previous "
+    "WHERE previous.account_id = NEW.account_id ORDER BY previous.id DESC LIMIT 1), 0)"
+)
+_BALANCE_MESSAGE = "ledger_line.balance must be the previous balance of the account plus the amount"
+
+
+def running_balance_statements(dialect: str) -> list[str]:
+    """A trigger refusing a ledger line whose `balance` is not the running balance."""
+    if dialect == "sqlite":
+        return [
+            "CREATE TRIGGER ledger_line_running_balance BEFORE INSERT ON ledger_line "
+            f"WHEN NEW.balance IS NOT {_PREVIOUS_BALANCE} + NEW.amount "
+            f"BEGIN SELECT RAISE(ABORT, '{_BALANCE_MESSAGE}'); END",
+        ]
+    if dialect == "postgresql":
+        return [
+            "CREATE OR REPLACE FUNCTION ledger_line_check_balance() RETURNS trigger "
+            "LANGUAGE plpgsql AS $$ BEGIN "
+            f"IF NEW.balance IS DISTINCT FROM {_PREVIOUS_BALANCE} + NEW.amount THEN "
+            f"RAISE EXCEPTION '{_BALANCE_MESSAGE}' "
+            "USING ERRCODE = 'integrity_constraint_violation'; END IF; RETURN NEW; END $$",
+            "CREATE TRIGGER ledger_line_running_balance BEFORE INSERT ON ledger_line "
+            "FOR EACH ROW EXECUTE FUNCTION ledger_line_check_balance()",
+        ]
+    raise ValueError(f"no running-balance trigger for {dialect}")
+
+
+def drop_running_balance_statements(dialect: str) -> list[str]:
+    if dialect == "sqlite":
+        return ["DROP TRIGGER IF EXISTS ledger_line_running_balance"]
+    return [
+        "DROP TRIGGER IF EXISTS ledger_line_running_balance ON ledger_line",
+        "DROP FUNCTION IF EXISTS ledger_line_check_balance()",
     ]

@@ -32,6 +32,11 @@ def is_sqlite(url: str) -> bool:
     return url.startswith("sqlite")
 
 
+def dialect_of(session: AsyncSession) -> str:
+    """ "postgresql" or "sqlite": the database a session talks to."""
+    return session.bind.dialect.name if session.bind is not None else "sqlite"
+
+
 def sync_url(url: str) -> str:
     """The synchronous twin of an async URL, for Alembic and command-line checks."""
     parsed = make_url(url)

@@ -22,6 +22,7 @@ from governance.audit.chain import (
     verify,
 )
 from governance.audit.models import AuditEvent, chain_key
+from governance.db import dialect_of
 
 
 def _lock_key(chain: str) -> int:
@@ -30,11 +31,20 @@ def _lock_key(chain: str) -> int:
 
 async def _lock_chain(session: AsyncSession, chain: str) -> None:
     # SQLite transactions start with BEGIN IMMEDIATE, which already serialises writers.
-    if session.bind is not None and session.bind.dialect.name == "postgresql":
+    if dialect_of(session) == "postgresql":
         connection = await session.connection()
         await connection.execute(
             text("SELECT pg_advisory_xact_lock(:key)"), {"key": _lock_key(chain)}
         )
+
+
+async def lock_cooperative(session: AsyncSession, cooperative_id: int) -> None:
+    """Queue behind the cooperative's other writers until this transaction ends.
+
+    The lock `record` takes anyway; taking it earlier makes a read-then-write (the journal's
+    running balances) safe under concurrency.
+    """
+    await _lock_chain(session, chain_key(cooperative_id))
 
 
 async def record(

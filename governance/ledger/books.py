@@ -22,6 +22,7 @@ from sqlalchemy import case, func
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from governance.db import dialect_of
 from governance.errors import NotFound, PermissionDenied
 from governance.i18n import _
 from governance.ledger.export import EntryRecord, LineRecord, PrestationRecord
@@ -73,8 +74,14 @@ class AccountLine:
 class AccountPage:
     account: str
     type: str
-    opening_balance: int  # the sum of every earlier line of the account
+    opening_balance: int  # the account's balance before the page's first line
     lines: list[AccountLine]
+    next_after_id: int | None  # pass as `after_id` for the next page; None on the last page
+
+
+@dataclass(frozen=True)
+class JournalPage:
+    entries: list[EntryRecord]
     next_after_id: int | None  # pass as `after_id` for the next page; None on the last page
 
 
@@ -103,7 +110,7 @@ async def _snapshot(session: AsyncSession) -> None:
 
     SQLite transactions already read one snapshot; PostgreSQL needs REPEATABLE READ.
     """
-    dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
+    dialect = dialect_of(session)
     if dialect == "postgresql":
         await session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
 
@@ -158,8 +165,8 @@ async def account_lines(
     """One page of an account's lines in posting order, with running balances.
 
     Keyset pagination on the line id: pass the previous page's `next_after_id` as `after_id`.
-    The page's opening balance is one SUM over the account's lines before the page (one index
-    range on (account_id, id)); no earlier page is read. `limit` is kept within 1..500.
+    Each line carries its account's running balance (kept at posting, checked by a trigger),
+    so a page at any depth costs the same: no earlier line is read. `limit` is kept within 1..500.
     Raises PermissionDenied, NotFound for an account code the cooperative does not have.
     """
     limit = max(1, min(limit, MAX_PAGE))
@@ -187,27 +194,28 @@ async def account_lines(
         rows = list((await session.exec(query)).all())
         more = len(rows) > limit
         rows = rows[:limit]
-        opening = 0
-        if rows or after_id is not None:
-            # Everything before the page: before its first line, or up to the cursor when
-            # the page is empty (then the opening balance is the account's closing one).
-            before = col(LedgerLine.id) < rows[0][0].id if rows else col(LedgerLine.id) <= after_id
-            opening = _int(
-                (
-                    await session.exec(
-                        select(func.sum(LedgerLine.amount)).where(
-                            LedgerLine.account_id == account.id, before
-                        )
-                    )
-                ).one()
-            )
-    balance = opening
+        if rows:
+            first = rows[0][0]
+            opening = first.balance - first.amount
+        elif after_id is not None:
+            # An empty page after the cursor opens at the balance of the cursor's line.
+            opening = (
+                await session.exec(
+                    select(LedgerLine.balance)
+                    .where(LedgerLine.account_id == account.id, col(LedgerLine.id) <= after_id)
+                    .order_by(col(LedgerLine.id).desc())
+                    .limit(1)
+                )
+            ).first() or 0
+        else:
+            opening = 0
     lines = []
     for line, entry in rows:
         assert line.id is not None and entry.id is not None
-        balance += line.amount
         lines.append(
-            AccountLine(line.id, entry.id, entry.date, entry.kind, entry.memo, line.amount, balance)
+            AccountLine(
+                line.id, entry.id, entry.date, entry.kind, entry.memo, line.amount, line.balance
+            )
         )
     return AccountPage(
         account=account.code,
@@ -254,6 +262,66 @@ async def journal_for_export(session: AsyncSession, reader: Reader) -> list[Entr
             )
             lines = []
     return entries
+
+
+async def journal_page(
+    session: AsyncSession,
+    reader: Reader,
+    period: str | None = None,
+    after_id: int | None = None,
+    limit: int = 50,
+) -> JournalPage:
+    """One page of the journal (in `period`, "YYYY-MM", if given): entries with their lines.
+
+    In posting order (entry id), not by date: a back-dated entry comes where it was posted, so
+    the keyset cursor never skips one. Pass the previous page's `next_after_id` as `after_id`.
+    `limit` is kept within 1..500. A period that is not "YYYY-MM" has no entries.
+    Raises PermissionDenied.
+    """
+    limit = max(1, min(limit, MAX_PAGE))
+    async with session.begin():
+        await _snapshot(session)
+        await may_read_books(session, reader)
+        if period is not None and not _PERIOD_RE.fullmatch(period):
+            return JournalPage([], None)
+        query = (
+            select(JournalEntry)
+            .where(JournalEntry.cooperative_id == reader.cooperative_id)
+            .order_by(col(JournalEntry.id))
+            .limit(limit + 1)
+        )
+        if period is not None:
+            query = query.where(JournalEntry.period == period)
+        if after_id is not None:
+            query = query.where(col(JournalEntry.id) > after_id)
+        found = list((await session.exec(query)).all())
+        more = len(found) > limit
+        found = found[:limit]
+        lines: dict[int, list[LineRecord]] = {}
+        if found:
+            rows = await session.exec(
+                select(LedgerLine.entry_id, Account.code, Account.type, LedgerLine.amount)
+                .join(Account, col(Account.id) == col(LedgerLine.account_id))
+                .where(col(LedgerLine.entry_id).in_([entry.id for entry in found]))
+                .order_by(col(LedgerLine.id))
+            )
+            for entry_id, code, account_type, amount in rows:
+                lines.setdefault(entry_id, []).append(LineRecord(code, account_type, amount))
+    entries = []
+    for entry in found:
+        assert entry.id is not None
+        entries.append(
+            EntryRecord(
+                entry.id,
+                entry.date,
+                entry.period,
+                entry.kind,
+                entry.memo,
+                entry.reverses_id,
+                tuple(lines.get(entry.id, ())),
+            )
+        )
+    return JournalPage(entries, entries[-1].id if more and entries else None)
 
 
 async def prestations_for_export(session: AsyncSession, reader: Reader) -> list[PrestationRecord]:

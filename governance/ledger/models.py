@@ -124,6 +124,8 @@ class LedgerLine(SQLModel, table=True):
     period: str = Field(max_length=7)
     account_id: int = Field(foreign_key="account.id")
     amount: int = Field(sa_column=Column(BigInteger, nullable=False))
+    # The account's balance after this line, in posting (id) order; a trigger checks it.
+    balance: int = Field(sa_column=Column(BigInteger, nullable=False, server_default="0"))
 
 
 class PrestationStatus(StrEnum):
@@ -131,6 +133,7 @@ class PrestationStatus(StrEnum):
     SUBMITTED = "submitted"
     VALIDATED = "validated"
     REJECTED = "rejected"
+    REVERSED = "reversed"  # was validated; its entry is cancelled by a reversing entry
 
 
 class Prestation(SQLModel, table=True):
@@ -157,6 +160,7 @@ class Prestation(SQLModel, table=True):
     languages: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     note: str = Field(default="", max_length=500)
     status: str = Field(default=PrestationStatus.DRAFT, max_length=12)
+    # Why a coordinator rejected it, or reversed it once validated: the member reads it.
     rejection_reason: str = Field(default="", max_length=500)
     idempotency_key: str | None = Field(default=None, max_length=100)
     request_fingerprint: str = Field(default="", max_length=64)

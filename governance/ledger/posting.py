@@ -12,7 +12,8 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from governance import clock
-from governance.audit.service import record
+from governance.audit.service import lock_cooperative, record
+from governance.db import dialect_of
 from governance.errors import Conflict, Invalid
 from governance.i18n import _
 from governance.ledger.journal import (
@@ -35,7 +36,7 @@ def state_name(state: str) -> str:
 
 async def insert_missing(session: AsyncSession, model: Any, values: dict[str, Any]) -> None:
     """INSERT … ON CONFLICT DO NOTHING: two requests creating the same row both succeed."""
-    dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
+    dialect = dialect_of(session)
     insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
     connection = await session.connection()
     await connection.execute(insert(model).values(**values).on_conflict_do_nothing())
@@ -93,6 +94,17 @@ async def account_for(session: AsyncSession, cooperative_id: int, code: str) -> 
     return account
 
 
+async def _balance_of(session: AsyncSession, account_id: int) -> int:
+    """The account's balance after its latest line (one index lookup), 0 without lines."""
+    latest = await session.exec(
+        select(LedgerLine.balance)
+        .where(LedgerLine.account_id == account_id)
+        .order_by(col(LedgerLine.id).desc())
+        .limit(1)
+    )
+    return latest.first() or 0
+
+
 async def post(
     session: AsyncSession,
     *,
@@ -110,6 +122,8 @@ async def post(
     when the period of `day` is not open.
     """
     check_balanced(postings)
+    # Running balances are read then written: writers of one cooperative queue here.
+    await lock_cooperative(session, cooperative_id)
     period = await open_period_for(session, cooperative_id, day)
     entry = JournalEntry(
         cooperative_id=cooperative_id,
@@ -125,9 +139,13 @@ async def post(
     await session.flush()
     assert entry.id is not None
     lines = []
+    balances: dict[int, int] = {}
     for posting in postings:
         account = await account_for(session, cooperative_id, posting.account)
         assert account.id is not None
+        if account.id not in balances:
+            balances[account.id] = await _balance_of(session, account.id)
+        balances[account.id] += posting.amount
         lines.append(
             LedgerLine(
                 entry_id=entry.id,
@@ -135,6 +153,7 @@ async def post(
                 period=period.month,
                 account_id=account.id,
                 amount=posting.amount,
+                balance=balances[account.id],
             )
         )
     session.add_all(lines)

@@ -1,0 +1,98 @@
+"""Each ledger line carries its account's running balance; the database refuses a wrong one."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from alembic import command
+from sqlalchemy import create_engine, text
+from sqlalchemy.exc import DBAPIError
+
+from governance import db
+from governance.ledger import prestations
+from governance.ledger.models import ClientKind
+from governance.ledger.service import create_client
+from governance.settings import Settings
+
+RUNNING = (
+    "SELECT line.id, line.balance, (SELECT SUM(earlier.amount) FROM ledger_line AS earlier "
+    "WHERE earlier.account_id = line.account_id AND earlier.id <= line.id) "
+    "FROM ledger_line AS line ORDER BY line.id"
+)
+
+
+def validate_some(run: Any, world: Any, count: int) -> None:
+    async def flow(session: Any) -> None:
+        client = await create_client(
+            session, world.actor("carla"), name="CHU", kind=ClientKind.HOSPITAL
+        )
+        ids = []
+        for minutes in range(30, 30 + 15 * count, 15):
+            draft, _ = await prestations.record_prestation(
+                session,
+                world.actor("omar"),
+                {
+                    "client_id": str(client.id),
+                    "date": "2026-11-20",
+                    "kind": "on_site",
+                    "duration_minutes": str(minutes),
+                    "rate": "55,00",
+                    "travel": "3,10",
+                },
+                language="fr",
+                today=dt.date(2026, 11, 27),
+                submit=True,
+            )
+            ids.append(draft.id)
+        await prestations.validate_prestations(session, world.actor("carla"), ids)
+
+    run(flow)
+
+
+def running_rows(settings: Settings) -> list[Any]:
+    engine = create_engine(db.sync_url(settings.database_url))
+    with engine.connect() as connection:
+        rows = list(connection.execute(text(RUNNING)))
+    engine.dispose()
+    return rows
+
+
+def test_every_line_carries_the_running_balance_of_its_account(
+    run: Any, world: Any, settings: Settings
+) -> None:
+    validate_some(run, world, 4)
+    rows = running_rows(settings)
+    assert len(rows) == 12
+    assert all(balance == expected for _id, balance, expected in rows)
+
+
+def test_a_line_with_a_wrong_balance_is_refused(run: Any, world: Any, settings: Settings) -> None:
+    validate_some(run, world, 1)
+    engine = create_engine(db.sync_url(settings.database_url))
+    insert = (
+        "INSERT INTO ledger_line (entry_id, cooperative_id, period, account_id, amount, balance) "
+        "SELECT entry_id, cooperative_id, period, account_id, amount, {balance} "
+        "FROM ledger_line ORDER BY id LIMIT 1"
+    )
+    for wrong in ("balance", "amount", "0", "balance + amount + 1"):
+        with pytest.raises(DBAPIError, match="balance"), engine.begin() as connection:
+            connection.execute(text(insert.format(balance=wrong)))
+    # The right one goes in (then the transaction is rolled back: lines are append-only).
+    with engine.connect() as connection:
+        connection.execute(text(insert.format(balance="balance + amount")))
+        connection.rollback()
+    engine.dispose()
+
+
+def test_the_migration_fills_the_balances_of_existing_lines(
+    run: Any, world: Any, settings: Settings
+) -> None:
+    validate_some(run, world, 3)
+    config = db.alembic_config(settings.database_url)
+    command.downgrade(config, "0005")
+    command.upgrade(config, "head")
+    rows = running_rows(settings)
+    assert len(rows) == 9
+    assert all(balance == expected for _id, balance, expected in rows)
