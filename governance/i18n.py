@@ -138,9 +138,14 @@ def datetime_short(value: datetime) -> str:
 EXTRA_LANGUAGES = {"prs": N_("Dari"), "ber": N_("Berber"), "kmr": N_("Kurmanji")}
 
 
+@cache
+def _known_language_codes() -> frozenset[str]:
+    return frozenset(Locale.parse("en").languages) | frozenset(EXTRA_LANGUAGES)
+
+
 def is_language_code(code: str) -> bool:
     """An ISO 639 code we can name (CLDR's list, plus a few CLDR lacks)."""
-    return code in EXTRA_LANGUAGES or code in Locale.parse("en").languages
+    return code in _known_language_codes()
 
 
 def language_name(code: str) -> str:

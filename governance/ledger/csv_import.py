@@ -28,13 +28,15 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
-from sqlalchemy import insert
+from sqlalchemy import String, bindparam, func, insert, text
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from governance import clock
 from governance.audit.service import record
+from governance.db import dialect_of
 from governance.errors import Conflict, Invalid
 from governance.i18n import N_, _, ngettext, translations
 from governance.ledger.journal import month_of
@@ -430,7 +432,7 @@ def check_rows(
     seen: Counter[str] = Counter()
     for result in results:
         if result.clean is not None:
-            fingerprint = result.clean.fingerprint()
+            fingerprint = result.clean.fingerprint
             # Two identical rows of one file are two prestations (two sessions that day).
             result.key = f"csv:{fingerprint[:40]}:{seen[fingerprint]}"
             seen[fingerprint] += 1
@@ -482,16 +484,51 @@ async def _lookups(
 
 
 async def _used_keys(session: AsyncSession, cooperative_id: int, keys: Sequence[str]) -> set[str]:
+    """The keys among `keys` that the cooperative's prestations already hold."""
+    key = col(Prestation.idempotency_key)
+    if dialect_of(session) == "postgresql":
+        # One array parameter, joined to the unique index: a long IN list of parameters
+        # becomes, once the statement is prepared, a generic plan that compares every row
+        # of the table with every key (seconds per import on a table of 100 000 rows).
+        keys_array = bindparam("keys", list(keys), type_=ARRAY(String))
+        wanted = func.unnest(keys_array).table_valued("key").render_derived("wanted")
+        found = await session.exec(
+            select(key).join(
+                wanted,
+                (col(Prestation.cooperative_id) == cooperative_id) & (key == wanted.c.key),
+            )
+        )
+        return {k for k in found if k}
     used: set[str] = set()
     for start in range(0, len(keys), 500):
         found = await session.exec(
-            select(Prestation.idempotency_key).where(
-                Prestation.cooperative_id == cooperative_id,
-                col(Prestation.idempotency_key).in_(keys[start : start + 500]),
+            select(key).where(
+                Prestation.cooperative_id == cooperative_id, key.in_(keys[start : start + 500])
             )
         )
-        used.update(key for key in found if key)
+        used.update(k for k in found if k)
     return used
+
+
+async def _new_ids(session: AsyncSession, count: int) -> list[int]:
+    """`count` ids for new prestations, taken before the rows are written.
+
+    A plain many-row INSERT is several times faster than one that returns the ids. On
+    PostgreSQL the ids come from the table's sequence; on SQLite the write transaction
+    (BEGIN IMMEDIATE) holds the database, so the ids after the largest are free.
+    """
+    connection = await session.connection()
+    if dialect_of(session) == "postgresql":
+        rows = await connection.execute(
+            text(
+                "SELECT nextval(pg_get_serial_sequence('prestation', 'id')) "
+                "FROM generate_series(1, :count)"
+            ),
+            {"count": count},
+        )
+        return sorted(row[0] for row in rows)
+    last = (await connection.execute(select(func.max(col(Prestation.id))))).scalar() or 0
+    return list(range(last + 1, last + 1 + count))
 
 
 async def _checked(
@@ -594,14 +631,16 @@ async def _import_once(
         for month_first in sorted({clean.date.replace(day=1) for clean, _key in new}):
             await open_period_for(session, actor.cooperative_id, month_first)
         now = clock.now()
-        # One INSERT … RETURNING for all rows (batched by SQLAlchemy), not one per object.
+        ids = await _new_ids(session, len(new))
         table = Prestation.__table__  # type: ignore[attr-defined]
         connection = await session.connection()
-        inserted = await connection.execute(
-            insert(table).returning(table.c.id),
-            [_values(actor, clean, key, now) for clean, key in new],
+        await connection.execute(
+            insert(table),
+            [
+                _values(actor, clean, key, now) | {"id": id_}
+                for id_, (clean, key) in zip(ids, new, strict=True)
+            ],
         )
-        ids = sorted(inserted.scalars().all())
         await record(
             session,
             cooperative_id=actor.cooperative_id,
@@ -640,7 +679,7 @@ def _values(actor: Actor, clean: PrestationInput, key: str, now: dt.datetime) ->
         "status": PrestationStatus.SUBMITTED.value,
         "rejection_reason": "",
         "idempotency_key": key,
-        "request_fingerprint": clean.fingerprint(),
+        "request_fingerprint": clean.fingerprint,
         "created_by_id": actor.person_id,
         "created_at": now,
     }

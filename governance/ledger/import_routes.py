@@ -110,7 +110,9 @@ def _strings(value: Any) -> dict[str, str]:
 
 def verify(secret: str, coop: CoopContext, blob: str, signature: str) -> Signed:
     """The rows of a confirm form, if its signature, cooperative, person and age hold."""
-    if len(blob) > MAX_PAYLOAD_CHARS or not hmac.compare_digest(_mac(secret, blob), signature):
+    # Bytes: compare_digest refuses str with non-ASCII characters (a forged form may send any).
+    expected = _mac(secret, blob).encode()
+    if len(blob) > MAX_PAYLOAD_CHARS or not hmac.compare_digest(expected, signature.encode()):
         raise _refused()
     try:
         inflate = zlib.decompressobj()

@@ -179,6 +179,8 @@ def test_a_tampered_payload_is_refused_and_nothing_is_imported(carla: Any, run: 
     assert "changed or has expired" in refused.text
     forged = carla.post(f"{IMPORT}/confirm", dict(fields, signature="0" * 64))
     assert forged.status_code == 400
+    not_ascii = carla.post(f"{IMPORT}/confirm", dict(fields, signature="é" * 64))
+    assert not_ascii.status_code == 400
     assert carla.post(f"{IMPORT}/confirm", {}).status_code == 400
     assert count(run) == 0
 
