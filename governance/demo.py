@@ -22,6 +22,7 @@ from governance.ledger.prestations import (
     validate_prestations,
 )
 from governance.ledger.service import create_client
+from governance.members import details
 from governance.members import service as members
 from governance.members.access import Actor
 from governance.members.models import Cooperative, Person, Role
@@ -70,6 +71,28 @@ PEOPLE = (
     ),
     DemoPerson("jeanne@univerbal.example", "Jeanne Dubois", Role.OBSERVER, "fr", ("fr",)),
 )
+
+# Fictitious details with valid check digits. The enterprise numbers are in the 0999 range,
+# chosen as unlikely to be issued; the IBANs use bank code 160, which no bank has in the
+# National Bank's list (January 2026): nobody can pay real money into them.
+COOP_DETAILS = {
+    DEMO_SLUG: {
+        "legal_name": "Univerbal SC",
+        "address": "Rue Saint-Gilles 58\n4000 Liège",
+        "enterprise_number": "BE 0999.412.378",
+        "iban": "BE71 1604 1001 2769",
+        "email": "coordination@univerbal.example",
+        "phone": "+32 4 221 00 58",
+    },
+    "sirius": {
+        "legal_name": "Sirius, société coopérative",
+        "address": "Quai de la Batte 10\n4000 Liège",
+        "enterprise_number": "BE 0999.418.714",
+        "iban": "BE13 1604 1008 7339",
+        "email": "bonjour@sirius.example",
+        "phone": "",
+    },
+}
 
 CLIENTS = (
     ("CHU de Liège", ClientKind.HOSPITAL, "Avenue de l'Hôpital 1, 4000 Liège", 5500),
@@ -230,6 +253,7 @@ async def create_demo(session: AsyncSession, today: dt.date | None = None) -> li
         coop = (await session.exec(select(Cooperative).where(Cooperative.slug == DEMO_SLUG))).one()
     assert coordinator.id is not None and coop.id is not None
     actor = Actor(person_id=coordinator.id, cooperative_id=coop.id)
+    await details.update_details(session, actor, COOP_DETAILS[DEMO_SLUG])
     client_ids = []
     for name, kind, address, rate in CLIENTS:
         client = await create_client(
@@ -247,5 +271,12 @@ async def create_demo(session: AsyncSession, today: dt.date | None = None) -> li
         name=PEOPLE[3].name,
         password=DEMO_PASSWORD,
         role=Role.COORDINATOR,
+    )
+    async with session.begin():
+        sirius = (await session.exec(select(Cooperative).where(Cooperative.slug == "sirius"))).one()
+        chloe = (await session.exec(select(Person).where(Person.email == PEOPLE[3].email))).one()
+    assert sirius.id is not None and chloe.id is not None
+    await details.update_details(
+        session, Actor(person_id=chloe.id, cooperative_id=sirius.id), COOP_DETAILS["sirius"]
     )
     return list(PEOPLE)

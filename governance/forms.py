@@ -8,6 +8,10 @@ import unicodedata
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from stdnum import bic, iban
+from stdnum.be import vat
+from stdnum.exceptions import ValidationError
+
 from governance.errors import Invalid
 from governance.i18n import _, ngettext
 from governance.money import AmountError, parse_amount
@@ -16,6 +20,16 @@ PASSWORD_MIN_LENGTH = 10
 
 EMAIL_RE = re.compile(r"^[^@\s<>\"']{1,64}@[^@\s<>\"']{1,190}\.[^@\s<>\"'.]{2,63}$")
 SLUG_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?$")
+PHONE_RE = re.compile(r"^\+?[0-9(][0-9 ()./-]{5,29}$")
+# 2026-11-27 (a date field), or as typed: 27/11/2026, 27-11-2026, 27.11.2026.
+_DAY_RE = re.compile(
+    r"(?P<y1>\d{4})-(?P<m1>\d{1,2})-(?P<d1>\d{1,2})"
+    r"|(?P<d2>\d{1,2})(?P<sep>[/.-])(?P<m2>\d{1,2})(?P=sep)(?P<y2>\d{4})"
+)
+_NEWLINE_RE = re.compile(r"\r\n|\r|\n")
+
+# Numbers copied from an Arabic page arrive in Arabic-Indic digits.
+ASCII_DIGITS = {0x0660 + d: str(d) for d in range(10)} | {0x06F0 + d: str(d) for d in range(10)}
 
 
 def _amount_message(error: AmountError) -> str:
@@ -47,10 +61,18 @@ class Form:
             value = value[0] if value else ""
         return value if isinstance(value, str) else str(value)
 
-    def text(self, name: str, *, max_length: int, required: bool = True) -> str:
+    def text(
+        self, name: str, *, max_length: int, required: bool = True, multiline: bool = False
+    ) -> str:
+        """Trimmed text. `multiline`: line breaks allowed, each line trimmed, blank ones dropped,
+        joined by "\n" whatever the browser sent (an address in a textarea)."""
+        raw = self.raw(name)
+        if multiline:
+            raw = "\n".join(line.strip() for line in _NEWLINE_RE.split(raw) if line.strip())
         # NFC so that the same name typed on two phones compares equal; otherwise kept as typed.
-        value = unicodedata.normalize("NFC", self.raw(name).strip())
-        if any(unicodedata.category(char) in {"Cc", "Cs"} for char in value):
+        value = unicodedata.normalize("NFC", raw.strip())
+        allowed = "\n" if multiline else ""
+        if any(unicodedata.category(c) in {"Cc", "Cs"} and c not in allowed for c in value):
             self.errors[name] = _("This field contains characters that are not allowed.")
         elif required and not value:
             self.errors[name] = _("This field is required.")
@@ -62,6 +84,48 @@ class Form:
         value = self.text(name, max_length=254).lower()
         if name not in self.errors and not EMAIL_RE.match(value):
             self.errors[name] = _("Enter a valid email address, like name@example.org.")
+        return value
+
+    def be_vat(self, name: str, *, max_length: int = 30, required: bool = False) -> str | None:
+        """A Belgian enterprise or VAT number, compact with its prefix: "BE0403170701"."""
+        raw = self.text(name, max_length=max_length, required=required).translate(ASCII_DIGITS)
+        if not raw or name in self.errors:
+            return None
+        try:
+            return "BE" + vat.validate(raw)
+        except ValidationError:
+            self.errors[name] = _("This is not a valid Belgian enterprise or VAT number.")
+            return None
+
+    def iban(self, name: str, *, required: bool = True) -> str | None:
+        """A bank account number (any country's IBAN), compact: "BE71096123456769"."""
+        raw = self.text(name, max_length=50, required=required).translate(ASCII_DIGITS)
+        if not raw or name in self.errors:
+            return None
+        try:
+            # Only the checksum and the country's format: a bank newer than python-stdnum's
+            # list of Belgian banks must not be refused.
+            return iban.validate(raw, check_country=False)
+        except ValidationError:
+            self.errors[name] = _("This is not a valid IBAN. Check it on your bank statement.")
+            return None
+
+    def bic(self, name: str, *, required: bool = False) -> str | None:
+        """A bank's BIC (SWIFT code) of 8 or 11 characters, upper case: "GKCCBEBB"."""
+        raw = self.text(name, max_length=20, required=required)
+        if not raw or name in self.errors:
+            return None
+        try:
+            return bic.validate(raw)
+        except ValidationError:
+            self.errors[name] = _("This is not a valid BIC. It has 8 or 11 letters and digits.")
+            return None
+
+    def phone(self, name: str, *, required: bool = False) -> str:
+        """A phone number as people write it: digits, spaces, + ( ) . / -."""
+        value = self.text(name, max_length=30, required=required).translate(ASCII_DIGITS)
+        if value and name not in self.errors and not PHONE_RE.match(value):
+            self.errors[name] = _("Enter a phone number like +32 4 123 45 67.")
         return value
 
     def password(self, name: str = "password", *, new: bool = False) -> str:
@@ -118,11 +182,15 @@ class Form:
     def day(self, name: str) -> dt.date | None:
         """A calendar day, from a date field (2026-11-27) or as typed (27/11/2026)."""
         raw = self.raw(name).strip()
-        for pattern in ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y"):
+        match = _DAY_RE.fullmatch(raw)
+        if match:
+            year = match["y1"] or match["y2"]
+            month = match["m1"] or match["m2"]
+            day = match["d1"] or match["d2"]
             try:
-                return dt.datetime.strptime(raw, pattern).date()
+                return dt.date(int(year), int(month), int(day))
             except ValueError:
-                continue
+                pass
         self.errors[name] = _("Enter a date like 27/11/2026.")
         return None
 

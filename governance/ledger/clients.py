@@ -14,8 +14,6 @@ from typing import Any
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
-from stdnum.be import vat
-from stdnum.exceptions import ValidationError
 
 from governance import clock
 from governance.audit.service import record
@@ -38,9 +36,6 @@ KIND_NAMES: dict[str, str] = {
     ClientKind.OTHER: N_("Other"),
 }
 
-# Numbers copied from an Arabic page arrive in Arabic-Indic digits.
-_DIGITS = {0x0660 + d: str(d) for d in range(10)} | {0x06F0 + d: str(d) for d in range(10)}
-
 
 def kind_options() -> list[tuple[str, str]]:
     """(value, name in the reader's language) for every kind, in a stable order."""
@@ -54,17 +49,6 @@ class ClientInput:
     vat_number: str | None  # compact: "BE0403170701"
     address: str
     default_rate_cents: int  # 0: no usual rate
-
-
-def _vat_number(form: Form, name: str) -> str | None:
-    raw = form.text(name, max_length=VAT_INPUT_MAX, required=False).translate(_DIGITS)
-    if not raw or name in form.errors:
-        return None
-    try:
-        return "BE" + vat.validate(raw)
-    except ValidationError:
-        form.fail(name, _("This is not a valid Belgian enterprise or VAT number."))
-        return None
 
 
 def _rate(form: Form, name: str, language: str) -> int:
@@ -88,7 +72,7 @@ def parse_client(data: Mapping[str, Any], language: str) -> ClientInput:
     form = Form(data)
     name = form.text("name", max_length=NAME_MAX)
     kind = form.choice("kind", [str(k) for k in ClientKind])
-    vat_number = _vat_number(form, "vat_number")
+    vat_number = form.be_vat("vat_number", max_length=VAT_INPUT_MAX)
     address = form.text("address", max_length=ADDRESS_MAX, required=False)
     rate = _rate(form, "default_rate", language)
     form.done()

@@ -34,7 +34,7 @@ class DocumentLine:
 
 @dataclass(frozen=True)
 class InvoiceDocument:
-    cooperative: str
+    cooperative: str  # its legal name, or its usual name
     client: str
     client_address: str
     client_vat: str | None
@@ -45,6 +45,21 @@ class InvoiceDocument:
     communication: str  # +++123/4567/89002+++
     lines: list[DocumentLine]
     total_cents: int
+    # The cooperative's own details ('' where not filled in), formatted for reading.
+    cooperative_address: str = ""  # lines separated by "\n"
+    cooperative_number: str = ""  # enterprise number: BE 0403.170.701
+    cooperative_email: str = ""
+    cooperative_phone: str = ""
+    iban: str = ""  # BE71 0961 2345 6769
+    bic: str = ""
+
+
+def _lines(pdf: FPDF, *lines: str) -> None:
+    """Each non-empty line on its own, wrapped at the margin. Text is written as typed: fpdf2
+    encodes it for the PDF, and nothing is read as markup."""
+    for line in lines:
+        if line:
+            pdf.multi_cell(w=0, text=line, align="L", new_x="LMARGIN", new_y="NEXT")
 
 
 def render(document: InvoiceDocument) -> bytes:
@@ -60,19 +75,27 @@ def render(document: InvoiceDocument) -> bytes:
     pdf.set_text_shaping(True)
     pdf.add_page()
     pdf.set_font("DejaVu", size=18)
-    pdf.cell(text=document.cooperative, new_x="LMARGIN", new_y="NEXT")
+    _lines(pdf, document.cooperative)
+    pdf.set_font("DejaVu", size=9)
+    _lines(
+        pdf,
+        *document.cooperative_address.split("\n"),
+        _("Enterprise number: %(number)s") % {"number": document.cooperative_number}
+        if document.cooperative_number
+        else "",
+        " · ".join(filter(None, (document.cooperative_email, document.cooperative_phone))),
+    )
     pdf.ln(4)
     pdf.set_font("DejaVu", size=14)
     pdf.cell(text=f"{document.title} {document.reference}", new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("DejaVu", size=10)
     pdf.ln(2)
-    for line in (
+    _lines(
+        pdf,
         document.client,
         document.client_address,
         _("VAT: %(number)s") % {"number": document.client_vat} if document.client_vat else "",
-    ):
-        if line:
-            pdf.cell(text=line, new_x="LMARGIN", new_y="NEXT")
+    )
     pdf.ln(2)
     pdf.cell(
         text=_("Issued on %(date)s") % {"date": date_short(document.issued_on)},
@@ -98,9 +121,10 @@ def render(document: InvoiceDocument) -> bytes:
         table.row(["", "", _("Total"), money(document.total_cents)])
     pdf.ln(6)
     pdf.set_font("DejaVu", size=12)
-    pdf.cell(
-        text=_("Structured communication: %(code)s") % {"code": document.communication},
-        new_x="LMARGIN",
-        new_y="NEXT",
+    _lines(
+        pdf,
+        _("IBAN: %(iban)s") % {"iban": document.iban} if document.iban else "",
+        _("BIC: %(bic)s") % {"bic": document.bic} if document.bic else "",
+        _("Structured communication: %(code)s") % {"code": document.communication},
     )
     return bytes(pdf.output())

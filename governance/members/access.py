@@ -18,6 +18,7 @@ class Permission(StrEnum):
     READ_MEMBERS = "read_members"
     READ_AUDIT = "read_audit"
     MANAGE_MEMBERS = "manage_members"
+    MANAGE_COOPERATIVE = "manage_cooperative"
     RECORD_OWN_WORK = "record_own_work"
     RECORD_FOR_ANYONE = "record_for_anyone"
     VALIDATE_WORK = "validate_work"
@@ -31,6 +32,7 @@ ROLES_FOR: dict[Permission, frozenset[Role]] = {
     Permission.READ_MEMBERS: _EVERYONE,
     Permission.READ_AUDIT: _EVERYONE,
     Permission.MANAGE_MEMBERS: frozenset({Role.COORDINATOR}),
+    Permission.MANAGE_COOPERATIVE: frozenset({Role.COORDINATOR}),
     Permission.RECORD_OWN_WORK: frozenset({Role.COOPERATOR, Role.WORKER, Role.COORDINATOR}),
     Permission.RECORD_FOR_ANYONE: frozenset({Role.COORDINATOR}),
     Permission.VALIDATE_WORK: frozenset({Role.COORDINATOR}),

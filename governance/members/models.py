@@ -36,6 +36,17 @@ class Cooperative(SQLModel, table=True):
     settings: dict[str, Any] = Field(
         default_factory=lambda: dict(DEFAULT_COOP_SETTINGS), sa_column=Column(JSON, nullable=False)
     )
+    # The cooperative's own details, printed on its invoices; '' until a coordinator fills them.
+    legal_name: str = Field(default="", max_length=160, sa_column_kwargs={"server_default": ""})
+    address: str = Field(default="", max_length=300, sa_column_kwargs={"server_default": ""})
+    # Compact Belgian enterprise (VAT) number, as clients': "BE0403170701".
+    enterprise_number: str = Field(
+        default="", max_length=20, sa_column_kwargs={"server_default": ""}
+    )
+    iban: str = Field(default="", max_length=34, sa_column_kwargs={"server_default": ""})
+    bic: str = Field(default="", max_length=11, sa_column_kwargs={"server_default": ""})
+    email: str = Field(default="", max_length=254, sa_column_kwargs={"server_default": ""})
+    phone: str = Field(default="", max_length=30, sa_column_kwargs={"server_default": ""})
     created_at: datetime = utc_field()
 
 

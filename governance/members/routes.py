@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from litestar import Controller, Request, get, post
 from litestar.di import Provide
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
 from governance.errors import Conflict, Invalid, NotFound
-from governance.members import service
-from governance.members.models import MembershipStatus, Role
+from governance.members import details, service
+from governance.members.models import Cooperative, MembershipStatus, Role
 from governance.web import (
     Coop,
     Db,
@@ -206,6 +208,43 @@ class CoopController(Controller):
         except Conflict as error:
             return await self._members_page(request, db, coop, status_code=400, error=error.message)
         return redirect(request, f"/c/{coop.cooperative.slug}/members", flash)
+
+    def _details_page(
+        self,
+        request: Request,
+        cooperative: Cooperative,
+        values: dict[str, Any],
+        status_code: int = 200,
+        error: Invalid | None = None,
+    ) -> Template:
+        return page(
+            request,
+            "members/details.html",
+            status_code=status_code,
+            values=values,
+            complete=details.is_complete(cooperative),
+            errors=error.fields if error else {},
+            error=error.message if error else None,
+        )
+
+    @get("/details")
+    async def show_details(self, request: Request, db: Db, coop: Coop) -> Template:
+        """The cooperative's details printed on invoices; coordinators get them as a form."""
+        cooperative = await details.details_of(db, coop.actor)
+        return self._details_page(request, cooperative, details.form_values(cooperative))
+
+    @post("/details")
+    async def save_details(self, request: Request, db: Db, coop: Coop) -> Template | Redirect:
+        """Save the details (coordinators); a refused form comes back with its messages."""
+        data = await form_data(request)
+        try:
+            await details.update_details(db, coop.actor, data)
+        except Invalid as error:
+            cooperative = await details.details_of(db, coop.actor)
+            return self._details_page(
+                request, cooperative, data, status_code=error.status_code, error=error
+            )
+        return redirect(request, f"/c/{coop.cooperative.slug}/details", "details_saved")
 
 
 class MembersApiController(Controller):

@@ -14,6 +14,15 @@ FORMS: dict[str, list[str]] = {
     "/account/profile": ["name", "language"],
     "/account/password": ["current_password", "new_password"],
     "/c/alpha/members/invite": ["email", "role"],
+    "/c/alpha/details": [
+        "legal_name",
+        "address",
+        "enterprise_number",
+        "iban",
+        "bic",
+        "email",
+        "phone",
+    ],
     "/c/alpha/members/{wen}/role": ["role"],
     "/invite/{token}": ["name", "password", "language"],
     "/c/alpha/work/": [
