@@ -2,24 +2,28 @@
 
 from __future__ import annotations
 
+import re
 import secrets
 from typing import Annotated, Any
 
 from litestar import Controller, Request, Response, get, post
 from litestar.di import Provide
-from litestar.exceptions import SerializationException
 from litestar.params import FromPath, QueryParameter
 from litestar.response import Redirect, Template
 
 from governance import clock, i18n
 from governance.errors import Conflict, Invalid, PermissionDenied
-from governance.ledger import prestations
+from governance.json_body import json_form, read_json
+from governance.ledger import prestations, reversals
+from governance.ledger.models import PrestationStatus
 from governance.ledger.service import list_clients
 from governance.members import service as members
 from governance.members.models import Role
 from governance.web import Coop, CoopContext, Db, form_data, page, provide_coop, redirect
 
 Month = Annotated[str | None, QueryParameter(name="month", pattern=r"^\d{4}-\d{2}$")]
+MONTH_RE = re.compile(r"\d{4}-\d{2}")
+NOT_COUNTED = (PrestationStatus.REJECTED, PrestationStatus.REVERSED)
 
 
 class WorkController(Controller):
@@ -55,21 +59,37 @@ class WorkController(Controller):
             **extra,
         )
 
-    @get("/")
-    async def mine(self, request: Request, db: Db, coop: Coop, month: Month = None) -> Template:
-        """My prestations, newest first (coordinators and observers see everyone's)."""
+    async def _work_page(
+        self,
+        request: Request,
+        db: Db,
+        coop: CoopContext,
+        month: str | None,
+        status_code: int = 200,
+        **extra: Any,
+    ) -> Template:
         rows = await prestations.prestations_of(db, coop.actor, month=month)
         clients = {c.id: c.name for c in await list_clients(db, coop.actor, include_archived=True)}
         names = {r.person.id: r.person.name for r in await members.list_members(db, coop.actor)}
         return page(
             request,
             "ledger/work.html",
+            status_code=status_code,
             rows=rows,
             clients=clients,
             names=names,
             month=month or "",
-            total=sum(r.amount_cents for r in rows),
+            # Rejected and reversed work is shown with its reason but no longer counts.
+            total=sum(r.amount_cents for r in rows if r.status not in NOT_COUNTED),
+            values=extra.pop("values", {}),
+            errors=extra.pop("errors", {}),
+            **extra,
         )
+
+    @get("/")
+    async def mine(self, request: Request, db: Db, coop: Coop, month: Month = None) -> Template:
+        """My prestations, newest first (coordinators and observers see everyone's)."""
+        return await self._work_page(request, db, coop, month)
 
     @get("/new")
     async def new(self, request: Request, db: Db, coop: Coop) -> Template:
@@ -150,6 +170,33 @@ class WorkController(Controller):
             )
         return redirect(request, f"/c/{coop.cooperative.slug}/work/queue", "prestation_rejected")
 
+    @post("/{prestation_id:int}/reverse")
+    async def reverse(
+        self, request: Request, db: Db, coop: Coop, prestation_id: FromPath[int]
+    ) -> Template | Redirect:
+        """Cancel a validated prestation in the books, with a reason (coordinators)."""
+        data = await form_data(request)
+        raw_month = str(data.get("month") or "")
+        month = raw_month if MONTH_RE.fullmatch(raw_month) else None
+        try:
+            await reversals.reverse_prestation(
+                db, coop.actor, prestation_id, str(data.get("reason") or ""), today=clock.today()
+            )
+        except (Invalid, Conflict) as error:
+            return await self._work_page(
+                request,
+                db,
+                coop,
+                month,
+                status_code=error.status_code,
+                values=data,
+                errors=error.fields,
+                error=error.message,
+                reversing=prestation_id,
+            )
+        back = f"/c/{coop.cooperative.slug}/work/" + (f"?month={month}" if month else "")
+        return redirect(request, back, "prestation_reversed")
+
 
 def _prestation_json(prestation: Any) -> dict[str, Any]:
     return {
@@ -171,21 +218,6 @@ def _prestation_json(prestation: Any) -> dict[str, Any]:
     }
 
 
-async def _read_json(request: Request) -> Any:
-    try:
-        return await request.json()
-    except (ValueError, SerializationException) as error:
-        raise Invalid(i18n._("The request body is not valid JSON.")) from error
-
-
-async def _json_body(request: Request) -> dict[str, Any]:
-    body = await _read_json(request)
-    if not isinstance(body, dict):
-        raise Invalid(i18n._("The request body is not valid JSON."))
-    # Numbers arrive as numbers in JSON; the form rules read text.
-    return {k: v if isinstance(v, list) else str(v) for k, v in body.items() if v is not None}
-
-
 class PrestationApiController(Controller):
     path = "/api/c/{slug:str}/prestations"
     dependencies = {"coop": Provide(provide_coop)}
@@ -205,7 +237,7 @@ class PrestationApiController(Controller):
     @post("/", status_code=201)
     async def create(self, request: Request, db: Db, coop: Coop) -> Any:
         """Record a prestation; send an `Idempotency-Key` header to make retries safe."""
-        body = await _json_body(request)
+        body = await json_form(request)
         key = request.headers.get("idempotency-key")
         prestation, created = await prestations.record_prestation(
             db,
@@ -226,7 +258,7 @@ class PrestationApiController(Controller):
     @post("/validate", status_code=200)
     async def validate(self, request: Request, db: Db, coop: Coop) -> list[dict[str, Any]]:
         """Validate `{"ids": [...]}`, all or none (coordinators)."""
-        body = await _read_json(request)
+        body = await read_json(request)
         raw = body.get("ids") if isinstance(body, dict) else None
         # A malformed list counts as empty, so that the role is checked before the input.
         ids = (
@@ -237,3 +269,21 @@ class PrestationApiController(Controller):
         )
         done = await prestations.validate_prestations(db, coop.actor, ids)
         return [_prestation_json(p) for p in done]
+
+    @post("/{prestation_id:int}/reverse", status_code=200)
+    async def reverse(
+        self, request: Request, db: Db, coop: Coop, prestation_id: FromPath[int]
+    ) -> dict[str, Any]:
+        """Cancel a validated prestation in the books: `{"reason": "..."}` (coordinators).
+
+        Posts the opposite of its entry, dated today; refused (409) while the prestation is on
+        an invoice that no credit note cancels.
+        """
+        body = await read_json(request)
+        raw = body.get("reason") if isinstance(body, dict) else None
+        # A reason of the wrong type counts as missing, so that the role is checked first.
+        reason = raw if isinstance(raw, str) else ""
+        done = await reversals.reverse_prestation(
+            db, coop.actor, prestation_id, reason, today=clock.today()
+        )
+        return _prestation_json(done)

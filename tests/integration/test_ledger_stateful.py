@@ -1,9 +1,10 @@
 """Random sequences of ledger operations keep the books whole after every step.
 
 Operations: record, submit, validate, reject, invoice, cancel an invoice, pay, cost, reverse
-(a cost entry). After every step: each entry and the whole ledger sum to zero, no earlier
-entry changed or vanished, and each client's receivable equals what its validated work is
-worth (invoiced or still to invoice) minus what it paid.
+(a cost entry), reverse a prestation. After every step: each entry and the whole ledger sum to
+zero, no earlier entry changed or vanished, each client's receivable equals what its validated,
+not reversed, work is worth (invoiced or still to invoice) minus what it paid, and each
+reversed prestation's entry is reversed exactly once, by an entry that links to it.
 """
 
 from __future__ import annotations
@@ -14,16 +15,22 @@ import shutil
 from pathlib import Path
 from typing import Any
 
-from hypothesis import HealthCheck, settings
+from hypothesis import HealthCheck, event, settings
 from hypothesis import strategies as st
-from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
+from hypothesis.stateful import (
+    RuleBasedStateMachine,
+    initialize,
+    invariant,
+    precondition,
+    rule,
+)
 from sqlalchemy import func
 from sqlalchemy.engine import make_url
 from sqlmodel import col, select
 
 from governance import db
 from governance.errors import DomainError
-from governance.ledger import costs, invoices, prestations
+from governance.ledger import costs, invoices, prestations, reversals
 from governance.ledger.models import (
     Account,
     Invoice,
@@ -235,6 +242,51 @@ class LedgerMachine(RuleBasedStateMachine):
 
         self.attempt(action)
 
+    def _has_validated_work(self) -> bool:
+        return hasattr(self, "world") and bool(self._ids("validated"))
+
+    @precondition(_has_validated_work)
+    @rule(data=st.data())
+    def reverse_a_prestation(self, data: st.DataObject) -> None:
+        # Mostly validated work; sometimes reversed work again, which must be refused.
+        found = self._ids("validated") + self._ids("reversed")
+        pid = data.draw(st.sampled_from(found))
+        done = self.attempt(
+            lambda s: reversals.reverse_prestation(
+                s, self.world.actor("carla"), pid, "erreur de client", today=TODAY
+            )
+        )
+        event("prestation reversed" if done is not None else "reversal refused")
+
+    @invariant()
+    def reversed_work_is_reversed_once(self) -> None:
+        if not hasattr(self, "world"):
+            return
+
+        async def action(session: Any) -> Any:
+            async with session.begin():
+                work = (
+                    await session.exec(
+                        select(Prestation.status, Prestation.entry_id).where(
+                            col(Prestation.status).in_(["validated", "reversed"])
+                        )
+                    )
+                ).all()
+                links = (
+                    await session.exec(
+                        select(JournalEntry.reverses_id).where(
+                            col(JournalEntry.reverses_id).is_not(None)
+                        )
+                    )
+                ).all()
+            return work, links
+
+        work, links = self.run(action)
+        assert len(links) == len(set(links)), "an entry was reversed twice"
+        for status, entry_id in work:
+            assert entry_id is not None
+            assert (entry_id in links) == (status == "reversed"), (status, entry_id)
+
     @invariant()
     def books_are_whole(self) -> None:
         if not hasattr(self, "world"):
@@ -243,15 +295,18 @@ class LedgerMachine(RuleBasedStateMachine):
         async def action(session: Any) -> Any:
             async with session.begin():
                 rows = await session.exec(
-                    select(LedgerLine.entry_id, Account.code, LedgerLine.amount)
+                    select(LedgerLine.entry_id, Account.code, LedgerLine.amount, LedgerLine.balance)
                     .join(Account, col(Account.id) == LedgerLine.account_id)
                     .order_by(col(LedgerLine.id))
                 )
                 return rows.all()
 
         entries: dict[int, list[tuple[str, int]]] = {}
-        for entry_id, code, amount in self.run(action):
+        running: dict[str, int] = {}
+        for entry_id, code, amount, balance in self.run(action):
             entries.setdefault(entry_id, []).append((code, amount))
+            running[code] = running.get(code, 0) + amount
+            assert balance == running[code], "a line's running balance is wrong"
         assert sum(amount for lines in entries.values() for _c, amount in lines) == 0
         for entry_id, lines in entries.items():
             assert sum(amount for _code, amount in lines) == 0, entry_id
@@ -272,6 +327,7 @@ class LedgerMachine(RuleBasedStateMachine):
                                 Prestation.client_id,
                                 func.sum(Prestation.amount_cents + Prestation.travel_cents),
                             )
+                            # Reversed work is no longer owed: its entry was reversed.
                             .where(Prestation.status == "validated")
                             .group_by(col(Prestation.client_id))
                         )
