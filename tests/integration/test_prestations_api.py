@@ -95,3 +95,17 @@ def test_members_list_only_their_own_work(make_visitor: Any, world: Any, chu: in
     assert len(omar.get("/api/c/alpha/prestations").json()) == 1
     assert len(olga.get("/api/c/alpha/prestations").json()) == 2
     assert len(olga.get(f"/api/c/alpha/prestations?member={world.ids['wen']}").json()) == 1
+
+
+def test_json_numbers_mean_the_same_in_every_language(visitor: Any, world: Any, chu: int) -> None:
+    visitor.login("omar")  # reads French: typed "12.345" would be 12 345 €
+    url = "/api/c/alpha/prestations"
+    assert visitor.post_json(url, body(chu, rate=54.06)).json()["amount_cents"] == 5406
+    assert visitor.post_json(url, body(chu, rate=54)).json()["amount_cents"] == 5400
+    assert visitor.post_json(url, body(chu, rate="54,06")).json()["amount_cents"] == 5406
+    fixed = visitor.post_json(url, body(chu, duration_minutes=None, fixed_amount=1234.5))
+    assert fixed.json()["amount_cents"] == 123450
+    refused = visitor.post_json(url, body(chu, rate=12.345))
+    assert refused.status_code == 422
+    assert "rate" in refused.json()["errors"]
+    assert visitor.post_json(url, body(chu, rate=1e300)).status_code == 422
