@@ -20,7 +20,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from stdnum.be import ogm_vcs
 
 from governance import clock
-from governance.audit.service import record
+from governance.audit.service import lock_cooperative, record
 from governance.errors import Conflict, Invalid, NotFound
 from governance.forms import Form
 from governance.i18n import _
@@ -106,6 +106,9 @@ async def issue_invoice(
         await authorize(session, actor, Permission.POST_JOURNAL)
         first, after = month_bounds(month)
         await _client(session, actor, client_id)
+        # Two invoices for one client and month at once queue here; the second then sees
+        # the first one's lines and bills nothing twice.
+        await lock_cooperative(session, actor.cooperative_id)
         invoiced = select(InvoiceLine.prestation_id).where(
             col(InvoiceLine.invoice_id).in_(_live_invoice_ids())
         )
@@ -122,6 +125,9 @@ async def issue_invoice(
                         col(Prestation.id).not_in(invoiced),
                     )
                     .order_by(col(Prestation.date), col(Prestation.id))
+                    # Locked (PostgreSQL) so that a reversal running now waits for this
+                    # invoice, and then sees it; a prestation it already reversed is skipped.
+                    .with_for_update()
                 )
             ).all()
         )
@@ -402,6 +408,7 @@ async def invoice_document(session: AsyncSession, actor: Actor, invoice_id: int)
     """What the invoice PDF shows. Raises PermissionDenied (closed books), NotFound."""
     from governance.ledger.books import may_read_books
     from governance.ledger.invoice_pdf import DocumentLine, InvoiceDocument
+    from governance.members.details import format_enterprise_number, format_iban
     from governance.members.models import Cooperative, Person
 
     async with session.begin():
@@ -434,7 +441,13 @@ async def invoice_document(session: AsyncSession, actor: Actor, invoice_id: int)
         for p, name in rows
     ]
     return InvoiceDocument(
-        cooperative=cooperative.name,
+        cooperative=cooperative.legal_name or cooperative.name,
+        cooperative_address=cooperative.address,
+        cooperative_number=format_enterprise_number(cooperative.enterprise_number),
+        cooperative_email=cooperative.email,
+        cooperative_phone=cooperative.phone,
+        iban=format_iban(cooperative.iban),
+        bic=cooperative.bic,
         client=client.name,
         client_address=client.address,
         client_vat=client.vat_number,

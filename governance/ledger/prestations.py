@@ -11,6 +11,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
+from functools import cached_property
 from typing import Any
 
 from sqlalchemy.exc import IntegrityError
@@ -19,7 +20,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from governance import clock
 from governance.audit.chain import canonical
-from governance.audit.service import record
+from governance.audit.service import lock_cooperative, record
 from governance.errors import Conflict, Invalid, NotFound
 from governance.forms import Form
 from governance.i18n import _, is_language_code
@@ -56,7 +57,9 @@ class PrestationInput:
     languages: tuple[str, ...]
     note: str
 
+    @cached_property
     def fingerprint(self) -> str:
+        """SHA-256 of the canonical content: equal inputs, equal fingerprints."""
         body = {
             "member_id": self.member_id,
             "client_id": self.client_id,
@@ -217,7 +220,7 @@ async def record_prestation(
         ):
             message = _("You can only record your own work.")
             raise Invalid(message, {"member_id": message})
-        fingerprint = clean.fingerprint()
+        fingerprint = clean.fingerprint
         if idempotency_key:
             found = await _existing(session, actor.cooperative_id, idempotency_key)
             if found is not None:
@@ -357,6 +360,9 @@ async def validate_prestations(
         await authorize(session, actor, Permission.VALIDATE_WORK)
         if not prestation_ids:
             raise Invalid(_("Choose at least one prestation."))
+        # Before reading any status: two coordinators validating the same work at once
+        # queue here, and the second then finds it validated (no second entry).
+        await lock_cooperative(session, actor.cooperative_id)
         # Row order fixed so that two coordinators validating overlapping sets queue cleanly.
         return [await _validate_one(session, actor, pid) for pid in sorted(set(prestation_ids))]
 

@@ -152,3 +152,35 @@ def test_twenty_concurrent_invoices_get_gap_free_numbers(
         return list(numbers)
 
     assert sorted(asyncio.run(scenario())) == list(range(1, 21))
+
+
+def test_two_invoices_of_one_client_and_month_at_once_bill_the_work_once(
+    settings: Settings, run: Any, world: Any, chu: int
+) -> None:
+    async def prepare(session: Any) -> None:
+        for day in ("2026-11-03", "2026-11-04"):
+            await validated_work(session, world, chu, day)
+
+    run(prepare)
+
+    async def scenario() -> list[str]:
+        engine = db.make_engine(settings.database_url)
+        maker = db.make_sessionmaker(engine)
+
+        async def one() -> str:
+            async with maker() as session:
+                try:
+                    invoice = await invoices.issue_invoice(
+                        session, world.actor("carla"), chu, "2026-11", TODAY
+                    )
+                except Invalid:
+                    return "nothing left"
+                return f"invoice {invoice.number}: {invoice.total_cents}"
+
+        outcomes = sorted(await asyncio.gather(*(one() for _ in range(5))))
+        await engine.dispose()
+        return outcomes
+
+    outcomes = asyncio.run(scenario())
+    assert outcomes[1:] == ["nothing left"] * 4
+    assert outcomes[0].startswith("invoice 1: ")

@@ -251,3 +251,33 @@ def test_fifty_concurrent_creations_with_one_key_give_one_prestation(
     ids, count = asyncio.run(scenario())
     assert len(ids) == 1
     assert count == 1
+
+
+def test_two_coordinators_validating_at_once_post_one_entry(
+    settings: Settings, run: Any, world: Any, client_ids: Any
+) -> None:
+    draft, _ = record(run, world.actor("omar"), form(client_ids["chu"]), submit=True)
+
+    async def scenario() -> tuple[list[str], int]:
+        engine = db.make_engine(settings.database_url)
+        maker = db.make_sessionmaker(engine)
+
+        async def one() -> str:
+            async with maker() as session:
+                try:
+                    await prestations.validate_prestations(
+                        session, world.actor("carla"), [draft.id]
+                    )
+                except Conflict:
+                    return "refused"
+                return "validated"
+
+        outcomes = sorted(await asyncio.gather(*(one() for _ in range(6))))
+        async with maker() as session, session.begin():
+            lines = len((await session.exec(select(LedgerLine))).all())
+        await engine.dispose()
+        return outcomes, lines
+
+    outcomes, lines = asyncio.run(scenario())
+    assert outcomes == ["refused"] * 5 + ["validated"]
+    assert lines == 2  # one entry: Dr receivable / Cr revenue
