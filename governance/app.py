@@ -26,9 +26,11 @@ from governance import db, i18n
 from governance.audit.routes import AuditApiController, AuditController
 from governance.auth.middleware import SessionAuthentication
 from governance.auth.routes import AuthController
-from governance.errors import DomainError
+from governance.errors import DomainError, NotFound
 from governance.i18n import N_, _
+from governance.ledger.book_api import BooksApiController
 from governance.ledger.book_routes import BooksController
+from governance.ledger.client_api import ClientApiController
 from governance.ledger.client_routes import ClientController
 from governance.ledger.cost_routes import CostController
 from governance.ledger.import_routes import ImportController
@@ -89,8 +91,15 @@ async def _add_security_headers(message: Message, scope: Scope) -> None:
             headers["cache-control"] = "no-store"
 
 
-async def _set_language(request: Request) -> None:
+# Row ids are 32-bit integers on PostgreSQL: a larger id in a URL names nothing.
+MAX_ID = 2**31 - 1
+
+
+async def _before_request(request: Request) -> None:
     i18n.set_language(choose_language(request))
+    for name, value in request.path_params.items():
+        if name.endswith("_id") and isinstance(value, int) and not 0 < value <= MAX_ID:
+            raise NotFound(_("This page does not exist."))
 
 
 def _wants_json(request: Request[Any, Any, Any]) -> bool:
@@ -192,6 +201,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
             InvoiceController,
             PaymentController,
             BooksController,
+            ClientApiController,
+            BooksApiController,
             create_static_files_router(
                 path="/static", directories=[Path(ROOT / "static")], opt={"exclude_from_auth": True}
             ),
@@ -209,7 +220,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             instance=JinjaTemplateEngine.from_environment(template_environment())
         ),
         plugins=[HTMXPlugin()],
-        before_request=_set_language,
+        before_request=_before_request,
         before_send=[_add_security_headers],
         exception_handlers={
             HTTPException: _http_error,
