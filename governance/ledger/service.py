@@ -5,12 +5,10 @@ from __future__ import annotations
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from governance import clock
-from governance.audit.service import record
-from governance.errors import Invalid
-from governance.i18n import _
+from governance.ledger.clients import add_client
 from governance.ledger.models import Client, ClientKind
 from governance.members.access import Actor, Permission, authorize
+from governance.money import format_cents
 
 
 async def create_client(
@@ -22,41 +20,18 @@ async def create_client(
     address: str = "",
     default_rate_cents: int = 0,
 ) -> Client:
-    """A coordinator adds a client. Raises PermissionDenied, Invalid for a duplicate name."""
-    async with session.begin():
-        await authorize(session, actor, Permission.MANAGE_CLIENTS)
-        taken = (
-            await session.exec(
-                select(Client).where(
-                    Client.cooperative_id == actor.cooperative_id, Client.name == name
-                )
-            )
-        ).first()
-        if taken is not None:
-            raise Invalid(
-                _("A client with this name already exists."),
-                {"name": _("A client with this name already exists.")},
-            )
-        client = Client(
-            cooperative_id=actor.cooperative_id,
-            name=name,
-            kind=kind,
-            address=address,
-            default_rate_cents=default_rate_cents,
-            created_at=clock.now(),
-        )
-        session.add(client)
-        await session.flush()
-        await record(
-            session,
-            cooperative_id=actor.cooperative_id,
-            actor_id=actor.person_id,
-            action="client.created",
-            subject_type="client",
-            subject_id=client.id,
-            data={"name": name, "kind": str(kind), "default_rate_cents": default_rate_cents},
-        )
-    return client
+    """A coordinator adds a client from typed values (the demo, tests, scripts).
+
+    The same path as the form (`clients.add_client`): same checks, same audit event. Raises
+    PermissionDenied, Invalid (a bad field, a name already used).
+    """
+    data = {
+        "name": name,
+        "kind": str(kind),
+        "address": address,
+        "default_rate": format_cents(default_rate_cents) if default_rate_cents else "",
+    }
+    return await add_client(session, actor, data, "en")
 
 
 async def list_clients(
