@@ -39,6 +39,7 @@ FLASHES = {
     "language_saved": N_("Language changed."),
     "member_invited": N_("The invitation has been created."),
     "role_changed": N_("The role has been changed."),
+    "details_saved": N_("The cooperative's details have been saved."),
     "member_suspended": N_("The membership has been suspended."),
     "member_reinstated": N_("The membership has been reinstated."),
     "joined": N_("Welcome to the cooperative."),
@@ -46,6 +47,9 @@ FLASHES = {
     "prestation_submitted": N_("The prestation has been sent for validation."),
     "prestations_validated": N_("Validated, and written in the books."),
     "prestation_rejected": N_("The prestation has been rejected."),
+    "prestation_reversed": N_(
+        "The prestation has been reversed: it no longer counts in the books."
+    ),
     "cost_recorded": N_("The cost has been recorded."),
     "client_added": N_("The client has been added."),
     "client_saved": N_("The client has been saved."),

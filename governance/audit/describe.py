@@ -18,6 +18,9 @@ ROLE_NAMES = {
 
 _TEMPLATES: dict[str, str] = {
     "cooperative.created": N_("%(actor)s created the cooperative %(name)s."),
+    "cooperative.details_changed": N_(
+        "%(actor)s changed the details of the cooperative: %(changed_details)s."
+    ),
     "member.added": N_("%(actor)s added %(name)s as %(role)s."),
     "member.invited": N_("%(actor)s invited %(email)s as %(role)s."),
     "member.joined": N_("%(actor)s joined as %(role)s."),
@@ -44,6 +47,7 @@ _TEMPLATES: dict[str, str] = {
     "prestation.submitted": N_("%(actor)s sent a prestation for validation."),
     "prestation.validated": N_("%(actor)s validated a prestation."),
     "prestation.rejected": N_("%(actor)s rejected a prestation: %(reason)s"),
+    "prestation.reversed": N_("%(actor)s reversed a validated prestation: %(reason)s"),
     "cost.recorded": N_("%(actor)s recorded a cost from %(supplier)s."),
     "journal.posted": N_("%(actor)s wrote an entry in the books (%(kind)s, %(date)s)."),
 }
@@ -82,6 +86,24 @@ def _day(value: Any) -> str:
         return str(value)
 
 
+# The cooperative's details, named as on their form.
+DETAIL_NAMES = {
+    "legal_name": N_("Legal name"),
+    "address": N_("Address"),
+    "enterprise_number": N_("Enterprise or VAT number"),
+    "iban": N_("IBAN"),
+    "bic": N_("BIC"),
+    "email": N_("Email address"),
+    "phone": N_("Phone"),
+}
+
+
+def _detail_names(value: Any) -> str:
+    return ", ".join(
+        _(DETAIL_NAMES[name]) if name in DETAIL_NAMES else name for name in str(value).split(",")
+    )
+
+
 def _entry_kind(value: Any) -> str:
     return _(ENTRY_KINDS[value]) if value in ENTRY_KINDS else str(value)
 
@@ -92,6 +114,7 @@ _FIELDS: dict[str, Callable[[Any], str]] = {
     "after": _role,
     "date": _day,
     "kind": _entry_kind,
+    "changed_details": _detail_names,
 }
 
 

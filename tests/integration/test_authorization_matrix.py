@@ -86,6 +86,12 @@ ROUTES: dict[tuple[str, str], tuple[Any, dict[str, str] | None, Any]] = {
     ("GET", "/c/{slug:str}"): (lambda w: "/c/alpha/", None, coop_page),
     ("GET", "/c/{slug:str}/members"): (lambda w: "/c/alpha/members", None, coop_page),
     ("GET", "/c/{slug:str}/audit"): (lambda w: "/c/alpha/audit/", None, coop_page),
+    ("GET", "/c/{slug:str}/details"): (lambda w: "/c/alpha/details", None, coop_page),
+    ("POST", "/c/{slug:str}/details"): (
+        lambda w: "/c/alpha/details",
+        {"iban": "not an iban"},
+        lambda p: coordinator_action(p, 422),
+    ),
     ("POST", "/c/{slug:str}/members/invite"): (
         lambda w: "/c/alpha/members/invite",
         {"email": "new@example.org", "role": "worker"},
@@ -137,6 +143,11 @@ ROUTES: dict[tuple[str, str], tuple[Any, dict[str, str] | None, Any]] = {
         {"reason": "no"},
         lambda p: coordinator_action(p, 404),
     ),
+    ("POST", "/c/{slug:str}/work/{prestation_id:int}/reverse"): (
+        lambda w: "/c/alpha/work/999999/reverse",
+        {"reason": "no"},
+        lambda p: coordinator_action(p, 404),
+    ),
     ("GET", "/api/c/{slug:str}/prestations"): (
         lambda w: "/api/c/alpha/prestations",
         None,
@@ -156,6 +167,11 @@ ROUTES: dict[tuple[str, str], tuple[Any, dict[str, str] | None, Any]] = {
         lambda w: "/api/c/alpha/prestations/validate",
         {},
         lambda p: API_LOGIN if p == "anonymous" else coordinator_action(p, 422),
+    ),
+    ("POST", "/api/c/{slug:str}/prestations/{prestation_id:int}/reverse"): (
+        lambda w: "/api/c/alpha/prestations/999999/reverse",
+        {"reason": "no"},
+        lambda p: API_LOGIN if p == "anonymous" else coordinator_action(p, 404),
     ),
     ("GET", "/c/{slug:str}/costs"): (lambda w: "/c/alpha/costs/", None, coop_page),
     ("GET", "/c/{slug:str}/costs/new"): (
@@ -263,6 +279,42 @@ ROUTES: dict[tuple[str, str], tuple[Any, dict[str, str] | None, Any]] = {
     ),
     ("GET", "/api/c/{slug:str}/members"): (lambda w: "/api/c/alpha/members", None, coop_api),
     ("GET", "/api/c/{slug:str}/audit"): (lambda w: "/api/c/alpha/audit", None, coop_api),
+    ("GET", "/api/c/{slug:str}/clients"): (lambda w: "/api/c/alpha/clients", None, coop_api),
+    ("POST", "/api/c/{slug:str}/clients"): (
+        lambda w: "/api/c/alpha/clients",
+        {},
+        lambda p: API_LOGIN if p == "anonymous" else coordinator_action(p, 422),
+    ),
+    ("GET", "/api/c/{slug:str}/clients/{client_id:int}"): (
+        lambda w: "/api/c/alpha/clients/999999",
+        None,
+        lambda p: 404 if p in MEMBERS else coop_api(p),
+    ),
+    ("POST", "/api/c/{slug:str}/clients/{client_id:int}/archive"): (
+        lambda w: "/api/c/alpha/clients/999999/archive",
+        {},
+        lambda p: API_LOGIN if p == "anonymous" else coordinator_action(p, 404),
+    ),
+    ("POST", "/api/c/{slug:str}/clients/{client_id:int}/restore"): (
+        lambda w: "/api/c/alpha/clients/999999/restore",
+        {},
+        lambda p: API_LOGIN if p == "anonymous" else coordinator_action(p, 404),
+    ),
+    ("GET", "/api/c/{slug:str}/books/trial-balance"): (
+        lambda w: "/api/c/alpha/books/trial-balance?period=2026-11",
+        None,
+        coop_api,
+    ),
+    ("GET", "/api/c/{slug:str}/books/accounts/{code:str}"): (
+        lambda w: "/api/c/alpha/books/accounts/receivable:999999",
+        None,
+        lambda p: 404 if p in MEMBERS else coop_api(p),
+    ),
+    ("GET", "/api/c/{slug:str}/books/entries"): (
+        lambda w: "/api/c/alpha/books/entries?limit=10",
+        None,
+        coop_api,
+    ),
     # Last: these end the visitor's session.
     ("POST", "/logout"): (lambda w: "/logout", {}, lambda p: 302),
     ("POST", "/account/logout-everywhere"): (

@@ -91,7 +91,7 @@ def test_a_coordinator_saves_the_details_and_the_audit_keeps_before_and_after(
     assert data["changed_details"].split(",") == list(STORED)
 
     again = visitor.get(PAGE)
-    assert "Legal name" in again.text or "Raison sociale" in again.text
+    assert "Dénomination officielle" in again.text  # French, the default language
     # The flash, and the numbers grouped for reading.
     assert again.text.count('class="flash flash--info"') == 1
     assert 'value="BE 0999.412.378"' in again.text
