@@ -191,7 +191,9 @@ def multiply_round(quantity: Decimal | Fraction, rate_cents: int) -> int:
         raise ValueError("quantity and rate must be finite and not negative")
     if quantity < 0 or rate_cents < 0:
         raise ValueError("quantity and rate must be finite and not negative")
-    return math.floor(Fraction(quantity) * rate_cents + Fraction(1, 2))
+    exact = quantity if isinstance(quantity, Fraction) else Fraction(quantity)
+    # floor(n/d × rate + 1/2) = floor((2·n·rate + d) / 2d), in integers (no Fraction sums).
+    return (2 * exact.numerator * rate_cents + exact.denominator) // (2 * exact.denominator)
 
 
 def _exact_weight(weight: Fraction | Decimal | int) -> Fraction:

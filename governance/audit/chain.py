@@ -13,9 +13,14 @@ GENESIS = "0" * 64
 BreakReason = Literal["changed", "missing", "reordered", "inserted"]
 
 
-def canonical(value: Any) -> str:
-    """Sorted keys, no spaces, UTF-8 kept as is; floats are refused (amounts are integers)."""
-    _refuse_floats(value)
+def canonical(value: Any, *, check: bool = True) -> str:
+    """Sorted keys, no spaces, UTF-8 kept as is; floats are refused (amounts are integers).
+
+    `check=False` skips the walk that refuses floats, for values typed so that they cannot
+    hold one (it is a sixth of the time of a 5 000-row CSV import).
+    """
+    if check:
+        _refuse_floats(value)
     return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 

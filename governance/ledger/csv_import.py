@@ -25,7 +25,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from sqlalchemy import String, bindparam, func, insert, text
@@ -88,6 +88,7 @@ _SECONDS = re.compile(r"(\d{1,2}[:hH]\d{2}):00")
 _SEP_LINE = re.compile(r"\s*sep=(.)\s*?(?:\r\n|\r|\n)")
 
 
+@lru_cache(maxsize=4096)  # a file repeats the same kinds and names on every row
 def name_key(text: str) -> str:
     """`"Durée (minutes)"` -> `"duree_minutes"`: no accents, any case, `_` between words."""
     decomposed = unicodedata.normalize("NFKD", text.replace("\ufeff", ""))
@@ -329,6 +330,7 @@ class RowResult:
         return "error" if self.errors else "done" if self.done else "ok"
 
 
+@lru_cache(maxsize=4096)
 def client_key(name: str) -> str:
     return unicodedata.normalize("NFC", name.strip()).casefold()
 

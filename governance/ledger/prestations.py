@@ -73,7 +73,8 @@ class PrestationInput:
             "languages": list(self.languages),
             "note": self.note,
         }
-        return hashlib.sha256(canonical(body).encode()).hexdigest()
+        # Every value is an int, a str, None or a list of str (the fields' types): no float.
+        return hashlib.sha256(canonical(body, check=False).encode()).hexdigest()
 
 
 def _languages(form: Form, name: str) -> tuple[str, ...]:
