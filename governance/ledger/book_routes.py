@@ -18,7 +18,8 @@ from governance.web import Coop, CoopContext, Db, page, provide_coop
 
 Period = Annotated[str | None, QueryParameter(name="period", pattern=r"^\d{4}-\d{2}$")]
 # What an account code looks like (`bank`, `receivable:3`, `expense:bank_fees`); the API too.
-CODE_PATTERN = r"^[a-z]+(:[A-Za-z0-9_.\-]+)?$"
+# A name after the ":" may be in any script (a fund named `fund:réserve`), never markup.
+CODE_PATTERN = r"^[a-z]+(:[\w.\-]+)?$"
 CODE_MAX_LENGTH = 80
 Code = Annotated[str, QueryParameter(name="code", max_length=CODE_MAX_LENGTH, pattern=CODE_PATTERN)]
 After = Annotated[int | None, QueryParameter(name="after", ge=1, le=2**62)]

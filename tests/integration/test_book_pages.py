@@ -41,3 +41,6 @@ def test_a_bad_account_code_is_refused(visitor: Any, world: Any) -> None:
     visitor.login("olga")
     assert visitor.get("/c/alpha/books/account?code=<script>").status_code == 400
     assert visitor.get("/c/alpha/books/account?code=fund:nothing").status_code == 404
+    # Names in any script pass the pattern (then: no such account here).
+    assert visitor.get("/c/alpha/books/account?code=fund:réserve").status_code == 404
+    assert visitor.get("/api/c/alpha/books/accounts/fund:réserve").status_code == 404
