@@ -8,7 +8,7 @@ reads it the same way.
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from litestar import Request
@@ -35,10 +35,7 @@ def as_text(value: Any) -> str:
     """
     if isinstance(value, bool) or not isinstance(value, int | float):
         return str(value)
-    try:
-        text = format(Decimal(repr(value)), "f")
-    except InvalidOperation:  # pragma: no cover - repr of a float is always a Decimal
-        return str(value)
+    text = format(Decimal(repr(value)), "f")  # "nan" and "inf" too: parse_amount refuses them
     whole, point, fraction = text.partition(".")
     return f"{whole}.{fraction}0" if point and len(fraction) == 3 else text
 

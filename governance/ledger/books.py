@@ -27,6 +27,7 @@ from governance.errors import NotFound, PermissionDenied
 from governance.i18n import _
 from governance.ledger.export import EntryRecord, LineRecord, PrestationRecord
 from governance.ledger.models import Account, Client, JournalEntry, LedgerLine, Prestation
+from governance.ledger.posting import balance_of
 from governance.members.access import Actor, Permission, authorize
 from governance.members.models import Cooperative, Person, Role
 
@@ -197,18 +198,10 @@ async def account_lines(
         if rows:
             first = rows[0][0]
             opening = first.balance - first.amount
-        elif after_id is not None:
-            # An empty page after the cursor opens at the balance of the cursor's line.
-            opening = (
-                await session.exec(
-                    select(LedgerLine.balance)
-                    .where(LedgerLine.account_id == account.id, col(LedgerLine.id) <= after_id)
-                    .order_by(col(LedgerLine.id).desc())
-                    .limit(1)
-                )
-            ).first() or 0
         else:
-            opening = 0
+            # An empty page opens at the balance of the cursor's line (0 for no line at all).
+            assert account.id is not None
+            opening = await balance_of(session, account.id, after_id)
     lines = []
     for line, entry in rows:
         assert line.id is not None and entry.id is not None

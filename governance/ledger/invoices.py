@@ -106,8 +106,8 @@ async def issue_invoice(
         await authorize(session, actor, Permission.POST_JOURNAL)
         first, after = month_bounds(month)
         await _client(session, actor, client_id)
-        # Two invoices for one client and month at once queue here; the second then sees
-        # the first one's lines and bills nothing twice.
+        # Two invoices for one client and month at once (or an invoice and a reversal) queue
+        # here; the second then sees what the first wrote and bills nothing twice.
         await lock_cooperative(session, actor.cooperative_id)
         invoiced = select(InvoiceLine.prestation_id).where(
             col(InvoiceLine.invoice_id).in_(_live_invoice_ids())
@@ -125,9 +125,6 @@ async def issue_invoice(
                         col(Prestation.id).not_in(invoiced),
                     )
                     .order_by(col(Prestation.date), col(Prestation.id))
-                    # Locked (PostgreSQL) so that a reversal running now waits for this
-                    # invoice, and then sees it; a prestation it already reversed is skipped.
-                    .with_for_update()
                 )
             ).all()
         )

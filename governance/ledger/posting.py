@@ -94,14 +94,13 @@ async def account_for(session: AsyncSession, cooperative_id: int, code: str) -> 
     return account
 
 
-async def _balance_of(session: AsyncSession, account_id: int) -> int:
-    """The account's balance after its latest line (one index lookup), 0 without lines."""
-    latest = await session.exec(
-        select(LedgerLine.balance)
-        .where(LedgerLine.account_id == account_id)
-        .order_by(col(LedgerLine.id).desc())
-        .limit(1)
-    )
+async def balance_of(session: AsyncSession, account_id: int, up_to_id: int | None = None) -> int:
+    """The account's balance after its latest line (up to line `up_to_id` if given): one
+    index lookup on (account_id, id); 0 before any line."""
+    query = select(LedgerLine.balance).where(LedgerLine.account_id == account_id)
+    if up_to_id is not None:
+        query = query.where(col(LedgerLine.id) <= up_to_id)
+    latest = await session.exec(query.order_by(col(LedgerLine.id).desc()).limit(1))
     return latest.first() or 0
 
 
@@ -144,7 +143,7 @@ async def post(
         account = await account_for(session, cooperative_id, posting.account)
         assert account.id is not None
         if account.id not in balances:
-            balances[account.id] = await _balance_of(session, account.id)
+            balances[account.id] = await balance_of(session, account.id)
         balances[account.id] += posting.amount
         lines.append(
             LedgerLine(

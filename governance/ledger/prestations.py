@@ -280,7 +280,8 @@ def _same_or_conflict(found: Prestation, fingerprint: str) -> Prestation:
     return found
 
 
-async def _load(session: AsyncSession, actor: Actor, prestation_id: int) -> Prestation:
+async def load_prestation(session: AsyncSession, actor: Actor, prestation_id: int) -> Prestation:
+    """The cooperative's prestation; NotFound for an unknown id or another cooperative's."""
     prestation = await session.get(Prestation, prestation_id)
     if prestation is None or prestation.cooperative_id != actor.cooperative_id:
         raise NotFound(_("This prestation does not exist."))
@@ -291,7 +292,7 @@ async def submit_prestation(session: AsyncSession, actor: Actor, prestation_id: 
     """A member submits their own draft. Raises PermissionDenied, NotFound, Conflict."""
     async with session.begin():
         membership = await authorize(session, actor, Permission.RECORD_OWN_WORK)
-        prestation = await _load(session, actor, prestation_id)
+        prestation = await load_prestation(session, actor, prestation_id)
         if prestation.member_id != actor.person_id and not allows(
             membership.role, Permission.RECORD_FOR_ANYONE
         ):
@@ -313,7 +314,7 @@ async def submit_prestation(session: AsyncSession, actor: Actor, prestation_id: 
 
 
 async def _validate_one(session: AsyncSession, actor: Actor, prestation_id: int) -> Prestation:
-    prestation = await _load(session, actor, prestation_id)
+    prestation = await load_prestation(session, actor, prestation_id)
     if prestation.status == PrestationStatus.VALIDATED:
         raise Conflict(_("This prestation is already validated."))
     if prestation.status != PrestationStatus.SUBMITTED:
@@ -377,7 +378,7 @@ async def reject_prestation(
         form = Form(data)
         reason = form.text("reason", max_length=500)
         form.done()
-        prestation = await _load(session, actor, prestation_id)
+        prestation = await load_prestation(session, actor, prestation_id)
         if prestation.status != PrestationStatus.SUBMITTED:
             raise Conflict(_("Only a submitted prestation can be rejected."))
         prestation.status = PrestationStatus.REJECTED

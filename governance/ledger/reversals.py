@@ -15,7 +15,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from governance import clock
 from governance.audit.service import lock_cooperative, record
-from governance.errors import Conflict, NotFound
+from governance.errors import Conflict
 from governance.forms import Form
 from governance.i18n import _
 from governance.ledger.models import (
@@ -27,28 +27,10 @@ from governance.ledger.models import (
     PrestationStatus,
 )
 from governance.ledger.posting import reverse
+from governance.ledger.prestations import load_prestation
 from governance.members.access import Actor, Permission, authorize
 
 MAX_REASON_LENGTH = 500
-
-
-async def _locked(session: AsyncSession, actor: Actor, prestation_id: int) -> Prestation:
-    """The prestation, its row locked until the transaction ends (PostgreSQL).
-
-    Two coordinators reversing at once queue here; the second then reads `reversed`. SQLite
-    needs no lock: its write transactions already run one at a time (BEGIN IMMEDIATE).
-    """
-    prestation = (
-        await session.exec(
-            select(Prestation)
-            .where(Prestation.id == prestation_id)
-            .with_for_update()
-            .execution_options(populate_existing=True)
-        )
-    ).first()
-    if prestation is None or prestation.cooperative_id != actor.cooperative_id:
-        raise NotFound(_("This prestation does not exist."))
-    return prestation
 
 
 async def _live_invoice(session: AsyncSession, prestation_id: int) -> Invoice | None:
@@ -84,10 +66,11 @@ async def reverse_prestation(
         form = Form({"reason": reason})
         clean = form.text("reason", max_length=MAX_REASON_LENGTH)
         form.done()
-        # The cooperative's writer lock first, as validation and invoicing take it: one
-        # order of locks everywhere, so a reversal and an invoice cannot deadlock.
+        # The cooperative's writer lock, as validation and invoicing take it, before the
+        # prestation is read: two reversals, or a reversal and an invoice, run one after
+        # the other, and the second sees what the first wrote.
         await lock_cooperative(session, actor.cooperative_id)
-        prestation = await _locked(session, actor, prestation_id)
+        prestation = await load_prestation(session, actor, prestation_id)
         if prestation.status == PrestationStatus.REVERSED:
             raise Conflict(_("This prestation has already been reversed."))
         if prestation.status != PrestationStatus.VALIDATED or prestation.entry_id is None:
