@@ -1,11 +1,13 @@
 """Import every table so that SQLModel's metadata knows them all (Alembic, tests)."""
 
-from governance.audit.models import AuditEvent
+from governance.audit.models import AuditEvent, Checkpoint, SigningKey
 from governance.auth.models import LoginAttempt
 from governance.ledger.models import (
     Account,
     Client,
+    Contest,
     Cost,
+    DistributionRule,
     Invoice,
     InvoiceCounter,
     InvoiceLine,
@@ -13,17 +15,25 @@ from governance.ledger.models import (
     LedgerLine,
     Payment,
     PaymentAllocation,
+    PayoutBatch,
+    PayoutLine,
     Period,
+    PeriodClose,
     Prestation,
+    ReviewStart,
+    Statement,
 )
 from governance.members.models import Cooperative, Invitation, Membership, Person
 
 __all__ = [
     "Account",
     "AuditEvent",
+    "Checkpoint",
     "Client",
+    "Contest",
     "Cooperative",
     "Cost",
+    "DistributionRule",
     "Invitation",
     "Invoice",
     "InvoiceCounter",
@@ -34,7 +44,13 @@ __all__ = [
     "Membership",
     "Payment",
     "PaymentAllocation",
+    "PayoutBatch",
+    "PayoutLine",
     "Period",
+    "PeriodClose",
     "Person",
     "Prestation",
+    "ReviewStart",
+    "SigningKey",
+    "Statement",
 ]

@@ -34,3 +34,28 @@ class AuditEvent(SQLModel, table=True):
     data: str = Field(sa_column=Column(Text, nullable=False))
     prev_hash: str = Field(max_length=64)
     hash: str = Field(max_length=64)
+
+
+class Checkpoint(SQLModel, table=True):
+    """The chain head at a month close, signed with the cooperative's Ed25519 key."""
+
+    __table_args__ = (UniqueConstraint("cooperative_id", "seq", name="uq_checkpoint_seq"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    cooperative_id: int = Field(foreign_key="cooperative.id", index=True)
+    month: str = Field(max_length=7)
+    seq: int = Field(sa_column=Column(BigInteger, nullable=False))
+    head_hash: str = Field(max_length=64)
+    signature: str = Field(max_length=128)  # hex of the 64-byte Ed25519 signature
+    public_key: str = Field(max_length=64)  # hex of the 32-byte key that signed it
+    at: str = Field(max_length=32)
+
+
+class SigningKey(SQLModel, table=True):
+    """A cooperative's private Ed25519 key. No page, API or export reads this table."""
+
+    __tablename__ = "signing_key"
+
+    cooperative_id: int = Field(foreign_key="cooperative.id", primary_key=True)
+    private_key: str = Field(max_length=64)  # hex of the 32-byte raw private key
+    created_at: str = Field(max_length=32)

@@ -279,3 +279,143 @@ class PaymentAllocation(SQLModel, table=True):
     payment_id: int = Field(foreign_key="payment.id", index=True)
     invoice_id: int = Field(foreign_key="invoice.id", index=True)
     amount_cents: int = Field(sa_column=Column(BigInteger, nullable=False))
+
+
+class DistributionRule(SQLModel, table=True):
+    """A version of the cooperative's rule, in force from `start_month` on (append-only).
+
+    The rule in force for a month is the latest version (highest id) starting at or before it.
+    """
+
+    __tablename__ = "distribution_rule"
+    __table_args__ = (Index("ix_rule_coop_start", "cooperative_id", "start_month", "id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    cooperative_id: int = Field(foreign_key="cooperative.id")
+    start_month: str = Field(max_length=7)  # YYYY-MM
+    rule: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
+    # The template chosen at creation, or '' for a rule adopted by a proposal.
+    template: str = Field(default="", max_length=30)
+    # Provenance only: the ledger does not import votes.
+    proposal_id: int | None = Field(default=None)
+    created_by_id: int | None = Field(default=None, foreign_key="person.id")
+    created_at: dt.datetime = utc_field()
+
+
+class PeriodClose(SQLModel, table=True):
+    """The one close of a period (unique per period): what was posted and under which rule."""
+
+    __tablename__ = "period_close"
+    __table_args__ = (UniqueConstraint("period_id", name="uq_period_close_period"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    cooperative_id: int = Field(foreign_key="cooperative.id", index=True)
+    period_id: int = Field(foreign_key="period.id")
+    month: str = Field(max_length=7)
+    rule_id: int = Field(foreign_key="distribution_rule.id")
+    # None when the month had neither income nor expense: nothing to post.
+    entry_id: int | None = Field(
+        default=None, sa_column=Column(BIG_ID, ForeignKey("journal_entry.id"), nullable=True)
+    )
+    checkpoint_id: int = Field(foreign_key="checkpoint.id")
+    # The whole computation (figures, shares, explanations) as it was at the close.
+    distribution: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
+    closed_by_id: int | None = Field(default=None, foreign_key="person.id")
+    closed_at: dt.datetime = utc_field()
+
+
+class ReviewStart(SQLModel, table=True):
+    """When and by whom a period's review was started (one row per review)."""
+
+    __tablename__ = "review_start"
+
+    id: int | None = Field(default=None, primary_key=True)
+    cooperative_id: int = Field(foreign_key="cooperative.id", index=True)
+    period_id: int = Field(foreign_key="period.id", index=True)
+    started_by_id: int | None = Field(default=None, foreign_key="person.id")
+    started_at: dt.datetime = utc_field()
+
+
+class ContestStatus(StrEnum):
+    OPEN = "open"
+    CORRECTED = "corrected"  # the prestation was reversed and recorded again, corrected
+    KEPT = "kept"  # kept as it was, with a reason the member reads
+
+
+class Contest(SQLModel, table=True):
+    """A member's objection to a line of their draft statement; it blocks the close while open."""
+
+    __table_args__ = (Index("ix_contest_period_status", "period_id", "status"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    cooperative_id: int = Field(foreign_key="cooperative.id", index=True)
+    period_id: int = Field(foreign_key="period.id")
+    member_id: int = Field(foreign_key="person.id")
+    # The contested prestation, or None for the statement as a whole (the share).
+    prestation_id: int | None = Field(default=None, foreign_key="prestation.id")
+    comment: str = Field(max_length=1000)
+    status: str = Field(default=ContestStatus.OPEN, max_length=10)
+    resolution: str = Field(default="", max_length=1000)
+    correction_id: int | None = Field(default=None, foreign_key="prestation.id")
+    created_at: dt.datetime = utc_field()
+    resolved_by_id: int | None = Field(default=None, foreign_key="person.id")
+    resolved_at: dt.datetime | None = utc_field(default=None, nullable=True)
+
+
+class Statement(SQLModel, table=True):
+    """A member's statement for a closed period, frozen at the close (append-only)."""
+
+    __table_args__ = (
+        UniqueConstraint("period_id", "member_id", name="uq_statement_period_member"),
+        Index("ix_statement_member", "cooperative_id", "member_id", "month"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    cooperative_id: int = Field(foreign_key="cooperative.id")
+    period_id: int = Field(foreign_key="period.id")
+    month: str = Field(max_length=7)
+    member_id: int = Field(foreign_key="person.id")
+    share_cents: int = Field(sa_column=Column(BigInteger, nullable=False))
+    revenue_cents: int = Field(sa_column=Column(BigInteger, nullable=False))
+    minutes: int = Field(default=0)
+    # The explanation of the share and the prestations counted, as at the close.
+    data: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
+    created_at: dt.datetime = utc_field()
+
+
+class PayoutState(StrEnum):
+    PREPARED = "prepared"
+    SENT = "sent"
+    CANCELLED = "cancelled"
+
+
+class PayoutBatch(SQLModel, table=True):
+    """Money owed to members, sent by one SEPA credit transfer; posted once confirmed sent."""
+
+    __tablename__ = "payout_batch"
+
+    id: int | None = Field(default=None, primary_key=True)
+    cooperative_id: int = Field(foreign_key="cooperative.id", index=True)
+    state: str = Field(default=PayoutState.PREPARED, max_length=10)
+    total_cents: int = Field(sa_column=Column(BigInteger, nullable=False))
+    execution_date: dt.date
+    created_by_id: int = Field(foreign_key="person.id")
+    created_at: dt.datetime = utc_field()
+    decided_by_id: int | None = Field(default=None, foreign_key="person.id")
+    decided_at: dt.datetime | None = utc_field(default=None, nullable=True)
+    entry_id: int | None = Field(
+        default=None, sa_column=Column(BIG_ID, ForeignKey("journal_entry.id"), nullable=True)
+    )
+
+
+class PayoutLine(SQLModel, table=True):
+    __tablename__ = "payout_line"
+    __table_args__ = (CheckConstraint("amount_cents > 0", name="ck_payout_amount"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    batch_id: int = Field(foreign_key="payout_batch.id", index=True)
+    member_id: int = Field(foreign_key="person.id")
+    name: str = Field(max_length=120)
+    iban: str = Field(max_length=34)
+    bic: str = Field(default="", max_length=11)
+    amount_cents: int = Field(sa_column=Column(BigInteger, nullable=False))

@@ -24,6 +24,11 @@ class Permission(StrEnum):
     VALIDATE_WORK = "validate_work"
     MANAGE_CLIENTS = "manage_clients"
     POST_JOURNAL = "post_journal"
+    CLOSE_PERIOD = "close_period"
+    PAY_MEMBERS = "pay_members"
+    READ_OWN_STATEMENT = "read_own_statement"
+    READ_ALL_STATEMENTS = "read_all_statements"
+    CONTEST_STATEMENT = "contest_statement"
 
 
 _EVERYONE = frozenset(Role)
@@ -38,6 +43,13 @@ ROLES_FOR: dict[Permission, frozenset[Role]] = {
     Permission.VALIDATE_WORK: frozenset({Role.COORDINATOR}),
     Permission.MANAGE_CLIENTS: frozenset({Role.COORDINATOR}),
     Permission.POST_JOURNAL: frozenset({Role.COORDINATOR}),
+    Permission.CLOSE_PERIOD: frozenset({Role.COORDINATOR}),
+    Permission.PAY_MEMBERS: frozenset({Role.COORDINATOR}),
+    # Anyone who is paid reads their own statement; observers read the cooperative's.
+    Permission.READ_OWN_STATEMENT: frozenset({Role.COOPERATOR, Role.WORKER, Role.COORDINATOR}),
+    # Coordinators and observers; cooperators too under open books (checked by the service).
+    Permission.READ_ALL_STATEMENTS: frozenset({Role.COORDINATOR, Role.OBSERVER}),
+    Permission.CONTEST_STATEMENT: frozenset({Role.COOPERATOR, Role.WORKER, Role.COORDINATOR}),
 }
 
 

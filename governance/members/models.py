@@ -47,6 +47,8 @@ class Cooperative(SQLModel, table=True):
     bic: str = Field(default="", max_length=11, sa_column_kwargs={"server_default": ""})
     email: str = Field(default="", max_length=254, sa_column_kwargs={"server_default": ""})
     phone: str = Field(default="", max_length=30, sa_column_kwargs={"server_default": ""})
+    # Hex of the Ed25519 public key that signs the month-close checkpoints ('' before 0007).
+    public_key: str = Field(default="", max_length=64, sa_column_kwargs={"server_default": ""})
     created_at: datetime = utc_field()
 
 
@@ -59,6 +61,9 @@ class Person(SQLModel, table=True):
     # ISO 639 codes of the languages the person works in (interpreters, translators).
     languages: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     token_version: int = Field(default=1)
+    # Where the person's share is paid (SEPA credit transfer); '' until they fill it in.
+    iban: str = Field(default="", max_length=34, sa_column_kwargs={"server_default": ""})
+    bic: str = Field(default="", max_length=11, sa_column_kwargs={"server_default": ""})
     created_at: datetime = utc_field()
 
 
