@@ -412,7 +412,9 @@ def check_row(row: CsvRow, lookups: Lookups, columns: Mapping[str, str]) -> RowR
         state = lookups.periods.get(month_of(clean.date), PeriodState.OPEN)
         if clean.date > lookups.today + dt.timedelta(days=lookups.days_ahead):
             errors["date"] = _("This date is too far in the future.")
-        elif state != PeriodState.OPEN:
+        elif state == PeriodState.REVIEW:
+            # A closed month takes nothing either, but its work is counted as an adjustment
+            # of the next open period; a month under review is frozen until its close.
             errors["date"] = _(
                 "The period %(month)s is %(state)s: nothing dated in it can change."
             ) % {"month": month_of(clean.date), "state": state_name(state)}

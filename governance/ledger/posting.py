@@ -62,17 +62,43 @@ async def period_for(session: AsyncSession, cooperative_id: int, day: dt.date) -
     return period
 
 
+def next_month(month: str) -> str:
+    year, number = int(month[:4]), int(month[5:7])
+    return f"{year + number // 12:04d}-{number % 12 + 1:02d}"
+
+
+async def _period_of_month(session: AsyncSession, cooperative_id: int, month: str) -> Period:
+    return await period_for(session, cooperative_id, dt.date(int(month[:4]), int(month[5:7]), 1))
+
+
 async def open_period_for(
-    session: AsyncSession, cooperative_id: int, day: dt.date, field: str = "date"
+    session: AsyncSession,
+    cooperative_id: int,
+    day: dt.date,
+    field: str = "date",
+    *,
+    into_review: bool = False,
 ) -> Period:
-    """The open period of `day`; Invalid, naming the period and its state, otherwise."""
+    """The period that takes what is dated `day`.
+
+    The period of `day` when it is open. When it is closed, the first open period after it:
+    what is dated in a closed month is an adjustment of a later one, never a change to the
+    closed month. When it is under review (frozen until its close), Invalid naming the period,
+    unless `into_review` (a coordinator's correction of a contested line).
+    """
     period = await period_for(session, cooperative_id, day)
-    if period.state != PeriodState.OPEN:
+    if period.state == PeriodState.OPEN or (into_review and period.state == PeriodState.REVIEW):
+        return period
+    if period.state == PeriodState.REVIEW:
         message = _("The period %(month)s is %(state)s: nothing dated in it can change.") % {
             "month": period.month,
             "state": state_name(period.state),
         }
         raise Invalid(message, {field: message})
+    month = period.month
+    while period.state != PeriodState.OPEN:
+        month = next_month(month)
+        period = await _period_of_month(session, cooperative_id, month)
     return period
 
 
@@ -114,16 +140,19 @@ async def post(
     author_id: int | None,
     postings: Sequence[Posting],
     reverses_id: int | None = None,
+    into_review: bool = False,
 ) -> JournalEntry:
-    """Write one balanced entry in the open period of `day`, and its audit event.
+    """Write one balanced entry dated `day`, and its audit event.
 
-    Raises UnbalancedEntry (a programming error: callers build the postings) and Invalid
-    when the period of `day` is not open.
+    The entry goes into the period open_period_for(day) gives: `day`'s own, or the next open
+    one when `day`'s month is closed (an adjustment keeping its real date). Raises
+    UnbalancedEntry (a programming error: callers build the postings) and Invalid when the
+    period of `day` is under review (unless `into_review`).
     """
     check_balanced(postings)
     # Running balances are read then written: writers of one cooperative queue here.
     await lock_cooperative(session, cooperative_id)
-    period = await open_period_for(session, cooperative_id, day)
+    period = await open_period_for(session, cooperative_id, day, into_review=into_review)
     entry = JournalEntry(
         cooperative_id=cooperative_id,
         period=period.month,
@@ -186,7 +215,13 @@ async def entry_postings(session: AsyncSession, entry_id: int) -> list[Posting]:
 
 
 async def reverse(
-    session: AsyncSession, entry: JournalEntry, *, day: dt.date, memo: str, author_id: int | None
+    session: AsyncSession,
+    entry: JournalEntry,
+    *,
+    day: dt.date,
+    memo: str,
+    author_id: int | None,
+    into_review: bool = False,
 ) -> JournalEntry:
     """Post the exact opposite of `entry` on `day`. Conflict if it was already reversed."""
     assert entry.id is not None
@@ -204,4 +239,5 @@ async def reverse(
         author_id=author_id,
         postings=reversal(await entry_postings(session, entry.id)),
         reverses_id=entry.id,
+        into_review=into_review,
     )

@@ -122,13 +122,36 @@ def test_an_observer_cannot_record(run: Any, world: Any, client_ids: Any) -> Non
         record(run, world.actor("olga"), form(client_ids["chu"]))
 
 
-def test_a_date_in_a_closed_period_is_refused_naming_it(
+def test_late_work_of_a_closed_month_is_an_adjustment_of_the_next_open_one(
     run: Any, world: Any, client_ids: Any, settings: Settings
 ) -> None:
     record(run, world.actor("omar"), form(client_ids["chu"]))  # creates 2026-11, open
     engine = create_engine(db.sync_url(settings.database_url))
     with engine.begin() as connection:
         connection.execute(text("UPDATE period SET state = 'closed' WHERE month = '2026-11'"))
+    late, _created = record(
+        run, world.actor("omar"), form(client_ids["chu"], date="2026-11-21"), submit=True
+    )
+    (validated,) = run(
+        lambda s: prestations.validate_prestations(s, world.actor("carla"), [late.id])
+    )
+    with engine.begin() as connection:
+        entry = connection.execute(
+            text("SELECT date, period FROM journal_entry WHERE id = :id"),
+            {"id": validated.entry_id},
+        ).one()
+    engine.dispose()
+    # Its real date is kept; it is counted in December, the first open period after it.
+    assert (str(entry.date), entry.period) == ("2026-11-21", "2026-12")
+
+
+def test_a_date_in_a_period_under_review_is_refused_naming_it(
+    run: Any, world: Any, client_ids: Any, settings: Settings
+) -> None:
+    record(run, world.actor("omar"), form(client_ids["chu"]))
+    engine = create_engine(db.sync_url(settings.database_url))
+    with engine.begin() as connection:
+        connection.execute(text("UPDATE period SET state = 'review' WHERE month = '2026-11'"))
     engine.dispose()
     with pytest.raises(Invalid) as caught:
         record(run, world.actor("omar"), form(client_ids["chu"], date="2026-11-21"))

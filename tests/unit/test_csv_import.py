@@ -304,14 +304,17 @@ def test_clients_are_found_by_exact_name_in_any_case() -> None:
 @pytest.mark.parametrize(
     ("day", "message"),
     [
-        ("15/10/2026", "The period 2026-10 is closed: nothing dated in it can change."),
         ("15/09/2026", "The period 2026-09 is under review: nothing dated in it can change."),
         ("31/12/2026", "This date is too far in the future."),
         ("31/02/2026", "Enter a date like 27/11/2026."),
     ],
 )
-def test_dates_in_closed_periods_or_too_far_ahead_are_refused(day: str, message: str) -> None:
+def test_dates_under_review_or_too_far_ahead_are_refused(day: str, message: str) -> None:
     assert errors_of(ROW.replace("20/11/2026", day)) == [f"line 2, column date: {message}"]
+
+
+def test_work_of_a_closed_month_is_accepted_as_a_later_adjustment() -> None:
+    assert clean(ROW.replace("20/11/2026", "15/10/2026")).date == dt.date(2026, 10, 15)
 
 
 @pytest.mark.parametrize(
