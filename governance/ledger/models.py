@@ -144,6 +144,7 @@ class Prestation(SQLModel, table=True):
         ),
         CheckConstraint("travel_cents >= 0", name="ck_prestation_travel"),
         Index("ix_prestation_member_date", "cooperative_id", "member_id", "date"),
+        Index("ix_prestation_entry", "entry_id"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

@@ -76,18 +76,15 @@ async def open_period_for(
     cooperative_id: int,
     day: dt.date,
     field: str = "date",
-    *,
-    into_review: bool = False,
 ) -> Period:
     """The period that takes what is dated `day`.
 
     The period of `day` when it is open. When it is closed, the first open period after it:
     what is dated in a closed month is an adjustment of a later one, never a change to the
-    closed month. When it is under review (frozen until its close), Invalid naming the period,
-    unless `into_review` (a coordinator's correction of a contested line).
+    closed month. When it is under review (frozen until its close), Invalid naming the period.
     """
     period = await period_for(session, cooperative_id, day)
-    if period.state == PeriodState.OPEN or (into_review and period.state == PeriodState.REVIEW):
+    if period.state == PeriodState.OPEN:
         return period
     if period.state == PeriodState.REVIEW:
         message = _("The period %(month)s is %(state)s: nothing dated in it can change.") % {
@@ -140,19 +137,26 @@ async def post(
     author_id: int | None,
     postings: Sequence[Posting],
     reverses_id: int | None = None,
-    into_review: bool = False,
+    into_review: str | None = None,
 ) -> JournalEntry:
     """Write one balanced entry dated `day`, and its audit event.
 
     The entry goes into the period open_period_for(day) gives: `day`'s own, or the next open
-    one when `day`'s month is closed (an adjustment keeping its real date). Raises
-    UnbalancedEntry (a programming error: callers build the postings) and Invalid when the
-    period of `day` is under review (unless `into_review`).
+    one when `day`'s month is closed (an adjustment keeping its real date). `into_review`
+    names instead a month under review that takes the entry: only the close itself and a
+    coordinator's correction of a contested line write there. Raises UnbalancedEntry (a
+    programming error: callers build the postings) and Invalid when the period of `day` is
+    under review, or `into_review` is not.
     """
     check_balanced(postings)
     # Running balances are read then written: writers of one cooperative queue here.
     await lock_cooperative(session, cooperative_id)
-    period = await open_period_for(session, cooperative_id, day, into_review=into_review)
+    if into_review is None:
+        period = await open_period_for(session, cooperative_id, day)
+    else:
+        period = await _period_of_month(session, cooperative_id, into_review)
+        if period.state != PeriodState.REVIEW:
+            raise Invalid(_("The period %(month)s is not under review.") % {"month": into_review})
     entry = JournalEntry(
         cooperative_id=cooperative_id,
         period=period.month,
@@ -221,7 +225,7 @@ async def reverse(
     day: dt.date,
     memo: str,
     author_id: int | None,
-    into_review: bool = False,
+    into_review: str | None = None,
 ) -> JournalEntry:
     """Post the exact opposite of `entry` on `day`. Conflict if it was already reversed."""
     assert entry.id is not None

@@ -195,6 +195,9 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column('iban', sqlmodel.sql.sqltypes.AutoString(length=34), server_default='', nullable=False))
         batch_op.add_column(sa.Column('bic', sqlmodel.sql.sqltypes.AutoString(length=11), server_default='', nullable=False))
 
+    with op.batch_alter_table('prestation', schema=None) as batch_op:
+        batch_op.create_index('ix_prestation_entry', ['entry_id'], unique=False)
+
     for table in APPEND_ONLY:
         for statement in append_only.create_statements(op.get_bind().dialect.name, table):
             op.execute(statement)
@@ -204,6 +207,8 @@ def downgrade() -> None:
     for table in APPEND_ONLY:
         for statement in append_only.drop_statements(op.get_bind().dialect.name, table):
             op.execute(statement)
+    with op.batch_alter_table('prestation', schema=None) as batch_op:
+        batch_op.drop_index('ix_prestation_entry')
     with op.batch_alter_table('person', schema=None) as batch_op:
         batch_op.drop_column('bic')
         batch_op.drop_column('iban')

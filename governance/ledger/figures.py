@@ -1,0 +1,169 @@
+"""A period's figures read from the ledger: what the distribution is computed from.
+
+Every figure comes from journal entries whose `period` is the month, so adjustments (work
+dated in an earlier, closed month) count where they were posted, and reversals subtract from
+the member whose prestation they cancel.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import func
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from governance.ledger.distribution import MemberFigures, PeriodFigures
+from governance.ledger.models import (
+    Account,
+    AccountType,
+    Client,
+    JournalEntry,
+    LedgerLine,
+    Prestation,
+)
+from governance.members.models import Membership, MembershipStatus, Role
+
+PAID_ROLES = (Role.COOPERATOR.value, Role.WORKER.value, Role.COORDINATOR.value)
+
+
+@dataclass(frozen=True)
+class AccountTotal:
+    code: str
+    type: str
+    amount: int  # the sum of the period's lines: debits positive
+
+
+@dataclass(frozen=True)
+class Counted:
+    """One prestation as a period counts it: +1 when validated in it, -1 when reversed in it."""
+
+    prestation_id: int
+    member_id: int
+    date: dt.date
+    client: str
+    kind: str
+    minutes: int
+    amount_cents: int
+    sign: int
+    adjustment: bool  # dated in another month than the period that counts it
+
+
+async def income_and_expenses(
+    session: AsyncSession, cooperative_id: int, month: str
+) -> list[AccountTotal]:
+    """The period's movement on each income and expense account (close entries excluded)."""
+    closing = select(JournalEntry.id).where(
+        JournalEntry.cooperative_id == cooperative_id,
+        JournalEntry.period == month,
+        JournalEntry.kind == "close",
+    )
+    rows = await session.exec(
+        select(Account.code, Account.type, func.sum(LedgerLine.amount))
+        .join(Account, col(Account.id) == LedgerLine.account_id)
+        .where(
+            LedgerLine.cooperative_id == cooperative_id,
+            LedgerLine.period == month,
+            col(Account.type).in_([AccountType.INCOME.value, AccountType.EXPENSE.value]),
+            col(LedgerLine.entry_id).not_in(closing),
+        )
+        .group_by(Account.code, Account.type)
+        .order_by(Account.code)
+    )
+    return [AccountTotal(code, kind, int(total)) for code, kind, total in rows.all() if total]
+
+
+async def _member_sums(
+    session: AsyncSession, cooperative_id: int, month: str, *, reversals: bool
+) -> dict[int, tuple[int, int, int]]:
+    link = JournalEntry.reverses_id if reversals else JournalEntry.id
+    rows = await session.exec(
+        select(
+            Prestation.member_id,
+            func.sum(Prestation.amount_cents),
+            func.sum(func.coalesce(Prestation.duration_minutes, 0)),
+            func.count(),
+        )
+        .join(JournalEntry, col(Prestation.entry_id) == link)
+        .where(
+            JournalEntry.cooperative_id == cooperative_id,
+            JournalEntry.period == month,
+            JournalEntry.kind == ("reversal" if reversals else "prestation"),
+        )
+        .group_by(col(Prestation.member_id))
+    )
+    return {member: (int(cents), int(minutes), int(n)) for member, cents, minutes, n in rows.all()}
+
+
+async def active_members(session: AsyncSession, cooperative_id: int) -> set[int]:
+    rows = await session.exec(
+        select(Membership.person_id).where(
+            Membership.cooperative_id == cooperative_id,
+            Membership.status == MembershipStatus.ACTIVE,
+            col(Membership.role).in_(PAID_ROLES),
+        )
+    )
+    return set(rows.all())
+
+
+async def period_figures(session: AsyncSession, cooperative_id: int, month: str) -> PeriodFigures:
+    """Income, expenses and each member's revenue, minutes and count of prestations."""
+    totals = await income_and_expenses(session, cooperative_id, month)
+    income = -sum(t.amount for t in totals if t.type == AccountType.INCOME)
+    expense = sum(t.amount for t in totals if t.type == AccountType.EXPENSE)
+    validated = await _member_sums(session, cooperative_id, month, reversals=False)
+    reversed_ = await _member_sums(session, cooperative_id, month, reversals=True)
+    active = await active_members(session, cooperative_id)
+    members = []
+    for member_id in sorted(set(validated) | set(reversed_) | active):
+        cents, minutes, count = validated.get(member_id, (0, 0, 0))
+        minus_cents, minus_minutes, minus_count = reversed_.get(member_id, (0, 0, 0))
+        members.append(
+            MemberFigures(
+                member_id=member_id,
+                revenue_cents=cents - minus_cents,
+                minutes=minutes - minus_minutes,
+                prestations=count - minus_count,
+                active=member_id in active,
+            )
+        )
+    return PeriodFigures(income_cents=income, expense_cents=expense, members=tuple(members))
+
+
+async def counted_prestations(
+    session: AsyncSession, cooperative_id: int, month: str, member_id: int | None = None
+) -> list[Counted]:
+    """The prestations the period counts, validations and reversals, by date."""
+    found: list[Counted] = []
+    for reversals in (False, True):
+        link = JournalEntry.reverses_id if reversals else JournalEntry.id
+        query = (
+            select(Prestation, Client.name)
+            .join(JournalEntry, col(Prestation.entry_id) == link)
+            .join(Client, col(Client.id) == Prestation.client_id)
+            .where(
+                JournalEntry.cooperative_id == cooperative_id,
+                JournalEntry.period == month,
+                JournalEntry.kind == ("reversal" if reversals else "prestation"),
+            )
+        )
+        if member_id is not None:
+            query = query.where(Prestation.member_id == member_id)
+        for prestation, client in (await session.exec(query)).all():
+            assert prestation.id is not None
+            found.append(
+                Counted(
+                    prestation_id=prestation.id,
+                    member_id=prestation.member_id,
+                    date=prestation.date,
+                    client=client,
+                    kind=prestation.kind,
+                    minutes=prestation.duration_minutes or 0,
+                    amount_cents=prestation.amount_cents,
+                    sign=-1 if reversals else 1,
+                    adjustment=f"{prestation.date:%Y-%m}" != month,
+                )
+            )
+    found.sort(key=lambda c: (c.date, c.prestation_id, -c.sign))
+    return found

@@ -1,0 +1,357 @@
+"""The month close through the ledger: review, contests, the close, statements against books."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+from typing import Any
+
+import pytest
+from sqlalchemy import func
+from sqlmodel import col, select
+
+from governance import db
+from governance.audit.checkpoints import verify_checkpoints
+from governance.audit.models import Checkpoint
+from governance.audit.service import verify_chain
+from governance.errors import Conflict, Invalid, NotFound, PermissionDenied
+from governance.ledger import closing, contests, costs, prestations, rule_versions
+from governance.ledger.models import (
+    Account,
+    ClientKind,
+    ContestStatus,
+    JournalEntry,
+    LedgerLine,
+    Period,
+    PeriodClose,
+    Statement,
+)
+from governance.ledger.service import create_client
+from governance.settings import Settings
+
+TODAY = dt.date(2026, 11, 5)
+
+
+async def _work(session: Any, world: Any, who: str, client_id: int, day: str, amount: str) -> int:
+    prestation, _ = await prestations.record_prestation(
+        session,
+        world.actor(who),
+        {"client_id": str(client_id), "date": day, "fixed_amount": amount, "kind": "on_site"},
+        language="fr",
+        today=TODAY,
+        submit=True,
+    )
+    await prestations.validate_prestations(session, world.actor("carla"), [prestation.id])
+    assert prestation.id is not None
+    return prestation.id
+
+
+@pytest.fixture
+def october(run: Any, world: Any) -> dict[str, int]:
+    """DESIGN's golden example: Omar 800,00 €, Wen 400,00 €, Carla 60,01 €, a cost of 100 €."""
+
+    async def build(session: Any) -> dict[str, int]:
+        async with session.begin():
+            await rule_versions.set_initial_rule(
+                session, world.alpha, "mixed_80_20", "2026-01", world.ids["carla"]
+            )
+        client = await create_client(
+            session, world.actor("carla"), name="CHU", kind=ClientKind.HOSPITAL
+        )
+        ids = {
+            "omar": await _work(session, world, "omar", client.id, "2026-10-03", "800"),
+            "wen": await _work(session, world, "wen", client.id, "2026-10-09", "400"),
+            "carla": await _work(session, world, "carla", client.id, "2026-10-20", "60,01"),
+        }
+        await costs.record_cost(
+            session,
+            world.actor("carla"),
+            {"date": "2026-10-15", "category": "rent", "supplier": "Lux", "amount": "100"},
+            language="fr",
+            today=TODAY,
+        )
+        return ids
+
+    return run(build)  # type: ignore[no-any-return]
+
+
+def review(run: Any, world: Any, who: str = "carla", month: str = "2026-10") -> Any:
+    return run(lambda s: closing.start_review(s, world.actor(who), month, today=TODAY))
+
+
+def finalize(run: Any, world: Any, who: str = "carla", month: str = "2026-10") -> Any:
+    return run(lambda s: closing.finalize(s, world.actor(who), month))
+
+
+async def balances(session: Any, cooperative_id: int) -> dict[str, int]:
+    rows = await session.exec(
+        select(Account.code, func.sum(LedgerLine.amount))
+        .join(Account, col(Account.id) == LedgerLine.account_id)
+        .where(LedgerLine.cooperative_id == cooperative_id)
+        .group_by(Account.code)
+    )
+    return {code: int(total) for code, total in rows.all()}
+
+
+def test_the_golden_example_is_closed_to_the_cent(
+    run: Any, world: Any, october: dict[str, int]
+) -> None:
+    review(run, world)
+    closed = finalize(run, world)
+    ids = world.ids
+
+    async def read(session: Any) -> Any:
+        statements = (await session.exec(select(Statement))).all()
+        return await balances(session, world.alpha), {s.member_id: s for s in statements}
+
+    books, statements = run(read)
+    assert books["fund:reserve"] == -11600
+    assert books["fund:training"] == -5800
+    assert books[f"payable:{ids['omar']}"] == -56656
+    assert books[f"payable:{ids['wen']}"] == -31615
+    assert books[f"payable:{ids['carla']}"] == -10330
+    assert books["revenue"] == 0 and books["expense:rent"] == 0
+    assert {m: s.share_cents for m, s in statements.items()} == {
+        ids["omar"]: 56656,
+        ids["wen"]: 31615,
+        ids["carla"]: 10330,
+    }
+    # Every statement equals the ledger: its share is the close entry's line on its payable.
+    for member_id, statement in statements.items():
+        assert -books[f"payable:{member_id}"] == statement.share_cents
+        assert statement.data["share"]["cents"] == statement.share_cents
+    assert closed.distribution["distributable_cents"] == 116001
+    assert closed.entry_id is not None
+
+
+def test_the_close_signs_a_checkpoint_that_verifies(
+    run: Any, world: Any, october: dict[str, int]
+) -> None:
+    review(run, world)
+    closed = finalize(run, world)
+
+    async def read(session: Any) -> Any:
+        async with session.begin():
+            checkpoint = await session.get(Checkpoint, closed.checkpoint_id)
+            problems = await verify_checkpoints(session, world.alpha)
+            chain = await verify_chain(session, world.alpha)
+            return checkpoint, problems, chain
+
+    checkpoint, problems, chain = run(read)
+    assert checkpoint.month == "2026-10" and problems == []
+    assert chain.problem is None
+
+
+def test_the_review_freezes_the_month(run: Any, world: Any, october: dict[str, int]) -> None:
+    review(run, world)
+
+    async def late(session: Any) -> Any:
+        return await costs.record_cost(
+            session,
+            world.actor("carla"),
+            {"date": "2026-10-16", "category": "rent", "supplier": "Lux", "amount": "1"},
+            language="fr",
+            today=TODAY,
+        )
+
+    with pytest.raises(Invalid) as caught:
+        run(late)
+    assert "2026-10" in caught.value.message
+
+
+def test_only_coordinators_close(run: Any, world: Any, october: dict[str, int]) -> None:
+    for who in ("omar", "wen", "olga"):
+        with pytest.raises(PermissionDenied):
+            review(run, world, who)
+    review(run, world)
+    with pytest.raises(PermissionDenied):
+        finalize(run, world, "omar")
+    with pytest.raises(PermissionDenied):  # a coordinator of another cooperative
+        run(lambda s: closing.finalize(s, world.actor("bea"), "2026-10"))
+
+
+def test_review_refusals(run: Any, world: Any, october: dict[str, int]) -> None:
+    with pytest.raises(Invalid, match="not over"):
+        run(lambda s: closing.start_review(s, world.actor("carla"), "2026-11", today=TODAY))
+    with pytest.raises(Conflict, match="review"):
+        finalize(run, world)
+    with pytest.raises(NotFound):
+        review(run, world, month="2026-13")
+    review(run, world)
+    with pytest.raises(Conflict):
+        review(run, world)
+
+
+def test_submitted_work_of_the_month_is_listed_and_stops_the_review(
+    run: Any, world: Any, october: dict[str, int]
+) -> None:
+    async def waiting(session: Any) -> int:
+        client = await create_client(
+            session, world.actor("carla"), name="CPAS", kind=ClientKind.OTHER
+        )
+        prestation, _ = await prestations.record_prestation(
+            session,
+            world.actor("omar"),
+            {
+                "client_id": str(client.id),
+                "date": "2026-10-30",
+                "fixed_amount": "10",
+                "kind": "on_site",
+            },
+            language="fr",
+            today=TODAY,
+            submit=True,
+        )
+        assert prestation.id is not None
+        return prestation.id
+
+    pid = run(waiting)
+    with pytest.raises(Invalid) as caught:
+        review(run, world)
+    assert f"#{pid}" in caught.value.message
+
+    async def state(session: Any) -> str:
+        period = (await session.exec(select(Period).where(Period.month == "2026-10"))).one()
+        return str(period.state)
+
+    assert run(state) == "open"
+
+
+def test_a_contest_blocks_the_close_until_resolved_by_a_correction(
+    run: Any, world: Any, october: dict[str, int]
+) -> None:
+    review(run, world)
+    contest = run(
+        lambda s: contests.contest_line(
+            s,
+            world.actor("wen"),
+            "2026-10",
+            {"prestation_id": str(october["wen"]), "comment": "It was 450 €, not 400 €."},
+        )
+    )
+    # Another member's line, or a second contest of the same line, is refused.
+    with pytest.raises(NotFound):
+        run(
+            lambda s: contests.contest_line(
+                s,
+                world.actor("omar"),
+                "2026-10",
+                {"prestation_id": str(october["wen"]), "comment": "x"},
+            )
+        )
+    with pytest.raises(Conflict):
+        run(
+            lambda s: contests.contest_line(
+                s,
+                world.actor("wen"),
+                "2026-10",
+                {"prestation_id": str(october["wen"]), "comment": "y"},
+            )
+        )
+    with pytest.raises(Invalid, match="contest"):
+        finalize(run, world)
+    with pytest.raises(PermissionDenied):
+        run(lambda s: contests.keep_line(s, world.actor("omar"), contest.id, {"reason": "no"}))
+    resolved = run(
+        lambda s: contests.correct_line(
+            s,
+            world.actor("carla"),
+            contest.id,
+            {"amount": "450", "reason": "The hospital confirmed 450 €."},
+            language="fr",
+        )
+    )
+    assert resolved.status == ContestStatus.CORRECTED
+    closed = finalize(run, world)
+    assert closed.distribution["distributable_cents"] == 116001 + 5000
+
+    async def read(session: Any) -> Any:
+        statement = (
+            await session.exec(select(Statement).where(Statement.member_id == world.ids["wen"]))
+        ).one()
+        return statement, await balances(session, world.alpha)
+
+    statement, books = run(read)
+    assert statement.revenue_cents == 45000
+    assert -books[f"payable:{world.ids['wen']}"] == statement.share_cents
+    amounts = [line["amount_cents"] for line in statement.data["prestations"]]
+    assert sorted(amounts) == [-40000, 40000, 45000]
+
+
+def test_a_line_kept_with_a_reason(run: Any, world: Any, october: dict[str, int]) -> None:
+    review(run, world)
+    contest = run(
+        lambda s: contests.contest_line(
+            s, world.actor("omar"), "2026-10", {"comment": "My share looks low."}
+        )
+    )
+    with pytest.raises(Conflict):
+        run(
+            lambda s: contests.correct_line(
+                s, world.actor("carla"), contest.id, {"amount": "1", "reason": "r"}, language="fr"
+            )
+        )
+    with pytest.raises(Invalid):
+        run(lambda s: contests.keep_line(s, world.actor("carla"), contest.id, {"reason": " "}))
+    kept = run(
+        lambda s: contests.keep_line(
+            s, world.actor("carla"), contest.id, {"reason": "The rule adopted in March."}
+        )
+    )
+    assert kept.status == ContestStatus.KEPT
+    finalize(run, world)
+    with pytest.raises(Conflict, match="already closed"):
+        finalize(run, world)
+
+
+def test_two_closes_at_once_give_one_close_and_one_refusal(
+    settings: Settings, run: Any, world: Any, october: dict[str, int]
+) -> None:
+    review(run, world)
+
+    async def scenario() -> list[Any]:
+        engine = db.make_engine(settings.database_url)
+        maker = db.make_sessionmaker(engine)
+
+        async def one() -> Any:
+            async with maker() as session:
+                try:
+                    return await closing.finalize(session, world.actor("carla"), "2026-10")
+                except Conflict as error:
+                    return error
+
+        try:
+            return list(await asyncio.gather(one(), one()))
+        finally:
+            await engine.dispose()
+
+    results = asyncio.run(scenario())
+    assert sorted(type(r).__name__ for r in results) == ["Conflict", "PeriodClose"]
+
+    async def count(session: Any) -> tuple[int, int]:
+        closes = len((await session.exec(select(PeriodClose))).all())
+        entries = len(
+            (await session.exec(select(JournalEntry).where(JournalEntry.kind == "close"))).all()
+        )
+        return closes, entries
+
+    assert run(count) == (1, 1)
+
+
+def test_late_work_after_the_close_is_an_adjustment_of_november(
+    run: Any, world: Any, october: dict[str, int]
+) -> None:
+    review(run, world)
+    finalize(run, world)
+
+    async def late(session: Any) -> Any:
+        client = await create_client(
+            session, world.actor("carla"), name="Fedasil", kind=ClientKind.OTHER
+        )
+        pid = await _work(session, world, "omar", client.id, "2026-10-31", "50")
+        figures = await closing.draft(session, world.alpha, "2026-11")
+        return pid, figures
+
+    _pid, november = run(late)
+    omar = next(m for m in november.figures.members if m.member_id == world.ids["omar"])
+    assert omar.revenue_cents == 5000
