@@ -223,6 +223,7 @@ class CoopController(Controller):
             status_code=status_code,
             values=values,
             complete=details.is_complete(cooperative),
+            public_key=cooperative.public_key,
             errors=error.fields if error else {},
             error=error.message if error else None,
         )

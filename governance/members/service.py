@@ -12,6 +12,7 @@ from sqlmodel import col, func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from governance import clock
+from governance.audit.checkpoints import ensure_key
 from governance.audit.service import AuditPage, list_events, record, subject_types
 from governance.auth import tokens
 from governance.auth.passwords import hash_password
@@ -151,6 +152,9 @@ async def create_cooperative(
         )
         session.add(cooperative)
         await session.flush()
+        assert cooperative.id is not None
+        # The key pair that signs the month-close checkpoints; its public half is in the chain.
+        public_key = await ensure_key(session, cooperative.id)
         await record(
             session,
             cooperative_id=cooperative.id,
@@ -163,6 +167,7 @@ async def create_cooperative(
                 "name": clean_name,
                 "language": clean_language,
                 "settings": cooperative.settings,
+                "public_key": public_key,
             },
         )
     return cooperative
