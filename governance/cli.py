@@ -58,15 +58,43 @@ async def _with_session(action):  # type: ignore[no-untyped-def]
 
 
 def cmd_create_coop(args: argparse.Namespace) -> int:
-    from governance.members.service import create_cooperative
+    from governance.ledger.service import found_cooperative
 
     async def action(session):  # type: ignore[no-untyped-def]
-        return await create_cooperative(
-            session, slug=args.slug, name=args.name, language=args.language
+        return await found_cooperative(
+            session,
+            slug=args.slug,
+            name=args.name,
+            language=args.language,
+            rule_template=args.rule,
         )
 
     coop = asyncio.run(_with_session(action))
     print(f"cooperative {coop.slug!r} created: /c/{coop.slug}/")
+    print(f"first distribution rule: {args.rule}")
+    return 0
+
+
+def cmd_close_month(args: argparse.Namespace) -> int:
+    from governance import clock
+    from governance.i18n import language
+    from governance.ledger.close_command import close_month
+
+    step = "review" if args.review else "finalize" if args.finalize else None
+
+    async def action(session):  # type: ignore[no-untyped-def]
+        return await close_month(
+            session,
+            slug=args.coop,
+            month=args.period,
+            by=args.by,
+            step=step,
+            today=clock.today(),
+        )
+
+    with language("en"):
+        lines = asyncio.run(_with_session(action))
+    print("\n".join(lines))
     return 0
 
 
@@ -246,7 +274,26 @@ def build_parser() -> argparse.ArgumentParser:
     coop.add_argument("--slug", required=True)
     coop.add_argument("--name", required=True)
     coop.add_argument("--language", default="fr")
+    coop.add_argument(
+        "--rule",
+        choices=("pro_rata", "equal", "mixed_80_20"),
+        default="pro_rata",
+        help="the first distribution rule (audited; later changed only by an adopted proposal)",
+    )
     coop.set_defaults(func=cmd_create_coop)
+
+    close = commands.add_parser(
+        "close-month",
+        help="show a month's draft distribution; --review starts its review, --finalize "
+        "closes it (entry, statements, signed checkpoint)",
+    )
+    close.add_argument("--coop", required=True)
+    close.add_argument("--period", required=True, help="YYYY-MM")
+    close.add_argument("--by", help="the coordinator acting (default: the only active coordinator)")
+    steps = close.add_mutually_exclusive_group()
+    steps.add_argument("--review", action="store_true", help="start the review (freeze)")
+    steps.add_argument("--finalize", action="store_true", help="close the month")
+    close.set_defaults(func=cmd_close_month)
 
     coordinator = commands.add_parser(
         "create-coordinator",

@@ -23,17 +23,22 @@ MONTH_RE = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 async def rule_in_force(
     session: AsyncSession, cooperative_id: int, month: str
 ) -> DistributionRule | None:
-    """The latest version starting at or before `month`; None before the first one."""
-    rows = await session.exec(
-        select(DistributionRule)
-        .where(
-            DistributionRule.cooperative_id == cooperative_id,
-            DistributionRule.start_month <= month,
-        )
+    """The latest version starting at or before `month`. Before the first version's start,
+    the rule chosen at the cooperative's creation (work can be recorded for earlier months);
+    None when the cooperative has no rule at all."""
+    query = select(DistributionRule).where(DistributionRule.cooperative_id == cooperative_id)
+    latest = await session.exec(
+        query.where(DistributionRule.start_month <= month)
         .order_by(col(DistributionRule.start_month).desc(), col(DistributionRule.id).desc())
         .limit(1)
     )
-    return rows.first()
+    found = latest.first()
+    if found is not None:
+        return found
+    initial = await session.exec(
+        query.where(DistributionRule.template != "").order_by(col(DistributionRule.id)).limit(1)
+    )
+    return initial.first()
 
 
 def checked(version: DistributionRule) -> Rule:

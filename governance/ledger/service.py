@@ -5,9 +5,17 @@ from __future__ import annotations
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from governance import clock
+from governance.errors import Invalid
+from governance.i18n import _
 from governance.ledger.clients import add_client
+from governance.ledger.journal import month_of
 from governance.ledger.models import Client, ClientKind
+from governance.ledger.rule_versions import set_initial_rule
+from governance.ledger.rules import TEMPLATES
+from governance.members import service as members
 from governance.members.access import Actor, Permission, authorize
+from governance.members.models import Cooperative
 from governance.money import format_cents
 
 
@@ -44,3 +52,30 @@ async def list_clients(
         if not include_archived:
             query = query.where(Client.archived == False)  # noqa: E712  (SQL expression)
         return list((await session.exec(query.order_by(Client.name))).all())
+
+
+async def found_cooperative(
+    session: AsyncSession,
+    *,
+    slug: str,
+    name: str,
+    language: str = "fr",
+    rule_template: str = "pro_rata",
+    actor_id: int | None = None,
+) -> Cooperative:
+    """Create a cooperative with its first distribution rule, chosen from a template, in one
+    audited transaction. Raises Invalid (bad or taken slug, unknown template)."""
+    if rule_template not in TEMPLATES:
+        message = _("Choose one of the rule templates: %(names)s.") % {
+            "names": ", ".join(TEMPLATES)
+        }
+        raise Invalid(message, {"rule": message})
+
+    async def first_rule(session: AsyncSession, cooperative: Cooperative) -> None:
+        assert cooperative.id is not None
+        month = month_of(clock.today())
+        await set_initial_rule(session, cooperative.id, rule_template, month, actor_id)
+
+    return await members.create_cooperative(
+        session, slug=slug, name=name, language=language, actor_id=actor_id, then=first_rule
+    )

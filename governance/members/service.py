@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import secrets
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -131,8 +131,12 @@ async def create_cooperative(
     name: str,
     language: str = "fr",
     actor_id: int | None = None,
+    then: Callable[[AsyncSession, Cooperative], Awaitable[object]] | None = None,
 ) -> Cooperative:
-    """Create a cooperative (command line). Raises Invalid for a bad or taken slug."""
+    """Create a cooperative (command line). Raises Invalid for a bad or taken slug.
+
+    `then` runs in the same transaction once the cooperative exists (the ledger sets its
+    first distribution rule there: members does not import the ledger)."""
     form = Form({"slug": slug, "name": name, "language": language})
     clean_slug = form.slug()
     clean_name = form.text("name", max_length=120)
@@ -170,6 +174,8 @@ async def create_cooperative(
                 "public_key": public_key,
             },
         )
+        if then is not None:
+            await then(session, cooperative)
     return cooperative
 
 
