@@ -35,6 +35,7 @@ from governance.ledger.client_routes import ClientController
 from governance.ledger.cost_routes import CostController
 from governance.ledger.import_routes import ImportController
 from governance.ledger.invoice_routes import InvoiceController, PaymentController
+from governance.ledger.payout_routes import PayoutController
 from governance.ledger.routes import PrestationApiController, WorkController
 from governance.members.routes import (
     CoopController,
@@ -200,6 +201,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             ClientController,
             InvoiceController,
             PaymentController,
+            PayoutController,
             BooksController,
             ClientApiController,
             BooksApiController,

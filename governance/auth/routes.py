@@ -10,6 +10,7 @@ from governance import i18n
 from governance.auth import service
 from governance.auth.middleware import SESSION_COOKIE
 from governance.errors import Invalid, TooManyAttempts
+from governance.members import bank
 from governance.web import (
     LANGUAGE_COOKIE,
     Db,
@@ -105,6 +106,28 @@ class AuthController(Controller):
                 error=error.message,
             )
         i18n.set_language(updated.language)
+        return redirect(request, "/account", "profile_saved")
+
+    @post("/account/bank")
+    async def save_bank(self, request: Request, db: Db) -> Template | Redirect:
+        """The account the person's share is paid to (IBAN, optional BIC); both empty: removed."""
+        person = require_person(request)
+        assert person.id is not None
+        data = await form_data(request)
+        try:
+            await bank.set_bank_details(
+                db, person.id, str(data.get("iban") or ""), str(data.get("bic") or "")
+            )
+        except Invalid as error:
+            return page(
+                request,
+                "auth/account.html",
+                status_code=400,
+                values={"name": person.name, "language": person.language},
+                bank={"iban": data.get("iban"), "bic": data.get("bic")},
+                errors=error.fields,
+                error=error.message,
+            )
         return redirect(request, "/account", "profile_saved")
 
     @post("/account/password")

@@ -76,6 +76,11 @@ ROUTES: dict[tuple[str, str], tuple[Any, dict[str, str] | None, Any]] = {
         {"name": "Same Name", "language": "fr"},
         lambda p: logged_in(p, 302),
     ),
+    ("POST", "/account/bank"): (
+        lambda w: "/account/bank",
+        {"iban": "not an iban"},
+        lambda p: logged_in(p, 400),
+    ),
     ("POST", "/account/password"): (
         lambda w: "/account/password",
         {"current_password": "wrong wrong", "new_password": "whatever is long"},
@@ -245,6 +250,36 @@ ROUTES: dict[tuple[str, str], tuple[Any, dict[str, str] | None, Any]] = {
         lambda w: "/c/alpha/payments/",
         {"amount": "x"},
         lambda p: coordinator_action(p, 400),
+    ),
+    ("GET", "/c/{slug:str}/payouts"): (
+        lambda w: "/c/alpha/payouts/",
+        None,
+        lambda p: coordinator_action(p, 200),
+    ),
+    ("POST", "/c/{slug:str}/payouts"): (
+        lambda w: "/c/alpha/payouts/",
+        {"execution_date": "x"},
+        lambda p: coordinator_action(p, 400),
+    ),
+    ("GET", "/c/{slug:str}/payouts/{batch_id:int}"): (
+        lambda w: "/c/alpha/payouts/999999",
+        None,
+        lambda p: coordinator_action(p, 404),
+    ),
+    ("GET", "/c/{slug:str}/payouts/{batch_id:int}/sepa.xml"): (
+        lambda w: "/c/alpha/payouts/999999/sepa.xml",
+        None,
+        lambda p: coordinator_action(p, 404),
+    ),
+    ("POST", "/c/{slug:str}/payouts/{batch_id:int}/confirm"): (
+        lambda w: "/c/alpha/payouts/999999/confirm",
+        {},
+        lambda p: coordinator_action(p, 404),
+    ),
+    ("POST", "/c/{slug:str}/payouts/{batch_id:int}/cancel"): (
+        lambda w: "/c/alpha/payouts/999999/cancel",
+        {},
+        lambda p: coordinator_action(p, 404),
     ),
     ("GET", "/c/{slug:str}/books"): (lambda w: "/c/alpha/books/", None, coop_page),
     ("GET", "/c/{slug:str}/books/account"): (
