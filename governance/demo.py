@@ -12,19 +12,21 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from governance import clock, db
-from governance.ledger import invoices
+from governance.ledger import closing, invoices, payouts
 from governance.ledger.costs import record_cost
 from governance.ledger.invoices import issue_invoice, record_payment
-from governance.ledger.models import ClientKind
+from governance.ledger.journal import month_of
+from governance.ledger.models import ClientKind, Period
 from governance.ledger.prestations import (
     record_prestation,
     reject_prestation,
     validate_prestations,
 )
-from governance.ledger.service import create_client
+from governance.ledger.service import create_client, found_cooperative
 from governance.members import details
 from governance.members import service as members
 from governance.members.access import Actor
+from governance.members.bank import set_bank_details
 from governance.members.models import Cooperative, Person, Role
 
 DEMO_SLUG = "univerbal"
@@ -81,6 +83,7 @@ COOP_DETAILS = {
         "address": "Rue Saint-Gilles 58\n4000 Liège",
         "enterprise_number": "BE 0999.412.378",
         "iban": "BE71 1604 1001 2769",
+        "bic": "UNIVBEB1",
         "email": "coordination@univerbal.example",
         "phone": "+32 4 221 00 58",
     },
@@ -92,6 +95,20 @@ COOP_DETAILS = {
         "email": "bonjour@sirius.example",
         "phone": "",
     },
+}
+
+# Members' accounts, same fictitious bank code; Oleksandr has not given his yet (the payout
+# page lists him, unpaid).
+MEMBER_IBANS = {
+    "coordination@univerbal.example": "BE90160420000032",
+    "amina@univerbal.example": "BE38160420013772",
+    "bashir@univerbal.example": "BE83160420027415",
+    "chloe@univerbal.example": "BE31160420041155",
+    "dilan@univerbal.example": "BE76160420054895",
+    "hodan@univerbal.example": "BE24160420068538",
+    "khaled@univerbal.example": "BE69160420082278",
+    "nadia@univerbal.example": "BE17160420095921",
+    "tigist@univerbal.example": "BE62160420109661",
 }
 
 CLIENTS = (
@@ -229,9 +246,59 @@ async def _demo_money(
             )
 
 
+async def _demo_closes(
+    session: AsyncSession, coordinator: Actor, client_ids: list[int], today: dt.date
+) -> None:
+    """Close every month before the last full one, pay the members, record one late session.
+
+    The last full month stays open, every prestation in it decided: ready to close.
+    """
+    last_full = month_of((today.replace(day=1) - dt.timedelta(days=1)).replace(day=1))
+    async with session.begin():
+        months = (
+            await session.exec(
+                select(Period.month)
+                .where(Period.cooperative_id == coordinator.cooperative_id)
+                .where(col(Period.month) < last_full)
+                .order_by(col(Period.month))
+            )
+        ).all()
+    for month in months:
+        await closing.start_review(session, coordinator, month, today=today)
+        await closing.finalize(session, coordinator, month)
+    await payouts.confirm_sent(
+        session,
+        coordinator,
+        (await payouts.prepare_batch(session, coordinator, today, today=today)).batch.id or 0,
+        today=today,
+    )
+    if months:
+        # Work of a closed month recorded late: counted in the next open month, as adjustment.
+        late_day = dt.date(int(months[-1][:4]), int(months[-1][5:7]), 28)
+        prestation, _ = await record_prestation(
+            session,
+            coordinator,
+            {
+                "client_id": str(client_ids[0]),
+                "date": late_day.isoformat(),
+                "start_time": "10:00",
+                "duration_minutes": "60",
+                "kind": "on_site",
+                "note": "Séance oubliée, encodée après la clôture.",
+            },
+            language="fr",
+            today=today,
+            submit=True,
+        )
+        assert prestation.id is not None
+        await validate_prestations(session, coordinator, [prestation.id])
+
+
 async def create_demo(session: AsyncSession, today: dt.date | None = None) -> list[DemoPerson]:
     """Fill a migrated, empty database with the demo; every step goes through the services."""
-    await members.create_cooperative(session, slug=DEMO_SLUG, name="Univerbal", language="fr")
+    await found_cooperative(
+        session, slug=DEMO_SLUG, name="Univerbal", language="fr", rule_template="mixed_80_20"
+    )
     for person in PEOPLE:
         await members.add_person_to_cooperative(
             session,
@@ -261,9 +328,16 @@ async def create_demo(session: AsyncSession, today: dt.date | None = None) -> li
         )
         assert client.id is not None
         client_ids.append(client.id)
-    await _demo_work(session, coop.id, coordinator.id, client_ids, today or clock.today())
+    for email, iban in MEMBER_IBANS.items():
+        async with session.begin():
+            member = await members.person_by_email(session, email)
+        assert member is not None and member.id is not None
+        await set_bank_details(session, member.id, iban, "")
+    day = today or clock.today()
+    await _demo_work(session, coop.id, coordinator.id, client_ids, day)
+    await _demo_closes(session, actor, client_ids, day)
     # A second, smaller cooperative so that switching between cooperatives can be tried.
-    await members.create_cooperative(session, slug="sirius", name="Sirius", language="fr")
+    await found_cooperative(session, slug="sirius", name="Sirius", language="fr")
     await members.add_person_to_cooperative(
         session,
         slug="sirius",
