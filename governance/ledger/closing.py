@@ -222,11 +222,10 @@ async def start_review(
 
 
 def _statement_data(
-    result: Draft, member_id: int, counted: list[Counted], data: dict[str, Any]
+    member_share: dict[str, Any] | None, counted: list[Counted], data: dict[str, Any]
 ) -> dict[str, Any]:
-    shares = [s for s in data["shares"] if s["member_id"] == member_id]
     return {
-        "share": shares[0] if shares else None,
+        "share": member_share,
         "rule": data["rule"],
         "distributable_cents": data["distributable_cents"],
         "pool": data["pool"],
@@ -244,7 +243,6 @@ def _statement_data(
                 "adjustment": c.adjustment,
             }
             for c in counted
-            if c.member_id == member_id
         ],
     }
 
@@ -301,12 +299,15 @@ async def finalize(session: AsyncSession, actor: Actor, month: str) -> PeriodClo
                 into_review=month,
             )
         faults.cut("close.after_entry")
-        counted = await counted_prestations(session, actor.cooperative_id, month)
+        by_member: dict[int, list[Counted]] = {}
+        for line in await counted_prestations(session, actor.cooperative_id, month):
+            by_member.setdefault(line.member_id, []).append(line)
+        shares = {s["member_id"]: s for s in data["shares"] if s["member_id"] is not None}
         statements = []
         now = clock.now()
         for member in result.figures.members:
-            share = result.share_of(member.member_id)
-            if not share and not member.prestations and not member.revenue_cents:
+            share = shares[member.member_id]["cents"] if member.member_id in shares else 0
+            if not share and member.member_id not in by_member:
                 continue
             statements.append(
                 Statement(
@@ -317,7 +318,9 @@ async def finalize(session: AsyncSession, actor: Actor, month: str) -> PeriodClo
                     share_cents=share,
                     revenue_cents=member.revenue_cents,
                     minutes=member.minutes,
-                    data=_statement_data(result, member.member_id, counted, data),
+                    data=_statement_data(
+                        shares.get(member.member_id), by_member.get(member.member_id, []), data
+                    ),
                     created_at=now,
                 )
             )

@@ -11,6 +11,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from sqlalchemy import func
+from sqlalchemy import select as sa_select
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -139,30 +140,41 @@ async def counted_prestations(
     for reversals in (False, True):
         link = JournalEntry.reverses_id if reversals else JournalEntry.id
         query = (
-            select(Prestation, Client.name)
+            sa_select(
+                col(Prestation.id),
+                col(Prestation.member_id),
+                col(Prestation.date),
+                col(Client.name),
+                col(Prestation.kind),
+                col(Prestation.duration_minutes),
+                col(Prestation.amount_cents),
+            )
             .join(JournalEntry, col(Prestation.entry_id) == link)
             .join(Client, col(Client.id) == Prestation.client_id)
             .where(
-                JournalEntry.cooperative_id == cooperative_id,
-                JournalEntry.period == month,
-                JournalEntry.kind == ("reversal" if reversals else "prestation"),
+                col(JournalEntry.cooperative_id) == cooperative_id,
+                col(JournalEntry.period) == month,
+                col(JournalEntry.kind) == ("reversal" if reversals else "prestation"),
             )
         )
         if member_id is not None:
-            query = query.where(Prestation.member_id == member_id)
-        for prestation, client in (await session.exec(query)).all():
-            assert prestation.id is not None
+            query = query.where(col(Prestation.member_id) == member_id)
+        sign = -1 if reversals else 1
+        connection = await session.connection()
+        rows = (await connection.execute(query)).all()
+        for pid, member, day, client, kind, minutes, cents in rows:
+            assert pid is not None
             found.append(
                 Counted(
-                    prestation_id=prestation.id,
-                    member_id=prestation.member_id,
-                    date=prestation.date,
+                    prestation_id=pid,
+                    member_id=member,
+                    date=day,
                     client=client,
-                    kind=prestation.kind,
-                    minutes=prestation.duration_minutes or 0,
-                    amount_cents=prestation.amount_cents,
-                    sign=-1 if reversals else 1,
-                    adjustment=f"{prestation.date:%Y-%m}" != month,
+                    kind=kind,
+                    minutes=minutes or 0,
+                    amount_cents=cents,
+                    sign=sign,
+                    adjustment=f"{day:%Y-%m}" != month,
                 )
             )
     found.sort(key=lambda c: (c.date, c.prestation_id, -c.sign))
