@@ -7,7 +7,7 @@ import json
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from governance.i18n import N_, _, date_short
+from governance.i18n import N_, _, date_short, money
 
 ROLE_NAMES = {
     "cooperator": N_("cooperator"),
@@ -50,6 +50,20 @@ _TEMPLATES: dict[str, str] = {
     "prestation.reversed": N_("%(actor)s reversed a validated prestation: %(reason)s"),
     "cost.recorded": N_("%(actor)s recorded a cost from %(supplier)s."),
     "journal.posted": N_("%(actor)s wrote an entry in the books (%(kind)s, %(date)s)."),
+    "rule.set": N_("%(actor)s set the first distribution rule: %(template)s."),
+    "rule.adopted": N_(
+        "%(actor)s applied the distribution rule adopted by proposal %(proposal_id)s from "
+        "%(start_month)s on."
+    ),
+    "period.review_started": N_("%(actor)s started the review of %(month)s: the month is frozen."),
+    "period.closed": N_("%(actor)s closed %(month)s and issued %(statements)s statements."),
+    "contest.opened": N_("%(actor)s contested a line of their statement for %(month)s."),
+    "contest.kept": N_("%(actor)s kept a contested line: %(reason)s"),
+    "contest.corrected": N_("%(actor)s corrected a contested prestation: %(reason)s"),
+    "payout.prepared": N_("%(actor)s prepared a payout of %(total_cents)s to %(count)s members."),
+    "payout.sent": N_("%(actor)s confirmed that a payout of %(total_cents)s was sent."),
+    "payout.cancelled": N_("%(actor)s cancelled a payout of %(total_cents)s."),
+    "person.bank_details_changed": N_("%(actor)s changed their bank account."),
 }
 
 SUBJECT_NAMES = {
@@ -64,6 +78,10 @@ SUBJECT_NAMES = {
     "cost": N_("Cost"),
     "invoice": N_("Invoice"),
     "payment": N_("Payment"),
+    "distribution_rule": N_("Distribution rule"),
+    "period": N_("Period"),
+    "contest": N_("Contested line"),
+    "payout_batch": N_("Payout"),
 }
 
 
@@ -76,6 +94,15 @@ ENTRY_KINDS = {
     "reversal": N_("reversal"),
     "cost": N_("cost"),
     "payment": N_("payment"),
+    "close": N_("month close"),
+    "payout": N_("payout"),
+}
+
+# The rule templates a cooperative starts from (the ledger's rules.py names them alike).
+RULE_TEMPLATES = {
+    "pro_rata": N_("Pro rata of revenue"),
+    "equal": N_("Equal shares"),
+    "mixed_80_20": N_("Mixed 80/20"),
 }
 
 
@@ -115,6 +142,8 @@ _FIELDS: dict[str, Callable[[Any], str]] = {
     "date": _day,
     "kind": _entry_kind,
     "changed_details": _detail_names,
+    "template": lambda value: _(RULE_TEMPLATES[value]) if value in RULE_TEMPLATES else str(value),
+    "total_cents": lambda value: money(int(value)),
 }
 
 

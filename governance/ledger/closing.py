@@ -216,7 +216,7 @@ async def start_review(
             action="period.review_started",
             subject_type="period",
             subject_id=month,
-            data={"before": "open", "after": "review"},
+            data={"month": month, "before": "open", "after": "review"},
         )
     return period
 
@@ -337,6 +337,7 @@ async def finalize(session: AsyncSession, actor: Actor, month: str) -> PeriodClo
             subject_type="period",
             subject_id=month,
             data={
+                "month": month,
                 "before": "review",
                 "after": "closed",
                 "entry_id": entry.id if entry else None,
