@@ -24,8 +24,8 @@ from governance.audit.service import lock_cooperative, record
 from governance.errors import Conflict, Invalid, NotFound
 from governance.forms import Form
 from governance.i18n import _, is_language_code
-from governance.ledger.journal import prestation_postings
-from governance.ledger.models import Client, Prestation, PrestationStatus
+from governance.ledger.journal import month_of, prestation_postings
+from governance.ledger.models import Client, JournalEntry, Prestation, PrestationStatus
 from governance.ledger.posting import open_period_for, post
 from governance.members.access import Actor, Permission, allows, authorize
 from governance.members.models import Membership, MembershipStatus, Role
@@ -428,3 +428,23 @@ async def prestations_of(
             query.order_by(col(Prestation.date).desc(), col(Prestation.id).desc()).limit(limit)
         )
         return list(rows.all())
+
+
+async def adjustment_periods(session: AsyncSession, rows: Sequence[Prestation]) -> dict[int, str]:
+    """For validated work counted in another month than its date's (recorded after that month
+    was closed): prestation id -> the month whose figures count it."""
+    entries = {p.entry_id: p for p in rows if p.entry_id is not None}
+    if not entries:
+        return {}
+    async with session.begin():
+        found = await session.exec(
+            select(JournalEntry.id, JournalEntry.period).where(
+                col(JournalEntry.id).in_(list(entries))
+            )
+        )
+        periods = dict(found.all())
+    return {
+        p.id: periods[entry_id]
+        for entry_id, p in entries.items()
+        if p.id is not None and entry_id in periods and periods[entry_id] != month_of(p.date)
+    }

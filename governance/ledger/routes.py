@@ -69,6 +69,7 @@ class WorkController(Controller):
         **extra: Any,
     ) -> Template:
         rows = await prestations.prestations_of(db, coop.actor, month=month)
+        adjustments = await prestations.adjustment_periods(db, rows)
         clients = {c.id: c.name for c in await list_clients(db, coop.actor, include_archived=True)}
         names = {r.person.id: r.person.name for r in await members.list_members(db, coop.actor)}
         return page(
@@ -76,6 +77,7 @@ class WorkController(Controller):
             "ledger/work.html",
             status_code=status_code,
             rows=rows,
+            adjustments=adjustments,
             clients=clients,
             names=names,
             month=month or "",

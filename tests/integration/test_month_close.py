@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import datetime as dt
 from typing import Any
 
 import pytest
@@ -15,7 +14,7 @@ from governance.audit.checkpoints import verify_checkpoints
 from governance.audit.models import Checkpoint
 from governance.audit.service import verify_chain
 from governance.errors import Conflict, Invalid, NotFound, PermissionDenied
-from governance.ledger import closing, contests, costs, prestations, rule_versions
+from governance.ledger import closing, contests, costs, prestations
 from governance.ledger.models import (
     Account,
     ClientKind,
@@ -28,51 +27,14 @@ from governance.ledger.models import (
 )
 from governance.ledger.service import create_client
 from governance.settings import Settings
-
-TODAY = dt.date(2026, 11, 5)
-
-
-async def _work(session: Any, world: Any, who: str, client_id: int, day: str, amount: str) -> int:
-    prestation, _ = await prestations.record_prestation(
-        session,
-        world.actor(who),
-        {"client_id": str(client_id), "date": day, "fixed_amount": amount, "kind": "on_site"},
-        language="fr",
-        today=TODAY,
-        submit=True,
-    )
-    await prestations.validate_prestations(session, world.actor("carla"), [prestation.id])
-    assert prestation.id is not None
-    return prestation.id
+from tests.closing_support import TODAY, build_october
+from tests.closing_support import record_work as _work
 
 
 @pytest.fixture
 def october(run: Any, world: Any) -> dict[str, int]:
     """DESIGN's golden example: Omar 800,00 €, Wen 400,00 €, Carla 60,01 €, a cost of 100 €."""
-
-    async def build(session: Any) -> dict[str, int]:
-        async with session.begin():
-            await rule_versions.set_initial_rule(
-                session, world.alpha, "mixed_80_20", "2026-01", world.ids["carla"]
-            )
-        client = await create_client(
-            session, world.actor("carla"), name="CHU", kind=ClientKind.HOSPITAL
-        )
-        ids = {
-            "omar": await _work(session, world, "omar", client.id, "2026-10-03", "800"),
-            "wen": await _work(session, world, "wen", client.id, "2026-10-09", "400"),
-            "carla": await _work(session, world, "carla", client.id, "2026-10-20", "60,01"),
-        }
-        await costs.record_cost(
-            session,
-            world.actor("carla"),
-            {"date": "2026-10-15", "category": "rent", "supplier": "Lux", "amount": "100"},
-            language="fr",
-            today=TODAY,
-        )
-        return ids
-
-    return run(build)  # type: ignore[no-any-return]
+    return run(lambda session: build_october(session, world))  # type: ignore[no-any-return]
 
 
 def review(run: Any, world: Any, who: str = "carla", month: str = "2026-10") -> Any:
@@ -355,3 +317,25 @@ def test_late_work_after_the_close_is_an_adjustment_of_november(
     _pid, november = run(late)
     omar = next(m for m in november.figures.members if m.member_id == world.ids["omar"])
     assert omar.revenue_cents == 5000
+
+
+def test_the_work_list_marks_late_work_as_an_adjustment(
+    run: Any, world: Any, october: dict[str, int], visitor: Any
+) -> None:
+    review(run, world)
+    finalize(run, world)
+
+    async def late(session: Any) -> int:
+        client = await create_client(
+            session, world.actor("carla"), name="Fedasil", kind=ClientKind.OTHER
+        )
+        return await _work(session, world, "omar", client.id, "2026-10-31", "50")
+
+    pid = run(late)
+    visitor.login("omar")
+    page = visitor.get("/c/alpha/work/?month=2026-10")
+    assert page.status_code == 200
+    row = page.text.split(f'id="prestation-{pid}"')[1].split("</tr>")[0]
+    assert "2026-11" in row
+    other = page.text.split(f'id="prestation-{october["omar"]}"')[1].split("</tr>")[0]
+    assert "2026-11" not in other
