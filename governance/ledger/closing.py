@@ -198,7 +198,12 @@ async def start_review(
                     "list": ", ".join(f"#{p.id} ({p.date:%d/%m/%Y})" for p in waiting),
                 }
             )
-        await draft(session, actor.cooperative_id, month)  # the rule must validate
+        version = await rule_in_force(session, actor.cooperative_id, month)
+        if version is None:
+            raise Invalid(
+                _("This cooperative has no distribution rule for %(month)s.") % {"month": month}
+            )
+        checked(version)  # the rule must still validate: Invalid with its reasons
         period.state = PeriodState.REVIEW
         session.add(period)
         started = ReviewStart(

@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
+from sqlalchemy import func, insert
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import col, select
@@ -117,6 +118,57 @@ async def account_for(session: AsyncSession, cooperative_id: int, code: str) -> 
     return account
 
 
+async def accounts_for(
+    session: AsyncSession, cooperative_id: int, codes: Sequence[str]
+) -> dict[str, int]:
+    """Account id by code, creating the missing accounts (three statements whatever the count)."""
+    wanted = sorted(set(codes))
+    query = select(Account.code, Account.id).where(
+        Account.cooperative_id == cooperative_id, col(Account.code).in_(wanted)
+    )
+    found = {code: id_ for code, id_ in (await session.exec(query)).all() if id_ is not None}
+    missing = [code for code in wanted if code not in found]
+    if missing:
+        dialect = dialect_of(session)
+        insert_into = postgresql_insert if dialect == "postgresql" else sqlite_insert
+        now = clock.now()
+        connection = await session.connection()
+        await connection.execute(
+            insert_into(Account)
+            .values(
+                [
+                    {
+                        "cooperative_id": cooperative_id,
+                        "code": code,
+                        "type": account_type(code).value,
+                        "created_at": now,
+                    }
+                    for code in missing
+                ]
+            )
+            .on_conflict_do_nothing()
+        )
+        found = {code: id_ for code, id_ in (await session.exec(query)).all() if id_ is not None}
+    return found
+
+
+async def latest_balances(session: AsyncSession, account_ids: Sequence[int]) -> dict[int, int]:
+    """Each account's balance after its latest line (0 before any line)."""
+    if len(account_ids) <= 4:
+        return {account_id: await balance_of(session, account_id) for account_id in account_ids}
+    latest = (
+        select(func.max(LedgerLine.id))
+        .where(col(LedgerLine.account_id).in_(account_ids))
+        .group_by(col(LedgerLine.account_id))
+    )
+    rows = await session.exec(
+        select(LedgerLine.account_id, LedgerLine.balance).where(col(LedgerLine.id).in_(latest))
+    )
+    balances = dict.fromkeys(account_ids, 0)
+    balances.update(dict(rows.all()))
+    return balances
+
+
 async def balance_of(session: AsyncSession, account_id: int, up_to_id: int | None = None) -> int:
     """The account's balance after its latest line (up to line `up_to_id` if given): one
     index lookup on (account_id, id); 0 before any line."""
@@ -170,26 +222,25 @@ async def post(
     session.add(entry)
     await session.flush()
     assert entry.id is not None
+    accounts = await accounts_for(session, cooperative_id, [p.account for p in postings])
+    balances = await latest_balances(session, sorted(set(accounts.values())))
     lines = []
-    balances: dict[int, int] = {}
     for posting in postings:
-        account = await account_for(session, cooperative_id, posting.account)
-        assert account.id is not None
-        if account.id not in balances:
-            balances[account.id] = await balance_of(session, account.id)
-        balances[account.id] += posting.amount
+        account_id = accounts[posting.account]
+        balances[account_id] += posting.amount
         lines.append(
-            LedgerLine(
-                entry_id=entry.id,
-                cooperative_id=cooperative_id,
-                period=period.month,
-                account_id=account.id,
-                amount=posting.amount,
-                balance=balances[account.id],
-            )
+            {
+                "entry_id": entry.id,
+                "cooperative_id": cooperative_id,
+                "period": period.month,
+                "account_id": account_id,
+                "amount": posting.amount,
+                "balance": balances[account_id],
+            }
         )
-    session.add_all(lines)
-    await session.flush()
+    # One executemany, no RETURNING: a close writes a line per member.
+    connection = await session.connection()
+    await connection.execute(insert(LedgerLine.__table__), lines)  # type: ignore[attr-defined]
     await record(
         session,
         cooperative_id=cooperative_id,
