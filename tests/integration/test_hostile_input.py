@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 FORMS: dict[str, list[str]] = {
@@ -96,6 +96,8 @@ def test_no_query_gives_a_server_error(visitor: Any, world: Any, data: st.DataOb
         visitor.login("omar")
     path = data.draw(st.sampled_from(["/c/alpha/audit/", "/api/c/alpha/audit", "/login"]))
     params = {name: data.draw(texts) for name in ("actor", "subject", "before", "next")}
+    # Beyond 64 KiB the HTTP client refuses to send the URL at all (so would any proxy).
+    assume(len(urlencode(params)) < 60_000)
     response = visitor.get(path, params=params)
     assert response.status_code < 500, (path, params, response.text[:500])
 
