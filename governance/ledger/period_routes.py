@@ -1,0 +1,217 @@
+"""The month close as pages: the months, a month's review, contests and their answers, the close."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from babel.dates import format_date
+from babel.numbers import format_percent
+from litestar import Controller, Request, get, post
+from litestar.di import Provide
+from litestar.params import FromPath
+from litestar.response import Redirect, Template
+
+from governance import clock, i18n
+from governance.errors import Conflict, DomainError, Invalid, NotFound, PermissionDenied
+from governance.ledger import closing, contests, periods
+from governance.ledger.rule_versions import MONTH_RE
+from governance.web import Coop, CoopContext, Db, form_data, page, provide_coop, redirect
+
+
+def month_label(month: str) -> str:
+    """ "2026-10" -> "octobre 2026" in the reader's language."""
+    locale = i18n.FORMAT_LOCALES.get(i18n.current_language(), "fr_BE")
+    return format_date(dt.date(int(month[:4]), int(month[5:7]), 1), "LLLL y", locale=locale)
+
+
+def percent(text: str) -> str:
+    """A rule's "12.5" -> "12,5 %" in French, "12.5%" in English."""
+    locale = i18n.FORMAT_LOCALES.get(i18n.current_language(), "fr_BE")
+    try:
+        value = Decimal(text) / 100
+    except InvalidOperation:
+        return text
+    return format_percent(value, locale=locale, decimal_quantization=False)
+
+
+def _may(coop: CoopContext, permission: str) -> None:
+    """The role first, so that a refused person never learns how the form would be read."""
+    if not coop.can(permission):
+        raise PermissionDenied(i18n._("Your role does not allow this."))
+
+
+def _checked(month: str) -> str:
+    if not MONTH_RE.match(month):
+        raise NotFound(i18n._("This period does not exist."))
+    return month
+
+
+class PeriodController(Controller):
+    path = "/c/{slug:str}"
+    dependencies = {"coop": Provide(provide_coop)}
+
+    async def _list(
+        self, request: Request, db: Db, coop: CoopContext, status_code: int = 200, **extra: Any
+    ) -> Template:
+        rows = await periods.periods_overview(db, coop.actor, today=clock.today())
+        return page(
+            request,
+            "ledger/periods.html",
+            status_code=status_code,
+            rows=rows,
+            month_label=month_label,
+            **extra,
+        )
+
+    async def _month(
+        self,
+        request: Request,
+        db: Db,
+        coop: CoopContext,
+        month: str,
+        status_code: int = 200,
+        **extra: Any,
+    ) -> Template:
+        view = await periods.review_page(db, coop.actor, month, today=clock.today())
+        return page(
+            request,
+            "ledger/period.html",
+            status_code=status_code,
+            view=view,
+            month_label=month_label,
+            percent=percent,
+            values=extra.pop("values", {}),
+            errors=extra.pop("errors", {}),
+            failed=extra.pop("failed", None),
+            **extra,
+        )
+
+    async def _refused(
+        self,
+        request: Request,
+        db: Db,
+        coop: CoopContext,
+        month: str,
+        error: DomainError,
+        **extra: Any,
+    ) -> Template:
+        """The month's page again, with the service's message and the form as it was sent."""
+        try:
+            return await self._month(
+                request,
+                db,
+                coop,
+                month,
+                status_code=error.status_code,
+                error=error.message,
+                errors=error.fields,
+                **extra,
+            )
+        except NotFound:  # nothing was ever recorded in the month: no page to show it on
+            return page(
+                request,
+                "errors/error.html",
+                status_code=error.status_code,
+                status=error.status_code,
+                message=error.message,
+            )
+
+    def _back(self, request: Request, coop: CoopContext, month: str, flash: str) -> Redirect:
+        """303: the browser GETs the month's page, so a reload never sends the form again."""
+        response = redirect(request, f"/c/{coop.cooperative.slug}/periods/{month}", flash)
+        response.status_code = 303
+        return response
+
+    @get("/periods")
+    async def list_periods(self, request: Request, db: Db, coop: Coop) -> Template:
+        """Every month of the cooperative, newest first, and the next one to review."""
+        return await self._list(request, db, coop)
+
+    @get("/periods/{month:str}")
+    async def show(self, request: Request, db: Db, coop: Coop, month: FromPath[str]) -> Template:
+        """A month: the whole draft (coordinators), or one's own draft statement (members)."""
+        return await self._month(request, db, coop, _checked(month))
+
+    @post("/periods/{month:str}/review")
+    async def start_review(
+        self, request: Request, db: Db, coop: Coop, month: FromPath[str]
+    ) -> Template | Redirect:
+        """Freeze the month and show every member their draft statement (coordinators)."""
+        month = _checked(month)
+        try:
+            await closing.start_review(db, coop.actor, month, today=clock.today())
+        except (Invalid, Conflict) as error:
+            return await self._list(
+                request, db, coop, status_code=error.status_code, error=error.message
+            )
+        return self._back(request, coop, month, "review_started")
+
+    @post("/periods/{month:str}/contests")
+    async def contest(
+        self, request: Request, db: Db, coop: Coop, month: FromPath[str]
+    ) -> Template | Redirect:
+        """A member contests a line of their draft statement, or their share, with a comment."""
+        month = _checked(month)
+        _may(coop, "contest_statement")
+        data = await form_data(request)
+        try:
+            await contests.contest_line(db, coop.actor, month, data)
+        except (Invalid, Conflict) as error:
+            line = str(data.get("prestation_id") or "") or "share"
+            return await self._refused(request, db, coop, month, error, values=data, failed=line)
+        return self._back(request, coop, month, "contest_sent")
+
+    @post("/contests/{contest_id:int}/keep")
+    async def keep(
+        self, request: Request, db: Db, coop: Coop, contest_id: FromPath[int]
+    ) -> Template | Redirect:
+        """Keep a contested line as it is, with a reason the member reads (coordinators)."""
+        _may(coop, "close_period")
+        data = await form_data(request)
+        try:
+            await contests.keep_line(db, coop.actor, contest_id, data)
+        except (Invalid, Conflict) as error:
+            month = await periods.month_of_contest(db, coop.actor, contest_id)
+            return await self._refused(
+                request, db, coop, month, error, values=data, failed=f"keep-{contest_id}"
+            )
+        month = await periods.month_of_contest(db, coop.actor, contest_id)
+        return self._back(request, coop, month, "contest_kept")
+
+    @post("/contests/{contest_id:int}/correct")
+    async def correct(
+        self, request: Request, db: Db, coop: Coop, contest_id: FromPath[int]
+    ) -> Template | Redirect:
+        """Correct a contested prestation's amount, with a reason (coordinators)."""
+        _may(coop, "close_period")
+        data = await form_data(request)
+        try:
+            await contests.correct_line(
+                db, coop.actor, contest_id, data, language=i18n.current_language()
+            )
+        except (Invalid, Conflict) as error:
+            month = await periods.month_of_contest(db, coop.actor, contest_id)
+            return await self._refused(
+                request, db, coop, month, error, values=data, failed=f"correct-{contest_id}"
+            )
+        month = await periods.month_of_contest(db, coop.actor, contest_id)
+        return self._back(request, coop, month, "contest_corrected")
+
+    @post("/periods/{month:str}/close")
+    async def close(
+        self, request: Request, db: Db, coop: Coop, month: FromPath[str]
+    ) -> Template | Redirect:
+        """Close the month once the coordinator confirms having checked the draft."""
+        month = _checked(month)
+        _may(coop, "close_period")
+        data = await form_data(request)
+        try:
+            if data.get("checked") != "yes":
+                message = i18n._("Tick the box to confirm that you have checked the draft.")
+                raise Invalid(message, {"checked": message})
+            await closing.finalize(db, coop.actor, month)
+        except (Invalid, Conflict) as error:
+            return await self._refused(request, db, coop, month, error, failed="close")
+        return self._back(request, coop, month, "period_closed")
