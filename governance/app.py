@@ -36,7 +36,9 @@ from governance.ledger.cost_routes import CostController
 from governance.ledger.import_routes import ImportController
 from governance.ledger.invoice_routes import InvoiceController, PaymentController
 from governance.ledger.payout_routes import PayoutController
+from governance.ledger.period_routes import PeriodController
 from governance.ledger.routes import PrestationApiController, WorkController
+from governance.ledger.statement_routes import StatementController
 from governance.members.routes import (
     CoopController,
     HomeController,
@@ -202,6 +204,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
             InvoiceController,
             PaymentController,
             PayoutController,
+            PeriodController,
+            StatementController,
             BooksController,
             ClientApiController,
             BooksApiController,

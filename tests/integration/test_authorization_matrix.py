@@ -350,6 +350,68 @@ ROUTES: dict[tuple[str, str], tuple[Any, dict[str, str] | None, Any]] = {
         None,
         coop_api,
     ),
+    # The month close. 2020-01 has no period in this world: nothing to show (404) and
+    # nothing to start (no rule: 422), contest (409) or close (409); the role is checked first.
+    ("GET", "/c/{slug:str}/periods"): (lambda w: "/c/alpha/periods", None, coop_page),
+    ("GET", "/c/{slug:str}/periods/{month:str}"): (
+        lambda w: "/c/alpha/periods/2020-01",
+        None,
+        lambda p: 404 if p in MEMBERS else coop_page(p),
+    ),
+    ("POST", "/c/{slug:str}/periods/{month:str}/review"): (
+        lambda w: "/c/alpha/periods/2020-01/review",
+        {},
+        lambda p: coordinator_action(p, 422),
+    ),
+    ("POST", "/c/{slug:str}/periods/{month:str}/contests"): (
+        lambda w: "/c/alpha/periods/2020-01/contests",
+        {"comment": "This line is wrong."},
+        lambda p: worker_action(p, 409),
+    ),
+    ("POST", "/c/{slug:str}/contests/{contest_id:int}/keep"): (
+        lambda w: "/c/alpha/contests/999999/keep",
+        {"reason": "no"},
+        lambda p: coordinator_action(p, 404),
+    ),
+    ("POST", "/c/{slug:str}/contests/{contest_id:int}/correct"): (
+        lambda w: "/c/alpha/contests/999999/correct",
+        {"amount": "1", "reason": "no"},
+        lambda p: coordinator_action(p, 404),
+    ),
+    ("POST", "/c/{slug:str}/periods/{month:str}/close"): (
+        lambda w: "/c/alpha/periods/2020-01/close",
+        {"checked": "yes"},
+        lambda p: coordinator_action(p, 409),
+    ),
+    # Statements. No month is closed in this world: each statement is 404 for members, after
+    # the role check (a worker does not read the cooperative's statement: 403).
+    # tests/integration/test_statements.py checks these routes again with a closed month.
+    ("GET", "/c/{slug:str}/statements"): (lambda w: "/c/alpha/statements", None, coop_page),
+    ("GET", "/c/{slug:str}/statements/{month:str}"): (
+        lambda w: "/c/alpha/statements/2026-10",
+        None,
+        lambda p: 403 if p == "wen" else 404 if p in MEMBERS else coop_page(p),
+    ),
+    ("GET", "/c/{slug:str}/statements/{month:str}/members/{member_id:int}"): (
+        lambda w: f"/c/alpha/statements/2026-10/members/{w.ids['omar']}",
+        None,
+        lambda p: 404 if p in MEMBERS else coop_page(p),
+    ),
+    ("GET", "/c/{slug:str}/statements/{month:str}/members/{member_id:int}/statement.pdf"): (
+        lambda w: f"/c/alpha/statements/2026-10/members/{w.ids['omar']}/statement.pdf",
+        None,
+        lambda p: 404 if p in MEMBERS else coop_page(p),
+    ),
+    ("GET", "/c/{slug:str}/statements/{month:str}/members/{member_id:int}/statement.csv"): (
+        lambda w: f"/c/alpha/statements/2026-10/members/{w.ids['omar']}/statement.csv",
+        None,
+        lambda p: 404 if p in MEMBERS else coop_page(p),
+    ),
+    ("GET", "/c/{slug:str}/me/earnings"): (
+        lambda w: "/c/alpha/me/earnings",
+        None,
+        lambda p: worker_action(p, 200),
+    ),
     # Last: these end the visitor's session.
     ("POST", "/logout"): (lambda w: "/logout", {}, lambda p: 302),
     ("POST", "/account/logout-everywhere"): (
