@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
+from sqlalchemy import insert
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -22,7 +23,7 @@ from governance.audit.service import lock_cooperative, record
 from governance.errors import Conflict, Invalid, NotFound
 from governance.i18n import _
 from governance.ledger.distribution import Distribution, PeriodFigures, distribute
-from governance.ledger.figures import Counted, counted_prestations, income_and_expenses
+from governance.ledger.figures import income_and_expenses
 from governance.ledger.figures import period_figures as read_figures
 from governance.ledger.journal import Posting
 from governance.ledger.models import (
@@ -226,9 +227,9 @@ async def start_review(
     return period
 
 
-def _statement_data(
-    member_share: dict[str, Any] | None, counted: list[Counted], data: dict[str, Any]
-) -> dict[str, Any]:
+def _statement_data(member_share: dict[str, Any] | None, data: dict[str, Any]) -> dict[str, Any]:
+    """What a statement keeps of the close: the member's share explained, the month's totals.
+    The prestations it lists are read from the journal (figures.counted_lines)."""
     return {
         "share": member_share,
         "rule": data["rule"],
@@ -236,19 +237,6 @@ def _statement_data(
         "pool": data["pool"],
         "notes": data["notes"],
         "funds": [s for s in data["shares"] if s["fund"] is not None],
-        "prestations": [
-            {
-                "id": c.prestation_id,
-                "date": c.date.isoformat(),
-                "client": c.client,
-                "kind": c.kind,
-                "minutes": c.minutes * c.sign,
-                "amount_cents": c.amount_cents * c.sign,
-                "reversal": c.sign < 0,
-                "adjustment": c.adjustment,
-            }
-            for c in counted
-        ],
     }
 
 
@@ -304,33 +292,27 @@ async def finalize(session: AsyncSession, actor: Actor, month: str) -> PeriodClo
                 into_review=month,
             )
         faults.cut("close.after_entry")
-        by_member: dict[int, list[Counted]] = {}
-        for line in await counted_prestations(session, actor.cooperative_id, month):
-            by_member.setdefault(line.member_id, []).append(line)
         shares = {s["member_id"]: s for s in data["shares"] if s["member_id"] is not None}
-        statements = []
         now = clock.now()
-        for member in result.figures.members:
-            share = shares[member.member_id]["cents"] if member.member_id in shares else 0
-            if not share and member.member_id not in by_member:
-                continue
-            statements.append(
-                Statement(
-                    cooperative_id=actor.cooperative_id,
-                    period_id=period.id or 0,
-                    month=month,
-                    member_id=member.member_id,
-                    share_cents=share,
-                    revenue_cents=member.revenue_cents,
-                    minutes=member.minutes,
-                    data=_statement_data(
-                        shares.get(member.member_id), by_member.get(member.member_id, []), data
-                    ),
-                    created_at=now,
-                )
-            )
-        session.add_all(statements)
-        await session.flush()
+        statements = [
+            {
+                "cooperative_id": actor.cooperative_id,
+                "period_id": period.id,
+                "month": month,
+                "member_id": member.member_id,
+                "share_cents": shares[member.member_id]["cents"],
+                "revenue_cents": member.revenue_cents,
+                "minutes": member.minutes,
+                "data": _statement_data(shares[member.member_id], data),
+                "created_at": now,
+            }
+            for member in result.figures.members
+            if member.member_id in shares
+            and (shares[member.member_id]["cents"] or member.prestations or member.revenue_cents)
+        ]
+        if statements:
+            connection = await session.connection()
+            await connection.execute(insert(Statement.__table__), statements)  # type: ignore[attr-defined]
         faults.cut("close.after_statements")
         period.state = PeriodState.CLOSED
         session.add(period)

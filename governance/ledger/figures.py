@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import func
 from sqlalchemy import select as sa_select
@@ -49,6 +50,20 @@ class Counted:
     amount_cents: int
     sign: int
     adjustment: bool  # dated in another month than the period that counts it
+
+
+def line_data(counted: Counted) -> dict[str, Any]:
+    """A counted prestation as a statement shows it: signed minutes and amount."""
+    return {
+        "id": counted.prestation_id,
+        "date": counted.date.isoformat(),
+        "client": counted.client,
+        "kind": counted.kind,
+        "minutes": counted.minutes * counted.sign,
+        "amount_cents": counted.amount_cents * counted.sign,
+        "reversal": counted.sign < 0,
+        "adjustment": counted.adjustment,
+    }
 
 
 async def income_and_expenses(
@@ -179,3 +194,15 @@ async def counted_prestations(
             )
     found.sort(key=lambda c: (c.date, c.prestation_id, -c.sign))
     return found
+
+
+async def counted_lines(
+    session: AsyncSession, cooperative_id: int, month: str, member_id: int
+) -> list[dict[str, Any]]:
+    """A member's counted prestations of a month, as their statement lists them.
+
+    Read from the journal at any time: once the month is closed its entries never change, so
+    this is the list the close counted (it is not copied into each statement)."""
+    return [
+        line_data(c) for c in await counted_prestations(session, cooperative_id, month, member_id)
+    ]

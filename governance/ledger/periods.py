@@ -292,16 +292,17 @@ async def _own(session: AsyncSession, actor: Actor, period: Period) -> MemberRev
         raw_lines = []
         if statement is not None:
             distribution = statement_distribution(statement, names)
+            # The closed month's entries never change: its lines are read from the journal.
             raw_lines = [
                 (
-                    p["id"],
-                    dt.date.fromisoformat(p["date"]),
-                    p["client"],
-                    p["kind"],
-                    p["minutes"],
-                    p["amount_cents"],
+                    c.prestation_id,
+                    c.date,
+                    c.client,
+                    c.kind,
+                    c.minutes * c.sign,
+                    c.amount_cents * c.sign,
                 )
-                for p in statement.data.get("prestations", [])
+                for c in await counted_prestations(session, coop, month, me)
             ]
     else:
         raw_lines = []

@@ -29,6 +29,7 @@ from governance.audit.models import Checkpoint
 from governance.db import dialect_of
 from governance.errors import NotFound, PermissionDenied
 from governance.i18n import _
+from governance.ledger.figures import counted_lines
 from governance.ledger.models import (
     Account,
     AccountType,
@@ -290,7 +291,9 @@ async def member_statement(
             member_id=member_id,
             member_name=names.get(member_id, ""),
             closed_at=close.closed_at,
-            prestations=prestations_of(statement.data.get("prestations", ())),
+            prestations=prestations_of(
+                await counted_lines(session, actor.cooperative_id, month, member_id)
+            ),
             minutes=statement.minutes,
             revenue_cents=statement.revenue_cents,
             share=share,

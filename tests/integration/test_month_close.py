@@ -15,6 +15,7 @@ from governance.audit.models import Checkpoint
 from governance.audit.service import verify_chain
 from governance.errors import Conflict, Invalid, NotFound, PermissionDenied
 from governance.ledger import closing, contests, costs, prestations
+from governance.ledger.figures import counted_lines
 from governance.ledger.models import (
     Account,
     ClientKind,
@@ -236,7 +237,8 @@ def test_a_contest_blocks_the_close_until_resolved_by_a_correction(
     statement, books = run(read)
     assert statement.revenue_cents == 45000
     assert -books[f"payable:{world.ids['wen']}"] == statement.share_cents
-    amounts = [line["amount_cents"] for line in statement.data["prestations"]]
+    lines = run(lambda s: counted_lines(s, world.alpha, "2026-10", world.ids["wen"]))
+    amounts = [line["amount_cents"] for line in lines]
     assert sorted(amounts) == [-40000, 40000, 45000]
 
 
