@@ -367,3 +367,11 @@ def test_the_role_is_checked_before_the_form(
     assert omar.post(f"/c/alpha/contests/{contest_id}/correct", {"amount": "x"}).status_code == 403
     assert omar.post(f"/c/alpha/contests/{contest_id}/keep", {}).status_code == 403
     assert olga.post(f"{OCTOBER}/contests", {}).status_code == 403
+
+
+def test_coordinators_find_the_payouts_from_the_months_page(make_visitor: Any, world: Any) -> None:
+    carla, omar = make_visitor(), make_visitor()
+    carla.login("carla")
+    omar.login("omar")
+    assert 'href="/c/alpha/payouts/"' in carla.get("/c/alpha/periods").text
+    assert 'href="/c/alpha/payouts/"' not in omar.get("/c/alpha/periods").text
