@@ -518,7 +518,6 @@ TIMED_CALLS = (
     "draft",
     "income_and_expenses",
     "post",
-    "counted_prestations",
     "record",
     "sign_head",
 )
@@ -541,7 +540,8 @@ def instrument() -> tuple[dict[str, list[float]], list[tuple[str, float]]]:
         return wrapper
 
     for name in TIMED_CALLS:
-        setattr(closing, name, timed(name, getattr(closing, name)))
+        if hasattr(closing, name):  # what closing.py calls, as it is named there
+            setattr(closing, name, timed(name, getattr(closing, name)))
     cut = faults.cut
 
     def marked(point: str) -> None:
@@ -559,7 +559,7 @@ def phases(marks: list[tuple[str, float]], start: float, end: float) -> list[tup
     points.append(("commit", end))
     labels = {
         "close.after_entry": "checks + draft + income_and_expenses + post (the close entry)",
-        "close.after_statements": "counted_prestations + statements (objects, JSON, INSERT)",
+        "close.after_statements": "statements (JSON, one executemany)",
         "close.after_audit": "period state + audit event",
         "close.after_checkpoint": "sign_head (checkpoint)",
         "close.before_commit": "period_close row (distribution JSON)",
