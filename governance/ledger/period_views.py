@@ -237,15 +237,18 @@ def distribution_view(
     )
 
 
-def statement_distribution(statement: Statement, names: Mapping[int, str]) -> DistributionView:
-    """A member's closed statement keeps the funds and their own share, not the others'."""
+def statement_distribution(
+    statement: Statement, names: Mapping[int, str], prestations: int
+) -> DistributionView:
+    """A member's closed statement keeps the funds and their own share, not the others'.
+    `prestations`: how many of their prestations the month counted (read from the journal)."""
     data = statement.data
     shares = [*data.get("funds", []), *([data["share"]] if data.get("share") else [])]
     figures = {
         statement.member_id: {
             "revenue_cents": statement.revenue_cents,
             "minutes": statement.minutes,
-            "prestations": sum(1 for p in data.get("prestations", []) if p["amount_cents"] >= 0),
+            "prestations": prestations,
         }
     }
     return distribution_view(
