@@ -23,7 +23,7 @@ from governance.audit.service import lock_cooperative, record
 from governance.errors import Conflict, Invalid, NotFound
 from governance.i18n import _
 from governance.ledger.distribution import Distribution, PeriodFigures, distribute
-from governance.ledger.figures import income_and_expenses
+from governance.ledger.figures import AccountTotal, income_and_expenses
 from governance.ledger.figures import period_figures as read_figures
 from governance.ledger.journal import Posting
 from governance.ledger.models import (
@@ -110,6 +110,7 @@ class Draft:
     rule: Rule
     figures: PeriodFigures
     distribution: Distribution
+    totals: list[AccountTotal]  # the month's movement on each income and expense account
 
     def share_of(self, member_id: int) -> int:
         return sum(s.cents for s in self.distribution.shares if s.member_id == member_id)
@@ -124,8 +125,9 @@ async def draft(session: AsyncSession, cooperative_id: int, month: str) -> Draft
             _("This cooperative has no distribution rule for %(month)s.") % {"month": month}
         )
     rule = checked(version)
-    figures = await read_figures(session, cooperative_id, month)
-    return Draft(month, period.state, version, rule, figures, distribute(figures, rule))
+    totals = await income_and_expenses(session, cooperative_id, month)
+    figures = await read_figures(session, cooperative_id, month, totals)
+    return Draft(month, period.state, version, rule, figures, distribute(figures, rule), totals)
 
 
 async def _locked_period(session: AsyncSession, actor: Actor, month: str) -> Period:
@@ -277,8 +279,7 @@ async def finalize(session: AsyncSession, actor: Actor, month: str) -> PeriodClo
             )
         result = await draft(session, actor.cooperative_id, month)
         data = distribution_data(result.rule, result.figures, result.distribution)
-        totals = await income_and_expenses(session, actor.cooperative_id, month)
-        postings = close_postings([(t.code, t.amount) for t in totals], result.distribution)
+        postings = close_postings([(t.code, t.amount) for t in result.totals], result.distribution)
         entry = None
         if postings:
             entry = await post(

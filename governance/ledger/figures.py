@@ -70,24 +70,40 @@ async def income_and_expenses(
     session: AsyncSession, cooperative_id: int, month: str
 ) -> list[AccountTotal]:
     """The period's movement on each income and expense account (close entries excluded)."""
+    accounts = {
+        id_: (code, kind)
+        for id_, code, kind in (
+            await session.exec(
+                select(Account.id, Account.code, Account.type).where(
+                    Account.cooperative_id == cooperative_id,
+                    col(Account.type).in_([AccountType.INCOME.value, AccountType.EXPENSE.value]),
+                )
+            )
+        ).all()
+        if id_ is not None
+    }
+    if not accounts:
+        return []
     closing = select(JournalEntry.id).where(
         JournalEntry.cooperative_id == cooperative_id,
         JournalEntry.period == month,
         JournalEntry.kind == "close",
     )
+    # Summed per account on the (cooperative, period, account) index, accounts joined after.
     rows = await session.exec(
-        select(Account.code, Account.type, func.sum(LedgerLine.amount))
-        .join(Account, col(Account.id) == LedgerLine.account_id)
+        select(LedgerLine.account_id, func.sum(LedgerLine.amount))
         .where(
             LedgerLine.cooperative_id == cooperative_id,
             LedgerLine.period == month,
-            col(Account.type).in_([AccountType.INCOME.value, AccountType.EXPENSE.value]),
+            col(LedgerLine.account_id).in_(list(accounts)),
             col(LedgerLine.entry_id).not_in(closing),
         )
-        .group_by(Account.code, Account.type)
-        .order_by(Account.code)
+        .group_by(col(LedgerLine.account_id))
     )
-    return [AccountTotal(code, kind, int(total)) for code, kind, total in rows.all() if total]
+    totals = [
+        AccountTotal(*accounts[account_id], int(total)) for account_id, total in rows.all() if total
+    ]
+    return sorted(totals, key=lambda t: t.code)
 
 
 async def _member_sums(
@@ -123,9 +139,16 @@ async def active_members(session: AsyncSession, cooperative_id: int) -> set[int]
     return set(rows.all())
 
 
-async def period_figures(session: AsyncSession, cooperative_id: int, month: str) -> PeriodFigures:
-    """Income, expenses and each member's revenue, minutes and count of prestations."""
-    totals = await income_and_expenses(session, cooperative_id, month)
+async def period_figures(
+    session: AsyncSession,
+    cooperative_id: int,
+    month: str,
+    totals: list[AccountTotal] | None = None,
+) -> PeriodFigures:
+    """Income, expenses and each member's revenue, minutes and count of prestations.
+    `totals`: income_and_expenses of the month when the caller already has them."""
+    if totals is None:
+        totals = await income_and_expenses(session, cooperative_id, month)
     income = -sum(t.amount for t in totals if t.type == AccountType.INCOME)
     expense = sum(t.amount for t in totals if t.type == AccountType.EXPENSE)
     validated = await _member_sums(session, cooperative_id, month, reversals=False)

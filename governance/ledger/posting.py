@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import func, insert
+from sqlalchemy import insert
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import col, select
@@ -156,17 +156,18 @@ async def latest_balances(session: AsyncSession, account_ids: Sequence[int]) -> 
     """Each account's balance after its latest line (0 before any line)."""
     if len(account_ids) <= 4:
         return {account_id: await balance_of(session, account_id) for account_id in account_ids}
+    # One index lookup per account on (account_id, id), in one statement.
     latest = (
-        select(func.max(LedgerLine.id))
-        .where(col(LedgerLine.account_id).in_(account_ids))
-        .group_by(col(LedgerLine.account_id))
+        select(LedgerLine.balance)
+        .where(LedgerLine.account_id == Account.id)
+        .order_by(col(LedgerLine.id).desc())
+        .limit(1)
+        .scalar_subquery()
     )
-    rows = await session.exec(
-        select(LedgerLine.account_id, LedgerLine.balance).where(col(LedgerLine.id).in_(latest))
-    )
-    balances = dict.fromkeys(account_ids, 0)
-    balances.update(dict(rows.all()))
-    return balances
+    rows = await session.exec(select(Account.id, latest).where(col(Account.id).in_(account_ids)))
+    return {
+        account_id: balance or 0 for account_id, balance in rows.all() if account_id is not None
+    }
 
 
 async def balance_of(session: AsyncSession, account_id: int, up_to_id: int | None = None) -> int:

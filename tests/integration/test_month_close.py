@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -14,6 +15,7 @@ from governance.audit.checkpoints import verify_checkpoints
 from governance.audit.models import Checkpoint
 from governance.audit.service import verify_chain
 from governance.errors import Conflict, Invalid, NotFound, PermissionDenied
+from governance.i18n import language
 from governance.ledger import closing, contests, costs, prestations
 from governance.ledger.figures import counted_lines
 from governance.ledger.models import (
@@ -30,6 +32,13 @@ from governance.ledger.service import create_client
 from governance.settings import Settings
 from tests.closing_support import TODAY, build_october
 from tests.closing_support import record_work as _work
+
+
+@pytest.fixture(autouse=True)
+def english() -> Iterator[None]:
+    """The refusals are matched on their English text."""
+    with language("en"):
+        yield
 
 
 @pytest.fixture

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -11,6 +12,7 @@ from sqlmodel import select
 from governance import clock
 from governance.audit.models import AuditEvent
 from governance.errors import Conflict, Invalid
+from governance.i18n import language
 from governance.ledger import closing, rule_versions
 from governance.ledger.models import DistributionRule
 from governance.ledger.rules import TEMPLATES, rule_to_data
@@ -23,6 +25,13 @@ HOURS_ONLY = {
     "member_keys": [{"key": "hours", "weight": "100"}],
     "eligible": "members_with_prestations",
 }
+
+
+@pytest.fixture(autouse=True)
+def english() -> Iterator[None]:
+    """The refusals are matched on their English text."""
+    with language("en"):
+        yield
 
 
 def adopt(run: Any, world: Any, rule: Any, start: str, proposal: int = 7) -> Any:
