@@ -120,54 +120,52 @@ async def account_for(session: AsyncSession, cooperative_id: int, code: str) -> 
 
 async def accounts_for(
     session: AsyncSession, cooperative_id: int, codes: Sequence[str]
-) -> dict[str, int]:
-    """Account id by code, creating the missing accounts (three statements whatever the count)."""
+) -> tuple[dict[str, int], set[int]]:
+    """Account id by code, creating the missing accounts (three statements whatever the count),
+    and the ids of the accounts created here (no line yet)."""
     wanted = sorted(set(codes))
     query = select(Account.code, Account.id).where(
         Account.cooperative_id == cooperative_id, col(Account.code).in_(wanted)
     )
     found = {code: id_ for code, id_ in (await session.exec(query)).all() if id_ is not None}
     missing = [code for code in wanted if code not in found]
-    if missing:
-        dialect = dialect_of(session)
-        insert_into = postgresql_insert if dialect == "postgresql" else sqlite_insert
-        now = clock.now()
-        connection = await session.connection()
-        await connection.execute(
-            insert_into(Account)
-            .values(
-                [
-                    {
-                        "cooperative_id": cooperative_id,
-                        "code": code,
-                        "type": account_type(code).value,
-                        "created_at": now,
-                    }
-                    for code in missing
-                ]
-            )
-            .on_conflict_do_nothing()
+    if not missing:
+        return found, set()
+    dialect = dialect_of(session)
+    insert_into = postgresql_insert if dialect == "postgresql" else sqlite_insert
+    now = clock.now()
+    connection = await session.connection()
+    await connection.execute(
+        insert_into(Account)
+        .values(
+            [
+                {
+                    "cooperative_id": cooperative_id,
+                    "code": code,
+                    "type": account_type(code).value,
+                    "created_at": now,
+                }
+                for code in missing
+            ]
         )
-        found = {code: id_ for code, id_ in (await session.exec(query)).all() if id_ is not None}
-    return found
-
-
-async def latest_balances(session: AsyncSession, account_ids: Sequence[int]) -> dict[int, int]:
-    """Each account's balance after its latest line (0 before any line)."""
-    if len(account_ids) <= 4:
-        return {account_id: await balance_of(session, account_id) for account_id in account_ids}
-    # One index lookup per account on (account_id, id), in one statement.
-    latest = (
-        select(LedgerLine.balance)
-        .where(LedgerLine.account_id == Account.id)
-        .order_by(col(LedgerLine.id).desc())
-        .limit(1)
-        .scalar_subquery()
+        .on_conflict_do_nothing()
     )
-    rows = await session.exec(select(Account.id, latest).where(col(Account.id).in_(account_ids)))
-    return {
-        account_id: balance or 0 for account_id, balance in rows.all() if account_id is not None
-    }
+    existing = set(found.values())
+    found = {code: id_ for code, id_ in (await session.exec(query)).all() if id_ is not None}
+    # Under the cooperative's lock nobody else writes lines: a new account has none.
+    return found, {id_ for code, id_ in found.items() if code in missing and id_ not in existing}
+
+
+async def latest_balances(
+    session: AsyncSession, account_ids: Sequence[int], new: set[int]
+) -> dict[int, int]:
+    """Each account's balance after its latest line: 0 for the `new` accounts (no line yet),
+    one index lookup on (account_id, id) for each of the others."""
+    balances = dict.fromkeys(new, 0)
+    for account_id in account_ids:
+        if account_id not in new:
+            balances[account_id] = await balance_of(session, account_id)
+    return balances
 
 
 async def balance_of(session: AsyncSession, account_id: int, up_to_id: int | None = None) -> int:
@@ -223,8 +221,8 @@ async def post(
     session.add(entry)
     await session.flush()
     assert entry.id is not None
-    accounts = await accounts_for(session, cooperative_id, [p.account for p in postings])
-    balances = await latest_balances(session, sorted(set(accounts.values())))
+    accounts, new = await accounts_for(session, cooperative_id, [p.account for p in postings])
+    balances = await latest_balances(session, sorted(set(accounts.values())), new)
     lines = []
     for posting in postings:
         account_id = accounts[posting.account]
