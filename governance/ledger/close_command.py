@@ -15,6 +15,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from governance.errors import Invalid, NotFound
 from governance.ledger import closing
+from governance.ledger.journal import MONTH_RE
 from governance.ledger.models import Period, Statement
 from governance.members.access import Actor
 from governance.members.models import (
@@ -88,6 +89,8 @@ async def close_month(
     today: dt.date,
 ) -> list[str]:
     """Do `step` ("review", "finalize" or None: only show) and say what was done."""
+    if not MONTH_RE.match(month):
+        raise Invalid(f"--period must be a month like 2026-10, not {month!r}")
     actor, email = await _actor(session, slug, by)
     out: list[str] = []
     if step == "review":

@@ -118,7 +118,14 @@ class Draft:
 
 async def draft(session: AsyncSession, cooperative_id: int, month: str) -> Draft:
     """The distribution of `month` with the rule in force, computed from the ledger as it is."""
-    period = await period_for(session, cooperative_id, last_day(month))
+    # Read only: a draft never opens a period (a past month opened would block the closes).
+    state = (
+        await session.exec(
+            select(Period.state).where(
+                Period.cooperative_id == cooperative_id, Period.month == month
+            )
+        )
+    ).first() or PeriodState.OPEN.value
     version = await rule_in_force(session, cooperative_id, month)
     if version is None:
         raise Invalid(
@@ -127,7 +134,7 @@ async def draft(session: AsyncSession, cooperative_id: int, month: str) -> Draft
     rule = checked(version)
     totals = await income_and_expenses(session, cooperative_id, month)
     figures = await read_figures(session, cooperative_id, month, totals)
-    return Draft(month, period.state, version, rule, figures, distribute(figures, rule), totals)
+    return Draft(month, state, version, rule, figures, distribute(figures, rule), totals)
 
 
 async def _locked_period(session: AsyncSession, actor: Actor, month: str) -> Period:

@@ -157,13 +157,15 @@ async def period_figures(
     members = []
     for member_id in sorted(set(validated) | set(reversed_) | active):
         cents, minutes, count = validated.get(member_id, (0, 0, 0))
-        minus_cents, minus_minutes, minus_count = reversed_.get(member_id, (0, 0, 0))
+        minus_cents, minus_minutes, _minus_count = reversed_.get(member_id, (0, 0, 0))
         members.append(
             MemberFigures(
                 member_id=member_id,
                 revenue_cents=cents - minus_cents,
                 minutes=minutes - minus_minutes,
-                prestations=count - minus_count,
+                # Work validated in the month makes a member eligible, even when reversals
+                # of earlier months' work are counted in it too.
+                prestations=count,
                 active=member_id in active,
             )
         )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -55,6 +56,11 @@ def check_balanced(postings: Sequence[Posting]) -> None:
 def reversal(postings: Sequence[Posting]) -> list[Posting]:
     """The lines that cancel `postings` exactly."""
     return [Posting(posting.account, -posting.amount) for posting in postings]
+
+
+# A period as "YYYY-MM": ASCII digits only (`\d` takes Arabic-Indic ones), no year 0, nothing
+# after it (`$` would let a trailing newline through). Use with .match().
+MONTH_RE = re.compile(r"(?!0000)[0-9]{4}-(0[1-9]|1[0-2])\Z")
 
 
 def month_of(day: dt.date) -> str:

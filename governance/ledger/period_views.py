@@ -8,6 +8,7 @@ the templates read; one path for a draft and a closed month alike.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from fractions import Fraction
@@ -164,7 +165,9 @@ ReviewPage = WholeReview | MemberReview
 
 
 def _cents(quota: str) -> int:
-    return round(Fraction(quota))
+    """A key's part in whole cents, rounded down: what rounding adds is shown on its own line,
+    so the lines of an explanation add up to the share exactly."""
+    return math.floor(Fraction(quota))
 
 
 def _rule_view(rule: Mapping[str, Any]) -> RuleView:
@@ -184,12 +187,14 @@ def _share_view(
 ) -> ShareView:
     fund, member_id = share["fund"], share["member_id"]
     member = figures.get(member_id, {}) if member_id is not None else {}
+    parts = [_cents(k["quota"]) for k in share["keys"]]
+    rounding = share["cents"] - sum(parts) if parts else share["rounding"]
     return ShareView(
         fund=fund,
         member_id=member_id,
         name=fund_label(fund) if fund is not None else names.get(member_id, f"#{member_id}"),
         cents=share["cents"],
-        rounding=share["rounding"],
+        rounding=rounding,
         percent=percents.get(fund) if fund is not None else None,
         revenue_cents=member.get("revenue_cents", 0),
         minutes=member.get("minutes", 0),
@@ -201,9 +206,9 @@ def _share_view(
                 k["weight"],
                 k["value"],
                 k["total"],
-                _cents(k["quota"]),
+                part,
             )
-            for k in share["keys"]
+            for k, part in zip(share["keys"], parts, strict=True)
         ),
     )
 

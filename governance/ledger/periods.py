@@ -277,6 +277,9 @@ async def _own(session: AsyncSession, actor: Actor, period: Period) -> MemberRev
     if period.state == PeriodState.REVIEW:
         result = await draft(session, coop, month)
         data = distribution_data(result.rule, result.figures, result.distribution)
+        # A member's own draft: the month's income and expenses are the books', which not
+        # every member may read; the amount to share is what their share is explained by.
+        data["income_cents"] = data["expense_cents"] = None
         distribution = distribution_view(data, names)
         counted = await counted_prestations(session, coop, month, me)
         raw_lines = [

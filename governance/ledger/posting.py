@@ -80,42 +80,37 @@ async def open_period_for(
 ) -> Period:
     """The period that takes what is dated `day`.
 
-    The period of `day` when it is open. When it is closed, the first open period after it:
-    what is dated in a closed month is an adjustment of a later one, never a change to the
-    closed month. When it is under review (frozen until its close), Invalid naming the period.
+    The period of `day` when it is open. When it is closed, or earlier than the last closed
+    month, the first open period after the last closed one: what is dated there is an
+    adjustment of a later month, never a change to a closed one (nor a past month opened
+    anew). When it is under review (frozen until its close), Invalid naming the period.
     """
-    period = await period_for(session, cooperative_id, day)
-    if period.state == PeriodState.OPEN:
+    latest_closed = (
+        await session.exec(
+            select(Period.month)
+            .where(Period.cooperative_id == cooperative_id, Period.state == PeriodState.CLOSED)
+            .order_by(col(Period.month).desc())
+            .limit(1)
+        )
+    ).first()
+    month = month_of(day)
+    if latest_closed is not None and month <= latest_closed:
+        # Closed, or a month never opened before the last close (a gap, a typo in the year):
+        # either way an adjustment of the first open period after the last closed one.
+        month = latest_closed
+        period = await _period_of_month(session, cooperative_id, month)
+        while period.state != PeriodState.OPEN:
+            month = next_month(month)
+            period = await _period_of_month(session, cooperative_id, month)
         return period
+    period = await period_for(session, cooperative_id, day)
     if period.state == PeriodState.REVIEW:
         message = _("The period %(month)s is %(state)s: nothing dated in it can change.") % {
             "month": period.month,
             "state": state_name(period.state),
         }
         raise Invalid(message, {field: message})
-    month = period.month
-    while period.state != PeriodState.OPEN:
-        month = next_month(month)
-        period = await _period_of_month(session, cooperative_id, month)
     return period
-
-
-async def account_for(session: AsyncSession, cooperative_id: int, code: str) -> Account:
-    query = select(Account).where(Account.cooperative_id == cooperative_id, Account.code == code)
-    account = (await session.exec(query)).first()
-    if account is None:
-        await insert_missing(
-            session,
-            Account,
-            {
-                "cooperative_id": cooperative_id,
-                "code": code,
-                "type": account_type(code).value,
-                "created_at": clock.now(),
-            },
-        )
-        account = (await session.exec(query)).one()
-    return account
 
 
 async def accounts_for(

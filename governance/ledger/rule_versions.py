@@ -3,7 +3,6 @@ proposal, never retroactively. Functions here run inside the caller's transactio
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from sqlmodel import col, select
@@ -13,11 +12,10 @@ from governance import clock
 from governance.audit.service import lock_cooperative, record
 from governance.errors import Conflict, Invalid
 from governance.i18n import _
+from governance.ledger.journal import MONTH_RE
 from governance.ledger.models import DistributionRule, Period, PeriodState
 from governance.ledger.posting import state_name
 from governance.ledger.rules import TEMPLATES, Rule, RuleError, parse_rule, rule_to_data
-
-MONTH_RE = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 
 
 async def rule_in_force(

@@ -18,7 +18,6 @@ true: LedgerMismatch is raised.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 
 from sqlalchemy import func
@@ -30,6 +29,7 @@ from governance.db import dialect_of
 from governance.errors import NotFound, PermissionDenied
 from governance.i18n import _
 from governance.ledger.figures import counted_lines
+from governance.ledger.journal import MONTH_RE
 from governance.ledger.models import (
     Account,
     AccountType,
@@ -59,8 +59,6 @@ from governance.ledger.statement_views import (
 from governance.members.access import Actor, Permission, allows, authorize
 from governance.members.models import Cooperative, Membership, Person, Role
 
-# ASCII digits only: `\d` would take Arabic-Indic digits for a month.
-MONTH_RE = re.compile(r"[0-9]{4}-(0[1-9]|1[0-2])")
 LATEST = 3
 TRAVEL_KINDS = ("prestation", "reversal")  # validating work credits its travel; reversing debits
 

@@ -28,6 +28,7 @@ from governance.ledger.models import (
     PeriodClose,
     Statement,
 )
+from governance.ledger.period_views import distribution_view
 from governance.ledger.service import create_client
 from governance.settings import Settings
 from tests.closing_support import TODAY, build_october
@@ -350,3 +351,42 @@ def test_the_work_list_marks_late_work_as_an_adjustment(
     assert "2026-11" in row
     other = page.text.split(f'id="prestation-{october["omar"]}"')[1].split("</tr>")[0]
     assert "2026-11" not in other
+
+
+def test_the_explanation_of_each_share_adds_up_to_the_share(
+    run: Any, world: Any, october: dict[str, int]
+) -> None:
+    result = run(lambda s: closing.draft(s, world.alpha, "2026-10"))
+    data = closing.distribution_data(result.rule, result.figures, result.distribution)
+    view = distribution_view(data, {})
+    for share in view.members:
+        assert sum(k.cents for k in share.keys) + share.rounding == share.cents
+
+
+def test_work_dated_before_the_last_close_in_a_month_never_opened_is_an_adjustment(
+    run: Any, world: Any, october: dict[str, int]
+) -> None:
+    review(run, world)
+    finalize(run, world)
+
+    async def late(session: Any) -> Any:
+        client = await create_client(
+            session, world.actor("carla"), name="Fedasil", kind=ClientKind.OTHER
+        )
+        await _work(session, world, "omar", client.id, "2026-08-03", "20")
+        async with session.begin():
+            return dict((await session.exec(select(Period.month, Period.state))).all())
+
+    periods = run(late)
+    assert "2026-08" not in periods  # no past month opened anew
+    november = run(lambda s: closing.draft(s, world.alpha, "2026-11"))
+    omar = next(m for m in november.figures.members if m.member_id == world.ids["omar"])
+    assert omar.revenue_cents == 2000
+
+
+@pytest.mark.parametrize("month", ["0000-10", "2026-10\n", "٢٠٢٦-10", "2026-1", "2026-10x"])
+def test_a_malformed_month_is_not_found(run: Any, world: Any, month: str) -> None:
+    with pytest.raises(NotFound):
+        review(run, world, month=month)
+    with pytest.raises(NotFound):
+        run(lambda s: contests.contest_line(s, world.actor("omar"), month, {"comment": "x"}))

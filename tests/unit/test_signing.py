@@ -81,6 +81,7 @@ def test_another_key_is_refused() -> None:
         (None, SIGNATURE),
         (PUBLIC, 12),
     ],
+    ids=lambda value: type(value).__name__,  # the key is random: stable ids for xdist workers
 )
 def test_malformed_input_is_not_valid_and_never_raises(public: Any, signature: Any) -> None:
     assert signing.verify(public, MESSAGE, signature) is False
