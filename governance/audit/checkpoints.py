@@ -19,7 +19,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from governance import clock
 from governance.audit import signing
 from governance.audit.models import AuditEvent, Checkpoint, SigningKey, chain_key
-from governance.audit.service import lock_cooperative
+from governance.audit.service import lock_cooperative, record
 from governance.audit.signing import check_printed
 from governance.i18n import _
 from governance.members.models import Cooperative
@@ -49,12 +49,14 @@ async def _cooperative(session: AsyncSession, cooperative_id: int) -> Cooperativ
     return cooperative
 
 
-async def ensure_key(session: AsyncSession, cooperative_id: int) -> str:
+async def ensure_key(session: AsyncSession, cooperative_id: int, *, announce: bool = True) -> str:
     """The cooperative's public key (hex), making its key pair first if it has none.
 
     Cooperatives created before migration 0007 have none. Takes the cooperative's lock so two
     transactions do not both make one. Raises SigningKeyMismatch if a published public key
     has no matching private key (or the reverse does not match): never silently replaced.
+    A key made here is announced in the chain ("cooperative.key_created", with the public
+    key) unless `announce` is false (creation, whose own event carries the key).
     """
     await lock_cooperative(session, cooperative_id)
     cooperative = await _cooperative(session, cooperative_id)
@@ -75,6 +77,16 @@ async def ensure_key(session: AsyncSession, cooperative_id: int) -> str:
         cooperative.public_key = signing.public_key_of(private)
         session.add(cooperative)
         await session.flush()
+        if announce:
+            await record(
+                session,
+                cooperative_id=cooperative_id,
+                actor_id=None,
+                action="cooperative.key_created",
+                subject_type="cooperative",
+                subject_id=cooperative_id,
+                data={"public_key": cooperative.public_key},
+            )
         return cooperative.public_key
     public = signing.public_key_of(key.private_key)
     if not cooperative.public_key:
@@ -148,13 +160,15 @@ def _signature_holds(checkpoint: Checkpoint) -> bool:
 
 
 async def _key_at_creation(session: AsyncSession, cooperative_id: int) -> str | None:
-    """The public key recorded in the "cooperative.created" event, if it recorded one."""
+    """The public key recorded when the key pair was made: in the "cooperative.created" event,
+    or in "cooperative.key_created" for a cooperative older than its key."""
     data = (
         await session.exec(
             select(AuditEvent.data)
             .where(
                 AuditEvent.chain == chain_key(cooperative_id),
-                AuditEvent.action == "cooperative.created",
+                col(AuditEvent.action).in_(["cooperative.created", "cooperative.key_created"]),
+                col(AuditEvent.data).contains('"public_key"'),
             )
             .order_by(col(AuditEvent.seq))
             .limit(1)

@@ -18,6 +18,9 @@ ROLE_NAMES = {
 
 _TEMPLATES: dict[str, str] = {
     "cooperative.created": N_("%(actor)s created the cooperative %(name)s."),
+    "cooperative.key_created": N_(
+        "The cooperative's signing key was made; its public key is on the cooperative's page."
+    ),
     "cooperative.details_changed": N_(
         "%(actor)s changed the details of the cooperative: %(changed_details)s."
     ),

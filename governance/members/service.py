@@ -158,7 +158,7 @@ async def create_cooperative(
         await session.flush()
         assert cooperative.id is not None
         # The key pair that signs the month-close checkpoints; its public half is in the chain.
-        public_key = await ensure_key(session, cooperative.id)
+        public_key = await ensure_key(session, cooperative.id, announce=False)
         await record(
             session,
             cooperative_id=cooperative.id,

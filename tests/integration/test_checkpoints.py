@@ -206,6 +206,16 @@ def test_an_older_cooperative_gets_a_key_when_first_asked(
     assert len(first) == 64 and first == second == public_key_of(run, world.alpha)
     assert signing.public_key_of(run(lambda s: _private_key(s, world.alpha))) == first
 
+    async def announced(session: Any) -> list[str]:
+        async with session.begin():
+            rows = await session.exec(
+                select(AuditEvent.data).where(AuditEvent.action == "cooperative.key_created")
+            )
+            return list(rows.all())
+
+    (data,) = run(announced)  # made once, announced once, with its public key
+    assert first in data
+
 
 def test_a_published_key_that_lost_its_private_half_is_not_replaced(
     settings: Settings, run: Any, world: Any
@@ -229,6 +239,7 @@ def test_signing_an_empty_chain_is_a_programming_error(run: Any, world: Any) -> 
             session.add(cooperative)
             await session.flush()
             assert cooperative.id is not None
+            await ensure_key(session, cooperative.id, announce=False)
             await sign_head(session, cooperative.id, "2026-11")
 
     with pytest.raises(RuntimeError, match="no audit event"):
