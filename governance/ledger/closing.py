@@ -112,9 +112,6 @@ class Draft:
     distribution: Distribution
     totals: list[AccountTotal]  # the month's movement on each income and expense account
 
-    def share_of(self, member_id: int) -> int:
-        return sum(s.cents for s in self.distribution.shares if s.member_id == member_id)
-
 
 async def draft(session: AsyncSession, cooperative_id: int, month: str) -> Draft:
     """The distribution of `month` with the rule in force, computed from the ledger as it is."""
