@@ -197,6 +197,10 @@ def multiply_round(quantity: Decimal | Fraction, rate_cents: int) -> int:
 
 
 def _exact_weight(weight: Fraction | Decimal | int) -> Fraction:
+    if type(weight) is Fraction:  # the common case, checked first (Fractions are immutable)
+        if weight < 0:
+            raise ValueError("a weight must not be negative")
+        return weight
     if isinstance(weight, float | bool) or not isinstance(weight, Fraction | Decimal | int):
         raise TypeError(f"a weight must be a Fraction, Decimal or int, not {type(weight)}")
     if isinstance(weight, Decimal) and not weight.is_finite():
@@ -224,17 +228,22 @@ def split(
     if isinstance(amount, bool) or not isinstance(amount, int):
         raise TypeError(f"amount must be int cents, not {type(amount).__name__}")
     exact = [_exact_weight(weight) for weight in weights]
-    total = sum(exact, Fraction(0))
+    # Integers on one common denominator: the same exact arithmetic as Fractions, without a
+    # gcd for every addition and comparison (a month close splits among a thousand members).
+    common = math.lcm(*(weight.denominator for weight in exact)) if exact else 1
+    scaled = [weight.numerator * (common // weight.denominator) for weight in exact]
+    total = sum(scaled)
     if total <= 0:
         raise ValueError("weights must have a positive sum")
     ranks = list(range(len(exact))) if tie_order is None else list(tie_order)
     if len(ranks) != len(exact) or len(set(ranks)) != len(ranks):
         raise ValueError("tie_order must give one distinct rank per weight")
     magnitude = abs(amount)
-    quotas = [magnitude * weight / total for weight in exact]
-    shares = [math.floor(quota) for quota in quotas]
+    # Each exact quota magnitude × wᵢ / Σw is shares[i] + remainders[i] / total.
+    shares = [magnitude * weight // total for weight in scaled]
+    remainders = [magnitude * weight % total for weight in scaled]
     missing = magnitude - sum(shares)  # < number of non-zero remainders
-    order = sorted(range(len(exact)), key=lambda i: (shares[i] - quotas[i], ranks[i]))
+    order = sorted(range(len(exact)), key=lambda i: (-remainders[i], ranks[i]))
     for index in order[:missing]:
         shares[index] += 1
     return shares if amount >= 0 else [-share for share in shares]
