@@ -243,12 +243,13 @@ def distribution_view(
 
 
 def statement_distribution(
-    statement: Statement, names: Mapping[int, str], prestations: int
+    statement: Statement, close: Mapping[str, Any], names: Mapping[int, str], prestations: int
 ) -> DistributionView:
-    """A member's closed statement keeps the funds and their own share, not the others'.
-    `prestations`: how many of their prestations the month counted (read from the journal)."""
-    data = statement.data
-    shares = [*data.get("funds", []), *([data["share"]] if data.get("share") else [])]
+    """A member's closed statement shows the funds and their own share, not the others'.
+    `close`: the close's distribution JSON (rule, totals, funds); `prestations`: how many of
+    their prestations the month counted (read from the journal)."""
+    own = statement.data.get("share")
+    funds = [s for s in close.get("shares", []) if s.get("fund") is not None]
     figures = {
         statement.member_id: {
             "revenue_cents": statement.revenue_cents,
@@ -258,11 +259,11 @@ def statement_distribution(
     }
     return distribution_view(
         {
-            "rule": data["rule"],
-            "distributable_cents": data["distributable_cents"],
-            "pool": data["pool"],
-            "notes": data.get("notes", []),
-            "shares": shares,
+            "rule": close["rule"],
+            "distributable_cents": close["distributable_cents"],
+            "pool": close["pool"],
+            "notes": close.get("notes", []),
+            "shares": [*funds, *([own] if own else [])],
         },
         names,
         figures,

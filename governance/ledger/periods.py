@@ -293,7 +293,8 @@ async def _own(session: AsyncSession, actor: Actor, period: Period) -> MemberRev
             )
         ).first()
         raw_lines = []
-        if statement is not None:
+        close = await period_close_of(session, coop, month)
+        if statement is not None and close is not None:
             # The closed month's entries never change: its lines are read from the journal.
             raw_lines = [
                 (
@@ -307,7 +308,7 @@ async def _own(session: AsyncSession, actor: Actor, period: Period) -> MemberRev
                 for c in await counted_prestations(session, coop, month, me)
             ]
             how_many = sum(1 for line in raw_lines if line[5] >= 0)
-            distribution = statement_distribution(statement, names, how_many)
+            distribution = statement_distribution(statement, close.distribution, names, how_many)
     else:
         raw_lines = []
     if distribution is not None:

@@ -273,7 +273,8 @@ async def member_statement(
             _credited(lines, close.entry_id, f"payable:{member_id}"),
         )
         rule = await _rule(session, close)
-        funds = funds_of(statement.data.get("funds", ()), rule)
+        month_data = close.distribution
+        funds = funds_of(month_data.get("shares", ()), rule)
         for fund in funds:
             _must_equal(
                 f"fund {fund.fund} in {month}",
@@ -297,9 +298,9 @@ async def member_statement(
             share=share,
             funds=funds,
             rule=rule,
-            distributable_cents=int(statement.data.get("distributable_cents", 0)),
-            pool=fraction_of(statement.data.get("pool", "0")),
-            notes=tuple(statement.data.get("notes", ())),
+            distributable_cents=int(month_data.get("distributable_cents", 0)),
+            pool=fraction_of(month_data.get("pool", "0")),
+            notes=tuple(month_data.get("notes", ())),
             travel_cents=await _travel(session, account, month),
             payments=await _payments(session, account, close),
             balance_cents=await _owed_now(session, account),
