@@ -13,13 +13,13 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
-from sqlalchemy import insert
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from governance import clock, faults
 from governance.audit.checkpoints import sign_head
 from governance.audit.service import lock_cooperative, record
+from governance.db import bulk_insert
 from governance.errors import Conflict, Invalid, NotFound
 from governance.i18n import _
 from governance.ledger.distribution import Distribution, PeriodFigures, distribute
@@ -233,17 +233,11 @@ async def start_review(
     return period
 
 
-def _statement_data(member_share: dict[str, Any] | None, data: dict[str, Any]) -> dict[str, Any]:
-    """What a statement keeps of the close: the member's share explained, the month's totals.
-    The prestations it lists are read from the journal (figures.counted_lines)."""
-    return {
-        "share": member_share,
-        "rule": data["rule"],
-        "distributable_cents": data["distributable_cents"],
-        "pool": data["pool"],
-        "notes": data["notes"],
-        "funds": [s for s in data["shares"] if s["fund"] is not None],
-    }
+def _statement_data(member_share: dict[str, Any] | None) -> dict[str, Any]:
+    """What a statement keeps of the close: the member's share explained. The month's rule,
+    totals and funds are the close's (`period_close.distribution`); the prestations it lists
+    are read from the journal (figures.counted_lines)."""
+    return {"share": member_share}
 
 
 def close_postings(totals: list[tuple[str, int]], result: Distribution) -> list[Posting]:
@@ -308,16 +302,14 @@ async def finalize(session: AsyncSession, actor: Actor, month: str) -> PeriodClo
                 "share_cents": shares[member.member_id]["cents"],
                 "revenue_cents": member.revenue_cents,
                 "minutes": member.minutes,
-                "data": _statement_data(shares[member.member_id], data),
+                "data": _statement_data(shares[member.member_id]),
                 "created_at": now,
             }
             for member in result.figures.members
             if member.member_id in shares
             and (shares[member.member_id]["cents"] or member.prestations or member.revenue_cents)
         ]
-        if statements:
-            connection = await session.connection()
-            await connection.execute(insert(Statement.__table__), statements)  # type: ignore[attr-defined]
+        await bulk_insert(session, Statement.__table__, statements)  # type: ignore[attr-defined]
         faults.cut("close.after_statements")
         period.state = PeriodState.CLOSED
         session.add(period)

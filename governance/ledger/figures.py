@@ -84,22 +84,29 @@ async def income_and_expenses(
     }
     if not accounts:
         return []
-    closing = select(JournalEntry.id).where(
-        JournalEntry.cooperative_id == cooperative_id,
-        JournalEntry.period == month,
-        JournalEntry.kind == "close",
-    )
-    # Summed per account on the (cooperative, period, account) index, accounts joined after.
-    rows = await session.exec(
+    closing = (
+        await session.exec(
+            select(JournalEntry.id).where(
+                JournalEntry.cooperative_id == cooperative_id,
+                JournalEntry.period == month,
+                JournalEntry.kind == "close",
+            )
+        )
+    ).all()
+    # Summed per account from the (cooperative, period, account, amount) index alone, accounts
+    # joined after; the close entry, when the month has one, is left out.
+    query = (
         select(LedgerLine.account_id, func.sum(LedgerLine.amount))
         .where(
             LedgerLine.cooperative_id == cooperative_id,
             LedgerLine.period == month,
             col(LedgerLine.account_id).in_(list(accounts)),
-            col(LedgerLine.entry_id).not_in(closing),
         )
         .group_by(col(LedgerLine.account_id))
     )
+    if closing:
+        query = query.where(col(LedgerLine.entry_id).not_in(list(closing)))
+    rows = await session.exec(query)
     totals = [
         AccountTotal(*accounts[account_id], int(total)) for account_id, total in rows.all() if total
     ]

@@ -88,6 +88,7 @@ class JournalEntry(SQLModel, table=True):
     __table_args__ = (
         UniqueConstraint("cooperative_id", "idempotency_key", name="uq_entry_idempotency"),
         UniqueConstraint("reverses_id", name="uq_entry_reverses"),
+        Index("ix_entry_coop_period_kind", "cooperative_id", "period", "kind"),
     )
 
     id: int | None = Field(default=None, sa_column=Column(BIG_ID, primary_key=True))
@@ -112,7 +113,8 @@ class LedgerLine(SQLModel, table=True):
     __table_args__ = (
         CheckConstraint("amount <> 0", name="ck_line_amount_not_zero"),
         Index("ix_line_account_id", "account_id", "id"),
-        Index("ix_line_coop_period_account", "cooperative_id", "period", "account_id"),
+        # Covers the amount: a period's totals per account are read from the index alone.
+        Index("ix_line_coop_period_account", "cooperative_id", "period", "account_id", "amount"),
     )
 
     id: int | None = Field(default=None, sa_column=Column(BIG_ID, primary_key=True))
@@ -145,6 +147,7 @@ class Prestation(SQLModel, table=True):
         CheckConstraint("travel_cents >= 0", name="ck_prestation_travel"),
         Index("ix_prestation_member_date", "cooperative_id", "member_id", "date"),
         Index("ix_prestation_entry", "entry_id"),
+        Index("ix_prestation_status_date", "cooperative_id", "status", "date"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

@@ -6,7 +6,6 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import insert
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import col, select
@@ -14,7 +13,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from governance import clock
 from governance.audit.service import lock_cooperative, record
-from governance.db import dialect_of
+from governance.db import bulk_insert, dialect_of
 from governance.errors import Conflict, Invalid
 from governance.i18n import _
 from governance.ledger.journal import (
@@ -130,20 +129,18 @@ async def accounts_for(
     insert_into = postgresql_insert if dialect == "postgresql" else sqlite_insert
     now = clock.now()
     connection = await session.connection()
+    # A list of parameters (executemany), not one VALUES clause compiled for each count.
     await connection.execute(
-        insert_into(Account)
-        .values(
-            [
-                {
-                    "cooperative_id": cooperative_id,
-                    "code": code,
-                    "type": account_type(code).value,
-                    "created_at": now,
-                }
-                for code in missing
-            ]
-        )
-        .on_conflict_do_nothing()
+        insert_into(Account.__table__).on_conflict_do_nothing(),  # type: ignore[attr-defined]
+        [
+            {
+                "cooperative_id": cooperative_id,
+                "code": code,
+                "type": account_type(code).value,
+                "created_at": now,
+            }
+            for code in missing
+        ],
     )
     existing = set(found.values())
     found = {code: id_ for code, id_ in (await session.exec(query)).all() if id_ is not None}
@@ -166,10 +163,17 @@ async def latest_balances(
 async def balance_of(session: AsyncSession, account_id: int, up_to_id: int | None = None) -> int:
     """The account's balance after its latest line (up to line `up_to_id` if given): one
     index lookup on (account_id, id); 0 before any line."""
-    query = select(LedgerLine.balance).where(LedgerLine.account_id == account_id)
+    # The account as a range, ordered like the (account_id, id) index: with `account_id = x`
+    # a generic plan (prepared statements) may walk the primary key backwards through the
+    # whole journal for an account without lines.
+    query = select(LedgerLine.balance).where(
+        col(LedgerLine.account_id) >= account_id, col(LedgerLine.account_id) <= account_id
+    )
     if up_to_id is not None:
         query = query.where(col(LedgerLine.id) <= up_to_id)
-    latest = await session.exec(query.order_by(col(LedgerLine.id).desc()).limit(1))
+    latest = await session.exec(
+        query.order_by(col(LedgerLine.account_id).desc(), col(LedgerLine.id).desc()).limit(1)
+    )
     return latest.first() or 0
 
 
@@ -232,9 +236,8 @@ async def post(
                 "balance": balances[account_id],
             }
         )
-    # One executemany, no RETURNING: a close writes a line per member.
-    connection = await session.connection()
-    await connection.execute(insert(LedgerLine.__table__), lines)  # type: ignore[attr-defined]
+    # One statement, no RETURNING: a close writes a line per member.
+    await bulk_insert(session, LedgerLine.__table__, lines)  # type: ignore[attr-defined]
     await record(
         session,
         cooperative_id=cooperative_id,

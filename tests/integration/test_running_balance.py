@@ -8,11 +8,11 @@ from typing import Any
 import pytest
 from alembic import command
 from sqlalchemy import create_engine, text
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from governance import db
 from governance.ledger import prestations
-from governance.ledger.models import ClientKind
+from governance.ledger.models import ClientKind, LedgerLine
 from governance.ledger.service import create_client
 from governance.settings import Settings
 
@@ -96,3 +96,54 @@ def test_the_migration_fills_the_balances_of_existing_lines(
     rows = running_rows(settings)
     assert len(rows) == 9
     assert all(balance == expected for _id, balance, expected in rows)
+
+
+def _copies_of_the_latest_line(settings: Settings, balances: list[str]) -> list[dict[str, Any]]:
+    """Rows like the latest line, with these balance expressions (evaluated in SQL)."""
+    engine = create_engine(db.sync_url(settings.database_url))
+    with engine.connect() as connection:
+        rows = [
+            dict(
+                connection.execute(
+                    text(
+                        "SELECT entry_id, cooperative_id, period, account_id, amount, "
+                        f"{balance} AS balance FROM ledger_line ORDER BY id DESC LIMIT 1"
+                    )
+                )
+                .mappings()
+                .one()
+            )
+            for balance in balances
+        ]
+    engine.dispose()
+    return rows
+
+
+@pytest.mark.parametrize("wrong", ["first", "middle", "last"])
+def test_a_bulk_insert_is_refused_when_any_of_its_balances_is_wrong(
+    run: Any, world: Any, settings: Settings, wrong: str
+) -> None:
+    """One statement for many rows (COPY on PostgreSQL): the check covers every row."""
+    validate_some(run, world, 1)
+    good = ["balance + amount", "balance + 2 * amount", "balance + 3 * amount"]
+    position = {"first": 0, "middle": 1, "last": 2}[wrong]
+    balances = list(good)
+    balances[position] = "balance + 2 * amount + 1" if position == 0 else "balance"
+    rows = _copies_of_the_latest_line(settings, balances)
+
+    async def insert(session: Any) -> None:
+        async with session.begin():
+            await db.bulk_insert(session, LedgerLine.__table__, rows)
+
+    with pytest.raises(IntegrityError, match="balance"):
+        run(insert)
+    assert len(running_rows(settings)) == 3  # nothing was written
+
+    async def insert_right(session: Any) -> None:
+        await session.begin()
+        await db.bulk_insert(
+            session, LedgerLine.__table__, _copies_of_the_latest_line(settings, good)
+        )
+        await session.rollback()  # lines are append-only: leave the journal as it was
+
+    run(insert_right)
