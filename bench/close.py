@@ -17,6 +17,7 @@ import argparse
 import asyncio
 import contextlib
 import datetime as dt
+import gc
 import itertools
 import json
 import os
@@ -458,7 +459,14 @@ async def _fill_rows(
                     f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), "
                     f"(SELECT max(id) FROM {name}))"
                 )
-        await connection.exec_driver_sql("ANALYZE")
+        else:
+            await connection.exec_driver_sql("ANALYZE")
+    if postgres:
+        # What autovacuum does to freshly inserted tables on its own: statistics, and the
+        # visibility map that lets index-only scans skip the table.
+        async with engine.connect() as connection:
+            autocommit = await connection.execution_options(isolation_level="AUTOCOMMIT")
+            await autocommit.exec_driver_sql("VACUUM ANALYZE")
     return income, expenses
 
 
@@ -994,6 +1002,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     os.environ.setdefault("GOVERNANCE_SECRET_KEY", secrets.token_hex(32))
     if args.child:
+        gc.freeze()  # as the server (governance.app's lifespan) and the CLI do after start-up
         if args.child == "aggregate":
             report = child_aggregate(args.url, args.cooperative)
         else:
