@@ -204,7 +204,7 @@ def distribute(figures: PeriodFigures, rule: Rule) -> Distribution:
                 )
 
     member_keys = _explain(len(members), rule, values, totals, unit)
-    member_quotas = [sum((key.quota for key in keys), Fraction(0)) for keys in member_keys]
+    member_quotas = _member_quotas(len(members), values, unit)
 
     cents = split(d, fund_quotas + member_quotas)  # index order is the tie order
     recipients = [(name, None, ()) for name in fund_names] + [
@@ -217,6 +217,18 @@ def distribute(figures: PeriodFigures, rule: Rule) -> Distribution:
         )
     )
     return Distribution(d, pool, shares, 0, tuple(notes))
+
+
+def _member_quotas(
+    count: int, values: dict[str, list[int]], unit: dict[str, Fraction]
+) -> list[Fraction]:
+    """Each member's exact quota, Σ unit × value over the kept keys, summed as integers on
+    the units' common denominator (a thousand members, no Fraction addition each)."""
+    common = math.lcm(*(u.denominator for u in unit.values())) if unit else 1
+    scaled = {key: u.numerator * (common // u.denominator) for key, u in unit.items()}
+    return [
+        Fraction(sum(scaled[key] * values[key][i] for key in scaled), common) for i in range(count)
+    ]
 
 
 def _explain(
@@ -238,7 +250,9 @@ def _explain(
                 part.weight,
                 values[part.key][i],
                 totals[part.key],
-                unit[part.key] * values[part.key][i] if part.key in unit else Fraction(0),
+                Fraction(unit[part.key].numerator * values[part.key][i], unit[part.key].denominator)
+                if part.key in unit
+                else Fraction(0),
             )
             for part in rule.member_keys
         )
