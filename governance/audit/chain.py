@@ -67,7 +67,9 @@ class EventPayload:
 
 def event_hash(prev_hash: str, payload: EventPayload) -> str:
     """SHA-256 over the previous hash followed by the event's canonical JSON."""
-    text = prev_hash + canonical(payload.as_dict())
+    # `data` was made canonical (floats refused) when the event was recorded, or is read back
+    # from the chain: no second walk over it.
+    text = prev_hash + canonical(payload.as_dict(), check=False)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
