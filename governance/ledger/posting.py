@@ -112,40 +112,54 @@ async def open_period_for(
     return period
 
 
+# Above this many codes, accounts_for reads all the cooperative's accounts rather than a list.
+MANY_ACCOUNTS = 50
+
+
 async def accounts_for(
     session: AsyncSession, cooperative_id: int, codes: Sequence[str]
 ) -> tuple[dict[str, int], set[int]]:
     """Account id by code, creating the missing accounts (three statements whatever the count),
     and the ids of the accounts created here (no line yet)."""
     wanted = sorted(set(codes))
-    query = select(Account.code, Account.id).where(
-        Account.cooperative_id == cooperative_id, col(Account.code).in_(wanted)
-    )
-    found = {code: id_ for code, id_ in (await session.exec(query)).all() if id_ is not None}
+    query = select(Account.code, Account.id).where(Account.cooperative_id == cooperative_id)
+    if len(wanted) <= MANY_ACCOUNTS:
+        query = query.where(col(Account.code).in_(wanted))
+    # else (a close: a line per member) all the cooperative's accounts, one parameter instead
+    # of a thousand codes to bind and send.
+    wanted_set = set(wanted)
+    found = {
+        code: id_
+        for code, id_ in (await session.exec(query)).all()
+        if id_ is not None and code in wanted_set
+    }
     missing = [code for code in wanted if code not in found]
     if not missing:
         return found, set()
-    dialect = dialect_of(session)
-    insert_into = postgresql_insert if dialect == "postgresql" else sqlite_insert
+    # Accounts are created here only, under the cooperative's lock (post): no one else can
+    # create the same code meanwhile, so the rows go in as one bulk insert.
     now = clock.now()
-    connection = await session.connection()
-    # A list of parameters (executemany), not one VALUES clause compiled for each count.
-    await connection.execute(
-        insert_into(Account.__table__).on_conflict_do_nothing(),  # type: ignore[attr-defined]
-        [
-            {
-                "cooperative_id": cooperative_id,
-                "code": code,
-                "type": account_type(code).value,
-                "created_at": now,
-            }
-            for code in missing
-        ],
-    )
-    existing = set(found.values())
-    found = {code: id_ for code, id_ in (await session.exec(query)).all() if id_ is not None}
+    rows = [
+        {
+            "cooperative_id": cooperative_id,
+            "code": code,
+            "type": account_type(code).value,
+            "created_at": now,
+        }
+        for code in missing
+    ]
+    await bulk_insert(session, Account.__table__, rows)  # type: ignore[attr-defined]
+    missing_set = set(missing)
+    created = select(Account.code, Account.id).where(Account.cooperative_id == cooperative_id)
+    if len(missing) <= MANY_ACCOUNTS:
+        created = created.where(col(Account.code).in_(missing))
+    new = {
+        code: id_
+        for code, id_ in (await session.exec(created)).all()
+        if id_ is not None and code in missing_set
+    }
     # Under the cooperative's lock nobody else writes lines: a new account has none.
-    return found, {id_ for code, id_ in found.items() if code in missing and id_ not in existing}
+    return found | new, set(new.values())
 
 
 async def latest_balances(
