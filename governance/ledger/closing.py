@@ -233,13 +233,6 @@ async def start_review(
     return period
 
 
-def _statement_data(member_share: dict[str, Any] | None) -> dict[str, Any]:
-    """What a statement keeps of the close: the member's share explained. The month's rule,
-    totals and funds are the close's (`period_close.distribution`); the prestations it lists
-    are read from the journal (figures.counted_lines)."""
-    return {"share": member_share}
-
-
 def close_postings(totals: list[tuple[str, int]], result: Distribution) -> list[Posting]:
     """Zero each income and expense account of the period; credit funds and members."""
     postings = [Posting(code, -amount) for code, amount in totals if amount]
@@ -302,7 +295,7 @@ async def finalize(session: AsyncSession, actor: Actor, month: str) -> PeriodClo
                 "share_cents": shares[member.member_id]["cents"],
                 "revenue_cents": member.revenue_cents,
                 "minutes": member.minutes,
-                "data": _statement_data(shares[member.member_id]),
+                "data": {},
                 "created_at": now,
             }
             for member in result.figures.members

@@ -16,6 +16,7 @@ from typing import Any
 
 from governance.ledger.models import ContestStatus, Statement
 from governance.ledger.rules import fund_label, key_label
+from governance.ledger.statement_views import member_share
 
 
 @dataclass(frozen=True)
@@ -248,7 +249,7 @@ def statement_distribution(
     """A member's closed statement shows the funds and their own share, not the others'.
     `close`: the close's distribution JSON (rule, totals, funds); `prestations`: how many of
     their prestations the month counted (read from the journal)."""
-    own = statement.data.get("share")
+    own = member_share(close, statement.member_id)
     funds = [s for s in close.get("shares", []) if s.get("fund") is not None]
     figures = {
         statement.member_id: {

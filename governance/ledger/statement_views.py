@@ -1,7 +1,7 @@
 """What a statement shows, as view models, built from what the close stored. Pure module.
 
 `governance.ledger.statements` reads the rows and checks every amount against the ledger; this
-module only turns the close's JSON (`closing.distribution_data`, `closing._statement_data`)
+module only turns the close's JSON (`closing.distribution_data`, `member_share`)
 into dataclasses that the page, the PDF and the CSV print alike. Texts that depend on the
 reader's language (month names, exact amounts, labels) are properties, computed where they
 are shown, in the language of that request.
@@ -451,3 +451,12 @@ class Earnings:
     balance_cents: int
     latest: tuple[StatementSummary, ...]
     months: tuple[StatementSummary, ...]  # oldest first, the cooperative's closed months
+
+
+def member_share(data: Mapping[str, Any], member_id: int) -> dict[str, Any] | None:
+    """A member's share explained, from the close's distribution JSON (None if absent).
+
+    A statement row keeps the member's figures and share in cents; the explanation, the
+    month's rule, totals and funds are the close's (`period_close.distribution`), and the
+    prestations it lists are read from the journal (figures.counted_lines)."""
+    return next((s for s in data.get("shares", ()) if s.get("member_id") == member_id), None)

@@ -52,6 +52,7 @@ from governance.ledger.statement_views import (
     StatementSummary,
     fraction_of,
     funds_of,
+    member_share,
     prestations_of,
     rule_of,
     share_of,
@@ -265,7 +266,7 @@ async def member_statement(
             raise NotFound(_("This statement does not exist."))
         close = await _close(session, actor.cooperative_id, month)
         lines = await _close_lines(session, actor.cooperative_id, [close.entry_id])
-        share = share_of(statement.data.get("share"))
+        share = share_of(member_share(close.distribution, member_id))
         _must_equal(f"share of {member_id} in {month}", share.cents, statement.share_cents)
         _must_equal(
             f"share of {member_id} in {month}",

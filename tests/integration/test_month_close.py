@@ -30,6 +30,7 @@ from governance.ledger.models import (
 )
 from governance.ledger.period_views import distribution_view
 from governance.ledger.service import create_client
+from governance.ledger.statement_views import member_share
 from governance.settings import Settings
 from tests.closing_support import TODAY, build_october
 from tests.closing_support import record_work as _work
@@ -92,7 +93,8 @@ def test_the_golden_example_is_closed_to_the_cent(
     # Every statement equals the ledger: its share is the close entry's line on its payable.
     for member_id, statement in statements.items():
         assert -books[f"payable:{member_id}"] == statement.share_cents
-        assert statement.data["share"]["cents"] == statement.share_cents
+        share = member_share(closed.distribution, member_id)
+        assert share is not None and share["cents"] == statement.share_cents
     assert closed.distribution["distributable_cents"] == 116001
     assert closed.entry_id is not None
 

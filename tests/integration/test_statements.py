@@ -30,7 +30,7 @@ from governance.ledger.models import (
 )
 from governance.ledger.posting import balance_of
 from governance.ledger.service import create_client
-from governance.ledger.statement_views import money_exact
+from governance.ledger.statement_views import member_share, money_exact
 from governance.members import bank
 from governance.members.models import Cooperative
 from tests.closing_support import (
@@ -195,12 +195,12 @@ def test_each_member_reads_their_share_its_explanation_and_the_checkpoint(
     make_visitor: Any, world: Any, run: Any, closed: Any
 ) -> None:
     checkpoint = checkpoint_of(run, closed)
-    rows = statement_rows(run)
     for who in MEMBERS:
         page = login(make_visitor, who).get(statement_url(world, who))
         assert page.status_code == 200, page.text
         assert euros(SHARES[who]) in page.text
-        share = rows[world.ids[who]].data["share"]
+        share = member_share(closed.distribution, world.ids[who])
+        assert share is not None
         assert exact(share["quota"]) in page.text  # the exact quota, 4 decimals
         for key in share["keys"]:
             assert exact(key["quota"]) in page.text
