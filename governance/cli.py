@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import gc
+import json
 import os
 import sys
 from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
 
 from governance import db
 from governance.errors import DomainError
@@ -204,6 +206,62 @@ def cmd_audit_check_statement(args: argparse.Namespace) -> int:
     return 0 if valid else 1
 
 
+def _read_board(path: str) -> Any:
+    """The board at `path` ("-": standard input), or None after printing why it cannot be read."""
+    from governance.votes.board import load_board
+    from governance.votes.methods import BallotError
+
+    try:
+        text = sys.stdin.read() if path == "-" else Path(path).read_text(encoding="utf-8")
+        return load_board(text)
+    except (OSError, UnicodeDecodeError, BallotError) as error:
+        print(f"error: {path}: {error}", file=sys.stderr)
+        return None
+
+
+def cmd_votes_tally(args: argparse.Namespace) -> int:
+    """Recount a bulletin board from its ballots alone; print the result as JSON."""
+    from governance.votes.board import tally
+    from governance.votes.methods import BallotError
+
+    board = _read_board(args.file)
+    if board is None:
+        return 2
+    try:
+        result = tally(board)
+    except BallotError as error:
+        print(f"error: {args.file}: {error}", file=sys.stderr)
+        return 2
+    print(json.dumps(result.as_data(), indent=2, ensure_ascii=False))
+    return 0
+
+
+def cmd_votes_verify(args: argparse.Namespace) -> int:
+    """Recount a bulletin board and compare with the result it states: exit 1 if they differ."""
+    from governance.votes.board import differences, tally
+    from governance.votes.methods import BallotError
+
+    board = _read_board(args.file)
+    if board is None:
+        return 2
+    try:
+        result = tally(board)
+    except BallotError as error:
+        print(f"error: {args.file}: {error}", file=sys.stderr)
+        return 2
+    found = differences(board, result)
+    if found:
+        print("MISMATCH: the recount differs from the board's result")
+        for line in found:
+            print(f"  {line}")
+        return 1
+    print(
+        f"ok: the recount of {len(board.choices) + len(board.rankings)} ballots gives the "
+        "board's result"
+    )
+    return 0
+
+
 def cmd_export(args: argparse.Namespace) -> int:
     """Write the books of one cooperative as the operator of the server (no login needed).
 
@@ -327,6 +385,21 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--public-key", required=True, help="the cooperative's public key (hex)")
     check.set_defaults(func=cmd_audit_check_statement)
 
+    votes = commands.add_parser("votes", help="bulletin board tools (no database needed)")
+    votes_commands = votes.add_subparsers(dest="votes_command", required=True)
+    tally = votes_commands.add_parser(
+        "tally", help="recount a bulletin board (JSON) from its ballots; print the result"
+    )
+    tally.add_argument("file", help="the board's JSON file, or - for standard input")
+    tally.set_defaults(func=cmd_votes_tally)
+    board_verify = votes_commands.add_parser(
+        "verify",
+        help="recount a bulletin board and compare with its result; exit 0: same, 1: differs, "
+        "2: unreadable",
+    )
+    board_verify.add_argument("file", help="the board's JSON file, or - for standard input")
+    board_verify.set_defaults(func=cmd_votes_verify)
+
     export = commands.add_parser(
         "export", help="write a cooperative's journal (hledger or csv) or prestations (csv)"
     )
@@ -342,7 +415,6 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    gc.freeze()  # as the server does after start-up (governance.app): imports are not garbage
     try:
         code: int = args.func(args)
     except DomainError as error:
