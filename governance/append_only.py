@@ -93,13 +93,27 @@ _PREVIOUS_OF_NEW = (
 # an account without lines (with `account_id = x` the order by id alone would do).
 
 
+# A new line must also come after every earlier line of its account (the row trigger compared
+# with the account's latest line): a line slipped in below an existing one would break the
+# balance of the line after it.
+# Read backwards from the account's newest line, as above: the first line found that is not
+# one of the statement's is the newest earlier line.
+_OLDER_THAN_EXISTING = (
+    "COALESCE((SELECT later.id FROM ledger_line AS later "
+    "WHERE later.account_id >= line.account_id AND later.account_id <= line.account_id "
+    "AND later.id NOT IN (SELECT id FROM new_lines) "
+    "ORDER BY later.account_id DESC, later.id DESC LIMIT 1), 0) > line.id"
+)
+
+
 def statement_balance_statements() -> list[str]:
     """PostgreSQL only: the running-balance check as an AFTER INSERT statement trigger."""
     return [
         "CREATE OR REPLACE FUNCTION ledger_line_check_balances() RETURNS trigger "  # noqa: S608
         "LANGUAGE plpgsql AS $$ BEGIN "
         "IF EXISTS (SELECT 1 FROM new_lines AS line "
-        f"WHERE line.balance IS DISTINCT FROM {_PREVIOUS_OF_NEW} + line.amount) THEN "
+        f"WHERE line.balance IS DISTINCT FROM {_PREVIOUS_OF_NEW} + line.amount "
+        f"OR {_OLDER_THAN_EXISTING}) THEN "
         f"RAISE EXCEPTION '{_BALANCE_MESSAGE}' "
         "USING ERRCODE = 'integrity_constraint_violation'; END IF; RETURN NULL; END $$",
         "CREATE TRIGGER ledger_line_running_balances AFTER INSERT ON ledger_line "

@@ -147,3 +147,20 @@ def test_a_bulk_insert_is_refused_when_any_of_its_balances_is_wrong(
         await session.rollback()  # lines are append-only: leave the journal as it was
 
     run(insert_right)
+
+
+def test_a_line_slipped_in_below_the_latest_line_of_its_account_is_refused(
+    run: Any, world: Any, settings: Settings
+) -> None:
+    """Its balance may follow the line before it, it would still break the line after it."""
+    validate_some(run, world, 2)
+    engine = create_engine(db.sync_url(settings.database_url))
+    insert = (
+        "INSERT INTO ledger_line (id, entry_id, cooperative_id, period, account_id, amount, "
+        "balance) SELECT -1, entry_id, cooperative_id, period, account_id, amount, amount "
+        "FROM ledger_line ORDER BY id LIMIT 1"
+    )
+    with pytest.raises(IntegrityError, match="balance"), engine.begin() as connection:
+        connection.execute(text(insert))
+    engine.dispose()
+    assert len(running_rows(settings)) == 6
