@@ -12,7 +12,7 @@ from typing import Any
 from alembic.config import Config as AlembicConfig
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import JSON, Table, create_engine, event, insert, text
+from sqlalchemy import JSON, DateTime, Table, create_engine, event, insert, text
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
@@ -91,7 +91,14 @@ def make_engine(url: str, *, read_only: bool = False) -> AsyncEngine:
         begin = _sqlite_begin_deferred if read_only else _sqlite_begin_immediate
         event.listen(engine.sync_engine, "begin", begin)
         return engine
-    engine = create_async_engine(url, pool_size=10, max_overflow=20, pool_pre_ping=True)
+    # No server-side prepared statements: each query is planned for its own values. A cached
+    # generic plan of "the lines of account X after id Y, by id" may walk the primary key
+    # through the whole journal for a small account. (Plans inside the database, such as the
+    # foreign-key checks, keep their cache.)
+    connect_args = {"prepare_threshold": None} if "psycopg" in url.split("://", 1)[0] else {}
+    engine = create_async_engine(
+        url, pool_size=10, max_overflow=20, pool_pre_ping=True, connect_args=connect_args
+    )
     # A list of rows is sent as multi-row INSERTs (up to 1 000 rows each), as SQLAlchemy does
     # for psycopg2, rather than one INSERT per row: the running-balance check of ledger lines
     # then runs once per statement (migration 0008).
@@ -159,10 +166,18 @@ async def bulk_insert(
     if not rows:
         return
     connection = await session.connection()
-    if connection.dialect.name != "postgresql":
+    if connection.dialect.name != "postgresql" or connection.dialect.driver != "psycopg":
         await connection.execute(insert(table), list(rows))
         return
     names = list(rows[0])
+    # COPY skips SQLAlchemy's type processing: a naive time would be read in the server's zone.
+    times = [
+        name
+        for name in names
+        if isinstance(getattr(table.c[name].type, "impl", table.c[name].type), DateTime)
+    ]
+    if any(row[name] is not None and row[name].tzinfo is None for row in rows for name in times):
+        raise ValueError(f"bulk_insert into {table.name}: times must carry their time zone")
     json_columns = {name for name in names if isinstance(table.c[name].type, JSON)}
     columns = ", ".join(f'"{table.c[name].name}"' for name in names)
     raw = await connection.get_raw_connection()
