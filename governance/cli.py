@@ -232,7 +232,7 @@ def cmd_votes_tally(args: argparse.Namespace) -> int:
     except BallotError as error:
         print(f"error: {args.file}: {error}", file=sys.stderr)
         return 2
-    print(json.dumps(result.as_data(), indent=2, ensure_ascii=False))
+    print(json.dumps(result.as_data(), indent=2))  # ASCII: any terminal, any label
     return 0
 
 

@@ -60,7 +60,10 @@ def load_board(text: str) -> Board:
     if isinstance(eligible, bool) or not isinstance(eligible, int) or eligible < 0:
         raise BallotError('"eligible" must be a whole number')
     quorum = parse_fraction(data.get("quorum"), '"quorum"')
-    threshold = parse_fraction(data.get("threshold"), '"threshold"')
+    # consent has no threshold (adopted without objection): the key is ignored there.
+    threshold = (
+        Fraction(0) if method == "consent" else parse_fraction(data.get("threshold"), '"threshold"')
+    )
     options = _text_list(data.get("options", []), '"options"')
     ballots = data.get("ballots")
     if not isinstance(ballots, list):
@@ -127,5 +130,15 @@ def differences(board: Board, result: Result) -> list[str]:
         f"{key}: the board says {json.dumps(board.claimed.get(key))}, "
         f"the recount gives {json.dumps(value)}"
         for key, value in computed.items()
-        if board.claimed.get(key) != value
+        if not _same(key, board.claimed.get(key), value)
     ]
+
+
+def _same(key: str, claimed: object, computed: object) -> bool:
+    """Equal as JSON (true is not 1, 5.0 is not 5); fractions by value ("2/4" is "1/2")."""
+    if key in ("quorum", "threshold") and isinstance(claimed, str):
+        try:
+            return parse_fraction(claimed, key) == parse_fraction(computed, key)
+        except BallotError:
+            return False
+    return json.dumps(claimed, sort_keys=True) == json.dumps(computed, sort_keys=True)

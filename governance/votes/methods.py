@@ -33,6 +33,7 @@ METHODS = ("approval", "consent", "ranked")
 APPROVAL_CHOICES = ("yes", "no", "abstain")
 CONSENT_CHOICES = ("consent", "stand_aside", "object")
 THRESHOLDS = (Fraction(1, 2), Fraction(2, 3), Fraction(3, 4))
+MAX_OPTIONS = 100
 TIE_BREAK = (
     "fewest votes in the earliest round where the tied options differ, then the option listed last"
 )
@@ -74,9 +75,10 @@ class Result:
             "participants": self.participants,
             "quorum": fraction_text(self.quorum),
             "quorum_reached": self.quorum_reached,
-            "threshold": fraction_text(self.threshold),
             "threshold_reached": self.threshold_reached,
         }
+        if self.method != "consent":  # consent has no threshold: nobody may object
+            data["threshold"] = fraction_text(self.threshold)
         if self.method == "ranked":
             data["winner"] = self.winner
             data["tie_break"] = TIE_BREAK
@@ -187,6 +189,8 @@ def ranked(
     """Instant-runoff among `options` (in the proposal's order, which breaks the last ties)."""
     if len(options) < 2 or len(set(options)) != len(options):
         raise BallotError("a ranked vote needs at least two distinct options")
+    if len(options) > MAX_OPTIONS:
+        raise BallotError(f"a ranked vote has at most {MAX_OPTIONS} options")
     known = set(options)
     for ranking in ballots:
         if len(set(ranking)) != len(ranking):
@@ -198,15 +202,21 @@ def ranked(
     rounds: list[Round] = []
     remaining = list(options)
     winner: str | None = None
+    # Each ballot's position in its ranking only moves forward (an eliminated option never
+    # comes back): the whole count reads each ranking once, plus a step per ballot and round.
+    position = [0] * len(ballots)
     while remaining:
         counts = dict.fromkeys(remaining, 0)
         exhausted = 0
-        for ranking in ballots:
-            best = next((o for o in ranking if o in counts), None)
-            if best is None:
+        for index, ranking in enumerate(ballots):
+            at = position[index]
+            while at < len(ranking) and ranking[at] not in counts:
+                at += 1
+            position[index] = at
+            if at == len(ranking):
                 exhausted += 1
             else:
-                counts[best] += 1
+                counts[ranking[at]] += 1
         active = len(ballots) - exhausted
         leader = max(remaining, key=lambda o: counts[o])
         if active and 2 * counts[leader] > active:

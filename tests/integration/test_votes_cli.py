@@ -149,3 +149,51 @@ def test_a_missing_or_bad_file_is_refused_by_the_command(tmp_path: Path) -> None
     done = governance("votes", "verify", write(tmp_path, json.dumps(board(threshold="3/5"))))
     assert done.returncode == 2 and "threshold" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_verify_compares_values_not_spellings_and_not_loosely(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def verify(data: dict[str, Any]) -> int:
+        code = cli.main(["votes", "verify", write(tmp_path, data)])
+        capsys.readouterr()
+        return code
+
+    assert cli.main(["votes", "tally", write(tmp_path, board(quorum="0"))]) == 0
+    recount = json.loads(capsys.readouterr().out)
+    assert recount["quorum"] == "0/1"
+    assert verify(board(quorum="0", result=dict(recount, quorum="0"))) == 0
+    assert verify(board(quorum="2/4", result=dict(recount, quorum="2/4"))) == 0
+    assert verify(board(quorum="0", result=dict(recount, adopted=1))) == 1  # 1 is not true
+    assert verify(board(quorum="0", result=dict(recount, eligible=5.0))) == 1
+
+
+def test_a_consent_board_needs_no_threshold(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    data = board(method="consent", ballots=[{"receipt": "a", "choice": "consent"}])
+    del data["threshold"]
+    data["eligible"] = 1
+    assert cli.main(["votes", "tally", write(tmp_path, data)]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert result["adopted"] is True and "threshold" not in result
+    data["threshold"] = "1/2"  # ignored
+    data["result"] = result
+    assert cli.main(["votes", "verify", write(tmp_path, data)]) == 0
+
+
+def test_any_label_is_printed_safely(tmp_path: Path) -> None:
+    data = {
+        "format": "governance-board/1",
+        "method": "ranked",
+        "options": ["نعم", "\ud800"],
+        "eligible": 1,
+        "quorum": "0",
+        "threshold": "1/2",
+        "ballots": [{"receipt": "a", "ranking": ["\ud800"]}],
+    }
+    path = tmp_path / "board.json"
+    path.write_text(json.dumps(data), encoding="utf-8")  # json.dumps escapes the lone surrogate
+    done = governance("votes", "tally", str(path))
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["winner"] == "\ud800"

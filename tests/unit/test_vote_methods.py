@@ -234,3 +234,10 @@ def test_results_explain_themselves_in_the_readers_language() -> None:
     assert "Round 1: Rule A: 1, Rule B: 1, Rule C: 1." in lines[2]
     assert "tie-break rule" in lines[2]
     assert lines[-1] == "Rule B wins."
+
+
+def test_a_ranked_vote_has_at_most_a_hundred_options() -> None:
+    options = [f"option {n}" for n in range(101)]
+    with pytest.raises(BallotError, match="at most 100"):
+        ranked([], options=options, eligible=1, quorum=HALF)
+    assert ranked([options[:100]], options=options[:100], eligible=1, quorum=HALF).winner
