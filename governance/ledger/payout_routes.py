@@ -122,11 +122,21 @@ class PayoutController(Controller):
     async def cancel(
         self, request: Request, db: Db, coop: Coop, batch_id: FromPath[int]
     ) -> Template | Redirect:
-        """Drop a prepared batch; the money stays owed."""
+        """Drop a prepared batch once the coordinator confirms its file is not at the bank."""
+        data = await form_data(request)
         try:
-            await payouts.cancel_batch(db, coop.actor, batch_id)
-        except Conflict as error:
+            await payouts.cancel_batch(
+                db, coop.actor, batch_id, not_sent=data.get("not_sent") == "yes"
+            )
+        except (Invalid, Conflict) as error:
+            status = 409 if isinstance(error, Conflict) else 400
             return await self._detail(
-                request, db, coop, batch_id, status_code=409, error=error.message
+                request,
+                db,
+                coop,
+                batch_id,
+                status_code=status,
+                error=error.message,
+                errors=error.fields if isinstance(error, Invalid) else {},
             )
         return redirect(request, f"/c/{coop.cooperative.slug}/payouts/{batch_id}")

@@ -524,16 +524,30 @@ def _check_prepared(batch: PayoutBatch) -> None:
         raise Conflict(_("This payout batch was cancelled; it cannot change any more."))
 
 
-async def cancel_batch(session: AsyncSession, actor: Actor, batch_id: int) -> PayoutBatch:
+async def cancel_batch(
+    session: AsyncSession, actor: Actor, batch_id: int, *, not_sent: bool
+) -> PayoutBatch:
     """A prepared batch is dropped: nothing was posted, the money stays owed.
 
-    Raises PermissionDenied, NotFound, Conflict (sent: the money has left; or cancelled).
+    `not_sent`: the coordinator confirms that the batch's file was not given to the bank. A
+    file already at the bank pays the members once; cancelling its batch would leave them
+    owed, and the next batch would pay them again.
+
+    Raises PermissionDenied, NotFound, Conflict (sent: the money has left; or cancelled),
+    Invalid (no confirmation; field `not_sent`).
     """
     async with session.begin():
         await authorize(session, actor, Permission.PAY_MEMBERS)
         await lock_cooperative(session, actor.cooperative_id)
         batch = await _batch(session, actor, batch_id)
         _check_prepared(batch)
+        if not_sent is not True:
+            message = _(
+                "Tick the box to confirm that this file was not sent to the bank. If the bank "
+                "has it, confirm the batch as sent instead: cancelling it would let the next "
+                "batch pay the same members again."
+            )
+            raise Invalid(message, {"not_sent": message})
         batch.state = PayoutState.CANCELLED
         batch.decided_by_id = actor.person_id
         batch.decided_at = clock.now()
@@ -546,6 +560,6 @@ async def cancel_batch(session: AsyncSession, actor: Actor, batch_id: int) -> Pa
             action="payout.cancelled",
             subject_type="payout_batch",
             subject_id=batch.id,
-            data={"total_cents": batch.total_cents},
+            data={"total_cents": batch.total_cents, "not_sent_confirmed": True},
         )
     return batch

@@ -223,7 +223,7 @@ def test_confirming_posts_one_entry_and_zeroes_what_was_owed(run: Any, owed: Any
     # The file of a sent batch can be downloaded again; the batch cannot change any more.
     assert call(run, payouts.sepa_file, owed.actor("carla"), prepared.batch.id).startswith(b"<?xml")
     with pytest.raises(Conflict):
-        call(run, payouts.cancel_batch, owed.actor("carla"), prepared.batch.id)
+        call(run, payouts.cancel_batch, owed.actor("carla"), prepared.batch.id, not_sent=True)
     with pytest.raises(Conflict):
         call(run, payouts.confirm_sent, owed.actor("carla"), prepared.batch.id)
     assert len(payout_entries(run, owed)) == 1
@@ -236,7 +236,7 @@ def test_a_second_prepared_batch_is_refused_until_the_first_is_cancelled(
     with pytest.raises(Conflict) as caught:
         prepare(run, owed)
     assert str(first.batch.id) in caught.value.message
-    cancelled = call(run, payouts.cancel_batch, owed.actor("carla"), first.batch.id)
+    cancelled = call(run, payouts.cancel_batch, owed.actor("carla"), first.batch.id, not_sent=True)
     assert cancelled.state == "cancelled"
     assert owed_to(run, owed, "omar") == 12345
     assert payout_entries(run, owed) == []
@@ -271,7 +271,7 @@ def test_the_execution_date_is_not_past_nor_too_far(run: Any, owed: Any, days: i
 
 def test_the_execution_date_can_be_today_or_sixty_days_ahead(run: Any, owed: Any) -> None:
     first = call(run, payouts.prepare_batch, owed.actor("carla"), clock.today())
-    call(run, payouts.cancel_batch, owed.actor("carla"), first.batch.id)
+    call(run, payouts.cancel_batch, owed.actor("carla"), first.batch.id, not_sent=True)
     call(run, payouts.prepare_batch, owed.actor("carla"), later(60))
 
 
@@ -298,10 +298,11 @@ def test_a_batch_of_another_cooperative_does_not_exist(run: Any, owed: Any) -> N
         payouts.load_batch,
         payouts.sepa_file,
         payouts.confirm_sent,
-        payouts.cancel_batch,
     ):
         with pytest.raises(NotFound):
             call(run, function, bea, batch_id)
+    with pytest.raises(NotFound):
+        call(run, payouts.cancel_batch, bea, batch_id, not_sent=True)
     assert call(run, payouts.list_batches, bea) == []
 
 
@@ -483,3 +484,31 @@ def test_the_bank_details_form_on_the_account_page(make_visitor: Any, world: Any
     assert saved.status_code in (302, 303)
     assert stored_bank(run, world.ids["wen"]) == (OMAR_IBAN, "GKCCBEBB")
     assert 'value="BE71 0961 2345 6769"' in wen.get("/account").text
+
+
+def test_cancelling_needs_the_confirmation_that_the_file_is_not_at_the_bank(
+    run: Any, owed: Any, make_visitor: Any
+) -> None:
+    """A file already uploaded pays the members; its batch cancelled, the next batch would
+    pay them again. Without the confirmation nothing changes."""
+    prepared = prepare(run, owed)
+    batch_id = prepared.batch.id
+    with i18n.language("en"), pytest.raises(Invalid) as caught:
+        call(run, payouts.cancel_batch, owed.actor("carla"), batch_id, not_sent=False)
+    assert "not_sent" in caught.value.fields
+    assert "pay the same members again" in caught.value.message
+    assert call(run, payouts.load_batch, owed.actor("carla"), batch_id).batch.state == "prepared"
+    assert events(run, "payout.cancelled") == []
+
+    carla = make_visitor()
+    carla.login("carla")
+    path = f"/c/alpha/payouts/{batch_id}"
+    assert 'name="not_sent"' in carla.get(path).text
+    refused = carla.post(f"{path}/cancel")
+    assert refused.status_code == 400
+    assert 'aria-invalid="true"' in refused.text
+    assert call(run, payouts.load_batch, owed.actor("carla"), batch_id).batch.state == "prepared"
+    assert carla.post(f"{path}/cancel", data={"not_sent": "yes"}).status_code in (302, 303)
+    assert call(run, payouts.load_batch, owed.actor("carla"), batch_id).batch.state == "cancelled"
+    (event,) = events(run, "payout.cancelled")
+    assert json.loads(event.data)["not_sent_confirmed"] is True
