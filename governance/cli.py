@@ -219,36 +219,39 @@ def _read_board(path: str) -> Any:
         return None
 
 
-def cmd_votes_tally(args: argparse.Namespace) -> int:
-    """Recount a bulletin board from its ballots alone; print the result as JSON."""
+def _recount(path: str) -> Any:
+    """(board, result) recounted from the board at `path`, or None after printing why not."""
     from governance.votes.board import tally
     from governance.votes.methods import BallotError
 
-    board = _read_board(args.file)
+    board = _read_board(path)
     if board is None:
-        return 2
+        return None
     try:
-        result = tally(board)
+        return board, tally(board)
     except BallotError as error:
-        print(f"error: {args.file}: {error}", file=sys.stderr)
+        print(f"error: {path}: {error}", file=sys.stderr)
+        return None
+
+
+def cmd_votes_tally(args: argparse.Namespace) -> int:
+    """Recount a bulletin board from its ballots alone; print the result as JSON."""
+    recounted = _recount(args.file)
+    if recounted is None:
         return 2
+    _board, result = recounted
     print(json.dumps(result.as_data(), indent=2))  # ASCII: any terminal, any label
     return 0
 
 
 def cmd_votes_verify(args: argparse.Namespace) -> int:
     """Recount a bulletin board and compare with the result it states: exit 1 if they differ."""
-    from governance.votes.board import differences, tally
-    from governance.votes.methods import BallotError
+    from governance.votes.board import differences
 
-    board = _read_board(args.file)
-    if board is None:
+    recounted = _recount(args.file)
+    if recounted is None:
         return 2
-    try:
-        result = tally(board)
-    except BallotError as error:
-        print(f"error: {args.file}: {error}", file=sys.stderr)
-        return 2
+    board, result = recounted
     found = differences(board, result)
     if found:
         print("MISMATCH: the recount differs from the board's result")

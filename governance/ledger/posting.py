@@ -116,23 +116,30 @@ async def open_period_for(
 MANY_ACCOUNTS = 50
 
 
+async def _account_ids(
+    session: AsyncSession, cooperative_id: int, codes: Sequence[str]
+) -> dict[str, int]:
+    """Id by code of those of `codes` that exist. Above MANY_ACCOUNTS codes (a close: a line
+    per member) all the cooperative's accounts are read, one parameter instead of a thousand
+    codes to bind and send."""
+    query = select(Account.code, Account.id).where(Account.cooperative_id == cooperative_id)
+    if len(codes) <= MANY_ACCOUNTS:
+        query = query.where(col(Account.code).in_(codes))
+    wanted = set(codes)
+    return {
+        code: id_
+        for code, id_ in (await session.exec(query)).all()
+        if id_ is not None and code in wanted
+    }
+
+
 async def accounts_for(
     session: AsyncSession, cooperative_id: int, codes: Sequence[str]
 ) -> tuple[dict[str, int], set[int]]:
     """Account id by code, creating the missing accounts (three statements whatever the count),
     and the ids of the accounts created here (no line yet)."""
     wanted = sorted(set(codes))
-    query = select(Account.code, Account.id).where(Account.cooperative_id == cooperative_id)
-    if len(wanted) <= MANY_ACCOUNTS:
-        query = query.where(col(Account.code).in_(wanted))
-    # else (a close: a line per member) all the cooperative's accounts, one parameter instead
-    # of a thousand codes to bind and send.
-    wanted_set = set(wanted)
-    found = {
-        code: id_
-        for code, id_ in (await session.exec(query)).all()
-        if id_ is not None and code in wanted_set
-    }
+    found = await _account_ids(session, cooperative_id, wanted)
     missing = [code for code in wanted if code not in found]
     if not missing:
         return found, set()
@@ -149,15 +156,7 @@ async def accounts_for(
         for code in missing
     ]
     await bulk_insert(session, Account.__table__, rows)  # type: ignore[attr-defined]
-    missing_set = set(missing)
-    created = select(Account.code, Account.id).where(Account.cooperative_id == cooperative_id)
-    if len(missing) <= MANY_ACCOUNTS:
-        created = created.where(col(Account.code).in_(missing))
-    new = {
-        code: id_
-        for code, id_ in (await session.exec(created)).all()
-        if id_ is not None and code in missing_set
-    }
+    new = await _account_ids(session, cooperative_id, missing)
     # Under the cooperative's lock nobody else writes lines: a new account has none.
     return found | new, set(new.values())
 
