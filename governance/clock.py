@@ -20,3 +20,8 @@ def iso(moment: datetime) -> str:
 def today() -> date:
     """Today's date in Liège, where our cooperatives work (months close on Belgian time)."""
     return now().astimezone(BRUSSELS).date()
+
+
+def from_local(moment: datetime) -> datetime:
+    """A wall-clock time typed in Liège (naive) as an aware UTC time."""
+    return moment.replace(tzinfo=BRUSSELS).astimezone(UTC)

@@ -24,16 +24,19 @@ from governance.ledger.models import (
     Statement,
 )
 from governance.members.models import Cooperative, Invitation, Membership, Person
+from governance.votes.models import Ballot, EligibleVoter, Proposal, ProposalComment, Proxy
 
 __all__ = [
     "Account",
     "AuditEvent",
+    "Ballot",
     "Checkpoint",
     "Client",
     "Contest",
     "Cooperative",
     "Cost",
     "DistributionRule",
+    "EligibleVoter",
     "Invitation",
     "Invoice",
     "InvoiceCounter",
@@ -50,6 +53,9 @@ __all__ = [
     "PeriodClose",
     "Person",
     "Prestation",
+    "Proposal",
+    "ProposalComment",
+    "Proxy",
     "ReviewStart",
     "SigningKey",
     "Statement",

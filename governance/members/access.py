@@ -29,6 +29,12 @@ class Permission(StrEnum):
     READ_OWN_STATEMENT = "read_own_statement"
     READ_ALL_STATEMENTS = "read_all_statements"
     CONTEST_STATEMENT = "contest_statement"
+    READ_PROPOSALS = "read_proposals"
+    DISCUSS = "discuss"
+    DRAFT_PROPOSAL = "draft_proposal"
+    # Coordinators; cooperators too when the cooperative's setting says so (see votes).
+    OPEN_PROPOSAL = "open_proposal"
+    VOTE = "vote"
 
 
 _EVERYONE = frozenset(Role)
@@ -50,6 +56,12 @@ ROLES_FOR: dict[Permission, frozenset[Role]] = {
     # Coordinators and observers; cooperators too under open books (checked by the service).
     Permission.READ_ALL_STATEMENTS: frozenset({Role.COORDINATOR, Role.OBSERVER}),
     Permission.CONTEST_STATEMENT: frozenset({Role.COOPERATOR, Role.WORKER, Role.COORDINATOR}),
+    Permission.READ_PROPOSALS: _EVERYONE,
+    Permission.DISCUSS: frozenset({Role.COOPERATOR, Role.WORKER, Role.COORDINATOR}),
+    Permission.DRAFT_PROPOSAL: frozenset({Role.COOPERATOR, Role.COORDINATOR}),
+    Permission.OPEN_PROPOSAL: frozenset({Role.COORDINATOR}),
+    # One member, one vote: cooperators, coordinators among them; workers and observers not.
+    Permission.VOTE: frozenset({Role.COOPERATOR, Role.COORDINATOR}),
 }
 
 

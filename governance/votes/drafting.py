@@ -1,0 +1,231 @@
+"""What a proposal says, cleaned from a form (pure): its kind, text, method, options, effect.
+
+`parse_proposal(data, context)` returns a `ProposalInput` or raises Invalid naming every bad
+field. What depends on the cooperative (its rule templates, funds, categories, members, the
+last closed month) comes in `DraftContext`, read by the service.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import Any
+
+from governance.errors import Invalid
+from governance.forms import Form
+from governance.i18n import _
+from governance.ledger.rule_versions import MONTH_RE
+from governance.ledger.rules import TEMPLATES, RuleError, parse_rule, rule_to_data
+from governance.markdown_text import MAX_LENGTH
+from governance.votes.methods import METHODS, THRESHOLDS, fraction_text
+from governance.votes.models import ProposalKind, Visibility
+
+QUORUMS = ("0", "1/4", "1/3", "1/2", "2/3")
+MAX_TITLE = 160
+MAX_LABEL = 80
+MAX_CHOICES = 20  # options of a ranked decision
+# Which methods each kind allows: an effect is a yes or no question, or a choice among rules.
+KIND_METHODS: dict[str, tuple[str, ...]] = {
+    ProposalKind.DECISION: METHODS,
+    ProposalKind.DISTRIBUTION_RULE: METHODS,
+    ProposalKind.FUND_SPENDING: ("approval", "consent"),
+    ProposalKind.MEMBERSHIP: ("approval", "consent"),
+}
+MEMBERSHIP_ACTIONS = ("admit", "end")
+_CONTROL = {"Cc", "Cs"}
+_NEWLINES = re.compile(r"\r\n|\r")
+
+
+@dataclass(frozen=True)
+class MemberChoice:
+    person_id: int
+    name: str
+    role: str
+    active: bool
+
+
+@dataclass(frozen=True)
+class DraftContext:
+    language: str
+    current_rule: dict[str, Any] | None
+    funds: tuple[str, ...]
+    categories: tuple[str, ...]
+    members: tuple[MemberChoice, ...]
+    last_frozen_month: str | None  # the latest month closed or under review
+
+
+@dataclass(frozen=True)
+class ProposalInput:
+    kind: str
+    title: str
+    body: str
+    method: str
+    quorum: str
+    threshold: str
+    visibility: str
+    results_hidden: bool
+    options: list[dict[str, Any]] = field(default_factory=list)
+    effect: dict[str, Any] = field(default_factory=dict)
+
+
+def markdown_text(form: Form, name: str, *, required: bool) -> str:
+    """Markdown as typed: line breaks and blank lines kept (they mean something), tabs
+    allowed, other control characters refused."""
+    raw = _NEWLINES.sub("\n", form.raw(name))
+    value = unicodedata.normalize("NFC", raw.strip())
+    if any(unicodedata.category(c) in _CONTROL and c not in "\n\t" for c in value):
+        form.fail(name, _("This field contains characters that are not allowed."))
+    elif required and not value:
+        form.fail(name, _("This field is required."))
+    elif len(value) > MAX_LENGTH:
+        form.fail(name, _("At most %(count)d characters, please.") % {"count": MAX_LENGTH})
+    return value
+
+
+def _rule(form: Form, name: str, text: str) -> dict[str, Any] | None:
+    """A rule from a template's name or from its JSON; every reason when it does not validate."""
+    if text in TEMPLATES:
+        return rule_to_data(TEMPLATES[text])
+    try:
+        data = json.loads(text)
+    except ValueError:
+        form.fail(name, _("Choose a template or write the rule in JSON."))
+        return None
+    try:
+        return rule_to_data(parse_rule(data))
+    except RuleError as error:
+        form.fail(name, " ".join(error.messages))
+        return None
+
+
+def _ranked_rules(form: Form, data: Mapping[str, Any]) -> list[dict[str, Any]]:
+    chosen = data.get("rule_options") or []
+    if isinstance(chosen, str):
+        chosen = [chosen]
+    options = []
+    for name in TEMPLATES:
+        if name in chosen:
+            options.append({"label": name, "rule": rule_to_data(TEMPLATES[name])})
+    custom = form.raw("rule_json").strip()
+    if custom:
+        rule = _rule(form, "rule_json", custom)
+        label = form.text("custom_label", max_length=MAX_LABEL, required=False) or _("proposed")
+        if rule is not None:
+            if label in {o["label"] for o in options}:
+                form.fail("custom_label", _("Two options cannot have the same name."))
+            options.append({"label": label, "rule": rule})
+    if len(options) < 2 and "rule_options" not in form.errors:
+        form.fail("rule_options", _("A ranked vote needs at least two rules to choose from."))
+    return options
+
+
+def _ranked_labels(form: Form) -> list[dict[str, Any]]:
+    lines = [line.strip() for line in _NEWLINES.sub("\n", form.raw("choices")).split("\n")]
+    labels = [unicodedata.normalize("NFC", line) for line in lines if line]
+    if len(labels) < 2:
+        form.fail("choices", _("Write at least two options, one per line."))
+    elif len(labels) > MAX_CHOICES:
+        form.fail("choices", _("At most %(count)d options.") % {"count": MAX_CHOICES})
+    elif len(set(labels)) != len(labels):
+        form.fail("choices", _("Two options cannot have the same name."))
+    elif any(len(label) > MAX_LABEL for label in labels):
+        form.fail("choices", _("At most %(count)d characters, please.") % {"count": MAX_LABEL})
+    elif any(unicodedata.category(c) in _CONTROL for label in labels for c in label):
+        form.fail("choices", _("This field contains characters that are not allowed."))
+    return [{"label": label} for label in labels]
+
+
+def _start_month(form: Form, context: DraftContext) -> str:
+    month = form.raw("start_month").strip()
+    if not MONTH_RE.match(month):
+        form.fail("start_month", _("The start period must be a month like 2026-12."))
+    elif context.last_frozen_month is not None and month <= context.last_frozen_month:
+        form.fail(
+            "start_month",
+            _(
+                "The period %(month)s is already closed or under review: a new rule can only "
+                "start after %(last)s."
+            )
+            % {"month": month, "last": context.last_frozen_month},
+        )
+    return month
+
+
+def _effect(form: Form, kind: str, method: str, context: DraftContext) -> dict[str, Any]:
+    if kind == ProposalKind.DISTRIBUTION_RULE:
+        month = _start_month(form, context)
+        if method == "ranked":
+            return {"start_month": month}
+        rule = _rule(form, "rule_json", form.raw("rule_json").strip())
+        return {"start_month": month, "rule": rule}
+    if kind == ProposalKind.FUND_SPENDING:
+        fund = form.choice("fund", context.funds)
+        category = form.choice("category", context.categories)
+        amount = form.money("amount", context.language, required=True)
+        return {"fund": fund, "category": category, "amount_cents": amount}
+    if kind == ProposalKind.MEMBERSHIP:
+        action = form.choice("action", MEMBERSHIP_ACTIONS)
+        person_id = form.integer("person_id")
+        member = next((m for m in context.members if m.person_id == person_id), None)
+        if person_id is not None and member is None:
+            form.fail("person_id", _("Choose a member of this cooperative."))
+        elif member is not None and action == "admit" and member.role != "worker":
+            form.fail("person_id", _("Only a worker can be admitted as a cooperator."))
+        elif member is not None and action == "end" and not member.active:
+            form.fail("person_id", _("This membership has already ended."))
+        return {"action": action, "person_id": person_id}
+    return {}
+
+
+def parse_proposal(data: Mapping[str, Any], context: DraftContext) -> ProposalInput:
+    form = Form(data)
+    kind = form.choice("kind", [k.value for k in ProposalKind])
+    title = form.text("title", max_length=MAX_TITLE)
+    body = markdown_text(form, "body", required=True)
+    method = form.choice("method", KIND_METHODS.get(kind, METHODS))
+    quorum = form.choice("quorum", QUORUMS)
+    threshold_texts = [fraction_text(t) for t in THRESHOLDS]
+    threshold = form.raw("threshold").strip() or "1/2"
+    if method == "approval" and threshold not in threshold_texts:
+        form.fail("threshold", _("Choose one of the options."))
+    visibility = form.choice("visibility", [v.value for v in Visibility])
+    # A secret vote always hides its result until the close: counts moving as people vote,
+    # next to who took part when, would tell who chose what.
+    hidden = visibility == Visibility.SECRET or form.raw("results_hidden") in {"on", "yes", "1"}
+    options: list[dict[str, Any]] = []
+    if method == "ranked" and kind in KIND_METHODS:
+        if kind == ProposalKind.DISTRIBUTION_RULE:
+            options = _ranked_rules(form, data)
+        else:
+            options = _ranked_labels(form)
+    effect = _effect(form, kind, method, context) if kind in KIND_METHODS else {}
+    form.done()
+    return ProposalInput(
+        kind=kind,
+        title=title,
+        body=body,
+        method=method,
+        quorum=quorum,
+        threshold=threshold if method == "approval" else "1/2",
+        visibility=visibility,
+        results_hidden=hidden,
+        options=options,
+        effect=effect,
+    )
+
+
+def option_labels(options: Sequence[Mapping[str, Any]]) -> list[str]:
+    return [str(option["label"]) for option in options]
+
+
+def quorum_value(text: str) -> Fraction:
+    numerator, _slash, denominator = text.partition("/")
+    return Fraction(int(numerator), int(denominator or 1))
+
+
+def refuse(message: str, name: str) -> Invalid:
+    return Invalid(message, {name: message})

@@ -1,0 +1,251 @@
+"""Closing a vote: the count, computed exactly once, and the effect of an adopted proposal in
+the same transaction (a new distribution rule, a fund-spending entry, a membership change).
+
+`close_if_due` runs on the first request that reads a proposal after its closing time, and
+`close_due` from `governance votes close-due` (a timer); both take the cooperative's writer
+lock and look at the proposal's state again under it, so concurrent callers count once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from governance import clock
+from governance.audit.service import lock_cooperative, record
+from governance.errors import Conflict, Invalid
+from governance.i18n import _
+from governance.ledger.journal import Posting
+from governance.ledger.models import Account
+from governance.ledger.posting import balance_of, post
+from governance.ledger.rule_versions import adopt_rule
+from governance.members.models import Membership, MembershipStatus, Role
+from governance.votes.drafting import option_labels, quorum_value
+from governance.votes.methods import Result, approval, consent, ranked
+from governance.votes.models import Ballot, Proposal, ProposalKind, ProposalState
+
+
+def count(proposal: Proposal, ballots: list[Any]) -> Result:
+    """The result of `ballots` (choices, or rankings) under the proposal's method."""
+    quorum = quorum_value(proposal.quorum)
+    if proposal.method == "ranked":
+        return ranked(
+            ballots,
+            options=option_labels(proposal.options),
+            eligible=proposal.eligible_count,
+            quorum=quorum,
+        )
+    if proposal.method == "consent":
+        return consent(ballots, eligible=proposal.eligible_count, quorum=quorum)
+    return approval(
+        ballots,
+        eligible=proposal.eligible_count,
+        quorum=quorum,
+        threshold=quorum_value(proposal.threshold),
+    )
+
+
+async def ballots_of(session: AsyncSession, proposal_id: int) -> list[Ballot]:
+    """Every counted ballot, in receipt order (which says nothing about who or when)."""
+    rows = await session.exec(
+        select(Ballot).where(Ballot.proposal_id == proposal_id).order_by(col(Ballot.receipt))
+    )
+    return list(rows.all())
+
+
+async def tally_now(session: AsyncSession, proposal: Proposal) -> Result:
+    assert proposal.id is not None
+    return count(proposal, [b.choice for b in await ballots_of(session, proposal.id)])
+
+
+async def _spend_from_fund(session: AsyncSession, proposal: Proposal, today: dt.date) -> int:
+    effect = proposal.effect
+    fund, amount = str(effect["fund"]), int(effect["amount_cents"])
+    account = (
+        await session.exec(
+            select(Account).where(
+                Account.cooperative_id == proposal.cooperative_id,
+                Account.code == f"fund:{fund}",
+            )
+        )
+    ).first()
+    # A fund is equity: its balance is a credit (negative); what it holds is the opposite.
+    held = -(await balance_of(session, account.id)) if account and account.id else 0
+    if held < amount:
+        raise Conflict(_("The fund does not hold enough for this spending."))
+    entry = await post(
+        session,
+        cooperative_id=proposal.cooperative_id,
+        day=today,
+        kind="fund_spending",
+        memo=f"{effect['category']}: {proposal.title}"[:300],
+        author_id=None,
+        postings=[Posting(f"fund:{fund}", amount), Posting("bank", -amount)],
+    )
+    assert entry.id is not None
+    return entry.id
+
+
+async def _change_membership(session: AsyncSession, proposal: Proposal) -> dict[str, Any]:
+    effect = proposal.effect
+    membership = (
+        await session.exec(
+            select(Membership).where(
+                Membership.cooperative_id == proposal.cooperative_id,
+                Membership.person_id == effect["person_id"],
+            )
+        )
+    ).first()
+    if membership is None:
+        raise Conflict(_("This person is no longer a member."))
+    before = {"role": membership.role, "status": membership.status}
+    if effect["action"] == "admit":
+        if membership.role != Role.WORKER or membership.status != MembershipStatus.ACTIVE:
+            raise Conflict(_("This member is no longer an active worker."))
+        membership.role = Role.COOPERATOR
+    else:
+        if membership.status != MembershipStatus.ACTIVE:
+            raise Conflict(_("This membership has already ended."))
+        if membership.role == Role.COORDINATOR:
+            others = await session.exec(
+                select(Membership.id).where(
+                    Membership.cooperative_id == proposal.cooperative_id,
+                    Membership.role == Role.COORDINATOR,
+                    Membership.status == MembershipStatus.ACTIVE,
+                    Membership.id != membership.id,
+                )
+            )
+            if others.first() is None:
+                raise Conflict(_("A cooperative needs at least one active coordinator."))
+        membership.status = MembershipStatus.SUSPENDED
+    session.add(membership)
+    await session.flush()
+    return {
+        "membership_id": membership.id,
+        "before": before,
+        "after": {"role": membership.role, "status": membership.status},
+    }
+
+
+async def _apply_effect(
+    session: AsyncSession, proposal: Proposal, result: Result
+) -> dict[str, Any]:
+    """What the adopted proposal changes; raises Invalid or Conflict when it no longer can."""
+    assert proposal.id is not None
+    kind, effect = proposal.kind, proposal.effect
+    if kind == ProposalKind.DISTRIBUTION_RULE:
+        if proposal.method == "ranked":
+            chosen = next(o for o in proposal.options if o["label"] == result.winner)
+            rule = chosen["rule"]
+        else:
+            rule = effect["rule"]
+        version = await adopt_rule(
+            session,
+            cooperative_id=proposal.cooperative_id,
+            rule=rule,
+            start_month=effect["start_month"],
+            proposal_id=proposal.id,
+            actor_id=None,
+        )
+        return {"rule_version_id": version.id, "start_month": effect["start_month"]}
+    if kind == ProposalKind.FUND_SPENDING:
+        entry_id = await _spend_from_fund(session, proposal, clock.today())
+        return {"entry_id": entry_id, "amount_cents": effect["amount_cents"]}
+    if kind == ProposalKind.MEMBERSHIP:
+        return await _change_membership(session, proposal)
+    return {}
+
+
+def _decided(proposal: Proposal, result: Result) -> bool:
+    if proposal.method == "ranked":
+        return result.winner is not None
+    return bool(result.adopted)
+
+
+async def _close_locked(session: AsyncSession, proposal_id: int, now: dt.datetime) -> bool:
+    """Inside a transaction holding the cooperative's lock: close if still open and due."""
+    proposal = (
+        await session.exec(
+            select(Proposal)
+            .where(Proposal.id == proposal_id)
+            .with_for_update()
+            .execution_options(populate_existing=True)
+        )
+    ).first()
+    if (
+        proposal is None
+        or proposal.state != ProposalState.OPEN
+        or proposal.closes_at is None
+        or proposal.closes_at > now
+    ):
+        return False
+    result = await tally_now(session, proposal)
+    adopted = _decided(proposal, result)
+    effect: dict[str, Any] = {}
+    error = ""
+    if adopted:
+        try:
+            async with session.begin_nested():
+                effect = await _apply_effect(session, proposal, result)
+        except (Invalid, Conflict) as failure:
+            error = failure.message[:500]
+    proposal.state = ProposalState.CLOSED
+    proposal.closed_at = now
+    proposal.result = result.as_data()
+    proposal.adopted = adopted
+    proposal.effect_error = error
+    session.add(proposal)
+    await session.flush()
+    await record(
+        session,
+        cooperative_id=proposal.cooperative_id,
+        actor_id=None,
+        action="proposal.closed",
+        subject_type="proposal",
+        subject_id=proposal.id,
+        data={
+            "result": proposal.result,
+            "adopted": adopted,
+            "effect": effect,
+            "effect_error": error,
+        },
+    )
+    return True
+
+
+async def close_if_due(session: AsyncSession, proposal: Proposal) -> bool:
+    """Close `proposal` when its time has come and nobody closed it yet (True: this call did).
+
+    Uses its own transaction: call with a session that is not in one.
+    """
+    now = clock.now()
+    if proposal.state != ProposalState.OPEN or proposal.closes_at is None:
+        return False
+    if proposal.closes_at > now:
+        return False
+    assert proposal.id is not None
+    async with session.begin():
+        await lock_cooperative(session, proposal.cooperative_id)
+        return await _close_locked(session, proposal.id, now)
+
+
+async def close_due(session: AsyncSession, cooperative_id: int | None = None) -> int:
+    """Close every proposal whose time has come (one transaction each); how many this closed."""
+    now = clock.now()
+    query = select(Proposal.id, Proposal.cooperative_id).where(
+        Proposal.state == ProposalState.OPEN, col(Proposal.closes_at) <= now
+    )
+    if cooperative_id is not None:
+        query = query.where(Proposal.cooperative_id == cooperative_id)
+    async with session.begin():
+        due = list((await session.exec(query.order_by(col(Proposal.id)))).all())
+    closed = 0
+    for proposal_id, coop_id in due:
+        assert proposal_id is not None
+        async with session.begin():
+            await lock_cooperative(session, coop_id)
+            closed += await _close_locked(session, proposal_id, now)
+    return closed

@@ -1,0 +1,284 @@
+"""Proposals: draft, change a draft, open for voting, discuss. Each call is one transaction,
+permission-checked and audited."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from typing import Any
+
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from governance import clock
+from governance.audit.service import lock_cooperative, record
+from governance.errors import Conflict, Invalid, NotFound, PermissionDenied
+from governance.forms import Form
+from governance.i18n import _
+from governance.ledger.costs import categories_of
+from governance.ledger.models import Period, PeriodState
+from governance.ledger.rule_versions import rule_in_force
+from governance.members.access import Actor, Permission, authorize
+from governance.members.models import Cooperative, Membership, MembershipStatus, Person, Role
+from governance.votes.drafting import (
+    DraftContext,
+    MemberChoice,
+    ProposalInput,
+    markdown_text,
+    parse_proposal,
+)
+from governance.votes.models import EligibleVoter, Proposal, ProposalComment, ProposalState
+
+MAX_DAYS_OPEN = 90
+MIN_MINUTES_OPEN = 10
+VOTING_ROLES = (Role.COOPERATOR.value, Role.COORDINATOR.value)
+
+
+def may_open(membership: Membership, settings: Mapping[str, Any]) -> bool:
+    """Coordinators open proposals; cooperators too when the cooperative says so."""
+    if membership.role == Role.COORDINATOR:
+        return True
+    return membership.role == Role.COOPERATOR and settings.get("open_proposals") == "cooperators"
+
+
+async def draft_context(
+    session: AsyncSession, cooperative_id: int, language: str, month: str
+) -> DraftContext:
+    cooperative = await session.get(Cooperative, cooperative_id)
+    assert cooperative is not None
+    version = await rule_in_force(session, cooperative_id, month)
+    funds = tuple(f["fund"] for f in (version.rule.get("funds", []) if version else []))
+    rows = await session.exec(
+        select(Membership.person_id, Person.name, Membership.role, Membership.status)
+        .join(Person, col(Person.id) == Membership.person_id)
+        .where(Membership.cooperative_id == cooperative_id)
+        .order_by(Person.name)
+    )
+    members = tuple(
+        MemberChoice(pid, name, role, status == MembershipStatus.ACTIVE)
+        for pid, name, role, status in rows.all()
+    )
+    frozen = (
+        await session.exec(
+            select(Period.month)
+            .where(Period.cooperative_id == cooperative_id, Period.state != PeriodState.OPEN)
+            .order_by(col(Period.month).desc())
+            .limit(1)
+        )
+    ).first()
+    return DraftContext(
+        language=language,
+        current_rule=version.rule if version else None,
+        funds=funds,
+        categories=categories_of(cooperative.settings),
+        members=members,
+        last_frozen_month=frozen,
+    )
+
+
+def _content(proposal: Proposal) -> dict[str, Any]:
+    """What is voted on, as the audit trail keeps it."""
+    return {
+        "kind": proposal.kind,
+        "title": proposal.title,
+        "body": proposal.body,
+        "method": proposal.method,
+        "quorum": proposal.quorum,
+        "threshold": proposal.threshold,
+        "visibility": proposal.visibility,
+        "results_hidden": proposal.results_hidden,
+        "options": proposal.options,
+        "effect": proposal.effect,
+    }
+
+
+def _apply(proposal: Proposal, clean: ProposalInput) -> None:
+    proposal.kind = clean.kind
+    proposal.title = clean.title
+    proposal.body = clean.body
+    proposal.method = clean.method
+    proposal.quorum = clean.quorum
+    proposal.threshold = clean.threshold
+    proposal.visibility = clean.visibility
+    proposal.results_hidden = clean.results_hidden
+    proposal.options = clean.options
+    proposal.effect = clean.effect
+
+
+async def proposal_of(
+    session: AsyncSession, actor: Actor, proposal_id: int, *, lock: bool = False
+) -> Proposal:
+    """The cooperative's proposal, or NotFound (another cooperative's is not found either)."""
+    query = select(Proposal).where(
+        Proposal.id == proposal_id, Proposal.cooperative_id == actor.cooperative_id
+    )
+    if lock:
+        query = query.with_for_update().execution_options(populate_existing=True)
+    found = (await session.exec(query)).first()
+    if found is None:
+        raise NotFound(_("This proposal does not exist."))
+    return found
+
+
+async def save_draft(
+    session: AsyncSession,
+    actor: Actor,
+    data: Mapping[str, Any],
+    *,
+    language: str,
+    today: dt.date,
+    proposal_id: int | None = None,
+) -> Proposal:
+    """Create a draft, or change one (its author or a coordinator) while it is not open.
+
+    Raises PermissionDenied, NotFound, Conflict (already open), Invalid (every bad field: a rule
+    that does not validate, a start month already closed, an unknown member or fund...).
+    """
+    async with session.begin():
+        membership = await authorize(session, actor, Permission.DRAFT_PROPOSAL)
+        await lock_cooperative(session, actor.cooperative_id)
+        context = await draft_context(
+            session, actor.cooperative_id, language, today.strftime("%Y-%m")
+        )
+        clean = parse_proposal(data, context)
+        if proposal_id is None:
+            proposal = Proposal(
+                cooperative_id=actor.cooperative_id,
+                kind=clean.kind,
+                title=clean.title,
+                method=clean.method,
+                quorum=clean.quorum,
+                created_by_id=actor.person_id,
+                created_at=clock.now(),
+            )
+            action = "proposal.drafted"
+        else:
+            proposal = await proposal_of(session, actor, proposal_id, lock=True)
+            if proposal.state != ProposalState.DRAFT:
+                raise Conflict(_("This proposal is open or closed: it can no longer change."))
+            if proposal.created_by_id != actor.person_id and membership.role != Role.COORDINATOR:
+                raise PermissionDenied(_("Only its author or a coordinator can change a draft."))
+            action = "proposal.changed"
+        _apply(proposal, clean)
+        session.add(proposal)
+        await session.flush()
+        await record(
+            session,
+            cooperative_id=actor.cooperative_id,
+            actor_id=actor.person_id,
+            action=action,
+            subject_type="proposal",
+            subject_id=proposal.id,
+            data=_content(proposal),
+        )
+    return proposal
+
+
+def _closing_time(data: Mapping[str, Any], now: dt.datetime) -> dt.datetime:
+    form = Form(data)
+    day = form.day("closes_on")
+    at = form.time_of_day("closes_time") or dt.time(20, 0)
+    form.done()
+    assert day is not None
+    closes = clock.from_local(dt.datetime.combine(day, at))
+    if closes < now + dt.timedelta(minutes=MIN_MINUTES_OPEN):
+        message = _("The vote must stay open at least %(minutes)d minutes.") % {
+            "minutes": MIN_MINUTES_OPEN
+        }
+        raise Invalid(message, {"closes_on": message})
+    if closes > now + dt.timedelta(days=MAX_DAYS_OPEN):
+        message = _("A vote stays open at most %(days)d days.") % {"days": MAX_DAYS_OPEN}
+        raise Invalid(message, {"closes_on": message})
+    return closes
+
+
+async def open_proposal(
+    session: AsyncSession, actor: Actor, proposal_id: int, data: Mapping[str, Any]
+) -> Proposal:
+    """Open a draft for voting until the closing time given; freezes its eligible voters (the
+    active cooperators and coordinators) and, from then on, everything it says.
+
+    Raises PermissionDenied, NotFound, Conflict (not a draft; nobody could vote), Invalid.
+    """
+    now = clock.now()
+    closes = _closing_time(data, now)
+    async with session.begin():
+        membership = await authorize(session, actor, Permission.READ_PROPOSALS)
+        cooperative = await session.get(Cooperative, actor.cooperative_id)
+        assert cooperative is not None
+        if not may_open(membership, cooperative.settings):
+            raise PermissionDenied(_("Your role does not allow this."))
+        await lock_cooperative(session, actor.cooperative_id)
+        proposal = await proposal_of(session, actor, proposal_id, lock=True)
+        if proposal.state != ProposalState.DRAFT:
+            raise Conflict(_("This proposal is already open or closed."))
+        voters = list(
+            (
+                await session.exec(
+                    select(Membership.person_id)
+                    .where(
+                        Membership.cooperative_id == actor.cooperative_id,
+                        Membership.status == MembershipStatus.ACTIVE,
+                        col(Membership.role).in_(VOTING_ROLES),
+                    )
+                    .order_by(col(Membership.person_id))
+                )
+            ).all()
+        )
+        if not voters:
+            raise Conflict(_("Nobody could vote: the cooperative has no active cooperator."))
+        assert proposal.id is not None
+        session.add_all(EligibleVoter(proposal_id=proposal.id, person_id=p) for p in voters)
+        proposal.state = ProposalState.OPEN
+        proposal.opened_by_id = actor.person_id
+        proposal.opens_at = now
+        proposal.closes_at = closes
+        proposal.eligible_count = len(voters)
+        session.add(proposal)
+        await session.flush()
+        await record(
+            session,
+            cooperative_id=actor.cooperative_id,
+            actor_id=actor.person_id,
+            action="proposal.opened",
+            subject_type="proposal",
+            subject_id=proposal.id,
+            data={
+                **_content(proposal),
+                "closes_at": clock.iso(closes),
+                "eligible": voters,
+            },
+        )
+    return proposal
+
+
+async def add_comment(
+    session: AsyncSession, actor: Actor, proposal_id: int, data: Mapping[str, Any]
+) -> ProposalComment:
+    """A message in the proposal's discussion (members; not after the close)."""
+    form = Form(data)
+    body = markdown_text(form, "body", required=True)
+    form.done()
+    async with session.begin():
+        await authorize(session, actor, Permission.DISCUSS)
+        proposal = await proposal_of(session, actor, proposal_id)
+        if proposal.state == ProposalState.CLOSED:
+            raise Conflict(_("The vote is closed: the discussion is over."))
+        comment = ProposalComment(
+            proposal_id=proposal_id,
+            author_id=actor.person_id,
+            body=body,
+            created_at=clock.now(),
+        )
+        session.add(comment)
+        await session.flush()
+        await record(
+            session,
+            cooperative_id=actor.cooperative_id,
+            actor_id=actor.person_id,
+            action="proposal.commented",
+            subject_type="proposal",
+            subject_id=proposal_id,
+            data={"comment_id": comment.id, "body": body},
+        )
+    return comment

@@ -1,0 +1,230 @@
+"""What the proposal pages and the API show, per reader: never who chose what in a secret vote.
+
+A reader sees their own ballot (choice and receipt), the ballots they cast by proxy, and who
+took part. After the close: the result and the bulletin board (receipts and choices; for a
+public vote, each voter's name beside their choice). Results of an open vote only when the
+proposal shows them live (never for a secret vote).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from markupsafe import Markup
+from sqlmodel import col, func, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from governance.markdown_text import render
+from governance.members.access import Actor, Permission, authorize
+from governance.members.models import Cooperative, Person
+from governance.votes.board import FORMAT
+from governance.votes.drafting import option_labels
+from governance.votes.methods import Result, explain
+from governance.votes.models import (
+    Ballot,
+    EligibleVoter,
+    Proposal,
+    ProposalComment,
+    ProposalState,
+    Proxy,
+    Visibility,
+)
+from governance.votes.outcome import ballots_of, count
+from governance.votes.service import may_open, proposal_of
+
+
+@dataclass(frozen=True)
+class Comment:
+    author: str
+    html: Markup
+    at: dt.datetime
+
+
+@dataclass(frozen=True)
+class HeldProxy:
+    giver_id: int
+    giver: str
+    voted_themselves: bool
+    ballot: Ballot | None  # the ballot this holder cast for the giver
+
+
+@dataclass
+class ProposalView:
+    proposal: Proposal
+    body_html: Markup
+    author: str
+    comments: list[Comment]
+    eligible: bool
+    my_ballot: Ballot | None
+    my_ballot_by: str | None  # the holder's name when a proxy holder cast it
+    proxy_given_to: tuple[int, str] | None
+    proxies_held: list[HeldProxy]
+    voters: list[tuple[int, str]]  # the eligible voters, for the proxy form
+    participants: list[str]  # who took part (never what they chose, in a secret vote)
+    result: Result | None
+    explanation: list[str]
+    may_open: bool
+    may_edit: bool
+    proxy_limit: int
+    labels: list[str] = field(default_factory=list)
+
+
+async def _names(session: AsyncSession, ids: set[int]) -> dict[int, str]:
+    if not ids:
+        return {}
+    rows = await session.exec(select(Person.id, Person.name).where(col(Person.id).in_(ids)))
+    return {pid: name for pid, name in rows.all() if pid is not None}
+
+
+async def list_proposals(session: AsyncSession, actor: Actor) -> list[tuple[Proposal, int]]:
+    """The cooperative's proposals, open first, then drafts, then closed (newest first),
+    each with its number of ballots."""
+    await authorize(session, actor, Permission.READ_PROPOSALS)
+    counts = (
+        select(Ballot.proposal_id, func.count().label("n"))
+        .group_by(col(Ballot.proposal_id))
+        .subquery()
+    )
+    rows = await session.exec(
+        select(Proposal, func.coalesce(counts.c.n, 0))
+        .outerjoin(counts, counts.c.proposal_id == Proposal.id)
+        .where(Proposal.cooperative_id == actor.cooperative_id)
+        .order_by(col(Proposal.id).desc())
+    )
+    order = {ProposalState.OPEN: 0, ProposalState.DRAFT: 1, ProposalState.CLOSED: 2}
+    found = [(p, int(n)) for p, n in rows.all()]
+    return sorted(found, key=lambda row: order.get(ProposalState(row[0].state), 3))
+
+
+def visible_result(proposal: Proposal) -> bool:
+    if proposal.state == ProposalState.CLOSED:
+        return True
+    return (
+        proposal.state == ProposalState.OPEN
+        and not proposal.results_hidden
+        and proposal.visibility == Visibility.PUBLIC
+    )
+
+
+async def proposal_view(session: AsyncSession, actor: Actor, proposal_id: int) -> ProposalView:
+    membership = await authorize(session, actor, Permission.READ_PROPOSALS)
+    proposal = await proposal_of(session, actor, proposal_id)
+    cooperative = await session.get(Cooperative, actor.cooperative_id)
+    assert cooperative is not None and proposal.id is not None
+    me = actor.person_id
+    voter_ids = list(
+        (
+            await session.exec(
+                select(EligibleVoter.person_id)
+                .where(EligibleVoter.proposal_id == proposal_id)
+                .order_by(col(EligibleVoter.person_id))
+            )
+        ).all()
+    )
+    comments = list(
+        (
+            await session.exec(
+                select(ProposalComment)
+                .where(ProposalComment.proposal_id == proposal_id)
+                .order_by(col(ProposalComment.id))
+            )
+        ).all()
+    )
+    ballots = await ballots_of(session, proposal_id)
+    proxies = list(
+        (
+            await session.exec(
+                select(Proxy).where(
+                    Proxy.proposal_id == proposal_id, col(Proxy.revoked_at).is_(None)
+                )
+            )
+        ).all()
+    )
+    names = await _names(
+        session,
+        {proposal.created_by_id, *voter_ids, *(c.author_id for c in comments)}
+        | {b.voter_id for b in ballots},
+    )
+    by_voter = {b.voter_id: b for b in ballots}
+    mine = by_voter.get(me)
+    given = next((p for p in proxies if p.giver_id == me), None)
+    held = [
+        HeldProxy(
+            giver_id=p.giver_id,
+            giver=names.get(p.giver_id, "?"),
+            voted_themselves=(b := by_voter.get(p.giver_id)) is not None and b.cast_by_id != me,
+            ballot=b if b is not None and b.cast_by_id == me else None,
+        )
+        for p in proxies
+        if p.holder_id == me
+    ]
+    result = None
+    if proposal.state == ProposalState.CLOSED or visible_result(proposal):
+        result = count(proposal, [b.choice for b in ballots])
+    labels = option_labels(proposal.options)
+    return ProposalView(
+        proposal=proposal,
+        body_html=render(proposal.body),
+        author=names.get(proposal.created_by_id, "?"),
+        comments=[
+            Comment(names.get(c.author_id, "?"), render(c.body), c.created_at) for c in comments
+        ],
+        eligible=me in voter_ids,
+        my_ballot=mine,
+        my_ballot_by=names.get(mine.cast_by_id) if mine and mine.cast_by_id != me else None,
+        proxy_given_to=(given.holder_id, names.get(given.holder_id, "?")) if given else None,
+        proxies_held=held,
+        voters=[(v, names.get(v, "?")) for v in voter_ids],
+        participants=sorted(names.get(b.voter_id, "?") for b in ballots),
+        result=result if visible_result(proposal) else None,
+        explanation=explain(result, {label: label for label in labels})
+        if result is not None and visible_result(proposal)
+        else [],
+        may_open=proposal.state == ProposalState.DRAFT
+        and may_open(membership, cooperative.settings),
+        may_edit=proposal.state == ProposalState.DRAFT
+        and membership.role in {"cooperator", "coordinator"}
+        and (proposal.created_by_id == me or membership.role == "coordinator"),
+        proxy_limit=int(cooperative.settings.get("proxy_limit", 1)),
+        labels=labels,
+    )
+
+
+async def board(session: AsyncSession, actor: Actor, proposal_id: int) -> dict[str, Any] | None:
+    """The bulletin board (format governance-board/1) of a closed proposal; None before the
+    close. A public vote's ballots also name their voter; a secret vote's never do."""
+    await authorize(session, actor, Permission.READ_PROPOSALS)
+    proposal = await proposal_of(session, actor, proposal_id)
+    if proposal.state != ProposalState.CLOSED:
+        return None
+    ballots = await ballots_of(session, proposal_id)
+    public = proposal.visibility == Visibility.PUBLIC
+    names = await _names(session, {b.voter_id for b in ballots}) if public else {}
+    entries = []
+    for ballot in ballots:
+        entry: dict[str, Any] = {"receipt": ballot.receipt}
+        if proposal.method == "ranked":
+            entry["ranking"] = list(ballot.choice)
+        else:
+            entry["choice"] = ballot.choice
+        if public:
+            entry["voter"] = names.get(ballot.voter_id, "?")
+            if ballot.reason:
+                entry["reason"] = ballot.reason
+        entries.append(entry)
+    data: dict[str, Any] = {
+        "format": FORMAT,
+        "proposal": {"id": proposal.id, "title": proposal.title, "kind": proposal.kind},
+        "method": proposal.method,
+        "visibility": proposal.visibility,
+        "eligible": proposal.eligible_count,
+        "quorum": proposal.quorum,
+        "threshold": proposal.threshold,
+        "ballots": entries,
+        "result": proposal.result,
+    }
+    if proposal.method == "ranked":
+        data["options"] = option_labels(proposal.options)
+    return data

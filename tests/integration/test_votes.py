@@ -1,0 +1,317 @@
+"""Proposals and ballots through the services: the life of a vote, and every refusal."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from sqlmodel import select
+
+from governance import clock
+from governance.audit.models import AuditEvent
+from governance.errors import Conflict, Invalid, NotFound, PermissionDenied
+from governance.i18n import language
+from governance.ledger import rule_versions
+from governance.ledger.models import DistributionRule
+from governance.ledger.rules import TEMPLATES, rule_to_data
+from governance.members.models import Membership
+from governance.votes import ballots, outcome, service, views
+from governance.votes.board import load_board, tally
+from governance.votes.models import Ballot, Proposal
+from tests.votes_support import DECISION, add_cooperators, close, later, open_vote, vote
+
+
+@pytest.fixture(autouse=True)
+def english() -> Iterator[None]:
+    with language("en"):
+        yield
+
+
+def test_a_public_approval_vote_from_draft_to_board(run: Any, world: Any, monkeypatch) -> None:
+    async def action(session: Any) -> Any:
+        await add_cooperators(session, world, "Ana", "Bilal")
+        pid = await open_vote(session, world)
+        await vote(session, world, "omar", pid, choice="yes")
+        await vote(session, world, "ana", pid, choice="no")
+        await vote(session, world, "ana", pid, choice="yes")  # changed: one ballot counts
+        await vote(session, world, "carla", pid, choice="abstain")
+        later(monkeypatch)
+        proposal = await close(session, pid, world)
+        board = await views.board(session, world.actor("wen"), pid)
+        count = len((await session.exec(select(Ballot).where(Ballot.proposal_id == pid))).all())
+        return proposal, board, count
+
+    proposal, board, count = run(action)
+    assert count == 3
+    assert proposal.state == "closed" and proposal.adopted is True
+    assert proposal.result["counts"] == {"yes": 2, "no": 0, "abstain": 1}
+    assert proposal.result["participants"] == 3 and proposal.result["eligible"] == 4
+    assert {b["voter"] for b in board["ballots"]} == {
+        "Omar Cooperator",
+        "Ana",
+        "Carla Coordinator",
+    }
+    parsed = load_board(json.dumps(board))
+    assert tally(parsed).as_data() == board["result"]
+
+
+def test_closing_is_idempotent_and_only_after_the_time(run: Any, world: Any, monkeypatch) -> None:
+    async def action(session: Any) -> Any:
+        pid = await open_vote(session, world)
+        await vote(session, world, "omar", pid, choice="yes")
+        early = await outcome.close_due(session)
+        later(monkeypatch)
+        first = await outcome.close_due(session)
+        second = await outcome.close_due(session)
+        events = (
+            await session.exec(select(AuditEvent).where(AuditEvent.action == "proposal.closed"))
+        ).all()
+        return early, first, second, len(events)
+
+    assert run(action) == (0, 1, 0, 1)
+
+
+def test_refusals_change_nothing(run: Any, world: Any, monkeypatch) -> None:
+    async def action(session: Any) -> list[str]:
+        draft = await service.save_draft(
+            session, world.actor("omar"), DECISION, language="en", today=clock.today()
+        )
+        messages = []
+
+        async def refused(call: Any, kind: type[Exception]) -> None:
+            with pytest.raises(kind) as caught:
+                await call
+            messages.append(str(caught.value))
+
+        await refused(vote(session, world, "omar", draft.id, choice="yes"), Conflict)
+        pid = await open_vote(session, world)
+        await refused(vote(session, world, "wen", pid, choice="yes"), PermissionDenied)
+        await refused(vote(session, world, "olga", pid, choice="yes"), PermissionDenied)
+        await refused(vote(session, world, "omar", pid, choice="maybe"), Invalid)
+        await refused(vote(session, world, "bea", pid, choice="yes"), PermissionDenied)
+        await refused(
+            ballots.give_proxy(session, world.actor("omar"), pid, {"holder_id": world.ids["omar"]}),
+            Invalid,
+        )
+        await refused(
+            ballots.give_proxy(session, world.actor("omar"), pid, {"holder_id": world.ids["wen"]}),
+            Invalid,
+        )
+        await refused(
+            ballots.give_proxy(session, world.actor("omar"), pid, {"holder_id": world.ids["bea"]}),
+            Invalid,
+        )
+        await refused(ballots.revoke_proxy(session, world.actor("omar"), pid), NotFound)
+        later(monkeypatch)
+        await refused(vote(session, world, "omar", pid, choice="yes"), Conflict)
+        count = (await session.exec(select(Ballot))).all()
+        assert count == []
+        return messages
+
+    messages = run(action)
+    assert messages[0] == "This vote is not open yet."
+    assert "Only cooperators vote" in messages[1]
+    assert "not an active member" in messages[4]
+    assert messages[3] == "Please correct the fields marked below."
+    assert "yourself" in messages[5]
+    assert messages[-1] == "This vote is closed: no more ballots are accepted."
+
+
+def test_consent_needs_a_reason_to_object_and_an_objection_blocks(
+    run: Any, world: Any, monkeypatch
+) -> None:
+    async def action(session: Any) -> Any:
+        pid = await open_vote(session, world, {**DECISION, "method": "consent"})
+        with pytest.raises(Invalid) as caught:
+            await vote(session, world, "omar", pid, choice="object", reason="  ")
+        await vote(session, world, "omar", pid, choice="object", reason="Too expensive.")
+        await vote(session, world, "carla", pid, choice="consent")
+        later(monkeypatch)
+        return caught.value.fields, await close(session, pid, world)
+
+    fields, proposal = run(action)
+    assert "reason" in fields["reason"]
+    assert proposal.adopted is False
+    assert proposal.result["counts"] == {"consent": 1, "stand_aside": 0, "object": 1}
+
+
+def test_proxies_limit_chains_override_and_revocation(run: Any, world: Any, monkeypatch) -> None:
+    async def action(session: Any) -> Any:
+        await add_cooperators(session, world, "Ana", "Bilal")
+        pid = await open_vote(session, world)
+
+        def give(giver: str, holder: str) -> Any:
+            return ballots.give_proxy(
+                session, world.actor(giver), pid, {"holder_id": str(world.ids[holder])}
+            )
+
+        await give("ana", "omar")
+        with pytest.raises(Invalid) as full:  # Omar carries the limit of 1
+            await give("bilal", "omar")
+        with pytest.raises(Invalid) as chain:  # Omar holds Ana's: he cannot give his own
+            await give("omar", "carla")
+        with pytest.raises(Invalid) as passed:  # Ana gave hers: she cannot receive
+            await give("bilal", "ana")
+        # Omar votes for Ana, then Ana votes herself: her ballot overrides his.
+        await ballots.cast_ballot(
+            session, world.actor("omar"), pid, {"choice": "no"}, voter_id=world.ids["ana"]
+        )
+        await vote(session, world, "ana", pid, choice="yes")
+        with pytest.raises(Conflict) as overridden:
+            await ballots.cast_ballot(
+                session, world.actor("omar"), pid, {"choice": "no"}, voter_id=world.ids["ana"]
+            )
+        with pytest.raises(PermissionDenied):  # Carla holds no proxy of Bilal
+            await ballots.cast_ballot(
+                session, world.actor("carla"), pid, {"choice": "no"}, voter_id=world.ids["bilal"]
+            )
+        # Bilal gives his to Carla, she votes for him, he takes it back: her ballot goes.
+        await give("bilal", "carla")
+        await ballots.cast_ballot(
+            session, world.actor("carla"), pid, {"choice": "no"}, voter_id=world.ids["bilal"]
+        )
+        await ballots.revoke_proxy(session, world.actor("bilal"), pid)
+        later(monkeypatch)
+        proposal = await close(session, pid, world)
+        return full.value, chain.value, passed.value, overridden.value, proposal
+
+    full, chain, passed, overridden, proposal = run(action)
+    assert "limit" in full.message
+    assert "no chains" in chain.message
+    assert "cannot be passed on" in passed.message
+    assert "voted themselves" in overridden.message
+    assert proposal.result["counts"] == {"yes": 1, "no": 0, "abstain": 0}
+
+
+def test_secret_ballots_leave_no_choice_in_the_audit_trail(run: Any, world: Any) -> None:
+    async def action(session: Any) -> Any:
+        pid = await open_vote(session, world, {**DECISION, "visibility": "secret"})
+        first = await vote(session, world, "omar", pid, choice="no")
+        await vote(session, world, "carla", pid, choice="yes")
+        events = (
+            await session.exec(
+                select(AuditEvent).where(AuditEvent.action.in_(["ballot.cast", "ballot.changed"]))
+            )
+        ).all()
+        proposal = await session.get(Proposal, pid)
+        return first.receipt, [json.loads(e.data) for e in events], proposal
+
+    receipt, data, proposal = run(action)
+    assert proposal.results_hidden is True
+    assert len(data) == 2
+    for event in data:
+        assert set(event) == {"voter_id"}
+        assert receipt not in json.dumps(event)
+
+
+def test_an_adopted_rule_applies_from_its_start_month(run: Any, world: Any, monkeypatch) -> None:
+    async def action(session: Any) -> Any:
+        async with session.begin():
+            await rule_versions.set_initial_rule(
+                session, world.alpha, "mixed_80_20", "2026-01", world.ids["carla"]
+            )
+        form = {
+            **DECISION,
+            "kind": "distribution_rule",
+            "title": "Equal shares",
+            "rule_json": "equal",
+            "start_month": "2027-02",
+        }
+        pid = await open_vote(session, world, form)
+        await vote(session, world, "omar", pid, choice="yes")
+        later(monkeypatch)
+        await close(session, pid, world)
+        async with session.begin():
+            january = await rule_versions.rule_in_force(session, world.alpha, "2027-01")
+            february = await rule_versions.rule_in_force(session, world.alpha, "2027-02")
+        return january, february
+
+    january, february = run(action)
+    assert january.template == "mixed_80_20"
+    assert february.rule == rule_to_data(TEMPLATES["equal"]) and february.proposal_id
+
+
+def test_a_rule_that_does_not_validate_is_refused_at_drafting(run: Any, world: Any) -> None:
+    async def action(session: Any) -> Any:
+        form = {
+            **DECISION,
+            "kind": "distribution_rule",
+            "rule_json": json.dumps({"basis": "accrual", "funds": [], "member_keys": []}),
+            "start_month": "2027-13",
+        }
+        with pytest.raises(Invalid) as caught:
+            await service.save_draft(
+                session, world.actor("omar"), form, language="en", today=clock.today()
+            )
+        rows = (await session.exec(select(Proposal))).all()
+        return caught.value.fields, rows
+
+    fields, rows = run(action)
+    assert rows == []
+    assert "rule_json" in fields and "start_month" in fields
+
+
+def test_a_ranked_vote_between_rules_adopts_the_winner(run: Any, world: Any, monkeypatch) -> None:
+    async def action(session: Any) -> Any:
+        await add_cooperators(session, world, "Ana")
+        form = {
+            **DECISION,
+            "kind": "distribution_rule",
+            "method": "ranked",
+            "rule_options": ["pro_rata", "equal"],
+            "start_month": "2027-03",
+        }
+        pid = await open_vote(session, world, form)
+        with pytest.raises(Invalid):
+            await vote(session, world, "omar", pid, ranking=["equal", "equal"])
+        with pytest.raises(Invalid):
+            await vote(session, world, "omar", pid, ranking=["nothing"])
+        await vote(session, world, "omar", pid, ranking=["equal", "pro_rata"])
+        await vote(session, world, "ana", pid, ranking=["equal"])
+        await vote(session, world, "carla", pid, ranking=["pro_rata", "equal"])
+        later(monkeypatch)
+        proposal = await close(session, pid, world)
+        versions = (await session.exec(select(DistributionRule))).all()
+        return proposal, versions
+
+    proposal, versions = run(action)
+    assert proposal.result["winner"] == "equal"
+    assert [v.rule for v in versions] == [rule_to_data(TEMPLATES["equal"])]
+
+
+def test_membership_admission_makes_a_worker_a_cooperator(
+    run: Any, world: Any, monkeypatch
+) -> None:
+    async def action(session: Any) -> Any:
+        form = {
+            **DECISION,
+            "kind": "membership",
+            "action": "admit",
+            "person_id": str(world.ids["wen"]),
+        }
+        pid = await open_vote(session, world, form)
+        await vote(session, world, "omar", pid, choice="yes")
+        later(monkeypatch)
+        await close(session, pid, world)
+        return await session.get(Membership, world.memberships["wen"])
+
+    assert run(action).role == "cooperator"
+
+
+def test_an_open_proposal_cannot_change(run: Any, world: Any) -> None:
+    async def action(session: Any) -> Any:
+        pid = await open_vote(session, world)
+        with pytest.raises(Conflict):
+            await service.save_draft(
+                session,
+                world.actor("omar"),
+                {**DECISION, "title": "Changed"},
+                language="en",
+                today=clock.today(),
+                proposal_id=pid,
+            )
+        return await session.get(Proposal, pid)
+
+    assert run(action).title == DECISION["title"]

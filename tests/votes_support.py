@@ -1,0 +1,76 @@
+"""Proposals for tests: drafted, opened, voted and closed through the services."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from governance import clock
+from governance.members import service as members
+from governance.members.models import Role
+from governance.votes import ballots, outcome, service
+from tests.world import PASSWORD
+
+DECISION = {
+    "kind": "decision",
+    "title": "Buy a second laptop",
+    "body": "We **share** one laptop for nine interpreters.",
+    "method": "approval",
+    "quorum": "1/2",
+    "threshold": "1/2",
+    "visibility": "public",
+}
+
+
+async def add_cooperators(session: Any, world: Any, *names: str) -> None:
+    """More cooperators in alpha: world.ids gains each name (lower case)."""
+    for name in names:
+        person = await members.add_person_to_cooperative(
+            session,
+            slug="alpha",
+            email=f"{name.lower()}@alpha.example",
+            name=name,
+            password=PASSWORD,
+            role=Role.COOPERATOR,
+        )
+        world.ids[name.lower()] = person.id
+
+
+def closing_form(hours: int = 24) -> dict[str, str]:
+    at = (clock.now() + dt.timedelta(hours=hours)).astimezone(clock.BRUSSELS)
+    return {"closes_on": at.date().isoformat(), "closes_time": at.strftime("%H:%M")}
+
+
+async def open_vote(
+    session: Any, world: Any, form: dict[str, Any] | None = None, author: str = "omar"
+) -> int:
+    """A proposal drafted by `author` and opened by Carla; its id."""
+    proposal = await service.save_draft(
+        session,
+        world.actor(author),
+        form or DECISION,
+        language="en",
+        today=clock.today(),
+    )
+    assert proposal.id is not None
+    await service.open_proposal(session, world.actor("carla"), proposal.id, closing_form())
+    return proposal.id
+
+
+async def vote(session: Any, world: Any, who: str, proposal_id: int, **form: Any) -> Any:
+    return await ballots.cast_ballot(session, world.actor(who), proposal_id, form)
+
+
+def later(monkeypatch: Any, hours: int = 25) -> None:
+    """Move the clock past the closing time of votes opened now."""
+    moment = clock.now() + dt.timedelta(hours=hours)
+    monkeypatch.setattr(clock, "now", lambda: moment)
+
+
+async def close(session: Any, proposal_id: int, world: Any) -> Any:
+    proposal = await service.proposal_of(session, world.actor("carla"), proposal_id)
+    await session.commit()
+    await outcome.close_if_due(session, proposal)
+    closed = await service.proposal_of(session, world.actor("carla"), proposal_id)
+    await session.commit()
+    return closed
