@@ -47,6 +47,8 @@ from governance.members.routes import (
     MembersApiController,
 )
 from governance.settings import ROOT, Settings
+from governance.votes.api import ProposalApiController
+from governance.votes.routes import ProposalController
 from governance.web import LoginRequired, choose_language, json_error, login_redirect, page
 
 log = logging.getLogger("governance")
@@ -214,6 +216,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
             BooksController,
             ClientApiController,
             BooksApiController,
+            ProposalController,
+            ProposalApiController,
             create_static_files_router(
                 path="/static", directories=[Path(ROOT / "static")], opt={"exclude_from_auth": True}
             ),

@@ -244,6 +244,18 @@ def cmd_votes_tally(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_votes_close_due(args: argparse.Namespace) -> int:
+    """Count every vote whose closing time has passed (run it from a timer, every minute)."""
+    from governance.votes.outcome import close_due
+
+    async def action(session):  # type: ignore[no-untyped-def]
+        return await close_due(session)
+
+    closed = asyncio.run(_with_session(action))
+    print(f"{closed} vote(s) closed")
+    return 0
+
+
 def cmd_votes_verify(args: argparse.Namespace) -> int:
     """Recount a bulletin board and compare with the result it states: exit 1 if they differ."""
     from governance.votes.board import differences
@@ -388,7 +400,7 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--public-key", required=True, help="the cooperative's public key (hex)")
     check.set_defaults(func=cmd_audit_check_statement)
 
-    votes = commands.add_parser("votes", help="bulletin board tools (no database needed)")
+    votes = commands.add_parser("votes", help="close due votes; recount a bulletin board")
     votes_commands = votes.add_subparsers(dest="votes_command", required=True)
     tally = votes_commands.add_parser(
         "tally", help="recount a bulletin board (JSON) from its ballots; print the result"
@@ -402,6 +414,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     board_verify.add_argument("file", help="the board's JSON file, or - for standard input")
     board_verify.set_defaults(func=cmd_votes_verify)
+    close_due = votes_commands.add_parser(
+        "close-due", help="count every vote whose closing time has passed (for a timer)"
+    )
+    close_due.set_defaults(func=cmd_votes_close_due)
 
     export = commands.add_parser(
         "export", help="write a cooperative's journal (hledger or csv) or prestations (csv)"

@@ -2,14 +2,29 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 BRUSSELS = ZoneInfo("Europe/Brussels")
+_SHIFT: ContextVar[timedelta] = ContextVar("clock_shift", default=timedelta(0))
 
 
 def now() -> datetime:
-    return datetime.now(UTC)
+    return datetime.now(UTC) + _SHIFT.get()
+
+
+@contextmanager
+def shifted(by: timedelta) -> Iterator[None]:
+    """Inside, `now()` (and `today()`) run `by` ahead (or behind): the demo back-dates votes
+    that were opened and cast days ago. Never used when serving requests."""
+    token = _SHIFT.set(_SHIFT.get() + by)
+    try:
+        yield
+    finally:
+        _SHIFT.reset(token)
 
 
 def iso(moment: datetime) -> str:

@@ -12,6 +12,7 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from governance import clock, db
+from governance.demo_votes import create_demo_votes
 from governance.ledger import closing, invoices, payouts
 from governance.ledger.costs import record_cost
 from governance.ledger.invoices import issue_invoice, record_payment
@@ -336,6 +337,7 @@ async def create_demo(session: AsyncSession, today: dt.date | None = None) -> li
     day = today or clock.today()
     await _demo_work(session, coop.id, coordinator.id, client_ids, day)
     await _demo_closes(session, actor, client_ids, day)
+    await create_demo_votes(session, actor, [p.email for p in PEOPLE], day)
     # A second, smaller cooperative so that switching between cooperatives can be tried.
     await found_cooperative(session, slug="sirius", name="Sirius", language="fr")
     await members.add_person_to_cooperative(

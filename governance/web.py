@@ -64,6 +64,13 @@ FLASHES = {
     "contest_kept": N_("The line is kept; the member can read your reason."),
     "contest_corrected": N_("The line has been corrected; the member can read your reason."),
     "period_closed": N_("The month is closed. The statements have been issued."),
+    "proposal_drafted": N_("The draft has been saved. It can change until it is opened."),
+    "proposal_saved": N_("The draft has been saved."),
+    "proposal_opened": N_("The vote is open."),
+    "ballot_cast": N_("Your vote has been recorded. Keep your receipt."),
+    "proxy_given": N_("Your proxy has been given."),
+    "proxy_revoked": N_("Your proxy has been taken back."),
+    "comment_added": N_("Your message has been added to the discussion."),
 }
 
 

@@ -81,13 +81,16 @@ def parse_choice(proposal: Proposal, data: Mapping[str, Any]) -> tuple[Any, str]
     choice: Any
     if proposal.method == "ranked":
         labels = option_labels(proposal.options)
+        # From JSON: "ranking": [labels]. From a form: rank_1 = label, rank_2 = label...
         raw = data.get("ranking")
-        picked = raw if isinstance(raw, list) else [raw] if isinstance(raw, str) else []
-        # From a form: rank_1 = label, rank_2 = label... From JSON: "ranking": [labels].
-        if not picked:
-            picked = [form.raw(f"rank_{n}").strip() for n in range(1, len(labels) + 1)]
-        ranking = [p for p in picked if isinstance(p, str) and p]
-        if not ranking:
+        if raw is None:
+            picked: list[Any] = [form.raw(f"rank_{n}").strip() for n in range(1, len(labels) + 1)]
+        else:
+            picked = raw if isinstance(raw, list) else [None]
+        ranking = [p for p in picked if p != ""]
+        if any(not isinstance(p, str) for p in ranking):
+            form.fail("ranking", _("This option does not exist."))
+        elif not ranking:
             form.fail("ranking", _("Rank at least one option."))
         elif any(p not in labels for p in ranking):
             form.fail("ranking", _("This option does not exist."))

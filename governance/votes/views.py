@@ -16,6 +16,7 @@ from markupsafe import Markup
 from sqlmodel import col, func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from governance.ledger.rules import TEMPLATES, template_label
 from governance.markdown_text import render
 from governance.members.access import Actor, Permission, authorize
 from governance.members.models import Cooperative, Person
@@ -69,6 +70,16 @@ class ProposalView:
     may_edit: bool
     proxy_limit: int
     labels: list[str] = field(default_factory=list)
+    effect_member: str = ""  # the member a membership proposal is about
+
+
+def option_labels_of(proposal: Proposal) -> list[str]:
+    return option_labels(proposal.options)
+
+
+def option_label(label: str) -> str:
+    """A ranked option named after a rule template reads as the template's name."""
+    return template_label(label) if label in TEMPLATES else label
 
 
 async def _names(session: AsyncSession, ids: set[int]) -> dict[int, str]:
@@ -145,7 +156,8 @@ async def proposal_view(session: AsyncSession, actor: Actor, proposal_id: int) -
     names = await _names(
         session,
         {proposal.created_by_id, *voter_ids, *(c.author_id for c in comments)}
-        | {b.voter_id for b in ballots},
+        | {b.voter_id for b in ballots}
+        | ({int(proposal.effect["person_id"])} if "person_id" in proposal.effect else set()),
     )
     by_voter = {b.voter_id: b for b in ballots}
     mine = by_voter.get(me)
@@ -179,7 +191,7 @@ async def proposal_view(session: AsyncSession, actor: Actor, proposal_id: int) -
         voters=[(v, names.get(v, "?")) for v in voter_ids],
         participants=sorted(names.get(b.voter_id, "?") for b in ballots),
         result=result if visible_result(proposal) else None,
-        explanation=explain(result, {label: label for label in labels})
+        explanation=explain(result, {label: option_label(label) for label in labels})
         if result is not None and visible_result(proposal)
         else [],
         may_open=proposal.state == ProposalState.DRAFT
@@ -189,6 +201,7 @@ async def proposal_view(session: AsyncSession, actor: Actor, proposal_id: int) -
         and (proposal.created_by_id == me or membership.role == "coordinator"),
         proxy_limit=int(cooperative.settings.get("proxy_limit", 1)),
         labels=labels,
+        effect_member=names.get(int(proposal.effect.get("person_id") or 0), ""),
     )
 
 

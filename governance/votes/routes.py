@@ -1,0 +1,347 @@
+"""Proposals and votes as pages: the list, drafting, a proposal with its ballot, proxies,
+discussion and result, and the bulletin board (page and JSON download)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from litestar import Controller, Request, Response, get, post
+from litestar.di import Provide
+from litestar.params import FromPath
+from litestar.response import Redirect, Template
+
+from governance import clock, i18n
+from governance.errors import Conflict, Invalid, NotFound, PermissionDenied
+from governance.i18n import _
+from governance.ledger.costs import categories_of
+from governance.ledger.period_routes import month_label
+from governance.ledger.rules import TEMPLATES, fund_label, key_label, template_label
+from governance.votes import ballots, outcome, preview, service, views
+from governance.votes.drafting import KIND_METHODS, QUORUMS
+from governance.votes.methods import THRESHOLDS, fraction_text
+from governance.votes.views import option_label
+from governance.web import Coop, CoopContext, Db, form_data, page, provide_coop, redirect
+
+
+async def close_due(request: Request, coop: CoopContext) -> None:
+    """The first request after a closing time counts the vote (GETs read on a read-only
+    session: this one writes)."""
+    async with request.app.state.sessionmaker() as session:
+        assert coop.cooperative.id is not None
+        await outcome.close_due(session, coop.cooperative.id)
+
+
+def labels() -> dict[str, Any]:
+    """What the templates need to name rules, funds and keys in the reader's language."""
+    return {
+        "template_label": template_label,
+        "fund_label": _safe(fund_label),
+        "key_label": _safe(key_label),
+        "templates": list(TEMPLATES),
+        "month_label": month_label,
+        "option_label": option_label,
+    }
+
+
+def _safe(function: Any) -> Any:
+    def name(value: str) -> str:
+        try:
+            return str(function(value))
+        except KeyError:
+            return value
+
+    return name
+
+
+class ProposalController(Controller):
+    path = "/c/{slug:str}/proposals"
+    dependencies = {"coop": Provide(provide_coop)}
+
+    def _to(self, request: Request, coop: CoopContext, pid: int | None, flash: str) -> Redirect:
+        base = f"/c/{coop.cooperative.slug}/proposals"
+        response = redirect(request, f"{base}/{pid}" if pid else base, flash)
+        response.status_code = 303
+        return response
+
+    async def _form(
+        self,
+        request: Request,
+        db: Db,
+        coop: CoopContext,
+        *,
+        values: dict[str, Any],
+        errors: dict[str, str] | None = None,
+        status_code: int = 200,
+        proposal_id: int | None = None,
+        error: str | None = None,
+    ) -> Template:
+        assert coop.cooperative.id is not None
+        async with db.begin():
+            context = await service.draft_context(
+                db, coop.cooperative.id, i18n.current_language(), clock.today().strftime("%Y-%m")
+            )
+        return page(
+            request,
+            "votes/form.html",
+            status_code=status_code,
+            values=values,
+            errors=errors or {},
+            error=error,
+            context=context,
+            proposal_id=proposal_id,
+            kinds=list(KIND_METHODS),
+            quorums=QUORUMS,
+            thresholds=[fraction_text(t) for t in THRESHOLDS],
+            categories=categories_of(coop.cooperative.settings),
+            current_rule_json=json.dumps(context.current_rule or {}, indent=2),
+            **labels(),
+        )
+
+    async def _show(
+        self,
+        request: Request,
+        db: Db,
+        coop: CoopContext,
+        pid: int,
+        status_code: int = 200,
+        **extra: Any,
+    ) -> Template:
+        view = await views.proposal_view(db, coop.actor, pid)
+        comparison = None
+        if view.proposal.kind == "distribution_rule" and view.proposal.state != "closed":
+            comparison = await preview.compare(db, coop.actor, view.proposal)
+        return page(
+            request,
+            "votes/proposal.html",
+            status_code=status_code,
+            view=view,
+            comparison=comparison,
+            comparison_months=", ".join(month_label(m) for m in comparison.months)
+            if comparison
+            else "",
+            values=extra.pop("values", {}),
+            errors=extra.pop("errors", {}),
+            **labels(),
+            **extra,
+        )
+
+    async def _refused(
+        self, request: Request, db: Db, coop: CoopContext, pid: int, error: Any, **extra: Any
+    ) -> Template:
+        await db.rollback()
+        return await self._show(
+            request,
+            db,
+            coop,
+            pid,
+            status_code=error.status_code,
+            error=error.message,
+            errors=error.fields,
+            **extra,
+        )
+
+    @get("/")
+    async def index(self, request: Request, db: Db, coop: Coop) -> Template:
+        """Open votes, drafts, and closed votes with their outcome."""
+        await close_due(request, coop)
+        rows = await views.list_proposals(db, coop.actor)
+        return page(request, "votes/list.html", rows=rows, **labels())
+
+    @get("/new")
+    async def new(self, request: Request, db: Db, coop: Coop) -> Template:
+        """The form to draft a proposal (cooperators and coordinators)."""
+        if not coop.can("draft_proposal"):
+            raise PermissionDenied(_("Your role does not allow this."))
+        defaults = {"kind": "decision", "method": "approval", "quorum": "1/2"}
+        return await self._form(request, db, coop, values=defaults | dict(request.query_params))
+
+    @post("/")
+    async def create(self, request: Request, db: Db, coop: Coop) -> Template | Redirect:
+        if not coop.can("draft_proposal"):
+            raise PermissionDenied(_("Your role does not allow this."))
+        data = await _multi_form(request)
+        try:
+            proposal = await service.save_draft(
+                db, coop.actor, data, language=i18n.current_language(), today=clock.today()
+            )
+        except Invalid as error:
+            return await self._form(
+                request,
+                db,
+                coop,
+                values=data,
+                errors=error.fields,
+                status_code=error.status_code,
+                error=error.message,
+            )
+        return self._to(request, coop, proposal.id, "proposal_drafted")
+
+    @get("/{proposal_id:int}")
+    async def show(
+        self, request: Request, db: Db, coop: Coop, proposal_id: FromPath[int]
+    ) -> Template:
+        """The proposal: its text, what it changes, the vote, proxies, discussion, result."""
+        await close_due(request, coop)
+        return await self._show(request, db, coop, proposal_id)
+
+    @get("/{proposal_id:int}/edit")
+    async def edit(
+        self, request: Request, db: Db, coop: Coop, proposal_id: FromPath[int]
+    ) -> Template:
+        view = await views.proposal_view(db, coop.actor, proposal_id)
+        if not view.may_edit:
+            raise PermissionDenied(_("Only a draft can change, by its author or a coordinator."))
+        p = view.proposal
+        values: dict[str, Any] = {
+            "kind": p.kind,
+            "title": p.title,
+            "body": p.body,
+            "method": p.method,
+            "quorum": p.quorum,
+            "threshold": p.threshold,
+            "visibility": p.visibility,
+            "results_hidden": "on" if p.results_hidden else "",
+            "rule_options": [o["label"] for o in p.options if "rule" in o],
+            "choices": "\n".join(o["label"] for o in p.options if "rule" not in o),
+            **{k: str(v) for k, v in p.effect.items() if k != "rule"},
+        }
+        if "rule" in p.effect:
+            values["rule_json"] = json.dumps(p.effect["rule"], indent=2)
+        if "amount_cents" in p.effect:
+            values["amount"] = i18n.money(p.effect["amount_cents"]).replace("\u202f€", "")
+        await db.rollback()
+        return await self._form(request, db, coop, values=values, proposal_id=proposal_id)
+
+    @post("/{proposal_id:int}/edit")
+    async def update(
+        self, request: Request, db: Db, coop: Coop, proposal_id: FromPath[int]
+    ) -> Template | Redirect:
+        if not coop.can("draft_proposal"):
+            raise PermissionDenied(_("Your role does not allow this."))
+        data = await _multi_form(request)
+        try:
+            await service.save_draft(
+                db,
+                coop.actor,
+                data,
+                language=i18n.current_language(),
+                today=clock.today(),
+                proposal_id=proposal_id,
+            )
+        except Invalid as error:
+            return await self._form(
+                request,
+                db,
+                coop,
+                values=data,
+                errors=error.fields,
+                status_code=error.status_code,
+                error=error.message,
+                proposal_id=proposal_id,
+            )
+        except Conflict as error:
+            return await self._refused(request, db, coop, proposal_id, error)
+        return self._to(request, coop, proposal_id, "proposal_saved")
+
+    @post("/{proposal_id:int}/open")
+    async def open(
+        self, request: Request, db: Db, coop: Coop, proposal_id: FromPath[int]
+    ) -> Template | Redirect:
+        """Open the draft for voting until the closing time chosen."""
+        data = await form_data(request)
+        try:
+            await service.open_proposal(db, coop.actor, proposal_id, data)
+        except (Invalid, Conflict) as error:
+            return await self._refused(request, db, coop, proposal_id, error, values=data)
+        return self._to(request, coop, proposal_id, "proposal_opened")
+
+    @post("/{proposal_id:int}/ballot")
+    async def vote(
+        self, request: Request, db: Db, coop: Coop, proposal_id: FromPath[int]
+    ) -> Template | Redirect:
+        """Cast or change one's ballot, or (voter_id) the ballot of a proxy giver."""
+        data = await form_data(request)
+        voter = str(data.get("voter_id") or "")
+        try:
+            if voter and not voter.isdigit():
+                raise NotFound(_("This member does not exist."))
+            await ballots.cast_ballot(
+                db, coop.actor, proposal_id, data, voter_id=int(voter) if voter else None
+            )
+        except (Invalid, Conflict) as error:
+            return await self._refused(
+                request, db, coop, proposal_id, error, values=data, failed=voter or "own"
+            )
+        return self._to(request, coop, proposal_id, "ballot_cast")
+
+    @post("/{proposal_id:int}/proxy")
+    async def proxy(
+        self, request: Request, db: Db, coop: Coop, proposal_id: FromPath[int]
+    ) -> Template | Redirect:
+        """Give one's proxy to another voter for this proposal."""
+        data = await form_data(request)
+        try:
+            await ballots.give_proxy(db, coop.actor, proposal_id, data)
+        except (Invalid, Conflict) as error:
+            return await self._refused(request, db, coop, proposal_id, error, values=data)
+        return self._to(request, coop, proposal_id, "proxy_given")
+
+    @post("/{proposal_id:int}/proxy/revoke")
+    async def revoke(
+        self, request: Request, db: Db, coop: Coop, proposal_id: FromPath[int]
+    ) -> Template | Redirect:
+        try:
+            await ballots.revoke_proxy(db, coop.actor, proposal_id)
+        except Conflict as error:
+            return await self._refused(request, db, coop, proposal_id, error)
+        return self._to(request, coop, proposal_id, "proxy_revoked")
+
+    @post("/{proposal_id:int}/comments")
+    async def comment(
+        self, request: Request, db: Db, coop: Coop, proposal_id: FromPath[int]
+    ) -> Template | Redirect:
+        data = await form_data(request)
+        try:
+            await service.add_comment(db, coop.actor, proposal_id, data)
+        except (Invalid, Conflict) as error:
+            return await self._refused(request, db, coop, proposal_id, error, values=data)
+        return self._to(request, coop, proposal_id, "comment_added")
+
+    @get("/{proposal_id:int}/board")
+    async def board(
+        self, request: Request, db: Db, coop: Coop, proposal_id: FromPath[int]
+    ) -> Template:
+        """Every receipt with its choice, after the close; the reader finds their own."""
+        await close_due(request, coop)
+        view = await views.proposal_view(db, coop.actor, proposal_id)
+        data = await views.board(db, coop.actor, proposal_id)
+        if data is None:
+            raise NotFound(_("The bulletin board is published when the vote closes."))
+        receipt = request.query_params.get("receipt", "").strip().upper()[:20]
+        return page(request, "votes/board.html", view=view, board=data, request_receipt=receipt)
+
+    @get("/{proposal_id:int}/board.json")
+    async def board_json(
+        self, request: Request, db: Db, coop: Coop, proposal_id: FromPath[int]
+    ) -> Response[bytes]:
+        """The board as a file that `governance votes verify` recounts."""
+        await close_due(request, coop)
+        data = await views.board(db, coop.actor, proposal_id)
+        if data is None:
+            raise NotFound(_("The bulletin board is published when the vote closes."))
+        body = json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True).encode()
+        name = f"board-{coop.cooperative.slug}-{proposal_id}.json"
+        return Response(
+            body,
+            media_type="application/json",
+            headers={"content-disposition": f'attachment; filename="{name}"'},
+        )
+
+
+async def _multi_form(request: Request) -> dict[str, Any]:
+    """The form with `rule_options` as the list of every box ticked."""
+    form = await request.form()
+    data: dict[str, Any] = {key: form.get(key) for key in form}
+    data["rule_options"] = form.getall("rule_options") if "rule_options" in form else []
+    return data
