@@ -7,7 +7,7 @@ import json
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from governance.i18n import N_, _, date_short, money
+from governance.i18n import N_, _, date_short, datetime_short, money
 
 ROLE_NAMES = {
     "cooperator": N_("cooperator"),
@@ -67,6 +67,15 @@ _TEMPLATES: dict[str, str] = {
     "payout.sent": N_("%(actor)s confirmed that a payout of %(total_cents)s was sent."),
     "payout.cancelled": N_("%(actor)s cancelled a payout of %(total_cents)s."),
     "person.bank_details_changed": N_("%(actor)s changed their bank account."),
+    "proposal.drafted": N_("%(actor)s drafted the proposal “%(title)s”."),
+    "proposal.changed": N_("%(actor)s changed the draft “%(title)s”."),
+    "proposal.opened": N_("%(actor)s opened the vote on “%(title)s” until %(closes_at)s."),
+    "proposal.commented": N_("%(actor)s wrote in the discussion of a proposal."),
+    "proposal.closed": N_("The vote closed and was counted: %(adopted)s."),
+    "ballot.cast": N_("%(actor)s cast a ballot."),
+    "ballot.changed": N_("%(actor)s changed a ballot."),
+    "proxy.given": N_("%(actor)s gave their proxy to %(holder)s."),
+    "proxy.revoked": N_("%(actor)s took their proxy back."),
 }
 
 SUBJECT_NAMES = {
@@ -85,6 +94,7 @@ SUBJECT_NAMES = {
     "period": N_("Period"),
     "contest": N_("Contested line"),
     "payout_batch": N_("Payout"),
+    "proposal": N_("Proposal"),
 }
 
 
@@ -128,6 +138,13 @@ DETAIL_NAMES = {
 }
 
 
+def _moment(value: Any) -> str:
+    try:
+        return datetime_short(dt.datetime.fromisoformat(str(value).replace("Z", "+00:00")))
+    except ValueError:
+        return str(value)
+
+
 def _detail_names(value: Any) -> str:
     return ", ".join(
         _(DETAIL_NAMES[name]) if name in DETAIL_NAMES else name for name in str(value).split(",")
@@ -147,6 +164,8 @@ _FIELDS: dict[str, Callable[[Any], str]] = {
     "changed_details": _detail_names,
     "template": lambda value: _(RULE_TEMPLATES[value]) if value in RULE_TEMPLATES else str(value),
     "total_cents": lambda value: money(int(value)),
+    "adopted": lambda value: _("adopted") if value is True else _("not adopted"),
+    "closes_at": _moment,
 }
 
 

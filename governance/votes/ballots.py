@@ -212,14 +212,14 @@ async def give_proxy(
     Refused: to oneself, to a non-voter, to a holder already carrying the cooperative's limit,
     chains (the holder gave their own proxy; the giver holds someone's), a second proxy.
     """
-    form = Form(data)
-    holder_id = form.integer("holder_id")
-    form.done()
-    assert holder_id is not None
     async with session.begin():
         await _voter(session, actor)
         proposal = await proposal_of(session, actor, proposal_id)
         _open(proposal)
+        form = Form(data)
+        holder_id = form.integer("holder_id")
+        form.done()
+        assert holder_id is not None
         await lock_cooperative(session, actor.cooperative_id)
 
         def refuse(message: str) -> Invalid:

@@ -137,6 +137,8 @@ async def save_draft(
     async with session.begin():
         membership = await authorize(session, actor, Permission.DRAFT_PROPOSAL)
         await lock_cooperative(session, actor.cooperative_id)
+        if proposal_id is not None:
+            await proposal_of(session, actor, proposal_id)
         context = await draft_context(
             session, actor.cooperative_id, language, today.strftime("%Y-%m")
         )
@@ -201,7 +203,6 @@ async def open_proposal(
     Raises PermissionDenied, NotFound, Conflict (not a draft; nobody could vote), Invalid.
     """
     now = clock.now()
-    closes = _closing_time(data, now)
     async with session.begin():
         membership = await authorize(session, actor, Permission.READ_PROPOSALS)
         cooperative = await session.get(Cooperative, actor.cooperative_id)
@@ -212,6 +213,7 @@ async def open_proposal(
         proposal = await proposal_of(session, actor, proposal_id, lock=True)
         if proposal.state != ProposalState.DRAFT:
             raise Conflict(_("This proposal is already open or closed."))
+        closes = _closing_time(data, now)
         voters = list(
             (
                 await session.exec(
@@ -256,14 +258,14 @@ async def add_comment(
     session: AsyncSession, actor: Actor, proposal_id: int, data: Mapping[str, Any]
 ) -> ProposalComment:
     """A message in the proposal's discussion (members; not after the close)."""
-    form = Form(data)
-    body = markdown_text(form, "body", required=True)
-    form.done()
     async with session.begin():
         await authorize(session, actor, Permission.DISCUSS)
         proposal = await proposal_of(session, actor, proposal_id)
         if proposal.state == ProposalState.CLOSED:
             raise Conflict(_("The vote is closed: the discussion is over."))
+        form = Form(data)
+        body = markdown_text(form, "body", required=True)
+        form.done()
         comment = ProposalComment(
             proposal_id=proposal_id,
             author_id=actor.person_id,

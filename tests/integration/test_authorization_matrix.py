@@ -46,6 +46,13 @@ def worker_action(persona: str, ok: int) -> int:
     return coop_page(persona) if persona in ("anonymous", "sam", "bea") else 403
 
 
+def voter_action(persona: str, ok: int) -> int:
+    """Drafting and voting: cooperators and coordinators; workers and observers do not vote."""
+    if persona in ("omar", "carla"):
+        return ok
+    return coop_page(persona) if persona in ("anonymous", "sam", "bea") else 403
+
+
 def api_worker(persona: str, ok: int) -> int:
     return API_LOGIN if persona == "anonymous" else worker_action(persona, ok)
 
@@ -411,6 +418,84 @@ ROUTES: dict[tuple[str, str], tuple[Any, dict[str, str] | None, Any]] = {
         lambda w: "/c/alpha/me/earnings",
         None,
         lambda p: worker_action(p, 200),
+    ),
+    # Votes. No proposal 999999 here: members learn it does not exist after the role check.
+    ("GET", "/c/{slug:str}/proposals"): (lambda w: "/c/alpha/proposals/", None, coop_page),
+    ("GET", "/c/{slug:str}/proposals/new"): (
+        lambda w: "/c/alpha/proposals/new",
+        None,
+        lambda p: voter_action(p, 200),
+    ),
+    ("POST", "/c/{slug:str}/proposals"): (
+        lambda w: "/c/alpha/proposals/",
+        {},
+        lambda p: voter_action(p, 422),
+    ),
+    ("GET", "/c/{slug:str}/proposals/{proposal_id:int}"): (
+        lambda w: "/c/alpha/proposals/999999",
+        None,
+        lambda p: 404 if p in MEMBERS else coop_page(p),
+    ),
+    ("GET", "/c/{slug:str}/proposals/{proposal_id:int}/edit"): (
+        lambda w: "/c/alpha/proposals/999999/edit",
+        None,
+        lambda p: 404 if p in MEMBERS else coop_page(p),
+    ),
+    ("POST", "/c/{slug:str}/proposals/{proposal_id:int}/edit"): (
+        lambda w: "/c/alpha/proposals/999999/edit",
+        {},
+        lambda p: voter_action(p, 404),
+    ),
+    ("POST", "/c/{slug:str}/proposals/{proposal_id:int}/open"): (
+        lambda w: "/c/alpha/proposals/999999/open",
+        {},
+        lambda p: coordinator_action(p, 404),
+    ),
+    ("POST", "/c/{slug:str}/proposals/{proposal_id:int}/ballot"): (
+        lambda w: "/c/alpha/proposals/999999/ballot",
+        {"choice": "yes"},
+        lambda p: voter_action(p, 404),
+    ),
+    ("POST", "/c/{slug:str}/proposals/{proposal_id:int}/proxy"): (
+        lambda w: "/c/alpha/proposals/999999/proxy",
+        {"holder_id": "1"},
+        lambda p: voter_action(p, 404),
+    ),
+    ("POST", "/c/{slug:str}/proposals/{proposal_id:int}/proxy/revoke"): (
+        lambda w: "/c/alpha/proposals/999999/proxy/revoke",
+        {},
+        lambda p: voter_action(p, 404),
+    ),
+    ("POST", "/c/{slug:str}/proposals/{proposal_id:int}/comments"): (
+        lambda w: "/c/alpha/proposals/999999/comments",
+        {"body": "Hello"},
+        lambda p: worker_action(p, 404),
+    ),
+    ("GET", "/c/{slug:str}/proposals/{proposal_id:int}/board"): (
+        lambda w: "/c/alpha/proposals/999999/board",
+        None,
+        lambda p: 404 if p in MEMBERS else coop_page(p),
+    ),
+    ("GET", "/c/{slug:str}/proposals/{proposal_id:int}/board.json"): (
+        lambda w: "/c/alpha/proposals/999999/board.json",
+        None,
+        lambda p: 404 if p in MEMBERS else coop_page(p),
+    ),
+    ("GET", "/api/c/{slug:str}/proposals"): (lambda w: "/api/c/alpha/proposals/", None, coop_api),
+    ("GET", "/api/c/{slug:str}/proposals/{proposal_id:int}"): (
+        lambda w: "/api/c/alpha/proposals/999999",
+        None,
+        lambda p: 404 if p in MEMBERS else coop_api(p),
+    ),
+    ("POST", "/api/c/{slug:str}/proposals/{proposal_id:int}/ballot"): (
+        lambda w: "/api/c/alpha/proposals/999999/ballot",
+        {"choice": "yes"},
+        lambda p: API_LOGIN if p == "anonymous" else voter_action(p, 404),
+    ),
+    ("GET", "/api/c/{slug:str}/proposals/{proposal_id:int}/board"): (
+        lambda w: "/api/c/alpha/proposals/999999/board",
+        None,
+        lambda p: 404 if p in MEMBERS else coop_api(p),
     ),
     # Last: these end the visitor's session.
     ("POST", "/logout"): (lambda w: "/logout", {}, lambda p: 302),

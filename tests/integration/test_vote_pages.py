@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from html.parser import HTMLParser
 from typing import Any
 
@@ -178,8 +179,6 @@ def test_the_api_votes_and_refuses_malformed_bodies(world: Any, make_visitor: An
 
 def _scrub(text: str, receipts: list[str]) -> str:
     """A page without what differs between two identical runs: tokens, times, receipts."""
-    import re
-
     for receipt in receipts:
         text = text.replace(receipt, "RECEIPT")
     text = re.sub(r'name="_csrf_token" value="[^"]*"', "", text)
@@ -191,8 +190,6 @@ def _scrub(text: str, receipts: list[str]) -> str:
 
 def _normal(text: str, pid: int) -> str:
     """The page of proposal `pid` with its number replaced, to compare two proposals."""
-    import re
-
     text = text.replace(f"proposals/{pid}", "proposals/N").replace(f"board-alpha-{pid}", "")
     text = re.sub(rf'"id": ?{pid}\b', '"id": 0', text)
     try:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from governance.errors import Invalid
@@ -120,7 +120,7 @@ values = st.one_of(
 )
 
 
-@settings(max_examples=400)
+@settings(max_examples=400, suppress_health_check=[HealthCheck.too_slow])
 @given(st.dictionaries(st.sampled_from(FIELDS), values))
 def test_any_input_is_clean_or_invalid_never_an_error(data: dict[str, object]) -> None:
     try:

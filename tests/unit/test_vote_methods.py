@@ -12,6 +12,7 @@ from governance.i18n import language
 from governance.votes.methods import (
     APPROVAL_CHOICES,
     CONSENT_CHOICES,
+    THRESHOLDS,
     BallotError,
     approval,
     consent,
@@ -81,6 +82,65 @@ def test_one_more_yes_never_turns_adopted_into_rejected(
         votes(yes + 1, no, abstain), eligible=eligible, quorum=HALF, threshold=threshold
     )
     assert after.adopted or not before.adopted
+
+
+@given(st.integers(1, 60), st.integers(0, 60), st.sampled_from(list(THRESHOLDS)))
+def test_a_unanimous_yes_with_quorum_is_adopted_under_every_threshold(
+    voters: int, absent: int, threshold: Fraction
+) -> None:
+    eligible = voters + absent
+    quorum = Fraction(voters, eligible)  # exactly reached
+    result = approval(["yes"] * voters, eligible=eligible, quorum=quorum, threshold=threshold)
+    assert result.adopted and result.quorum_reached and result.threshold_reached
+
+
+@given(
+    st.integers(0, 30),
+    st.integers(0, 30),
+    st.integers(0, 30),
+    st.sampled_from(list(THRESHOLDS)),
+    st.sampled_from([Fraction(0), Fraction(1, 4), HALF, TWO_THIRDS]),
+)
+def test_adding_a_no_never_turns_rejected_into_adopted(
+    yes: int, no: int, abstain: int, threshold: Fraction, quorum: Fraction
+) -> None:
+    eligible = yes + no + abstain + 1
+    before = approval(
+        votes(yes, no, abstain), eligible=eligible, quorum=quorum, threshold=threshold
+    )
+    after = approval(
+        votes(yes, no + 1, abstain), eligible=eligible, quorum=quorum, threshold=threshold
+    )
+    # Once the quorum is reached. Before, a "no" also brings a participant: see below.
+    if before.quorum_reached:
+        assert before.adopted or not after.adopted
+
+
+def test_a_no_can_complete_the_quorum() -> None:
+    """The quorum counts participants, so a "no" that completes it can let the yes win:
+    3 yes of 8 eligible miss a quorum of 1/2; with one "no" they have it, and 3 > 1."""
+    before = approval(votes(yes=3), eligible=8, quorum=HALF, threshold=HALF)
+    after = approval(votes(yes=3, no=1), eligible=8, quorum=HALF, threshold=HALF)
+    assert not before.adopted and after.adopted
+
+
+@given(
+    st.lists(
+        st.permutations(["A", "B", "C", "D"]).flatmap(
+            lambda order: st.integers(1, 4).map(lambda n: order[:n])
+        ),
+        min_size=1,
+        max_size=40,
+    )
+)
+def test_instant_runoff_agrees_with_plurality_when_one_option_has_a_majority(
+    ballots: list[list[str]],
+) -> None:
+    firsts = [b[0] for b in ballots]
+    leader = max("ABCD", key=firsts.count)
+    result = ranked(ballots, options=["A", "B", "C", "D"], eligible=40, quorum=Fraction(0))
+    if 2 * firsts.count(leader) > len(ballots):
+        assert result.winner == leader and len(result.rounds) == 1
 
 
 @given(st.lists(st.sampled_from(APPROVAL_CHOICES), max_size=40), st.randoms())
