@@ -42,7 +42,7 @@ def _amount_message(error: AmountError) -> str:
     }.get(error.code, _("Enter an amount like 12,50."))
 
 
-def _too_long(limit: int) -> str:
+def too_long(limit: int) -> str:
     return ngettext(
         "At most %(count)d character, please.", "At most %(count)d characters, please.", limit
     ) % {"count": limit}
@@ -77,7 +77,7 @@ class Form:
         elif required and not value:
             self.errors[name] = _("This field is required.")
         elif len(value) > max_length:
-            self.errors[name] = _too_long(max_length)
+            self.errors[name] = too_long(max_length)
         return value
 
     def email(self, name: str = "email") -> str:
@@ -133,7 +133,7 @@ class Form:
         if not value:
             self.errors[name] = _("This field is required.")
         elif len(value) > 256:
-            self.errors[name] = _too_long(256)
+            self.errors[name] = too_long(256)
         elif new and len(value) < PASSWORD_MIN_LENGTH:
             self.errors[name] = ngettext(
                 "Choose a password of at least %(count)d character.",

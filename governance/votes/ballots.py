@@ -19,7 +19,7 @@ from governance import clock
 from governance.audit.service import lock_cooperative, record
 from governance.errors import Conflict, Invalid, NotFound, PermissionDenied
 from governance.forms import Form
-from governance.i18n import _
+from governance.i18n import _, ngettext
 from governance.members.access import Actor, Permission, allows, authorize
 from governance.members.models import Cooperative, Person
 from governance.votes.drafting import option_labels
@@ -242,7 +242,11 @@ async def give_proxy(
         limit = cooperative.settings.get("proxy_limit", DEFAULT_PROXY_LIMIT)
         if await _held(session, proposal_id, holder_id) >= limit:
             raise refuse(
-                _("This member already carries %(count)d proxy, the cooperative's limit.")
+                ngettext(
+                    "This member already carries %(count)d proxy, the cooperative's limit.",
+                    "This member already carries %(count)d proxies, the cooperative's limit.",
+                    limit,
+                )
                 % {"count": limit}
             )
         proxy = (

@@ -16,7 +16,7 @@ from fractions import Fraction
 from typing import Any
 
 from governance.errors import Invalid
-from governance.forms import Form
+from governance.forms import Form, too_long
 from governance.i18n import _
 from governance.ledger.rule_versions import MONTH_RE
 from governance.ledger.rules import TEMPLATES, RuleError, parse_rule, rule_to_data
@@ -82,7 +82,7 @@ def markdown_text(form: Form, name: str, *, required: bool) -> str:
     elif required and not value:
         form.fail(name, _("This field is required."))
     elif len(value) > MAX_LENGTH:
-        form.fail(name, _("At most %(count)d characters, please.") % {"count": MAX_LENGTH})
+        form.fail(name, too_long(MAX_LENGTH))
     return value
 
 
@@ -133,7 +133,7 @@ def _ranked_labels(form: Form) -> list[dict[str, Any]]:
     elif len(set(labels)) != len(labels):
         form.fail("choices", _("Two options cannot have the same name."))
     elif any(len(label) > MAX_LABEL for label in labels):
-        form.fail("choices", _("At most %(count)d characters, please.") % {"count": MAX_LABEL})
+        form.fail("choices", too_long(MAX_LABEL))
     elif any(unicodedata.category(c) in _CONTROL for label in labels for c in label):
         form.fail("choices", _("This field contains characters that are not allowed."))
     return [{"label": label} for label in labels]
