@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -12,8 +13,22 @@ BRUSSELS = ZoneInfo("Europe/Brussels")
 _SHIFT: ContextVar[timedelta] = ContextVar("clock_shift", default=timedelta(0))
 
 
+def _process_shift() -> timedelta:
+    """GOVERNANCE_CLOCK_SHIFT_SECONDS moves this process's clock (browser tests run
+    `governance votes close-due` a day ahead). Refused in production."""
+    raw = os.environ.get("GOVERNANCE_CLOCK_SHIFT_SECONDS", "").strip()
+    if not raw:
+        return timedelta(0)
+    if os.environ.get("GOVERNANCE_ENV", "development").strip() == "production":
+        raise RuntimeError("GOVERNANCE_CLOCK_SHIFT_SECONDS is refused in production")
+    return timedelta(seconds=int(raw))
+
+
+_PROCESS_SHIFT = _process_shift()
+
+
 def now() -> datetime:
-    return datetime.now(UTC) + _SHIFT.get()
+    return datetime.now(UTC) + _PROCESS_SHIFT + _SHIFT.get()
 
 
 @contextmanager
