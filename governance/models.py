@@ -24,7 +24,14 @@ from governance.ledger.models import (
     Statement,
 )
 from governance.members.models import Cooperative, Invitation, Membership, Person
-from governance.votes.models import Ballot, EligibleVoter, Proposal, ProposalComment, Proxy
+from governance.votes.models import (
+    Ballot,
+    EligibleVoter,
+    Mandate,
+    Proposal,
+    ProposalComment,
+    Proxy,
+)
 
 __all__ = [
     "Account",
@@ -44,6 +51,7 @@ __all__ = [
     "JournalEntry",
     "LedgerLine",
     "LoginAttempt",
+    "Mandate",
     "Membership",
     "Payment",
     "PaymentAllocation",

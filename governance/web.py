@@ -71,6 +71,7 @@ FLASHES = {
     "proxy_given": N_("Your proxy has been given."),
     "proxy_revoked": N_("Your proxy has been taken back."),
     "comment_added": N_("Your message has been added to the discussion."),
+    "rules_saved": N_("The voting rules have been changed."),
 }
 
 

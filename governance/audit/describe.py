@@ -76,6 +76,8 @@ _TEMPLATES: dict[str, str] = {
     "ballot.changed": N_("%(actor)s changed a ballot."),
     "proxy.given": N_("%(actor)s gave their proxy to %(holder)s."),
     "proxy.revoked": N_("%(actor)s took their proxy back."),
+    "cooperative.voting_rules_changed": N_("%(actor)s changed the voting rules."),
+    "mandate.lapsed": N_("The coordinator's mandate of %(name)s ended on %(ends_on)s."),
 }
 
 SUBJECT_NAMES = {
@@ -95,6 +97,7 @@ SUBJECT_NAMES = {
     "contest": N_("Contested line"),
     "payout_batch": N_("Payout"),
     "proposal": N_("Proposal"),
+    "mandate": N_("Mandate"),
 }
 
 
@@ -160,6 +163,7 @@ _FIELDS: dict[str, Callable[[Any], str]] = {
     "before": _role,
     "after": _role,
     "date": _day,
+    "ends_on": _day,
     "kind": _entry_kind,
     "changed_details": _detail_names,
     "template": lambda value: _(RULE_TEMPLATES[value]) if value in RULE_TEMPLATES else str(value),

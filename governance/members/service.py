@@ -427,6 +427,18 @@ async def change_role(
         before = membership.role
         if before == role:
             return membership
+        cooperative = await session.get(Cooperative, actor.cooperative_id)
+        assert cooperative is not None
+        if cooperative.settings.get("coordinators_by_mandate") is True and Role.COORDINATOR in {
+            before,
+            role,
+        }:
+            raise Conflict(
+                _(
+                    "In this cooperative the coordinator role is granted and withdrawn only "
+                    "by a mandate vote."
+                )
+            )
         if (
             before == Role.COORDINATOR
             and membership.status == MembershipStatus.ACTIVE

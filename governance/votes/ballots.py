@@ -33,9 +33,9 @@ from governance.votes.models import (
     Visibility,
 )
 from governance.votes.service import proposal_of
+from governance.votes.voting_rules import voting_rules
 
 MAX_REASON = 1000
-DEFAULT_PROXY_LIMIT = 1
 # Receipts: 12 characters without look-alikes (0/O, 1/I/L), about 58 bits.
 _RECEIPT_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 
@@ -239,7 +239,9 @@ async def give_proxy(
             raise refuse(_("You hold another member's proxy: you cannot give yours (no chains)."))
         cooperative = await session.get(Cooperative, actor.cooperative_id)
         assert cooperative is not None
-        limit = cooperative.settings.get("proxy_limit", DEFAULT_PROXY_LIMIT)
+        limit = voting_rules(cooperative.settings).proxy_limit
+        if limit == 0:
+            raise refuse(_("This cooperative's voting rules allow no proxies."))
         if await _held(session, proposal_id, holder_id) >= limit:
             raise refuse(
                 ngettext(

@@ -23,6 +23,7 @@ from governance.ledger.rules import TEMPLATES, RuleError, parse_rule, rule_to_da
 from governance.markdown_text import MAX_LENGTH
 from governance.votes.methods import METHODS, THRESHOLDS, fraction_text
 from governance.votes.models import ProposalKind, Visibility
+from governance.votes.voting_rules import parse_voting_rules
 
 QUORUMS = ("0", "1/4", "1/3", "1/2", "2/3")
 MAX_TITLE = 160
@@ -34,8 +35,11 @@ KIND_METHODS: dict[str, tuple[str, ...]] = {
     ProposalKind.DISTRIBUTION_RULE: METHODS,
     ProposalKind.FUND_SPENDING: ("approval", "consent"),
     ProposalKind.MEMBERSHIP: ("approval", "consent"),
+    ProposalKind.MANDATE: ("approval", "consent"),
 }
 MEMBERSHIP_ACTIONS = ("admit", "end")
+MANDATE_ACTIONS = ("elect", "recall")
+MAX_TERM_MONTHS = 36
 _CONTROL = {"Cc", "Cs"}
 _NEWLINES = re.compile(r"\r\n|\r")
 
@@ -178,7 +182,45 @@ def _effect(form: Form, kind: str, method: str, context: DraftContext) -> dict[s
         elif member is not None and action == "end" and not member.active:
             form.fail("person_id", _("This membership has already ended."))
         return {"action": action, "person_id": person_id}
+    if kind == ProposalKind.MANDATE:
+        return _mandate(form, context)
+    if form.raw("change_rules") in {"on", "yes", "1"}:
+        try:
+            rules = parse_voting_rules(form.data, prefix="rules_")
+        except Invalid as error:
+            form.errors.update(error.fields)
+            return {}
+        return {"voting_rules": rules.as_settings()}
     return {}
+
+
+def _mandate(form: Form, context: DraftContext) -> dict[str, Any]:
+    action = form.choice("mandate_action", MANDATE_ACTIONS)
+    person_id = form.integer("mandate_person_id")
+    member = next((m for m in context.members if m.person_id == person_id), None)
+    if person_id is not None and (member is None or not member.active):
+        form.fail("mandate_person_id", _("Choose an active member of this cooperative."))
+    elif (
+        member is not None
+        and action == "elect"
+        and member.role
+        not in {
+            "cooperator",
+            "coordinator",
+        }
+    ):
+        form.fail("mandate_person_id", _("Only a cooperator can hold a coordinator's mandate."))
+    elif member is not None and action == "recall" and member.role != "coordinator":
+        form.fail("mandate_person_id", _("Only a coordinator can be recalled."))
+    if action != "elect":
+        return {"action": action, "person_id": person_id}
+    term = form.integer("term_months")
+    if term is not None and not 1 <= term <= MAX_TERM_MONTHS:
+        form.fail(
+            "term_months",
+            _("A mandate lasts from 1 to %(count)d months.") % {"count": MAX_TERM_MONTHS},
+        )
+    return {"action": action, "person_id": person_id, "term_months": term}
 
 
 def parse_proposal(data: Mapping[str, Any], context: DraftContext) -> ProposalInput:

@@ -17,6 +17,7 @@ class ProposalKind(StrEnum):
     DISTRIBUTION_RULE = "distribution_rule"
     FUND_SPENDING = "fund_spending"
     MEMBERSHIP = "membership"
+    MANDATE = "mandate"
 
 
 class ProposalState(StrEnum):
@@ -54,7 +55,9 @@ class Proposal(SQLModel, table=True):
     )
     # What adoption does: {"rule": {...}, "start_month": "2027-01"} (distribution_rule),
     # {"fund": "solidarity", "category": "training", "amount_cents": 50000} (fund_spending),
-    # {"action": "admit"|"end", "person_id": 7} (membership); {} for a decision.
+    # {"action": "admit"|"end", "person_id": 7} (membership),
+    # {"action": "elect"|"recall", "person_id": 7, "term_months": 12} (mandate);
+    # a decision: {} or {"voting_rules": {...}} (the cooperative's new voting rules).
     effect: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     state: str = Field(default=ProposalState.DRAFT, max_length=10)
     created_by_id: int = Field(foreign_key="person.id")
@@ -126,3 +129,19 @@ class ProposalComment(SQLModel, table=True):
     author_id: int = Field(foreign_key="person.id")
     body: str = Field(sa_column=Column(Text, nullable=False))
     created_at: dt.datetime = utc_field()
+
+
+class Mandate(SQLModel, table=True):
+    """A coordinator's mandate, granted by an adopted `mandate` proposal: the role lapses at
+    `ends_on` unless a new mandate renews it, or ends earlier when recalled."""
+
+    __table_args__ = (Index("ix_mandate_coop_open", "cooperative_id", "ended_at", "ends_on"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    cooperative_id: int = Field(foreign_key="cooperative.id")
+    person_id: int = Field(foreign_key="person.id")
+    proposal_id: int = Field(foreign_key="proposal.id")
+    starts_on: dt.date
+    ends_on: dt.date  # the last day of the mandate
+    ended_at: dt.datetime | None = utc_field(default=None, nullable=True)
+    end_reason: str = Field(default="", max_length=10)  # recalled, lapsed, renewed

@@ -22,10 +22,12 @@ from governance.ledger.journal import Posting
 from governance.ledger.models import Account
 from governance.ledger.posting import balance_of, post
 from governance.ledger.rule_versions import adopt_rule
-from governance.members.models import Membership, MembershipStatus, Role
+from governance.members.models import Cooperative, Membership, MembershipStatus, Role
+from governance.votes import mandates
 from governance.votes.drafting import option_labels, quorum_value
 from governance.votes.methods import Result, approval, consent, ranked
 from governance.votes.models import Ballot, Proposal, ProposalKind, ProposalState
+from governance.votes.voting_rules import apply_voting_rules, voting_rules
 
 
 def count(proposal: Proposal, ballots: list[Any]) -> Result:
@@ -156,6 +158,18 @@ async def _apply_effect(
         return {"entry_id": entry_id, "amount_cents": effect["amount_cents"]}
     if kind == ProposalKind.MEMBERSHIP:
         return await _change_membership(session, proposal)
+    if kind == ProposalKind.MANDATE:
+        if effect["action"] == "elect":
+            return await mandates.grant(session, proposal, clock.today())
+        return await mandates.recall(session, proposal)
+    if "voting_rules" in effect:
+        cooperative = await session.get(Cooperative, proposal.cooperative_id)
+        assert cooperative is not None
+        rules = voting_rules(effect["voting_rules"])
+        await apply_voting_rules(
+            session, cooperative, rules, actor_id=None, proposal_id=proposal.id
+        )
+        return {"voting_rules": rules.as_settings()}
     return {}
 
 
@@ -233,7 +247,9 @@ async def close_if_due(session: AsyncSession, proposal: Proposal) -> bool:
 
 
 async def close_due(session: AsyncSession, cooperative_id: int | None = None) -> int:
-    """Close every proposal whose time has come (one transaction each); how many this closed."""
+    """Close every proposal whose time has come (one transaction each), and end the mandates
+    whose term is over; how many proposals this closed."""
+    await mandates.lapse_due(session, cooperative_id)
     now = clock.now()
     query = select(Proposal.id, Proposal.cooperative_id).where(
         Proposal.state == ProposalState.OPEN, col(Proposal.closes_at) <= now

@@ -17,10 +17,11 @@ from governance.i18n import _
 from governance.ledger.costs import categories_of
 from governance.ledger.period_routes import month_label
 from governance.ledger.rules import TEMPLATES, fund_label, key_label, template_label
-from governance.votes import ballots, outcome, preview, service, views
+from governance.votes import ballots, mandates, outcome, preview, service, views
 from governance.votes.drafting import KIND_METHODS, QUORUMS
 from governance.votes.methods import THRESHOLDS, fraction_text
 from governance.votes.views import option_label
+from governance.votes.voting_rules import change_voting_rules, voting_rules
 from governance.web import Coop, CoopContext, Db, form_data, page, provide_coop, redirect
 
 
@@ -146,7 +147,45 @@ class ProposalController(Controller):
         """Open votes, drafts, and closed votes with their outcome."""
         await close_due(request, coop)
         rows = await views.list_proposals(db, coop.actor)
-        return page(request, "votes/list.html", rows=rows, **labels())
+        assert coop.cooperative.id is not None
+        running = await mandates.current_mandates(db, coop.cooperative.id)
+        return page(
+            request,
+            "votes/list.html",
+            rows=rows,
+            mandates=running,
+            rules=voting_rules(coop.cooperative.settings),
+            **labels(),
+        )
+
+    @get("/rules")
+    async def rules(self, request: Request, coop: Coop) -> Template:
+        """The cooperative's voting rules; coordinators change them (unless by mandate)."""
+        current = voting_rules(coop.cooperative.settings)
+        values = {f"rules_{k}": v for k, v in current.as_settings().items()}
+        return page(request, "votes/rules.html", rules=current, values=values, errors={})
+
+    @post("/rules")
+    async def change_rules(self, request: Request, db: Db, coop: Coop) -> Template | Redirect:
+        if not coop.can("manage_cooperative"):
+            raise PermissionDenied(_("Your role does not allow this."))
+        data = await form_data(request)
+        form = {k.removeprefix("rules_"): v for k, v in data.items()}
+        try:
+            await change_voting_rules(db, coop.actor, form)
+        except (Invalid, Conflict) as error:
+            return page(
+                request,
+                "votes/rules.html",
+                status_code=error.status_code,
+                rules=voting_rules(coop.cooperative.settings),
+                values=data,
+                errors={f"rules_{k}": v for k, v in error.fields.items()},
+                error=error.message,
+            )
+        response = redirect(request, f"/c/{coop.cooperative.slug}/proposals/", "rules_saved")
+        response.status_code = 303
+        return response
 
     @get("/new")
     async def new(self, request: Request, db: Db, coop: Coop) -> Template:

@@ -28,6 +28,7 @@ from governance.votes.drafting import (
     parse_proposal,
 )
 from governance.votes.models import EligibleVoter, Proposal, ProposalComment, ProposalState
+from governance.votes.voting_rules import voting_rules
 
 MAX_DAYS_OPEN = 90
 MIN_MINUTES_OPEN = 10
@@ -35,10 +36,12 @@ VOTING_ROLES = (Role.COOPERATOR.value, Role.COORDINATOR.value)
 
 
 def may_open(membership: Membership, settings: Mapping[str, Any]) -> bool:
-    """Coordinators open proposals; cooperators too when the cooperative says so."""
+    """Coordinators open proposals; cooperators too when the cooperative's voting rules say so
+    (always where coordinators hold their role by mandate)."""
     if membership.role == Role.COORDINATOR:
         return True
-    return membership.role == Role.COOPERATOR and settings.get("open_proposals") == "cooperators"
+    opener = voting_rules(settings).open_proposals
+    return membership.role == Role.COOPERATOR and opener == "cooperators"
 
 
 async def draft_context(

@@ -34,6 +34,7 @@ from governance.votes.models import (
 )
 from governance.votes.outcome import ballots_of, count
 from governance.votes.service import may_open, proposal_of
+from governance.votes.voting_rules import VotingRules, voting_rules
 
 
 @dataclass(frozen=True)
@@ -70,7 +71,8 @@ class ProposalView:
     may_edit: bool
     proxy_limit: int
     labels: list[str] = field(default_factory=list)
-    effect_member: str = ""  # the member a membership proposal is about
+    effect_member: str = ""  # the member a membership or mandate proposal is about
+    new_rules: VotingRules | None = None  # the voting rules a decision would set
 
 
 def option_labels_of(proposal: Proposal) -> list[str]:
@@ -199,9 +201,12 @@ async def proposal_view(session: AsyncSession, actor: Actor, proposal_id: int) -
         may_edit=proposal.state == ProposalState.DRAFT
         and membership.role in {"cooperator", "coordinator"}
         and (proposal.created_by_id == me or membership.role == "coordinator"),
-        proxy_limit=int(cooperative.settings.get("proxy_limit", 1)),
+        proxy_limit=voting_rules(cooperative.settings).proxy_limit,
         labels=labels,
         effect_member=names.get(int(proposal.effect.get("person_id") or 0), ""),
+        new_rules=voting_rules(proposal.effect["voting_rules"])
+        if "voting_rules" in proposal.effect
+        else None,
     )
 
 

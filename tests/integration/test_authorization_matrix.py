@@ -421,6 +421,16 @@ ROUTES: dict[tuple[str, str], tuple[Any, dict[str, str] | None, Any]] = {
     ),
     # Votes. No proposal 999999 here: members learn it does not exist after the role check.
     ("GET", "/c/{slug:str}/proposals"): (lambda w: "/c/alpha/proposals/", None, coop_page),
+    ("GET", "/c/{slug:str}/proposals/rules"): (
+        lambda w: "/c/alpha/proposals/rules",
+        None,
+        coop_page,
+    ),
+    ("POST", "/c/{slug:str}/proposals/rules"): (
+        lambda w: "/c/alpha/proposals/rules",
+        {"rules_open_proposals": "everyone"},
+        lambda p: coordinator_action(p, 422),
+    ),
     ("GET", "/c/{slug:str}/proposals/new"): (
         lambda w: "/c/alpha/proposals/new",
         None,

@@ -20,7 +20,15 @@ from governance.members.models import Membership
 from governance.votes import ballots, outcome, service, views
 from governance.votes.board import load_board, tally
 from governance.votes.models import Ballot, Proposal
-from tests.votes_support import DECISION, add_cooperators, close, later, open_vote, vote
+from tests.votes_support import (
+    DECISION,
+    add_cooperators,
+    close,
+    closing_form,
+    later,
+    open_vote,
+    vote,
+)
 
 
 @pytest.fixture(autouse=True)
@@ -315,3 +323,129 @@ def test_an_open_proposal_cannot_change(run: Any, world: Any) -> None:
         return await session.get(Proposal, pid)
 
     assert run(action).title == DECISION["title"]
+
+
+def test_a_mandate_elects_a_coordinator_who_lapses_at_the_end_of_the_term(
+    run: Any, world: Any, monkeypatch
+) -> None:
+    from governance.votes import mandates
+
+    async def action(session: Any) -> Any:
+        form = {
+            **DECISION,
+            "kind": "mandate",
+            "mandate_action": "elect",
+            "mandate_person_id": str(world.ids["omar"]),
+            "term_months": "2",
+        }
+        pid = await open_vote(session, world, form)
+        await vote(session, world, "omar", pid, choice="yes")
+        later(monkeypatch)
+        await close(session, pid, world)
+        elected = await session.get(Membership, world.memberships["omar"])
+        role_then = elected.role
+        running = await mandates.current_mandates(session, world.alpha)
+        await session.commit()
+        later(monkeypatch, hours=24 * 70)  # past the two months
+        await outcome.close_due(session)
+        lapsed = await session.get(Membership, world.memberships["omar"], populate_existing=True)
+        await session.commit()
+        return role_then, running, lapsed.role
+
+    role_then, running, role_after = run(action)
+    assert role_then == "coordinator"
+    assert [name for _m, name in running] == ["Omar Cooperator"]
+    assert role_after == "cooperator"
+
+
+def test_by_mandate_only_the_role_cannot_be_given_by_hand(run: Any, world: Any) -> None:
+    from governance.members import service as members
+    from governance.votes.voting_rules import change_voting_rules
+
+    async def action(session: Any) -> Any:
+        await change_voting_rules(
+            session,
+            world.actor("carla"),
+            {"open_proposals": "coordinators", "proxy_limit": "2", "coordinators_by_mandate": "on"},
+        )
+        with pytest.raises(Conflict) as by_hand:
+            await members.change_role(
+                session, world.actor("carla"), world.memberships["omar"], {"role": "coordinator"}
+            )
+        with pytest.raises(Conflict) as rules_locked:
+            await change_voting_rules(
+                session,
+                world.actor("carla"),
+                {"open_proposals": "coordinators", "proxy_limit": "1"},
+            )
+        # Cooperators now open votes themselves.
+        draft = await service.save_draft(
+            session, world.actor("omar"), DECISION, language="en", today=clock.today()
+        )
+        opened = await service.open_proposal(session, world.actor("omar"), draft.id, closing_form())
+        return by_hand.value.message, rules_locked.value.message, opened.state
+
+    by_hand, locked, state = run(action)
+    assert "mandate vote" in by_hand
+    assert "adopted decision" in locked
+    assert state == "open"
+
+
+def test_a_decision_can_change_the_voting_rules(run: Any, world: Any, monkeypatch) -> None:
+    from governance.members.models import Cooperative
+
+    async def action(session: Any) -> Any:
+        form = {
+            **DECISION,
+            "change_rules": "on",
+            "rules_open_proposals": "cooperators",
+            "rules_proxy_limit": "3",
+        }
+        pid = await open_vote(session, world, form)
+        await vote(session, world, "omar", pid, choice="yes")
+        later(monkeypatch)
+        await close(session, pid, world)
+        return (await session.get(Cooperative, world.alpha, populate_existing=True)).settings
+
+    settings = run(action)
+    assert settings["open_proposals"] == "cooperators" and settings["proxy_limit"] == 3
+    assert settings["coordinators_by_mandate"] is False
+
+
+def test_fund_spending_posts_from_the_fund_or_reports_why_not(
+    run: Any, world: Any, monkeypatch
+) -> None:
+    from governance.ledger.models import JournalEntry
+    from tests.closing_support import TODAY, build_october
+
+    async def action(session: Any) -> Any:
+        await build_october(session, world)
+        from governance.ledger import closing
+
+        monkeypatch.setattr(clock, "today", lambda: TODAY)
+        await closing.start_review(session, world.actor("carla"), "2026-10", today=clock.today())
+        await closing.finalize(session, world.actor("carla"), "2026-10")
+        spend = {
+            **DECISION,
+            "kind": "fund_spending",
+            "fund": "training",
+            "category": "training",
+            "amount": "50,00",
+        }
+        too_much = {**spend, "amount": "5000"}
+        one = await open_vote(session, world, spend)
+        two = await open_vote(session, world, too_much)
+        for pid in (one, two):
+            await vote(session, world, "omar", pid, choice="yes")
+        later(monkeypatch)
+        first = await close(session, one, world)
+        second = await close(session, two, world)
+        entries = (
+            await session.exec(select(JournalEntry).where(JournalEntry.kind == "fund_spending"))
+        ).all()
+        return first, second, entries
+
+    first, second, entries = run(action)
+    assert first.adopted and first.effect_error == ""
+    assert second.adopted and "not hold enough" in second.effect_error
+    assert len(entries) == 1

@@ -109,6 +109,23 @@ def upgrade() -> None:
     with op.batch_alter_table('proxy', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_proxy_holder_id'), ['holder_id'], unique=False)
 
+    op.create_table('mandate',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('cooperative_id', sa.Integer(), nullable=False),
+    sa.Column('person_id', sa.Integer(), nullable=False),
+    sa.Column('proposal_id', sa.Integer(), nullable=False),
+    sa.Column('starts_on', sa.Date(), nullable=False),
+    sa.Column('ends_on', sa.Date(), nullable=False),
+    sa.Column('ended_at', governance.dbtypes.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('end_reason', sqlmodel.sql.sqltypes.AutoString(length=10), nullable=False),
+    sa.ForeignKeyConstraint(['cooperative_id'], ['cooperative.id'], ),
+    sa.ForeignKeyConstraint(['person_id'], ['person.id'], ),
+    sa.ForeignKeyConstraint(['proposal_id'], ['proposal.id'], ),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('mandate', schema=None) as batch_op:
+        batch_op.create_index('ix_mandate_coop_open', ['cooperative_id', 'ended_at', 'ends_on'], unique=False)
+
     for table in APPEND_ONLY:
         for statement in append_only.create_statements(op.get_bind().dialect.name, table):
             op.execute(statement)
@@ -118,6 +135,10 @@ def downgrade() -> None:
     for table in APPEND_ONLY:
         for statement in append_only.drop_statements(op.get_bind().dialect.name, table):
             op.execute(statement)
+    with op.batch_alter_table('mandate', schema=None) as batch_op:
+        batch_op.drop_index('ix_mandate_coop_open')
+
+    op.drop_table('mandate')
     with op.batch_alter_table('proxy', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_proxy_holder_id'))
 
