@@ -256,6 +256,24 @@ def cmd_votes_close_due(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_mail_send(args: argparse.Namespace) -> int:
+    """Deliver the outbox through the operator's SMTP server (run it from a timer)."""
+    from governance.mail.sender import send_pending, smtp_config
+
+    config = smtp_config()
+    if config is None:
+        print("error: no mail server: set GOVERNANCE_SMTP_HOST", file=sys.stderr)
+        return 2
+    settings = _settings()
+
+    async def action(session):  # type: ignore[no-untyped-def]
+        return await send_pending(session, config, settings.base_url)
+
+    sent, failed = asyncio.run(_with_session(action))
+    print(f"{sent} sent, {failed} failed (kept for the next run)")
+    return 1 if failed else 0
+
+
 def cmd_votes_verify(args: argparse.Namespace) -> int:
     """Recount a bulletin board and compare with the result it states: exit 1 if they differ."""
     from governance.votes.board import differences
@@ -418,6 +436,13 @@ def build_parser() -> argparse.ArgumentParser:
         "close-due", help="count every vote whose closing time has passed (for a timer)"
     )
     close_due.set_defaults(func=cmd_votes_close_due)
+
+    mail = commands.add_parser("mail", help="the email outbox")
+    mail_commands = mail.add_subparsers(dest="mail_command", required=True)
+    mail_send = mail_commands.add_parser(
+        "send", help="deliver the outbox through GOVERNANCE_SMTP_HOST (for a timer)"
+    )
+    mail_send.set_defaults(func=cmd_mail_send)
 
     export = commands.add_parser(
         "export", help="write a cooperative's journal (hledger or csv) or prestations (csv)"

@@ -23,6 +23,7 @@ from governance.ledger.models import (
     ReviewStart,
     Statement,
 )
+from governance.mail.models import OutboxMail
 from governance.members.models import Cooperative, Invitation, Membership, Person
 from governance.votes.models import (
     Ballot,
@@ -53,6 +54,7 @@ __all__ = [
     "LoginAttempt",
     "Mandate",
     "Membership",
+    "OutboxMail",
     "Payment",
     "PaymentAllocation",
     "PayoutBatch",

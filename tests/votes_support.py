@@ -42,7 +42,11 @@ def closing_form(hours: int = 24) -> dict[str, str]:
 
 
 async def open_vote(
-    session: Any, world: Any, form: dict[str, Any] | None = None, author: str = "omar"
+    session: Any,
+    world: Any,
+    form: dict[str, Any] | None = None,
+    author: str = "omar",
+    hours: int = 24,
 ) -> int:
     """A proposal drafted by `author` and opened by Carla; its id."""
     proposal = await service.save_draft(
@@ -53,7 +57,7 @@ async def open_vote(
         today=clock.today(),
     )
     assert proposal.id is not None
-    await service.open_proposal(session, world.actor("carla"), proposal.id, closing_form())
+    await service.open_proposal(session, world.actor("carla"), proposal.id, closing_form(hours))
     return proposal.id
 
 

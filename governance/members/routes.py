@@ -9,6 +9,7 @@ from litestar.di import Provide
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
+from governance import clock
 from governance.errors import Conflict, Invalid, NotFound
 from governance.members import details, service
 from governance.members.models import Cooperative, MembershipStatus, Role
@@ -109,9 +110,12 @@ class CoopController(Controller):
     dependencies = {"coop": Provide(provide_coop)}
 
     @get("/", name="coop_home")
-    async def home(self, request: Request, coop: Coop) -> Template:
-        """The member's home in this cooperative."""
-        return page(request, "members/home.html")
+    async def home(self, request: Request, db: Db, coop: Coop) -> Template:
+        """The member's home in this cooperative, with what needs their attention."""
+        from governance.votes.notices import notices_for
+
+        notices = await notices_for(db, coop.actor, clock.now())
+        return page(request, "members/home.html", notices=notices)
 
     @get("/members")
     async def members(self, request: Request, db: Db, coop: Coop) -> Template:

@@ -22,6 +22,7 @@ from governance.forms import Form
 from governance.i18n import _, ngettext
 from governance.members.access import Actor, Permission, allows, authorize
 from governance.members.models import Cooperative, Person
+from governance.votes import mails
 from governance.votes.drafting import option_labels
 from governance.votes.methods import APPROVAL_CHOICES, CONSENT_CHOICES
 from governance.votes.models import (
@@ -274,6 +275,9 @@ async def give_proxy(
             subject_id=proposal_id,
             data={"holder_id": holder_id, "holder": holder.name},
         )
+        giver = await session.get(Person, actor.person_id)
+        assert giver is not None
+        await mails.proxy_received(session, cooperative, proposal, holder_id, giver.name)
     return proxy
 
 

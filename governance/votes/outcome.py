@@ -23,10 +23,16 @@ from governance.ledger.models import Account
 from governance.ledger.posting import balance_of, post
 from governance.ledger.rule_versions import adopt_rule
 from governance.members.models import Cooperative, Membership, MembershipStatus, Role
-from governance.votes import mandates
+from governance.votes import mails, mandates
 from governance.votes.drafting import option_labels, quorum_value
 from governance.votes.methods import Result, approval, consent, ranked
-from governance.votes.models import Ballot, Proposal, ProposalKind, ProposalState
+from governance.votes.models import (
+    Ballot,
+    EligibleVoter,
+    Proposal,
+    ProposalKind,
+    ProposalState,
+)
 from governance.votes.voting_rules import apply_voting_rules, voting_rules
 
 
@@ -227,6 +233,14 @@ async def _close_locked(session: AsyncSession, proposal_id: int, now: dt.datetim
             "effect_error": error,
         },
     )
+    cooperative = await session.get(Cooperative, proposal.cooperative_id)
+    assert cooperative is not None
+    voters = (
+        await session.exec(
+            select(EligibleVoter.person_id).where(EligibleVoter.proposal_id == proposal.id)
+        )
+    ).all()
+    await mails.vote_closed(session, cooperative, proposal, voters)
     return True
 
 

@@ -17,9 +17,11 @@ from governance.i18n import _
 from governance.ledger.costs import categories_of
 from governance.ledger.period_routes import month_label
 from governance.ledger.rules import TEMPLATES, fund_label, key_label, template_label
+from governance.mail.outbox import email_notices, set_email_notices
 from governance.votes import ballots, mandates, outcome, preview, service, views
 from governance.votes.drafting import KIND_METHODS, QUORUMS
 from governance.votes.methods import THRESHOLDS, fraction_text
+from governance.votes.notices import notices_for
 from governance.votes.views import option_label
 from governance.votes.voting_rules import change_voting_rules, voting_rules
 from governance.web import Coop, CoopContext, Db, form_data, page, provide_coop, redirect
@@ -155,6 +157,7 @@ class ProposalController(Controller):
             rows=rows,
             mandates=running,
             rules=voting_rules(coop.cooperative.settings),
+            notices=await notices_for(db, coop.actor, clock.now()),
             **labels(),
         )
 
@@ -163,7 +166,25 @@ class ProposalController(Controller):
         """The cooperative's voting rules; coordinators change them (unless by mandate)."""
         current = voting_rules(coop.cooperative.settings)
         values = {f"rules_{k}": v for k, v in current.as_settings().items()}
-        return page(request, "votes/rules.html", rules=current, values=values, errors={})
+        return page(
+            request,
+            "votes/rules.html",
+            rules=current,
+            values=values,
+            errors={},
+            email_on=email_notices(coop.cooperative),
+        )
+
+    @post("/email")
+    async def email(self, request: Request, db: Db, coop: Coop) -> Redirect:
+        """Turn the email notices on or off (coordinators)."""
+        if not coop.can("manage_cooperative"):
+            raise PermissionDenied(_("Your role does not allow this."))
+        data = await form_data(request)
+        await set_email_notices(db, coop.actor, data.get("email_notices") == "on")
+        response = redirect(request, f"/c/{coop.cooperative.slug}/proposals/rules", "rules_saved")
+        response.status_code = 303
+        return response
 
     @post("/rules")
     async def change_rules(self, request: Request, db: Db, coop: Coop) -> Template | Redirect:
@@ -182,6 +203,7 @@ class ProposalController(Controller):
                 values=data,
                 errors={f"rules_{k}": v for k, v in error.fields.items()},
                 error=error.message,
+                email_on=email_notices(coop.cooperative),
             )
         response = redirect(request, f"/c/{coop.cooperative.slug}/proposals/", "rules_saved")
         response.status_code = 303

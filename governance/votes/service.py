@@ -20,6 +20,7 @@ from governance.ledger.models import Period, PeriodState
 from governance.ledger.rule_versions import rule_in_force
 from governance.members.access import Actor, Permission, authorize
 from governance.members.models import Cooperative, Membership, MembershipStatus, Person, Role
+from governance.votes import mails
 from governance.votes.drafting import (
     DraftContext,
     MemberChoice,
@@ -254,6 +255,7 @@ async def open_proposal(
                 "eligible": voters,
             },
         )
+        await mails.vote_opened(session, cooperative, proposal, voters)
     return proposal
 
 

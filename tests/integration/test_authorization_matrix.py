@@ -431,6 +431,11 @@ ROUTES: dict[tuple[str, str], tuple[Any, dict[str, str] | None, Any]] = {
         {"rules_open_proposals": "everyone"},
         lambda p: coordinator_action(p, 422),
     ),
+    ("POST", "/c/{slug:str}/proposals/email"): (
+        lambda w: "/c/alpha/proposals/email",
+        {},
+        lambda p: coordinator_action(p, 303),
+    ),
     ("GET", "/c/{slug:str}/proposals/new"): (
         lambda w: "/c/alpha/proposals/new",
         None,

@@ -1,4 +1,4 @@
-"""votes: proposals, eligible voters, ballots, proxies, discussion
+"""votes: proposals, eligible voters, ballots, proxies, discussion, mandates; mail outbox
 
 Revision ID: 0009
 Revises: 0008
@@ -126,6 +126,24 @@ def upgrade() -> None:
     with op.batch_alter_table('mandate', schema=None) as batch_op:
         batch_op.create_index('ix_mandate_coop_open', ['cooperative_id', 'ended_at', 'ends_on'], unique=False)
 
+    op.create_table('outbox_mail',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('cooperative_id', sa.Integer(), nullable=False),
+    sa.Column('person_id', sa.Integer(), nullable=False),
+    sa.Column('to_address', sqlmodel.sql.sqltypes.AutoString(length=254), nullable=False),
+    sa.Column('subject', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
+    sa.Column('body', sa.Text(), nullable=False),
+    sa.Column('created_at', governance.dbtypes.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('attempts', sa.Integer(), nullable=False),
+    sa.Column('last_error', sqlmodel.sql.sqltypes.AutoString(length=300), nullable=False),
+    sa.Column('sent_at', governance.dbtypes.UTCDateTime(timezone=True), nullable=True),
+    sa.ForeignKeyConstraint(['cooperative_id'], ['cooperative.id'], ),
+    sa.ForeignKeyConstraint(['person_id'], ['person.id'], ),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('outbox_mail', schema=None) as batch_op:
+        batch_op.create_index('ix_outbox_unsent', ['sent_at', 'attempts', 'id'], unique=False)
+
     for table in APPEND_ONLY:
         for statement in append_only.create_statements(op.get_bind().dialect.name, table):
             op.execute(statement)
@@ -135,6 +153,10 @@ def downgrade() -> None:
     for table in APPEND_ONLY:
         for statement in append_only.drop_statements(op.get_bind().dialect.name, table):
             op.execute(statement)
+    with op.batch_alter_table('outbox_mail', schema=None) as batch_op:
+        batch_op.drop_index('ix_outbox_unsent')
+
+    op.drop_table('outbox_mail')
     with op.batch_alter_table('mandate', schema=None) as batch_op:
         batch_op.drop_index('ix_mandate_coop_open')
 

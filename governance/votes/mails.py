@@ -1,0 +1,81 @@
+"""The votes' emails: a vote opens, a vote closes, a proxy is received. Queued in the outbox in
+the transaction of the event, each in its reader's language (governance.mail.outbox)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from governance.i18n import _, datetime_short
+from governance.mail.outbox import enqueue
+from governance.members.models import Cooperative, Person
+from governance.votes.models import Proposal
+
+
+def _link(cooperative: Cooperative, proposal: Proposal) -> str:
+    return f"{{base_url}}/c/{cooperative.slug}/proposals/{proposal.id}"
+
+
+async def vote_opened(
+    session: AsyncSession, cooperative: Cooperative, proposal: Proposal, voters: Iterable[int]
+) -> int:
+    def compose(person: Person) -> tuple[str, str]:
+        assert proposal.closes_at is not None
+        subject = _("Vote open: %(title)s") % {"title": proposal.title}
+        body = _(
+            "Hello %(name)s,\n\nA vote is open in %(coop)s until %(closes)s:\n%(title)s\n\n"
+            "Read the proposal and vote: %(link)s\n"
+        ) % {
+            "name": person.name,
+            "coop": cooperative.name,
+            "closes": datetime_short(proposal.closes_at),
+            "title": proposal.title,
+            "link": _link(cooperative, proposal),
+        }
+        return subject, body
+
+    return await enqueue(session, cooperative, voters, compose)
+
+
+async def vote_closed(
+    session: AsyncSession, cooperative: Cooperative, proposal: Proposal, voters: Iterable[int]
+) -> int:
+    def compose(person: Person) -> tuple[str, str]:
+        outcome = _("adopted") if proposal.adopted else _("not adopted")
+        subject = _("Result: %(title)s") % {"title": proposal.title}
+        body = _(
+            "Hello %(name)s,\n\nThe vote on %(title)s is closed: %(outcome)s.\n\n"
+            "The result, its explanation and the bulletin board: %(link)s\n"
+        ) % {
+            "name": person.name,
+            "title": proposal.title,
+            "outcome": outcome,
+            "link": _link(cooperative, proposal),
+        }
+        return subject, body
+
+    return await enqueue(session, cooperative, voters, compose)
+
+
+async def proxy_received(
+    session: AsyncSession,
+    cooperative: Cooperative,
+    proposal: Proposal,
+    holder_id: int,
+    giver: str,
+) -> int:
+    def compose(person: Person) -> tuple[str, str]:
+        subject = _("%(giver)s gave you their proxy") % {"giver": giver}
+        body = _(
+            "Hello %(name)s,\n\n%(giver)s gave you their proxy for the vote on %(title)s. "
+            "You can vote for them until the close, unless they vote themselves: %(link)s\n"
+        ) % {
+            "name": person.name,
+            "giver": giver,
+            "title": proposal.title,
+            "link": _link(cooperative, proposal),
+        }
+        return subject, body
+
+    return await enqueue(session, cooperative, [holder_id], compose)
