@@ -2,12 +2,15 @@
 closed months under the rule in force, and what they would have received under each rule a
 proposal offers, with the spread (highest member share / lowest positive member share).
 
-The figures of each month are read once from the ledger and distributed by the one pure
-`distribute` under every rule, so the columns differ only by the rule.
+Each month is read from what its close stored (`period_close.distribution`): the shares paid,
+and the figures they were computed from (income, expenses, each member's revenue, minutes,
+prestations and activity at the close). The proposed rules go through the one pure
+`distribute` with those same figures, so the columns differ only by the rule.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
@@ -15,10 +18,8 @@ from typing import Any
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from governance.ledger.distribution import distribute
-from governance.ledger.figures import period_figures
-from governance.ledger.models import Period, PeriodState
-from governance.ledger.rule_versions import checked, rule_in_force
+from governance.ledger.distribution import MemberFigures, PeriodFigures, distribute
+from governance.ledger.models import PeriodClose
 from governance.ledger.rules import Rule, RuleError, parse_rule
 from governance.members.access import Actor
 from governance.members.models import Person
@@ -83,34 +84,48 @@ def _spread(cents: dict[Recipient, int]) -> Fraction | None:
     return Fraction(max(shares), min(shares))
 
 
+def _figures(stored: Mapping[str, Any]) -> PeriodFigures:
+    return PeriodFigures(
+        income_cents=int(stored["income_cents"]),
+        expense_cents=int(stored["expense_cents"]),
+        members=tuple(
+            MemberFigures(
+                member_id=int(m["member_id"]),
+                revenue_cents=int(m["revenue_cents"]),
+                minutes=int(m["minutes"]),
+                prestations=int(m["prestations"]),
+                active=bool(m["active"]),
+            )
+            for m in stored["members"]
+        ),
+    )
+
+
 async def compare(session: AsyncSession, actor: Actor, proposal: Proposal) -> Comparison | None:
     """The comparison for a distribution-rule proposal; None without any closed month."""
-    months = tuple(
+    closes = list(
         (
             await session.exec(
-                select(Period.month)
-                .where(
-                    Period.cooperative_id == actor.cooperative_id,
-                    Period.state == PeriodState.CLOSED,
-                )
-                .order_by(col(Period.month).desc())
+                select(PeriodClose.month, PeriodClose.distribution)
+                .where(PeriodClose.cooperative_id == actor.cooperative_id)
+                .order_by(col(PeriodClose.month).desc())
                 .limit(MONTHS)
             )
         ).all()
     )
     rules = _rules(proposal)
-    if not months or not rules:
+    if not closes or not rules:
         return None
     totals: list[dict[tuple[str | None, int | None], int]] = [{} for _ in range(len(rules) + 1)]
-    for month in months:
-        version = await rule_in_force(session, actor.cooperative_id, month)
-        if version is None:
-            continue
-        figures = await period_figures(session, actor.cooperative_id, month)
-        for index, rule in enumerate([checked(version), *(r for _l, r in rules)]):
-            for share in distribute(figures, rule).shares:
-                key = (share.fund, share.member_id)
-                totals[index][key] = totals[index].get(key, 0) + share.cents
+    for _month, stored in closes:
+        for share in stored["shares"]:
+            key = (share["fund"], share["member_id"])
+            totals[0][key] = totals[0].get(key, 0) + int(share["cents"])
+        figures = _figures(stored)
+        for index, (_label, rule) in enumerate(rules, start=1):
+            for computed in distribute(figures, rule).shares:
+                key = (computed.fund, computed.member_id)
+                totals[index][key] = totals[index].get(key, 0) + computed.cents
     keys = set().union(*(t.keys() for t in totals))
     member_ids = {m for _f, m in keys if m is not None}
     names: dict[int, str] = {}
@@ -135,7 +150,7 @@ async def compare(session: AsyncSession, actor: Actor, proposal: Proposal) -> Co
         key=lambda r: (r.member_id is not None, r.fund or "", r.name.casefold(), r.member_id),
     )
     return Comparison(
-        months=tuple(sorted(months)),
+        months=tuple(sorted(month for month, _d in closes)),
         current=current,
         options=options,
         rows=tuple(Row(r, current.cents[r], tuple(o.cents[r] for o in options)) for r in ordered),

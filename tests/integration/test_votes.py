@@ -449,3 +449,46 @@ def test_fund_spending_posts_from_the_fund_or_reports_why_not(
     assert first.adopted and first.effect_error == ""
     assert second.adopted and "not hold enough" in second.effect_error
     assert len(entries) == 1
+
+
+def test_the_comparison_shows_what_was_paid_and_what_the_proposal_would_pay(
+    run: Any, world: Any, monkeypatch
+) -> None:
+    from governance.ledger import closing
+    from governance.votes import preview
+    from tests.closing_support import FUNDS, SHARES, TODAY, build_october
+
+    async def action(session: Any) -> Any:
+        await build_october(session, world)
+        monkeypatch.setattr(clock, "today", lambda: TODAY)
+        await closing.start_review(session, world.actor("carla"), "2026-10", today=TODAY)
+        await closing.finalize(session, world.actor("carla"), "2026-10")
+        form = {
+            **DECISION,
+            "kind": "distribution_rule",
+            "rule_json": "equal",
+            "start_month": "2026-12",
+        }
+        pid = await open_vote(session, world, form)
+        proposal = await service.proposal_of(session, world.actor("omar"), pid)
+        comparison = await preview.compare(session, world.actor("omar"), proposal)
+        await session.commit()
+        return comparison
+
+    comparison = run(action)
+    assert comparison.months == ("2026-10",)
+    paid = {(r.recipient.fund or r.recipient.name): r.current for r in comparison.rows}
+    assert paid == {
+        "reserve": FUNDS["reserve"],
+        "training": FUNDS["training"],
+        "Omar Cooperator": SHARES["omar"],
+        "Wen Worker": SHARES["wen"],
+        "Carla Coordinator": SHARES["carla"],
+    }
+    # "Equal shares" keeps the 10 % reserve only: 1 160,01 € − 116,00 € = 1 044,01 € in
+    # three equal parts, the extra cent by the largest remainder.
+    proposed = {(r.recipient.fund or r.recipient.name): r.proposed[0] for r in comparison.rows}
+    assert proposed["reserve"] == 11600 and proposed["training"] == 0
+    members = sorted(v for k, v in proposed.items() if k not in {"reserve", "training"})
+    assert sum(members) == 116001 - 11600 and members[2] - members[0] <= 1
+    assert comparison.options[0].spread is not None and comparison.current.spread > 5
