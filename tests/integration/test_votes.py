@@ -469,13 +469,22 @@ def test_the_comparison_shows_what_was_paid_and_what_the_proposal_would_pay(
             "rule_json": "equal",
             "start_month": "2026-12",
         }
+        with pytest.raises(Invalid) as closed_start:
+            await service.save_draft(
+                session,
+                world.actor("omar"),
+                {**form, "start_month": "2026-10"},
+                language="en",
+                today=TODAY,
+            )
         pid = await open_vote(session, world, form)
         proposal = await service.proposal_of(session, world.actor("omar"), pid)
         comparison = await preview.compare(session, world.actor("omar"), proposal)
         await session.commit()
-        return comparison
+        return comparison, closed_start.value.fields
 
-    comparison = run(action)
+    comparison, refused = run(action)
+    assert "already closed or under review" in refused["start_month"]
     assert comparison.months == ("2026-10",)
     paid = {(r.recipient.fund or r.recipient.name): r.current for r in comparison.rows}
     assert paid == {
