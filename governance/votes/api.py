@@ -52,7 +52,7 @@ class ProposalApiController(Controller):
 
     @get("/")
     async def index(self, request: Request, db: Db, coop: Coop) -> list[dict[str, Any]]:
-        await close_due(request, coop)
+        await close_due(request, db, coop)
         return [_summary(p, n) for p, n in await views.list_proposals(db, coop.actor)]
 
     @get("/{proposal_id:int}")
@@ -61,7 +61,7 @@ class ProposalApiController(Controller):
     ) -> dict[str, Any]:
         """The proposal as the reader may see it: text, options, effect, their own ballot,
         the proxies they hold, who took part and, when visible, the result."""
-        await close_due(request, coop)
+        await close_due(request, db, coop)
         view = await views.proposal_view(db, coop.actor, proposal_id)
         p = view.proposal
         return {
@@ -112,7 +112,7 @@ class ProposalApiController(Controller):
     async def board(
         self, request: Request, db: Db, coop: Coop, proposal_id: ProposalId
     ) -> dict[str, Any]:
-        await close_due(request, coop)
+        await close_due(request, db, coop)
         data = await views.board(db, coop.actor, proposal_id)
         if data is None:
             raise NotFound(_("The bulletin board is published when the vote closes."))

@@ -260,6 +260,23 @@ async def close_if_due(session: AsyncSession, proposal: Proposal) -> bool:
         return await _close_locked(session, proposal.id, now)
 
 
+async def anything_due(session: AsyncSession, cooperative_id: int) -> bool:
+    """Whether a vote of the cooperative waits to be counted or a mandate to lapse: a read,
+    so that pages only take the writer's lock when there is something to do."""
+    vote = await session.exec(
+        select(Proposal.id)
+        .where(
+            Proposal.cooperative_id == cooperative_id,
+            Proposal.state == ProposalState.OPEN,
+            col(Proposal.closes_at) <= clock.now(),
+        )
+        .limit(1)
+    )
+    if vote.first() is not None:
+        return True
+    return await mandates.any_lapsed(session, cooperative_id)
+
+
 async def close_due(session: AsyncSession, cooperative_id: int | None = None) -> int:
     """Close every proposal whose time has come (one transaction each), and end the mandates
     whose term is over; how many proposals this closed."""
