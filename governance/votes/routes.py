@@ -4,8 +4,10 @@ discussion and result, and the bulletin board (page and JSON download)."""
 from __future__ import annotations
 
 import json
+from fractions import Fraction
 from typing import Any
 
+from babel.numbers import format_decimal
 from litestar import Controller, Request, Response, get, post
 from litestar.di import Provide
 from litestar.params import FromPath
@@ -47,7 +49,14 @@ def labels() -> dict[str, Any]:
         "templates": list(TEMPLATES),
         "month_label": month_label,
         "option_label": option_label,
+        "ratio": ratio,
     }
+
+
+def ratio(value: Fraction) -> str:
+    """A spread like 3,49× in the reader's language."""
+    locale = i18n.FORMAT_LOCALES.get(i18n.current_language(), "fr_BE")
+    return format_decimal(float(value), "0.00", locale=locale) + "×"
 
 
 def _safe(function: Any) -> Any:
