@@ -17,6 +17,8 @@ from governance.i18n import _, ngettext
 from governance.money import AmountError, parse_amount
 
 PASSWORD_MIN_LENGTH = 10
+# Row ids are 32-bit integers on PostgreSQL: a larger number names no row.
+MAX_ROW_ID = 2**31 - 1
 
 EMAIL_RE = re.compile(r"^[^@\s<>\"']{1,64}@[^@\s<>\"']{1,190}\.[^@\s<>\"'.]{2,63}$")
 SLUG_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?$")
@@ -148,14 +150,20 @@ class Form:
             self.errors[name] = _("Choose one of the options.")
         return value
 
-    def integer(self, name: str, *, required: bool = True) -> int | None:
+    def integer(
+        self, name: str, *, required: bool = True, maximum: int | None = None
+    ) -> int | None:
         value = self.raw(name).strip()
         if not value and not required:
             return None
-        if not re.fullmatch(r"\d{1,12}", value):
+        if not re.fullmatch(r"\d{1,12}", value) or (maximum is not None and int(value) > maximum):
             self.errors[name] = _("Enter a whole number.")
             return None
         return int(value)
+
+    def row_id(self, name: str) -> int | None:
+        """The id of a row (a person, a proposal): at most a 32-bit integer, as stored."""
+        return self.integer(name, maximum=MAX_ROW_ID)
 
     def slug(self, name: str = "slug") -> str:
         value = self.raw(name).strip().lower()

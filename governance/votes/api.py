@@ -12,6 +12,7 @@ from litestar.params import Parameter
 
 from governance import clock
 from governance.errors import Invalid, NotFound
+from governance.forms import MAX_ROW_ID
 from governance.i18n import _
 from governance.json_body import read_json
 from governance.votes import ballots, views
@@ -97,7 +98,9 @@ class ProposalApiController(Controller):
         if not isinstance(body, dict):
             raise Invalid(_("The request body is not valid JSON."))
         voter = body.get("voter_id")
-        if voter is not None and (isinstance(voter, bool) or not isinstance(voter, int)):
+        if voter is not None and (
+            isinstance(voter, bool) or not isinstance(voter, int) or not 0 < voter <= MAX_ROW_ID
+        ):
             raise Invalid(_("Enter a whole number."), {"voter_id": _("Enter a whole number.")})
         data = {k: v for k, v in body.items() if k in {"choice", "reason", "ranking"}}
         for key in ("choice", "reason"):

@@ -218,7 +218,7 @@ async def give_proxy(
         proposal = await proposal_of(session, actor, proposal_id)
         _open(proposal)
         form = Form(data)
-        holder_id = form.integer("holder_id")
+        holder_id = form.row_id("holder_id")
         form.done()
         assert holder_id is not None
         await lock_cooperative(session, actor.cooperative_id)

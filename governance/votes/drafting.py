@@ -173,7 +173,7 @@ def _effect(form: Form, kind: str, method: str, context: DraftContext) -> dict[s
         return {"fund": fund, "category": category, "amount_cents": amount}
     if kind == ProposalKind.MEMBERSHIP:
         action = form.choice("action", MEMBERSHIP_ACTIONS)
-        person_id = form.integer("person_id")
+        person_id = form.row_id("person_id")
         member = next((m for m in context.members if m.person_id == person_id), None)
         if person_id is not None and member is None:
             form.fail("person_id", _("Choose a member of this cooperative."))
@@ -196,7 +196,7 @@ def _effect(form: Form, kind: str, method: str, context: DraftContext) -> dict[s
 
 def _mandate(form: Form, context: DraftContext) -> dict[str, Any]:
     action = form.choice("mandate_action", MANDATE_ACTIONS)
-    person_id = form.integer("mandate_person_id")
+    person_id = form.row_id("mandate_person_id")
     member = next((m for m in context.members if m.person_id == person_id), None)
     if person_id is not None and (member is None or not member.active):
         form.fail("mandate_person_id", _("Choose an active member of this cooperative."))

@@ -15,6 +15,7 @@ from litestar.response import Redirect, Template
 
 from governance import clock, i18n
 from governance.errors import Conflict, Invalid, NotFound, PermissionDenied
+from governance.forms import MAX_ROW_ID
 from governance.i18n import _
 from governance.ledger.costs import categories_of
 from governance.ledger.period_routes import month_label
@@ -337,7 +338,7 @@ class ProposalController(Controller):
         data = await form_data(request)
         voter = str(data.get("voter_id") or "")
         try:
-            if voter and not voter.isdigit():
+            if voter and not (voter.isascii() and voter.isdigit() and int(voter) <= MAX_ROW_ID):
                 raise NotFound(_("This member does not exist."))
             await ballots.cast_ballot(
                 db, coop.actor, proposal_id, data, voter_id=int(voter) if voter else None

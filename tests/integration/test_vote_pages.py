@@ -127,6 +127,18 @@ def test_bad_input_gets_a_message_and_changes_nothing(
         (f"{BASE}/{pid}/proxy", {"holder_id": str(world.ids["omar"])}),
         (f"{BASE}/{pid}/proxy", {"holder_id": str(world.ids["wen"])}),
         (f"{BASE}/{pid}/proxy", {"holder_id": "x"}),
+        (f"{BASE}/{pid}/proxy", {"holder_id": "99999999999"}),
+        (f"{BASE}/", {**DECISION, "kind": "membership", "action": "end", "person_id": "9" * 12}),
+        (
+            f"{BASE}/",
+            {
+                **DECISION,
+                "kind": "mandate",
+                "mandate_action": "elect",
+                "mandate_person_id": "9" * 12,
+                "term_months": "99",
+            },
+        ),
         (f"{BASE}/{pid}/proxy/revoke", {}),
         (f"{BASE}/{pid}/comments", {"body": ""}),
         (f"{BASE}/{pid}/open", closing_form()),
@@ -160,6 +172,8 @@ def test_the_api_votes_and_refuses_malformed_bodies(world: Any, make_visitor: An
     _open(carla, pid)
     url = f"/api/c/alpha/proposals/{pid}/ballot"
     for body in (
+        {"ranking": ["A"], "voter_id": 99999999999},
+        {"ranking": ["A"], "voter_id": -1},
         [1],
         {"ranking": "A"},
         {"ranking": [1, "A"]},
