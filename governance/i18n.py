@@ -6,6 +6,7 @@ step and no compiled file in the repository. Message ids are English; French is 
 
 from __future__ import annotations
 
+import functools
 import io
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -109,7 +110,12 @@ def negotiate(accept_language: str | None, default: str = DEFAULT_LANGUAGE) -> s
 
 
 def _format_locale() -> Locale:
-    code = FORMAT_LOCALES.get(_language.get(), "fr_BE")
+    return _parsed_locale(FORMAT_LOCALES.get(_language.get(), "fr_BE"))
+
+
+@functools.cache
+def _parsed_locale(code: str) -> Locale:
+    """Parsed once per code (a page of a thousand amounts parsed it a thousand times)."""
     try:
         return Locale.parse(code)
     except UnknownLocaleError:  # pragma: no cover - Babel ships all four

@@ -49,7 +49,7 @@ class Proposal(SQLModel, table=True):
     threshold: str = Field(default="1/2", max_length=10)
     visibility: str = Field(default=Visibility.PUBLIC, max_length=10)
     results_hidden: bool = Field(default=True)
-    # Ranked votes: [{"key": "a", "label": "...", "rule": {...}?}, ...]; [] otherwise.
+    # Ranked votes: [{"label": "...", "rule": {...}?}, ...] (labels are unique); [] otherwise.
     options: list[dict[str, Any]] = Field(
         default_factory=list, sa_column=Column(JSON, nullable=False)
     )
@@ -90,7 +90,7 @@ class Ballot(SQLModel, table=True):
     """The one counted ballot of `voter_id` (unique), cast by them or by their proxy holder
     (`cast_by_id`), changed in place until the close, each change with a new receipt.
 
-    `choice`: "yes" / "consent" / ... or, for ranked votes, the option keys best first.
+    `choice`: "yes" / "consent" / ... or, for ranked votes, the option labels best first.
     For a secret vote no page, API, export or audit event links `voter_id` to `choice`.
     """
 

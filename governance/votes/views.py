@@ -32,7 +32,7 @@ from governance.votes.models import (
     Proxy,
     Visibility,
 )
-from governance.votes.outcome import ballots_of, count
+from governance.votes.outcome import ballots_of, choices_of, count
 from governance.votes.service import may_open, proposal_of
 from governance.votes.voting_rules import VotingRules, voting_rules
 
@@ -97,6 +97,8 @@ async def list_proposals(session: AsyncSession, actor: Actor) -> list[tuple[Prop
     await authorize(session, actor, Permission.READ_PROPOSALS)
     counts = (
         select(Ballot.proposal_id, func.count().label("n"))
+        .join(Proposal, col(Proposal.id) == Ballot.proposal_id)
+        .where(Proposal.cooperative_id == actor.cooperative_id)
         .group_by(col(Ballot.proposal_id))
         .subquery()
     )
@@ -145,7 +147,9 @@ async def proposal_view(session: AsyncSession, actor: Actor, proposal_id: int) -
             )
         ).all()
     )
-    ballots = await ballots_of(session, proposal_id)
+    voted = list(
+        (await session.exec(select(Ballot.voter_id).where(Ballot.proposal_id == proposal_id))).all()
+    )
     proxies = list(
         (
             await session.exec(
@@ -158,10 +162,21 @@ async def proposal_view(session: AsyncSession, actor: Actor, proposal_id: int) -
     names = await _names(
         session,
         {proposal.created_by_id, *voter_ids, *(c.author_id for c in comments)}
-        | {b.voter_id for b in ballots}
+        | set(voted)
         | ({int(proposal.effect["person_id"])} if "person_id" in proposal.effect else set()),
     )
-    by_voter = {b.voter_id: b for b in ballots}
+    # Only the reader's own ballot and those of the members whose proxy they hold.
+    readable = {me} | {p.giver_id for p in proxies if p.holder_id == me}
+    by_voter = {
+        b.voter_id: b
+        for b in (
+            await session.exec(
+                select(Ballot).where(
+                    Ballot.proposal_id == proposal_id, col(Ballot.voter_id).in_(readable)
+                )
+            )
+        ).all()
+    }
     mine = by_voter.get(me)
     given = next((p for p in proxies if p.giver_id == me), None)
     held = [
@@ -176,7 +191,7 @@ async def proposal_view(session: AsyncSession, actor: Actor, proposal_id: int) -
     ]
     result = None
     if proposal.state == ProposalState.CLOSED or visible_result(proposal):
-        result = count(proposal, [b.choice for b in ballots])
+        result = count(proposal, await choices_of(session, proposal_id))
     labels = option_labels(proposal.options)
     return ProposalView(
         proposal=proposal,
@@ -191,7 +206,7 @@ async def proposal_view(session: AsyncSession, actor: Actor, proposal_id: int) -
         proxy_given_to=(given.holder_id, names.get(given.holder_id, "?")) if given else None,
         proxies_held=held,
         voters=[(v, names.get(v, "?")) for v in voter_ids],
-        participants=sorted(names.get(b.voter_id, "?") for b in ballots),
+        participants=sorted(names.get(v, "?") for v in voted),
         result=result if visible_result(proposal) else None,
         explanation=explain(result, {label: option_label(label) for label in labels})
         if result is not None and visible_result(proposal)
