@@ -74,7 +74,9 @@ class Form:
         # NFC so that the same name typed on two phones compares equal; otherwise kept as typed.
         value = unicodedata.normalize("NFC", raw.strip())
         allowed = "\n" if multiline else ""
-        if any(unicodedata.category(c) in {"Cc", "Cs"} and c not in allowed for c in value):
+        # Line and paragraph separators (U+2028, U+2029) break a single line, a mail subject.
+        refused = {"Cc", "Cs"} if multiline else {"Cc", "Cs", "Zl", "Zp"}
+        if any(unicodedata.category(c) in refused and c not in allowed for c in value):
             self.errors[name] = _("This field contains characters that are not allowed.")
         elif required and not value:
             self.errors[name] = _("This field is required.")

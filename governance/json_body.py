@@ -22,7 +22,7 @@ async def read_json(request: Request) -> Any:
     """The parsed body; Invalid when it is not JSON."""
     try:
         return await request.json()
-    except (ValueError, SerializationException) as error:
+    except (ValueError, SerializationException, RecursionError) as error:
         raise Invalid(_("The request body is not valid JSON.")) from error
 
 

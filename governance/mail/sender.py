@@ -99,7 +99,7 @@ async def send_pending(
         values: dict[str, object] = {"attempts": col(OutboxMail.attempts) + 1}
         try:
             await asyncio.to_thread(deliver, config, _message(config, mail, base_url))
-        except (OSError, smtplib.SMTPException) as error:
+        except Exception as error:
             values["last_error"] = f"{type(error).__name__}: {error}"[:300]
             failed += 1
         else:

@@ -263,6 +263,11 @@ async def invite(
     form.done()
     async with session.begin():
         await authorize(session, actor, Permission.MANAGE_MEMBERS)
+        if role == Role.COORDINATOR:
+            cooperative = await session.get(Cooperative, actor.cooperative_id)
+            assert cooperative is not None
+            if _by_mandate(cooperative):
+                raise _mandate_only()
         existing = (
             await session.exec(
                 select(Membership)
@@ -374,6 +379,8 @@ async def accept_invitation(
         already = await membership_of(session, cooperative.id, person.id)
         if already is not None:
             raise Conflict(_("You are already a member of this cooperative."))
+        if invitation.role == Role.COORDINATOR and _by_mandate(cooperative):
+            raise _mandate_only()
         invitation.used_at = clock.now()
         invitation.used_by_id = person.id
         session.add(invitation)
@@ -387,6 +394,23 @@ async def accept_invitation(
             {"invitation_id": invitation.id},
         )
     return person
+
+
+BY_MANDATE = "coordinators_by_mandate"
+
+
+def _by_mandate(cooperative: Cooperative) -> bool:
+    """Whether the coordinator role is granted and withdrawn only by a mandate vote."""
+    return cooperative.settings.get(BY_MANDATE) is True
+
+
+def _mandate_only() -> Conflict:
+    return Conflict(
+        _(
+            "In this cooperative the coordinator role is granted and withdrawn only "
+            "by a mandate vote."
+        )
+    )
 
 
 async def _target_membership(
@@ -429,16 +453,8 @@ async def change_role(
             return membership
         cooperative = await session.get(Cooperative, actor.cooperative_id)
         assert cooperative is not None
-        if cooperative.settings.get("coordinators_by_mandate") is True and Role.COORDINATOR in {
-            before,
-            role,
-        }:
-            raise Conflict(
-                _(
-                    "In this cooperative the coordinator role is granted and withdrawn only "
-                    "by a mandate vote."
-                )
-            )
+        if _by_mandate(cooperative) and Role.COORDINATOR in {before, role}:
+            raise _mandate_only()
         if (
             before == Role.COORDINATOR
             and membership.status == MembershipStatus.ACTIVE
@@ -472,6 +488,11 @@ async def set_status(
         membership, person = await _target_membership(session, actor, membership_id)
         if membership.status == status:
             return membership
+        if membership.role == Role.COORDINATOR:
+            cooperative = await session.get(Cooperative, actor.cooperative_id)
+            assert cooperative is not None
+            if _by_mandate(cooperative):
+                raise _mandate_only()
         if status == MembershipStatus.SUSPENDED:
             if membership.person_id == actor.person_id:
                 raise Conflict(_("You cannot suspend yourself."))

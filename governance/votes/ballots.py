@@ -31,7 +31,6 @@ from governance.votes.models import (
     Proposal,
     ProposalState,
     Proxy,
-    Visibility,
 )
 from governance.votes.service import proposal_of
 from governance.votes.voting_rules import voting_rules
@@ -41,12 +40,22 @@ MAX_REASON = 1000
 _RECEIPT_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 
 
-async def _voter(session: AsyncSession, actor: Actor) -> None:
+async def _open_for_voter(session: AsyncSession, actor: Actor, proposal_id: int) -> Proposal:
+    """The proposal, open, read again under the cooperative's lock (a close that committed
+    while this request waited is seen), with the actor among its voters frozen at the
+    opening (a role changed since then changes nothing to this vote)."""
     membership = await authorize(session, actor, Permission.READ_PROPOSALS)
-    if not allows(membership.role, Permission.VOTE):
-        raise PermissionDenied(
-            _("Only cooperators vote; workers and observers can read and discuss proposals.")
-        )
+    _open(await proposal_of(session, actor, proposal_id))
+    await lock_cooperative(session, actor.cooperative_id)
+    proposal = await proposal_of(session, actor, proposal_id, lock=True)
+    _open(proposal)
+    if not await _eligible(session, proposal_id, actor.person_id):
+        if not allows(membership.role, Permission.VOTE):
+            raise PermissionDenied(
+                _("Only cooperators vote; workers and observers can read and discuss proposals.")
+            )
+        raise PermissionDenied(_("You are not among the voters of this proposal."))
+    return proposal
 
 
 def new_receipt() -> str:
@@ -126,13 +135,8 @@ async def cast_ballot(
     """
     voter = actor.person_id if voter_id is None else voter_id
     async with session.begin():
-        await _voter(session, actor)
-        proposal = await proposal_of(session, actor, proposal_id)
-        _open(proposal)
+        proposal = await _open_for_voter(session, actor, proposal_id)
         choice, reason = parse_choice(proposal, data)
-        await lock_cooperative(session, actor.cooperative_id)
-        if not await _eligible(session, proposal_id, actor.person_id):
-            raise PermissionDenied(_("You are not among the voters of this proposal."))
         if voter != actor.person_id:
             proxy = await _active_proxy(session, proposal_id, voter)
             if proxy is None or proxy.holder_id != actor.person_id:
@@ -164,7 +168,8 @@ async def cast_ballot(
             await session.flush()
         except IntegrityError as error:  # a concurrent first ballot of the same voter
             raise Conflict(_("Your ballot was already being recorded; reload the page.")) from error
-        secret = proposal.visibility == Visibility.SECRET
+        # The choice stays out of the trail for every vote: a public vote shows who voted
+        # what on its board after the close, not while it is open.
         await record(
             session,
             cooperative_id=actor.cooperative_id,
@@ -172,11 +177,7 @@ async def cast_ballot(
             action="ballot.changed" if changed else "ballot.cast",
             subject_type="proposal",
             subject_id=proposal_id,
-            data={
-                "voter_id": voter,
-                **({} if secret else {"choice": choice, "reason": reason}),
-                **({} if secret else {"receipt": ballot.receipt}),
-            },
+            data={"voter_id": voter},
         )
     return ballot
 
@@ -214,20 +215,15 @@ async def give_proxy(
     chains (the holder gave their own proxy; the giver holds someone's), a second proxy.
     """
     async with session.begin():
-        await _voter(session, actor)
-        proposal = await proposal_of(session, actor, proposal_id)
-        _open(proposal)
+        proposal = await _open_for_voter(session, actor, proposal_id)
         form = Form(data)
         holder_id = form.row_id("holder_id")
         form.done()
         assert holder_id is not None
-        await lock_cooperative(session, actor.cooperative_id)
 
         def refuse(message: str) -> Invalid:
             return Invalid(message, {"holder_id": message})
 
-        if not await _eligible(session, proposal_id, actor.person_id):
-            raise PermissionDenied(_("You are not among the voters of this proposal."))
         if holder_id == actor.person_id:
             raise refuse(_("You cannot give your proxy to yourself."))
         if not await _eligible(session, proposal_id, holder_id):
@@ -284,10 +280,7 @@ async def give_proxy(
 async def revoke_proxy(session: AsyncSession, actor: Actor, proposal_id: int) -> None:
     """The giver takes their proxy back; a ballot the holder cast for them is withdrawn."""
     async with session.begin():
-        await _voter(session, actor)
-        proposal = await proposal_of(session, actor, proposal_id)
-        _open(proposal)
-        await lock_cooperative(session, actor.cooperative_id)
+        await _open_for_voter(session, actor, proposal_id)
         proxy = await _active_proxy(session, proposal_id, actor.person_id)
         if proxy is None:
             raise NotFound(_("You have not given your proxy on this proposal."))

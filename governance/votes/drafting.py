@@ -12,17 +12,20 @@ import re
 import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
+from babel.numbers import format_decimal
+
 from governance.errors import Invalid
 from governance.forms import Form, too_long
-from governance.i18n import _
+from governance.i18n import FORMAT_LOCALES, _
 from governance.ledger.rule_versions import MONTH_RE
 from governance.ledger.rules import TEMPLATES, RuleError, parse_rule, rule_to_data
 from governance.markdown_text import MAX_LENGTH
 from governance.votes.methods import METHODS, THRESHOLDS, fraction_text
-from governance.votes.models import ProposalKind, Visibility
+from governance.votes.models import Proposal, ProposalKind, Visibility
 from governance.votes.voting_rules import parse_voting_rules
 
 QUORUMS = ("0", "1/4", "1/3", "1/2", "2/3")
@@ -96,7 +99,7 @@ def _rule(form: Form, name: str, text: str) -> dict[str, Any] | None:
         return rule_to_data(TEMPLATES[text])
     try:
         data = json.loads(text)
-    except ValueError:
+    except (ValueError, RecursionError):
         form.fail(name, _("Choose a template or write the rule in JSON."))
         return None
     try:
@@ -185,6 +188,12 @@ def _effect(form: Form, kind: str, method: str, context: DraftContext) -> dict[s
     if kind == ProposalKind.MANDATE:
         return _mandate(form, context)
     if form.raw("change_rules") in {"on", "yes", "1"}:
+        if method == "ranked":
+            form.fail(
+                "change_rules",
+                _("New voting rules need a yes or no vote (or consent), not a ranked one."),
+            )
+            return {}
         try:
             rules = parse_voting_rules(form.data, prefix="rules_")
         except Invalid as error:
@@ -271,3 +280,51 @@ def quorum_value(text: str) -> Fraction:
 
 def refuse(message: str, name: str) -> Invalid:
     return Invalid(message, {name: message})
+
+
+def form_values(proposal: Proposal, language: str) -> dict[str, Any]:
+    """The form that `parse_proposal` reads back into the same proposal (to change a draft)."""
+    effect = proposal.effect
+    values: dict[str, Any] = {
+        "kind": proposal.kind,
+        "title": proposal.title,
+        "body": proposal.body,
+        "method": proposal.method,
+        "quorum": proposal.quorum,
+        "threshold": proposal.threshold,
+        "visibility": proposal.visibility,
+        "results_hidden": "on" if proposal.results_hidden else "",
+    }
+    if proposal.kind == ProposalKind.DISTRIBUTION_RULE:
+        values["start_month"] = effect.get("start_month", "")
+        if proposal.method == "ranked":
+            templates = [o for o in proposal.options if o["label"] in TEMPLATES]
+            written = [o for o in proposal.options if o["label"] not in TEMPLATES]
+            values["rule_options"] = [o["label"] for o in templates]
+            if written:
+                values["rule_json"] = json.dumps(written[0]["rule"], indent=2)
+                values["custom_label"] = written[0]["label"]
+        else:
+            values["rule_json"] = json.dumps(effect.get("rule"), indent=2)
+    elif proposal.method == "ranked":
+        values["choices"] = "\n".join(option_labels(proposal.options))
+    if proposal.kind == ProposalKind.FUND_SPENDING:
+        values["fund"] = effect["fund"]
+        values["category"] = effect["category"]
+        values["amount"] = format_decimal(
+            Decimal(effect["amount_cents"]) / 100, "0.00", locale=FORMAT_LOCALES.get(language)
+        )
+    elif proposal.kind == ProposalKind.MEMBERSHIP:
+        values["action"] = effect["action"]
+        values["person_id"] = str(effect["person_id"])
+    elif proposal.kind == ProposalKind.MANDATE:
+        values["mandate_action"] = effect["action"]
+        values["mandate_person_id"] = str(effect["person_id"])
+        values["term_months"] = str(effect.get("term_months") or "")
+    elif "voting_rules" in effect:
+        rules = effect["voting_rules"]
+        values["change_rules"] = "on"
+        values["rules_open_proposals"] = rules["open_proposals"]
+        values["rules_proxy_limit"] = str(rules["proxy_limit"])
+        values["rules_coordinators_by_mandate"] = "on" if rules["coordinators_by_mandate"] else ""
+    return values

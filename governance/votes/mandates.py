@@ -161,8 +161,24 @@ async def lapse_due(session: AsyncSession, cooperative_id: int | None = None) ->
             if mandate is None or mandate.ended_at is not None:
                 continue
             await _end([mandate], session, "lapsed")
-            membership = await _membership_or_none(session, coop_id, mandate.person_id)
-            if membership is not None and membership.role == Role.COORDINATOR:
+            membership = (
+                await session.exec(
+                    select(Membership).where(
+                        Membership.cooperative_id == coop_id,
+                        Membership.person_id == mandate.person_id,
+                    )
+                )
+            ).first()
+            cooperative = await session.get(Cooperative, coop_id)
+            assert cooperative is not None and membership is not None
+            # Outside the mandate mode the last active coordinator keeps the role: without
+            # one, nobody could open a vote or manage the members any more.
+            kept = (
+                membership.status == MembershipStatus.ACTIVE
+                and not voting_rules(cooperative.settings).coordinators_by_mandate
+                and not await _coordinators_left(session, coop_id, membership.id or 0)
+            )
+            if membership.role == Role.COORDINATOR and not kept:
                 membership.role = Role.COOPERATOR
                 session.add(membership)
             person = await session.get(Person, mandate.person_id)
@@ -178,19 +194,11 @@ async def lapse_due(session: AsyncSession, cooperative_id: int | None = None) ->
                     "person_id": mandate.person_id,
                     "name": person.name if person else "",
                     "ends_on": mandate.ends_on.isoformat(),
+                    "kept_role": kept,
                 },
             )
             ended += 1
     return ended
-
-
-async def _membership_or_none(
-    session: AsyncSession, cooperative_id: int, person_id: int
-) -> Membership | None:
-    try:
-        return await _membership(session, cooperative_id, person_id)
-    except Conflict:
-        return None
 
 
 async def current_mandates(session: AsyncSession, cooperative_id: int) -> list[tuple[Mandate, str]]:

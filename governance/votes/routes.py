@@ -22,7 +22,7 @@ from governance.ledger.period_routes import month_label
 from governance.ledger.rules import TEMPLATES, fund_label, key_label, template_label
 from governance.mail.outbox import email_notices, set_email_notices
 from governance.votes import ballots, mandates, outcome, preview, service, views
-from governance.votes.drafting import KIND_METHODS, QUORUMS
+from governance.votes.drafting import KIND_METHODS, QUORUMS, form_values
 from governance.votes.methods import THRESHOLDS, fraction_text
 from governance.votes.notices import notices_for
 from governance.votes.views import option_label
@@ -266,24 +266,7 @@ class ProposalController(Controller):
         view = await views.proposal_view(db, coop.actor, proposal_id)
         if not view.may_edit:
             raise PermissionDenied(_("Only a draft can change, by its author or a coordinator."))
-        p = view.proposal
-        values: dict[str, Any] = {
-            "kind": p.kind,
-            "title": p.title,
-            "body": p.body,
-            "method": p.method,
-            "quorum": p.quorum,
-            "threshold": p.threshold,
-            "visibility": p.visibility,
-            "results_hidden": "on" if p.results_hidden else "",
-            "rule_options": [o["label"] for o in p.options if "rule" in o],
-            "choices": "\n".join(o["label"] for o in p.options if "rule" not in o),
-            **{k: str(v) for k, v in p.effect.items() if k != "rule"},
-        }
-        if "rule" in p.effect:
-            values["rule_json"] = json.dumps(p.effect["rule"], indent=2)
-        if "amount_cents" in p.effect:
-            values["amount"] = i18n.money(p.effect["amount_cents"]).replace("\u202f€", "")
+        values = form_values(view.proposal, i18n.current_language())
         await db.rollback()
         return await self._form(request, db, coop, values=values, proposal_id=proposal_id)
 

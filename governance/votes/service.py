@@ -186,7 +186,10 @@ def _closing_time(data: Mapping[str, Any], now: dt.datetime) -> dt.datetime:
     at = form.time_of_day("closes_time") or dt.time(20, 0)
     form.done()
     assert day is not None
-    closes = clock.from_local(dt.datetime.combine(day, at))
+    try:
+        closes = clock.from_local(dt.datetime.combine(day, at))
+    except OverflowError:  # year 1 at midnight is before the first UTC instant
+        closes = dt.datetime.min.replace(tzinfo=dt.UTC)
     if closes < now + dt.timedelta(minutes=MIN_MINUTES_OPEN):
         message = _("The vote must stay open at least %(minutes)d minutes.") % {
             "minutes": MIN_MINUTES_OPEN
@@ -265,8 +268,12 @@ async def add_comment(
     """A message in the proposal's discussion (members; not after the close)."""
     async with session.begin():
         await authorize(session, actor, Permission.DISCUSS)
-        proposal = await proposal_of(session, actor, proposal_id)
-        if proposal.state == ProposalState.CLOSED:
+        await proposal_of(session, actor, proposal_id)
+        await lock_cooperative(session, actor.cooperative_id)
+        proposal = await proposal_of(session, actor, proposal_id, lock=True)
+        if proposal.state == ProposalState.CLOSED or (
+            proposal.closes_at is not None and proposal.closes_at <= clock.now()
+        ):
             raise Conflict(_("The vote is closed: the discussion is over."))
         form = Form(data)
         body = markdown_text(form, "body", required=True)

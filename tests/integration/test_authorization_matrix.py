@@ -53,6 +53,12 @@ def voter_action(persona: str, ok: int) -> int:
     return coop_page(persona) if persona in ("anonymous", "sam", "bea") else 403
 
 
+def member_action(persona: str, ok: int) -> int:
+    """Voting on a proposal: who may vote is its voters frozen at the opening, whatever their
+    role now, so any active member learns first whether the proposal exists."""
+    return ok if persona in MEMBERS else coop_page(persona)
+
+
 def api_worker(persona: str, ok: int) -> int:
     return API_LOGIN if persona == "anonymous" else worker_action(persona, ok)
 
@@ -469,17 +475,17 @@ ROUTES: dict[tuple[str, str], tuple[Any, dict[str, str] | None, Any]] = {
     ("POST", "/c/{slug:str}/proposals/{proposal_id:int}/ballot"): (
         lambda w: "/c/alpha/proposals/999999/ballot",
         {"choice": "yes"},
-        lambda p: voter_action(p, 404),
+        lambda p: member_action(p, 404),
     ),
     ("POST", "/c/{slug:str}/proposals/{proposal_id:int}/proxy"): (
         lambda w: "/c/alpha/proposals/999999/proxy",
         {"holder_id": "1"},
-        lambda p: voter_action(p, 404),
+        lambda p: member_action(p, 404),
     ),
     ("POST", "/c/{slug:str}/proposals/{proposal_id:int}/proxy/revoke"): (
         lambda w: "/c/alpha/proposals/999999/proxy/revoke",
         {},
-        lambda p: voter_action(p, 404),
+        lambda p: member_action(p, 404),
     ),
     ("POST", "/c/{slug:str}/proposals/{proposal_id:int}/comments"): (
         lambda w: "/c/alpha/proposals/999999/comments",
@@ -505,7 +511,7 @@ ROUTES: dict[tuple[str, str], tuple[Any, dict[str, str] | None, Any]] = {
     ("POST", "/api/c/{slug:str}/proposals/{proposal_id:int}/ballot"): (
         lambda w: "/api/c/alpha/proposals/999999/ballot",
         {"choice": "yes"},
-        lambda p: API_LOGIN if p == "anonymous" else voter_action(p, 404),
+        lambda p: API_LOGIN if p == "anonymous" else member_action(p, 404),
     ),
     ("GET", "/api/c/{slug:str}/proposals/{proposal_id:int}/board"): (
         lambda w: "/api/c/alpha/proposals/999999/board",

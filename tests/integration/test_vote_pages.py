@@ -127,6 +127,8 @@ def test_bad_input_gets_a_message_and_changes_nothing(
         (f"{BASE}/{pid}/proxy", {"holder_id": str(world.ids["omar"])}),
         (f"{BASE}/{pid}/proxy", {"holder_id": str(world.ids["wen"])}),
         (f"{BASE}/{pid}/proxy", {"holder_id": "x"}),
+        (f"{BASE}/", {**DECISION, "kind": "distribution_rule", "rule_json": "[" * 3000}),
+        (f"{BASE}/", {**DECISION, "title": "Budget\u2028line"}),
         (f"{BASE}/{pid}/proxy", {"holder_id": "99999999999"}),
         (f"{BASE}/", {**DECISION, "kind": "membership", "action": "end", "person_id": "9" * 12}),
         (
@@ -150,8 +152,9 @@ def test_bad_input_gets_a_message_and_changes_nothing(
         assert 400 <= response.status_code < 500, (url, form, response.status_code)
     # The opening form with a closing time in the past, as a coordinator, on a new draft.
     late = _draft(omar)
-    response = carla.post(f"{BASE}/{late}/open", {"closes_on": "01/01/2020"})
-    assert response.status_code == 422
+    for day, at in (("01/01/2020", ""), ("0001-01-01", "00:00"), ("9999-12-31", "23:59")):
+        response = carla.post(f"{BASE}/{late}/open", {"closes_on": day, "closes_time": at})
+        assert response.status_code == 422, (day, response.status_code)
 
     async def check(session: Any) -> Any:
         return (
@@ -174,6 +177,7 @@ def test_the_api_votes_and_refuses_malformed_bodies(world: Any, make_visitor: An
     for body in (
         {"ranking": ["A"], "voter_id": 99999999999},
         {"ranking": ["A"], "voter_id": -1},
+        {"ranking": "[" * 100_000},
         [1],
         {"ranking": "A"},
         {"ranking": [1, "A"]},
@@ -183,6 +187,14 @@ def test_the_api_votes_and_refuses_malformed_bodies(world: Any, make_visitor: An
     ):
         response = omar.post_json(url, body)
         assert response.status_code == 422 or response.status_code == 403, (body, response.text)
+    deep = '{"ranking": ' + "[" * 100_000 + "]" * 100_000 + "}"
+    nested = omar.request(
+        "POST",
+        url,
+        content=deep,
+        headers={"x-csrftoken": omar.csrf(), "content-type": "application/json"},
+    )
+    assert nested.status_code == 422
     done = omar.post_json(url, {"ranking": ["B", "A"]})
     assert done.status_code == 200 and done.json()["choice"] == ["B", "A"]
     shown = omar.get(f"/api/c/alpha/proposals/{pid}").json()
