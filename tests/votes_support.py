@@ -72,9 +72,7 @@ def later(monkeypatch: Any, hours: int = 25) -> None:
 
 
 async def close(session: Any, proposal_id: int, world: Any) -> Any:
-    proposal = await service.proposal_of(session, world.actor("carla"), proposal_id)
-    await session.commit()
-    await outcome.close_if_due(session, proposal)
+    await outcome.close_due(session, world.alpha)
     closed = await service.proposal_of(session, world.actor("carla"), proposal_id)
     await session.commit()
     return closed

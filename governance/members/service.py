@@ -424,7 +424,7 @@ async def _target_membership(
     return membership, person
 
 
-async def _active_coordinators(session: AsyncSession, cooperative_id: int) -> int:
+async def active_coordinators(session: AsyncSession, cooperative_id: int) -> int:
     return (
         await session.exec(
             select(func.count())
@@ -458,7 +458,7 @@ async def change_role(
         if (
             before == Role.COORDINATOR
             and membership.status == MembershipStatus.ACTIVE
-            and await _active_coordinators(session, actor.cooperative_id) <= 1
+            and await active_coordinators(session, actor.cooperative_id) <= 1
         ):
             raise Conflict(_("A cooperative needs at least one active coordinator."))
         membership.role = role
@@ -498,7 +498,7 @@ async def set_status(
                 raise Conflict(_("You cannot suspend yourself."))
             if (
                 membership.role == Role.COORDINATOR
-                and await _active_coordinators(session, actor.cooperative_id) <= 1
+                and await active_coordinators(session, actor.cooperative_id) <= 1
             ):
                 raise Conflict(_("A cooperative needs at least one active coordinator."))
             person.token_version += 1

@@ -15,6 +15,7 @@ from governance.audit.service import lock_cooperative, record
 from governance.errors import Conflict
 from governance.i18n import _
 from governance.members.models import Cooperative, Membership, MembershipStatus, Person, Role
+from governance.members.service import active_coordinators
 from governance.votes.models import Mandate, Proposal
 from governance.votes.voting_rules import voting_rules
 
@@ -92,18 +93,6 @@ async def grant(session: AsyncSession, proposal: Proposal, today: dt.date) -> di
     return {"mandate_id": mandate.id, "ends_on": ends.isoformat(), "role_before": before}
 
 
-async def _coordinators_left(session: AsyncSession, cooperative_id: int, but: int) -> bool:
-    others = await session.exec(
-        select(Membership.id).where(
-            Membership.cooperative_id == cooperative_id,
-            Membership.role == Role.COORDINATOR,
-            Membership.status == MembershipStatus.ACTIVE,
-            Membership.id != but,
-        )
-    )
-    return others.first() is not None
-
-
 async def recall(session: AsyncSession, proposal: Proposal) -> dict[str, Any]:
     """Recall: the coordinator becomes a cooperator again and their mandate ends. The last
     coordinator can be recalled only where coordinators hold their role by mandate (there,
@@ -114,9 +103,10 @@ async def recall(session: AsyncSession, proposal: Proposal) -> dict[str, Any]:
     if membership.role != Role.COORDINATOR:
         raise Conflict(_("Only a coordinator can be recalled."))
     cooperative = await session.get(Cooperative, proposal.cooperative_id)
-    assert cooperative is not None and membership.id is not None
-    if not voting_rules(cooperative.settings).coordinators_by_mandate and not (
-        await _coordinators_left(session, proposal.cooperative_id, membership.id)
+    assert cooperative is not None
+    # `membership` is an active coordinator: another one exists when they are more than one.
+    if not voting_rules(cooperative.settings).coordinators_by_mandate and (
+        await active_coordinators(session, proposal.cooperative_id) <= 1
     ):
         raise Conflict(_("A cooperative needs at least one active coordinator."))
     await _end(
@@ -174,9 +164,10 @@ async def lapse_due(session: AsyncSession, cooperative_id: int | None = None) ->
             # Outside the mandate mode the last active coordinator keeps the role: without
             # one, nobody could open a vote or manage the members any more.
             kept = (
-                membership.status == MembershipStatus.ACTIVE
+                membership.role == Role.COORDINATOR
+                and membership.status == MembershipStatus.ACTIVE
                 and not voting_rules(cooperative.settings).coordinators_by_mandate
-                and not await _coordinators_left(session, coop_id, membership.id or 0)
+                and await active_coordinators(session, coop_id) <= 1
             )
             if membership.role == Role.COORDINATOR and not kept:
                 membership.role = Role.COOPERATOR

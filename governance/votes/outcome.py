@@ -1,9 +1,10 @@
 """Closing a vote: the count, computed exactly once, and the effect of an adopted proposal in
 the same transaction (a new distribution rule, a fund-spending entry, a membership change).
 
-`close_if_due` runs on the first request that reads a proposal after its closing time, and
-`close_due` from `governance votes close-due` (a timer); both take the cooperative's writer
-lock and look at the proposal's state again under it, so concurrent callers count once.
+`close_due` runs on the first request that reads a proposal (or the list, the board) after its
+closing time, and from `governance votes close-due` (a timer); it takes the cooperative's
+writer lock and looks at each proposal's state again under it, so concurrent callers count
+once.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from governance.ledger.models import Account
 from governance.ledger.posting import balance_of, post
 from governance.ledger.rule_versions import adopt_rule
 from governance.members.models import Cooperative, Membership, MembershipStatus, Role
+from governance.members.service import active_coordinators
 from governance.votes import mails, mandates
 from governance.votes.drafting import option_labels, quorum_value
 from governance.votes.methods import Result, approval, consent, ranked
@@ -126,17 +128,11 @@ async def _change_membership(session: AsyncSession, proposal: Proposal) -> dict[
     else:
         if membership.status != MembershipStatus.ACTIVE:
             raise Conflict(_("This membership has already ended."))
-        if membership.role == Role.COORDINATOR:
-            others = await session.exec(
-                select(Membership.id).where(
-                    Membership.cooperative_id == proposal.cooperative_id,
-                    Membership.role == Role.COORDINATOR,
-                    Membership.status == MembershipStatus.ACTIVE,
-                    Membership.id != membership.id,
-                )
-            )
-            if others.first() is None:
-                raise Conflict(_("A cooperative needs at least one active coordinator."))
+        if (
+            membership.role == Role.COORDINATOR
+            and await active_coordinators(session, proposal.cooperative_id) <= 1
+        ):
+            raise Conflict(_("A cooperative needs at least one active coordinator."))
         membership.status = MembershipStatus.SUSPENDED
     session.add(membership)
     await session.flush()
@@ -251,22 +247,6 @@ async def _close_locked(session: AsyncSession, proposal_id: int, now: dt.datetim
     ).all()
     await mails.vote_closed(session, cooperative, proposal, voters)
     return True
-
-
-async def close_if_due(session: AsyncSession, proposal: Proposal) -> bool:
-    """Close `proposal` when its time has come and nobody closed it yet (True: this call did).
-
-    Uses its own transaction: call with a session that is not in one.
-    """
-    now = clock.now()
-    if proposal.state != ProposalState.OPEN or proposal.closes_at is None:
-        return False
-    if proposal.closes_at > now:
-        return False
-    assert proposal.id is not None
-    async with session.begin():
-        await lock_cooperative(session, proposal.cooperative_id)
-        return await _close_locked(session, proposal.id, now)
 
 
 async def anything_due(session: AsyncSession, cooperative_id: int) -> bool:

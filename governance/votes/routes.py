@@ -4,6 +4,7 @@ discussion and result, and the bulletin board (page and JSON download)."""
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
@@ -57,7 +58,8 @@ def labels() -> dict[str, Any]:
 def ratio(value: Fraction) -> str:
     """A spread like 3,49× in the reader's language."""
     locale = i18n.FORMAT_LOCALES.get(i18n.current_language(), "fr_BE")
-    return format_decimal(float(value), "0.00", locale=locale) + "×"
+    exact = Decimal(value.numerator) / Decimal(value.denominator)
+    return format_decimal(exact, "0.00", locale=locale) + "×"
 
 
 def _safe(function: Any) -> Any:

@@ -190,7 +190,7 @@ async def proposal_view(session: AsyncSession, actor: Actor, proposal_id: int) -
         if p.holder_id == me
     ]
     result = None
-    if proposal.state == ProposalState.CLOSED or visible_result(proposal):
+    if visible_result(proposal):  # closed, or counts shown live
         result = count(proposal, await choices_of(session, proposal_id))
     labels = option_labels(proposal.options)
     return ProposalView(
@@ -207,9 +207,9 @@ async def proposal_view(session: AsyncSession, actor: Actor, proposal_id: int) -
         proxies_held=held,
         voters=[(v, names.get(v, "?")) for v in voter_ids],
         participants=sorted(names.get(v, "?") for v in voted),
-        result=result if visible_result(proposal) else None,
+        result=result,
         explanation=explain(result, {label: option_label(label) for label in labels})
-        if result is not None and visible_result(proposal)
+        if result is not None
         else [],
         may_open=proposal.state == ProposalState.DRAFT
         and may_open(membership, cooperative.settings),
