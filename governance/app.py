@@ -6,7 +6,6 @@ import gc
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
@@ -46,7 +45,7 @@ from governance.members.routes import (
     InvitationController,
     MembersApiController,
 )
-from governance.settings import ROOT, Settings
+from governance.settings import PACKAGE_DIR, Settings
 from governance.votes.api import ProposalApiController
 from governance.votes.routes import ProposalController
 from governance.web import LoginRequired, choose_language, json_error, login_redirect, page
@@ -69,7 +68,7 @@ SECURITY_HEADERS = {
 
 def template_environment() -> Environment:
     env = Environment(
-        loader=FileSystemLoader(ROOT / "templates"),
+        loader=FileSystemLoader(PACKAGE_DIR / "templates"),
         autoescape=select_autoescape(default=True, default_for_string=True),
         extensions=["jinja2.ext.i18n"],
         trim_blocks=True,
@@ -219,7 +218,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
             ProposalController,
             ProposalApiController,
             create_static_files_router(
-                path="/static", directories=[Path(ROOT / "static")], opt={"exclude_from_auth": True}
+                path="/static",
+                directories=[PACKAGE_DIR / "static"],
+                opt={"exclude_from_auth": True},
             ),
         ],
         dependencies={"db": Provide(provide_db)},

@@ -1,7 +1,8 @@
 """Languages: the locale of the current request, catalogues, and Babel formatting helpers.
 
-Catalogues are the `.po` files under `locales/`, compiled in memory at start-up, so no build
-step and no compiled file in the repository. Message ids are English; French is the default.
+Catalogues are the `.po` files under `governance/locales/`: a checkout compiles them in memory
+at start-up (no compiled file in the repository); a wheel ships them compiled (.mo, made by
+hatch_build.py). Message ids are English; French is the default.
 """
 
 from __future__ import annotations
@@ -24,9 +25,9 @@ from babel.numbers import format_currency
 from babel.support import NullTranslations, Translations
 
 from governance.clock import BRUSSELS
-from governance.settings import LANGUAGES, ROOT
+from governance.settings import LANGUAGES, PACKAGE_DIR
 
-LOCALES_DIR = ROOT / "locales"
+LOCALES_DIR = PACKAGE_DIR / "locales"
 DEFAULT_LANGUAGE = "fr"
 RTL_LANGUAGES = frozenset({"ar"})
 # Babel locales for formatting: Belgian French and Dutch, as our cooperatives are in Liège.
@@ -52,8 +53,15 @@ def _compile(po_path: Path) -> NullTranslations:
 
 @cache
 def translations(language: str) -> NullTranslations:
-    po_path = LOCALES_DIR / language / "LC_MESSAGES" / "messages.po"
-    if language not in LANGUAGES or not po_path.exists():
+    if language not in LANGUAGES:
+        return NullTranslations()
+    folder = LOCALES_DIR / language / "LC_MESSAGES"
+    mo_path, po_path = folder / "messages.mo", folder / "messages.po"
+    # An installed wheel ships the compiled .mo (hatch_build.py); a checkout compiles the .po.
+    if mo_path.exists():
+        with mo_path.open("rb") as handle:
+            return Translations(fp=handle, domain="messages")
+    if not po_path.exists():
         return NullTranslations()
     return _compile(po_path)
 

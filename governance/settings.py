@@ -7,8 +7,10 @@ import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-VAR_DIR = ROOT / "var"
+# Templates, static files, catalogues and samples ship inside the package (a wheel stands alone).
+PACKAGE_DIR = Path(__file__).resolve().parent
+# Development data lives beside the checkout (or the working directory of an installed wheel).
+VAR_DIR = Path.cwd() / "var"
 DEFAULT_DATABASE_URL = f"sqlite+aiosqlite:///{VAR_DIR / 'governance.db'}"
 LANGUAGES = ("fr", "en", "nl", "ar")
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Re-extract the English message ids from governance/ and templates/ and merge them into the
-# four catalogues, locales/<lang>/LC_MESSAGES/messages.po. See docs/translations.md.
+# Re-extract the English message ids from governance/ (code and templates) and merge them into the
+# four catalogues, governance/locales/<lang>/LC_MESSAGES/messages.po. See docs/translations.md.
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -27,7 +27,7 @@ trap 'rm -f "$pot"' EXIT
     .
 
 for lang in "${languages[@]}"; do
-    po="locales/$lang/LC_MESSAGES/messages.po"
+    po="governance/locales/$lang/LC_MESSAGES/messages.po"
     if [[ -f "$po" ]]; then
         # No fuzzy matching: a guessed translation would be shown as if someone had checked it.
         # Obsolete messages are dropped; git keeps them if we ever need them back.
@@ -54,7 +54,7 @@ from pathlib import Path
 
 from babel.messages.pofile import read_po
 
-for po in sorted(Path("locales").glob("*/LC_MESSAGES/messages.po")):
+for po in sorted(Path("governance/locales").glob("*/LC_MESSAGES/messages.po")):
     with po.open("rb") as handle:
         catalog = read_po(handle)
     messages = [m for m in catalog if m.id]

@@ -27,10 +27,10 @@ from governance import clock, i18n
 from governance.errors import Conflict, Invalid, NotFound, PermissionDenied
 from governance.ledger import csv_import
 from governance.ledger.prestations import kinds_of
-from governance.settings import LANGUAGES, ROOT
+from governance.settings import LANGUAGES, PACKAGE_DIR
 from governance.web import Coop, CoopContext, Db, choose_language, page, provide_coop, redirect
 
-SAMPLE = ROOT / "docs" / "samples" / "prestations.csv"
+SAMPLE = PACKAGE_DIR / "samples" / "prestations.csv"
 CHUNK = 64 * 1024
 # The multipart envelope (boundary, headers, the CSRF field) around the file itself.
 UPLOAD_BODY_LIMIT = csv_import.MAX_FILE_BYTES + 64 * 1024
@@ -174,9 +174,9 @@ class ImportController(Controller):
 
     @get("/sample")
     async def sample(self, coop: Coop) -> Response[bytes]:
-        """The sample file of docs/samples/prestations.csv."""
+        """The sample file, governance/samples/prestations.csv."""
         _require_coordinator(coop)
-        if not SAMPLE.is_file():  # an image built without docs/samples
+        if not SAMPLE.is_file():  # a package installed without its data files
             raise NotFound(i18n._("This page does not exist."))
         return Response(
             SAMPLE.read_bytes(),

@@ -41,7 +41,9 @@ def extracted() -> dict[str, Message]:
 
 @cache
 def catalogue(language: str) -> Catalog:
-    with (ROOT / "locales" / language / "LC_MESSAGES" / "messages.po").open("rb") as handle:
+    with (ROOT / "governance" / "locales" / language / "LC_MESSAGES" / "messages.po").open(
+        "rb"
+    ) as handle:
         return read_po(handle, locale=language)
 
 
@@ -91,7 +93,7 @@ def test_every_message_has_a_french_and_english_translation(language: str) -> No
     assert not missing, (
         f"{len(missing)} message(s) without a {language} translation; run "
         f"scripts/update_catalogues.sh and translate them in "
-        f"locales/{language}/LC_MESSAGES/messages.po:\n" + "\n".join(missing)
+        f"governance/locales/{language}/LC_MESSAGES/messages.po:\n" + "\n".join(missing)
     )
 
 
@@ -101,7 +103,7 @@ def test_every_message_has_a_dutch_and_arabic_translation(language: str) -> None
     assert not missing, (
         f"{len(missing)} message(s) without a {language} translation; run "
         f"scripts/update_catalogues.sh and translate them in "
-        f"locales/{language}/LC_MESSAGES/messages.po:\n" + "\n".join(missing)
+        f"governance/locales/{language}/LC_MESSAGES/messages.po:\n" + "\n".join(missing)
     )
 
 
