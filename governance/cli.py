@@ -454,6 +454,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     export.add_argument("--output", help="file to write (default: standard output)")
     export.set_defaults(func=cmd_export)
+
+    from governance.commands import register_all
+
+    register_all(commands)
     return parser
 
 
