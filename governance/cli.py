@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from governance import db
+from governance.commands.server import add_serve_arguments
 from governance.errors import DomainError
 from governance.settings import Settings, SettingsError
 
@@ -27,26 +28,6 @@ def cmd_migrate(_args: argparse.Namespace) -> int:
     settings = _settings()
     db.migrate(settings.database_url)
     print("database migrated to the latest version")
-    return 0
-
-
-def cmd_serve(args: argparse.Namespace) -> int:
-    import uvicorn
-
-    settings = _settings()
-    try:
-        db.check_migrated(settings.database_url)
-    except db.NotMigratedError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 2
-    print(f"governance is running at http://{args.host}:{args.port}/", flush=True)
-    uvicorn.run(
-        "governance.asgi:app",
-        host=args.host,
-        port=args.port,
-        log_level="warning",
-        proxy_headers=True,
-    )
     return 0
 
 
@@ -149,6 +130,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
     for person in people:
         print(f"  {person.role.value:<12} {person.email:<34} {person.name}")
     if args.serve:
+        from governance.commands.server import cmd_serve
+
         return cmd_serve(args)
     return 0
 
@@ -347,19 +330,13 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="governance", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
 
-    serve = commands.add_parser("serve", help="run the web server")
-    serve.add_argument("--host", default="127.0.0.1")
-    serve.add_argument("--port", type=int, default=8000)
-    serve.set_defaults(func=cmd_serve)
-
     commands.add_parser("migrate", help="bring the database schema up to date").set_defaults(
         func=cmd_migrate
     )
 
     demo = commands.add_parser("demo", help="(re)create the demo cooperative; wipes the database")
     demo.add_argument("--serve", action="store_true", help="then run the web server")
-    demo.add_argument("--host", default="127.0.0.1")
-    demo.add_argument("--port", type=int, default=8000)
+    add_serve_arguments(demo)
     demo.set_defaults(func=cmd_demo)
 
     coop = commands.add_parser("create-coop", help="create a cooperative")
