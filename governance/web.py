@@ -25,7 +25,6 @@ from governance.members import service as members
 from governance.members.access import Actor, Permission, allows
 from governance.members.models import Cooperative, Membership, Person
 from governance.settings import Settings
-from governance.votes import mandates
 
 LANGUAGE_COOKIE = "governance_lang"
 FLASH_COOKIE = "governance_flash"
@@ -142,16 +141,9 @@ async def provide_coop(request: Request, slug: FromPath[str], db: Db) -> CoopCon
     if found is None:
         raise NotFound(_("There is no cooperative at this address."))
     cooperative, membership = found
-    assert cooperative.id is not None
-    lapsed = await mandates.any_lapsed(db, cooperative.id)
     await db.rollback()  # the services begin their own transactions on this session
-    if lapsed:
-        # A coordinator's term is over: the role goes before this request uses it.
-        async with request.app.state.sessionmaker() as writer:
-            await mandates.lapse_due(writer, cooperative.id)
-        found = await members.membership_in(db, person.id, slug)
-        assert found is not None
-        cooperative, membership = found
+    # A request never ends a lapsed mandate (GET requests never write): the worker does
+    # (governance/worker.py), within a minute of the term's end.
     membership = members.ensure_not_denied(membership)
     context = CoopContext(cooperative, membership, person)
     request.state.coop = context

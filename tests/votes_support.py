@@ -71,6 +71,15 @@ def later(monkeypatch: Any, hours: int = 25) -> None:
     monkeypatch.setattr(clock, "now", lambda: moment)
 
 
+def run_worker_once(settings: Any) -> None:
+    """Every timed job once, as `governance worker --once` runs them (pages never count)."""
+    import asyncio
+
+    from governance import worker
+
+    assert asyncio.run(worker.run_once(settings))
+
+
 async def close(session: Any, proposal_id: int, world: Any) -> Any:
     await outcome.close_due(session, world.alpha)
     closed = await service.proposal_of(session, world.actor("carla"), proposal_id)

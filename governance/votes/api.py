@@ -17,7 +17,6 @@ from governance.i18n import _
 from governance.json_body import read_json
 from governance.votes import ballots, views
 from governance.votes.models import Ballot, Proposal
-from governance.votes.routes import close_due
 from governance.web import Coop, Db, provide_coop
 
 ProposalId = Annotated[int, Parameter(ge=1, le=2**31 - 1)]
@@ -53,7 +52,6 @@ class ProposalApiController(Controller):
 
     @get("/")
     async def index(self, request: Request, db: Db, coop: Coop) -> list[dict[str, Any]]:
-        await close_due(request, db, coop)
         return [_summary(p, n) for p, n in await views.list_proposals(db, coop.actor)]
 
     @get("/{proposal_id:int}")
@@ -62,7 +60,6 @@ class ProposalApiController(Controller):
     ) -> dict[str, Any]:
         """The proposal as the reader may see it: text, options, effect, their own ballot,
         the proxies they hold, who took part and, when visible, the result."""
-        await close_due(request, db, coop)
         view = await views.proposal_view(db, coop.actor, proposal_id)
         p = view.proposal
         return {
@@ -115,7 +112,6 @@ class ProposalApiController(Controller):
     async def board(
         self, request: Request, db: Db, coop: Coop, proposal_id: ProposalId
     ) -> dict[str, Any]:
-        await close_due(request, db, coop)
         data = await views.board(db, coop.actor, proposal_id)
         if data is None:
             raise NotFound(_("The bulletin board is published when the vote closes."))

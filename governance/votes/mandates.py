@@ -120,19 +120,6 @@ async def recall(session: AsyncSession, proposal: Proposal) -> dict[str, Any]:
     return {"membership_id": membership.id}
 
 
-async def any_lapsed(session: AsyncSession, cooperative_id: int) -> bool:
-    found = await session.exec(
-        select(Mandate.id)
-        .where(
-            Mandate.cooperative_id == cooperative_id,
-            col(Mandate.ended_at).is_(None),
-            Mandate.ends_on < clock.today(),
-        )
-        .limit(1)
-    )
-    return found.first() is not None
-
-
 async def lapse_due(session: AsyncSession, cooperative_id: int | None = None) -> int:
     """End every mandate whose term is over: the person is a cooperator again (audited)."""
     today = clock.today()

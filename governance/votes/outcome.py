@@ -1,10 +1,9 @@
 """Closing a vote: the count, computed exactly once, and the effect of an adopted proposal in
 the same transaction (a new distribution rule, a fund-spending entry, a membership change).
 
-`close_due` runs on the first request that reads a proposal (or the list, the board) after its
-closing time, and from `governance votes close-due` (a timer); it takes the cooperative's
-writer lock and looks at each proposal's state again under it, so concurrent callers count
-once.
+`close_due` runs in the worker (governance/worker.py, every few seconds) and from `governance
+votes close-due`; never in a request. It takes the cooperative's writer lock and looks at each
+proposal's state again under it, so concurrent workers count once.
 """
 
 from __future__ import annotations
@@ -247,23 +246,6 @@ async def _close_locked(session: AsyncSession, proposal_id: int, now: dt.datetim
     ).all()
     await mails.vote_closed(session, cooperative, proposal, voters)
     return True
-
-
-async def anything_due(session: AsyncSession, cooperative_id: int) -> bool:
-    """Whether a vote of the cooperative waits to be counted or a mandate to lapse: a read,
-    so that pages only take the writer's lock when there is something to do."""
-    vote = await session.exec(
-        select(Proposal.id)
-        .where(
-            Proposal.cooperative_id == cooperative_id,
-            Proposal.state == ProposalState.OPEN,
-            col(Proposal.closes_at) <= clock.now(),
-        )
-        .limit(1)
-    )
-    if vote.first() is not None:
-        return True
-    return await mandates.any_lapsed(session, cooperative_id)
 
 
 async def close_due(session: AsyncSession, cooperative_id: int | None = None) -> int:

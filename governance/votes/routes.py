@@ -22,24 +22,13 @@ from governance.ledger.costs import categories_of
 from governance.ledger.period_routes import month_label
 from governance.ledger.rules import TEMPLATES, fund_label, key_label, template_label
 from governance.mail.outbox import email_notices, set_email_notices
-from governance.votes import ballots, mandates, outcome, preview, service, views
+from governance.votes import ballots, mandates, preview, service, views
 from governance.votes.drafting import KIND_METHODS, QUORUMS, form_values
 from governance.votes.methods import THRESHOLDS, fraction_text
 from governance.votes.notices import notices_for
 from governance.votes.views import option_label
 from governance.votes.voting_rules import change_voting_rules, voting_rules
 from governance.web import Coop, CoopContext, Db, form_data, page, provide_coop, redirect
-
-
-async def close_due(request: Request, db: Db, coop: CoopContext) -> None:
-    """The first request after a closing time counts the vote. Whether anything is due is
-    read on the request's session; only then a writing session does the work."""
-    assert coop.cooperative.id is not None
-    due = await outcome.anything_due(db, coop.cooperative.id)
-    await db.rollback()  # end the read, so that it sees the close it may wait for
-    if due:
-        async with request.app.state.sessionmaker() as session:
-            await outcome.close_due(session, coop.cooperative.id)
 
 
 def labels() -> dict[str, Any]:
@@ -52,6 +41,7 @@ def labels() -> dict[str, Any]:
         "month_label": month_label,
         "option_label": option_label,
         "ratio": ratio,
+        "voting_ended": views.voting_ended,
     }
 
 
@@ -162,7 +152,6 @@ class ProposalController(Controller):
     @get("/")
     async def index(self, request: Request, db: Db, coop: Coop) -> Template:
         """Open votes, drafts, and closed votes with their outcome."""
-        await close_due(request, db, coop)
         rows = await views.list_proposals(db, coop.actor)
         assert coop.cooperative.id is not None
         running = await mandates.current_mandates(db, coop.cooperative.id)
@@ -258,7 +247,6 @@ class ProposalController(Controller):
         self, request: Request, db: Db, coop: Coop, proposal_id: FromPath[int]
     ) -> Template:
         """The proposal: its text, what it changes, the vote, proxies, discussion, result."""
-        await close_due(request, db, coop)
         return await self._show(request, db, coop, proposal_id)
 
     @get("/{proposal_id:int}/edit")
@@ -372,7 +360,6 @@ class ProposalController(Controller):
         self, request: Request, db: Db, coop: Coop, proposal_id: FromPath[int]
     ) -> Template:
         """Every receipt with its choice, after the close; the reader finds their own."""
-        await close_due(request, db, coop)
         view = await views.proposal_view(db, coop.actor, proposal_id)
         data = await views.board(db, coop.actor, proposal_id)
         if data is None:
@@ -385,7 +372,6 @@ class ProposalController(Controller):
         self, request: Request, db: Db, coop: Coop, proposal_id: FromPath[int]
     ) -> Response[bytes]:
         """The board as a file that `governance votes verify` recounts."""
-        await close_due(request, db, coop)
         data = await views.board(db, coop.actor, proposal_id)
         if data is None:
             raise NotFound(_("The bulletin board is published when the vote closes."))

@@ -16,6 +16,7 @@ from markupsafe import Markup
 from sqlmodel import col, func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from governance import clock
 from governance.ledger.rules import TEMPLATES, template_label
 from governance.markdown_text import render
 from governance.members.access import Actor, Permission, authorize
@@ -111,6 +112,16 @@ async def list_proposals(session: AsyncSession, actor: Actor) -> list[tuple[Prop
     order = {ProposalState.OPEN: 0, ProposalState.DRAFT: 1, ProposalState.CLOSED: 2}
     found = [(p, int(n)) for p, n in rows.all()]
     return sorted(found, key=lambda row: order.get(ProposalState(row[0].state), 3))
+
+
+def voting_ended(proposal: Proposal) -> bool:
+    """Open, but its closing time has passed: no more ballots, and the worker counts it
+    within seconds (a page never counts a vote: GET requests do not write)."""
+    return (
+        proposal.state == ProposalState.OPEN
+        and proposal.closes_at is not None
+        and proposal.closes_at <= clock.now()
+    )
 
 
 def visible_result(proposal: Proposal) -> bool:

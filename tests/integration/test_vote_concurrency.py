@@ -1,6 +1,6 @@
 """Votes under concurrency (real on PostgreSQL; SQLite queues its writers): twenty ballots of
-one voter at once leave one counted ballot; twenty requests after the closing time count the
-vote once."""
+one voter at once leave one counted ballot; twenty requests after the closing time count
+nothing, and eight workers running at once count the vote once."""
 
 from __future__ import annotations
 
@@ -67,9 +67,11 @@ def test_twenty_ballots_of_one_voter_at_once_leave_one(settings: Any, run: Any, 
     assert chain.problem is None
 
 
-def test_twenty_requests_after_the_closing_time_count_once(
+def test_requests_after_the_closing_time_count_nothing_and_workers_count_once(
     app: Any, settings: Any, run: Any, world: Any, monkeypatch: Any
 ) -> None:
+    from governance import worker
+
     pid = run(lambda s: open_vote(s, world))
     run(lambda s: ballots.cast_ballot(s, world.actor("omar"), pid, {"choice": "yes"}))
     later(monkeypatch)
@@ -98,6 +100,14 @@ def test_twenty_requests_after_the_closing_time_count_once(
         ).all()
         return closes, await session.get(Proposal, pid)
 
+    closes, proposal = run(check)
+    assert closes == [] and proposal.state == "open"  # pages do not count
+
+    async def workers() -> list[bool]:
+        votes_only = tuple(job for job in worker.JOBS if job.name == "votes")
+        return await asyncio.gather(*(worker.run_once(settings, votes_only) for _ in range(8)))
+
+    assert asyncio.run(workers()) == [True] * 8
     closes, proposal = run(check)
     assert len(closes) == 1
     assert proposal.state == "closed" and proposal.adopted is True

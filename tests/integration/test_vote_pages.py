@@ -11,7 +11,7 @@ from sqlmodel import select
 
 from governance.votes.board import differences, load_board, tally
 from governance.votes.models import Ballot, Proposal, ProposalComment
-from tests.votes_support import DECISION, closing_form, later
+from tests.votes_support import DECISION, closing_form, later, run_worker_once
 
 BASE = "/c/alpha/proposals"
 HOSTILE = (
@@ -58,7 +58,9 @@ def _open(visitor: Any, pid: int) -> None:
     assert response.status_code == 303, response.text
 
 
-def test_draft_open_vote_and_read_the_board(world: Any, make_visitor: Any, monkeypatch) -> None:
+def test_draft_open_vote_and_read_the_board(
+    world: Any, make_visitor: Any, monkeypatch, settings: Any
+) -> None:
     omar, carla, wen = make_visitor(), make_visitor(), make_visitor()
     omar.login("omar")
     carla.login("carla")
@@ -80,8 +82,14 @@ def test_draft_open_vote_and_read_the_board(world: Any, make_visitor: Any, monke
     assert "receipt" in mine
     assert omar.get(f"{BASE}/{pid}/board").status_code == 404  # not before the close
     later(monkeypatch)
+    # Past the closing time a page counts nothing: it says the count is coming, and takes
+    # no more ballots; the worker counts.
+    ended = omar.get(f"{BASE}/{pid}")
+    assert 'id="counting"' in ended.text and 'id="vote"' not in ended.text
+    assert omar.get(f"{BASE}/{pid}/board").status_code == 404
+    run_worker_once(settings)
     closed = omar.get(f"{BASE}/{pid}")
-    assert closed.status_code == 200
+    assert closed.status_code == 200 and 'id="counting"' not in closed.text
     download = wen.get(f"{BASE}/{pid}/board.json")
     assert download.status_code == 200
     assert "attachment" in download.headers["content-disposition"]
@@ -241,7 +249,7 @@ def _secret_vote_as_seen(client: Any, run: Any, world: Any, choices: dict[str, s
 
 
 def test_a_secret_vote_links_no_voter_to_a_choice_anywhere(
-    client: Any, world: Any, run: Any, monkeypatch
+    client: Any, world: Any, run: Any, monkeypatch, settings: Any
 ) -> None:
     """Two secret votes with the same voters and the choices swapped between Omar and Ana:
     every page, API answer and board the coordinator and the other members see is the same
@@ -255,6 +263,7 @@ def test_a_secret_vote_links_no_voter_to_a_choice_anywhere(
     visitors, one = _secret_vote_as_seen(client, run, world, first)
     _v, two = _secret_vote_as_seen(client, run, world, second)
     later(monkeypatch)
+    run_worker_once(settings)
 
     def pages(pid: int) -> list[str]:
         return [
