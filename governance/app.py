@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import gc
 import logging
 from collections.abc import AsyncIterator
@@ -14,6 +15,7 @@ from litestar.config.csrf import CSRFConfig
 from litestar.datastructures import MutableScopeHeaders
 from litestar.di import Provide
 from litestar.exceptions import HTTPException, NotAuthorizedException, ValidationException
+from litestar.middleware import DefineMiddleware
 from litestar.openapi.config import OpenAPIConfig
 from litestar.openapi.plugins import JsonRenderPlugin
 from litestar.plugins.htmx import HTMXPlugin
@@ -21,6 +23,8 @@ from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
 from litestar.types import Message, Scope
+from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from governance import db, i18n
 from governance.audit.routes import AuditApiController, AuditController
@@ -45,6 +49,7 @@ from governance.members.routes import (
     InvitationController,
     MembersApiController,
 )
+from governance.proxies import ForwardedHeaders
 from governance.settings import PACKAGE_DIR, Settings
 from governance.votes.api import ProposalApiController
 from governance.votes.routes import ProposalController
@@ -87,11 +92,17 @@ def template_environment() -> Environment:
     return env
 
 
+HSTS = "max-age=31536000; includeSubDomains"
+
+
 async def _add_security_headers(message: Message, scope: Scope) -> None:
     if message["type"] == "http.response.start":
         headers = MutableScopeHeaders.from_message(message=message)
         for name, value in SECURITY_HEADERS.items():
             headers[name] = value
+        if scope["app"].state.settings.production:
+            # Browsers then refuse plain HTTP to this host for a year (production is HTTPS).
+            headers["strict-transport-security"] = HSTS
         if scope.get("path", "").startswith(("/c/", "/account", "/api/", "/invite/")):
             headers["cache-control"] = "no-store"
 
@@ -126,6 +137,10 @@ _MESSAGES = {
     405: N_("This page does not accept this kind of request."),
     429: N_("Too many requests. Wait a moment and try again."),
     500: N_("Something went wrong on our side. Nothing was changed; please try again."),
+    503: N_(
+        "The service is unavailable for a moment. Nothing was changed; please try again in a "
+        "few minutes."
+    ),
 }
 
 
@@ -154,13 +169,37 @@ def _domain_error(request: Request[Any, Any, Any], exc: DomainError) -> Response
 
 
 def _server_error(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+    if _database_down(exc):
+        # The transaction did not commit: nothing was half-written.
+        log.error("database unavailable on %s %s: %s", request.method, request.url.path, exc)
+        return _error_page(request, 503, _(_MESSAGES[503]))
     log.exception("unhandled error on %s %s", request.method, request.url.path)
     return _error_page(request, 500, _(_MESSAGES[500]))
 
 
-@get("/healthz", exclude_from_auth=True, include_in_schema=False, sync_to_thread=False)
-def healthz() -> dict[str, str]:
-    return {"status": "ok"}
+def _database_down(exc: BaseException) -> bool:
+    """The database cannot be reached (refused, gone, pool exhausted), as opposed to a bug."""
+    if isinstance(exc, PoolTimeout | ConnectionError):
+        return True
+    if isinstance(exc, OperationalError):
+        return True
+    return isinstance(exc, DBAPIError) and exc.connection_invalidated
+
+
+@get("/healthz", exclude_from_auth=True, include_in_schema=False)
+async def healthz(request: Request) -> Response[dict[str, str]]:
+    """200 once the database answered a query; 503 with a short reason when it does not."""
+    try:
+        await asyncio.wait_for(db.ping(request.app.state.engine), timeout=HEALTH_TIMEOUT)
+    except Exception as error:
+        log.warning("health check: database unavailable (%s)", type(error).__name__)
+        return Response(
+            {"status": "unavailable", "reason": "database unreachable"}, status_code=503
+        )
+    return Response({"status": "ok"})
+
+
+HEALTH_TIMEOUT = 5.0  # seconds: a health check that hangs is as bad as one that fails
 
 
 def create_app(settings: Settings | None = None) -> Litestar:
@@ -177,6 +216,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             if db.is_sqlite(settings.database_url)
             else engine
         )
+        app.state.engine = engine
         app.state.sessionmaker = db.make_sessionmaker(engine)
         app.state.read_sessionmaker = db.make_sessionmaker(reader)
         # What start-up loaded (modules, routes, templates) lives as long as the process: keep
@@ -225,7 +265,10 @@ def create_app(settings: Settings | None = None) -> Litestar:
         ],
         dependencies={"db": Provide(provide_db)},
         lifespan=[lifespan],
-        middleware=[SessionAuthentication],
+        middleware=[
+            DefineMiddleware(ForwardedHeaders, trusted=settings.trusted_proxies),
+            SessionAuthentication,
+        ],
         csrf_config=CSRFConfig(
             secret=settings.secret_key,
             cookie_secure=settings.cookie_secure,
