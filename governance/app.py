@@ -190,7 +190,8 @@ def _database_down(exc: BaseException) -> bool:
 async def healthz(request: Request) -> Response[dict[str, str]]:
     """200 once the database answered a query; 503 with a short reason when it does not."""
     try:
-        await asyncio.wait_for(db.ping(request.app.state.engine), timeout=HEALTH_TIMEOUT)
+        # The reading engine: on SQLite the writer's would queue behind the write lock.
+        await asyncio.wait_for(db.ping(request.app.state.read_engine), timeout=HEALTH_TIMEOUT)
     except Exception as error:
         log.warning("health check: database unavailable (%s)", type(error).__name__)
         return Response(
@@ -217,6 +218,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             else engine
         )
         app.state.engine = engine
+        app.state.read_engine = reader
         app.state.sessionmaker = db.make_sessionmaker(engine)
         app.state.read_sessionmaker = db.make_sessionmaker(reader)
         # What start-up loaded (modules, routes, templates) lives as long as the process: keep

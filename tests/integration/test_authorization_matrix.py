@@ -7,6 +7,7 @@ its row here, so the matrix always covers every route.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -568,3 +569,40 @@ def test_every_form_is_refused_without_a_csrf_token(
     path = ROUTES[method_path][0](world)
     response = client.post(path, data=ROUTES[method_path][1] or {}, follow_redirects=False)
     assert response.status_code == 403
+
+
+# What a statement that writes, or takes a writer's lock, starts with.
+WRITES = re.compile(
+    r"^\s*(INSERT|UPDATE|DELETE|CREATE|DROP|ALTER|TRUNCATE|COPY|BEGIN IMMEDIATE)\b"
+    r"|FOR UPDATE|pg_advisory",
+    re.IGNORECASE,
+)
+
+
+@pytest.mark.parametrize("persona", ["anonymous", "omar", "carla", "sam", "bea"])
+def test_no_get_route_writes(persona: str, visitor: Any, world: Any, app: Any) -> None:
+    """Every GET of the matrix, with the database's statements watched: none writes, none
+    takes the writer's lock (GET requests only read; the worker does what time brings)."""
+    from sqlalchemy import event
+
+    if persona != "anonymous":
+        visitor.login(persona)
+    seen: list[str] = []
+
+    def watch(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        if WRITES.search(statement):
+            seen.append(statement.split("\n", 1)[0][:120])
+
+    engines = {id(e): e for e in (app.state.engine, app.state.read_engine)}
+    for engine in engines.values():
+        event.listen(engine.sync_engine, "before_cursor_execute", watch)
+    try:
+        for (method, _template), (path_of, _data, _expected) in ROUTES.items():
+            if method == "GET":
+                seen.clear()
+                response = visitor.get(path_of(world))
+                assert response.status_code != 500
+                assert seen == [], f"GET {path_of(world)} wrote: {seen}"
+    finally:
+        for engine in engines.values():
+            event.remove(engine.sync_engine, "before_cursor_execute", watch)
