@@ -127,12 +127,24 @@ def alembic_config(url: str) -> AlembicConfig:
 
 
 def migrate(url: str) -> None:
-    """Bring the database to the latest migration (`governance migrate`)."""
+    """Bring the database to the latest migration (`governance migrate`). Safe when several
+    processes run it at once: PostgreSQL takes an advisory lock (migrations/env.py), SQLite a
+    lock on a file beside the database; the later ones find the schema current."""
     from alembic import command
 
-    if is_sqlite(url):
-        _prepare_sqlite_file(url)
-    command.upgrade(alembic_config(url), "head")
+    if not is_sqlite(url):
+        command.upgrade(alembic_config(url), "head")
+        return
+    _prepare_sqlite_file(url)
+    database = make_url(url).database
+    if not database or database == ":memory:":
+        command.upgrade(alembic_config(url), "head")
+        return
+    import fcntl
+
+    with open(f"{database}.migrate-lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        command.upgrade(alembic_config(url), "head")
 
 
 def check_migrated(url: str) -> None:

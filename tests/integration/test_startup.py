@@ -57,3 +57,51 @@ def test_sqlite_runs_in_wal_mode_with_foreign_keys(settings: Settings) -> None:
         return mode, keys
 
     assert asyncio.run(pragmas()) == ("wal", 1)
+
+
+def test_migrations_started_at_once_by_three_replicas_apply_once(tmp_path: Path) -> None:
+    """Three `governance migrate` at the same moment on an empty database (compose starts app
+    replicas together): all succeed and the schema is at the head once."""
+    import os
+    import subprocess
+    import sys
+
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    from governance import db
+    from tests.conftest import _admin_url, _base_url
+
+    base = _base_url()
+    admin = None
+    if base is None or base.startswith("sqlite"):
+        url = f"sqlite+aiosqlite:///{tmp_path / 'fresh.db'}"
+    else:
+        name = f"gov_migrate_race_{os.getpid()}"
+        url = make_url(base).set(database=name).render_as_string(hide_password=False)
+        admin = create_engine(_admin_url(base), isolation_level="AUTOCOMMIT")
+        with admin.connect() as connection:
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        env = {**os.environ, "DATABASE_URL": url, "GOVERNANCE_VAR_DIR": str(tmp_path)}
+        command = [sys.executable, "-m", "governance", "migrate"]
+        runs = [
+            subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+            for _ in range(3)
+        ]
+        outcomes = [
+            (run.wait(timeout=120), run.stderr.read().decode() if run.stderr else "")
+            for run in runs
+        ]
+        assert [code for code, _ in outcomes] == [0, 0, 0], outcomes
+        db.check_migrated(url)
+        engine = create_engine(db.sync_url(url))
+        with engine.connect() as connection:
+            versions = connection.execute(text("SELECT count(*) FROM alembic_version")).scalar()
+        engine.dispose()
+        assert versions == 1
+    finally:
+        if admin is not None:
+            with admin.connect() as connection:
+                connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            admin.dispose()
