@@ -116,7 +116,7 @@ def test_serve_counts_due_votes_with_no_page_visited_unless_told_a_worker_does(
         output = server.communicate(timeout=20)[0].decode(errors="replace")
     assert "Traceback" not in output, output
     # The server's worker ends with it.
-    assert _wait_for(lambda: "governance worker" not in _processes(), 10)
+    assert _wait_for(lambda: f"worker --parent {server.pid}" not in _processes(), 10)
 
 
 def _processes() -> str:
