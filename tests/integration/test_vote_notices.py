@@ -132,6 +132,7 @@ def test_mails_wait_in_the_outbox_until_a_server_takes_them(
         ]
         await session.commit()
         up = SmtpConfig("127.0.0.1", port, "", starttls=False, sender="v@x.example")
+        later(monkeypatch, hours=1)  # past the back-off after a first failure (a minute)
         second = await send_pending(session, up, "https://coop.example")
         third = await send_pending(session, up, "https://coop.example")
         return queued, first, kept, second, third
