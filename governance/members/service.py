@@ -19,6 +19,7 @@ from governance.auth.passwords import hash_password
 from governance.errors import Conflict, Invalid, NotFound, PermissionDenied
 from governance.forms import SLUG_RE, Form
 from governance.i18n import _
+from governance.mail.invitations import invitation_mail
 from governance.members.access import Actor, Permission, authorize
 from governance.members.models import (
     DEFAULT_COOP_SETTINGS,
@@ -255,7 +256,8 @@ async def invite(
     """A coordinator invites someone by email with a role; returns the one-time token.
 
     Raises PermissionDenied for non-coordinators, Invalid for a bad email or role, Conflict when
-    the person is already a member. The token itself is never stored nor audited.
+    the person is already a member. The token itself is never audited; it is stored only in
+    the invitation's mail, queued when the cooperative sends email (governance.mail).
     """
     form = Form(data)
     email = form.email()
@@ -305,6 +307,7 @@ async def invite(
         token = tokens.issue_invitation(
             invitation.id, invitation.nonce, secret, now, INVITATION_TTL
         )
+        await invitation_mail(session, invitation, token)
     return invitation, token
 
 

@@ -7,8 +7,9 @@ from collections.abc import Iterable
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from governance.i18n import _, datetime_short
+from governance.i18n import _
 from governance.mail.outbox import enqueue
+from governance.mail.times import mail_time, zone_of
 from governance.members.models import Cooperative, Person
 from governance.votes.models import Proposal
 
@@ -29,7 +30,7 @@ async def vote_opened(
         ) % {
             "name": person.name,
             "coop": cooperative.name,
-            "closes": datetime_short(proposal.closes_at),
+            "closes": mail_time(proposal.closes_at, zone_of(cooperative)),
             "title": proposal.title,
             "link": _link(cooperative, proposal),
         }
