@@ -199,3 +199,46 @@ def test_the_worker_recovers_when_the_database_returns(
         relay.down()
     assert schedule.failures["votes"] == 0
     assert _state(run, pid) == "closed"
+
+
+def test_in_development_links_follow_the_address_served(
+    settings: Settings, world: Any, tmp_path: Path
+) -> None:
+    """No GOVERNANCE_BASE_URL in development: an invitation made through `serve --port P`
+    points at port P, not at a dead default."""
+    import re
+
+    import httpx
+
+    from tests.world import EMAILS, PASSWORD
+
+    port = _free_port()
+    command = [sys.executable, "-m", "governance", "serve", "--port", str(port)]
+    env = _env(settings, tmp_path, GOVERNANCE_WORKER="external")
+    server = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    try:
+        with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=10) as client:
+            assert _wait_for(lambda: _answers(client), 60)
+            client.get("/login")
+            token = client.cookies["csrftoken"]
+            form = {"email": EMAILS["carla"], "password": PASSWORD, "_csrf_token": token}
+            assert client.post("/login", data=form).status_code in (302, 303)
+            invited = client.post(
+                "/c/alpha/members/invite",
+                data={"email": "new@alpha.example", "role": "worker", "_csrf_token": token},
+            )
+            assert invited.status_code == 200, invited.text
+            links = re.findall(r"https?://[^\s\"<]+/invite/[\w.-]+", invited.text)
+            assert links and all(
+                link.startswith(f"http://127.0.0.1:{port}/invite/") for link in links
+            )
+    finally:
+        server.terminate()
+        server.wait(20)
+
+
+def _answers(client: Any) -> bool:
+    try:
+        return bool(client.get("/healthz").status_code == 200)
+    except Exception:
+        return False
