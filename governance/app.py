@@ -20,13 +20,12 @@ from litestar.openapi.config import OpenAPIConfig
 from litestar.openapi.plugins import JsonRenderPlugin
 from litestar.plugins.htmx import HTMXPlugin
 from litestar.plugins.jinja import JinjaTemplateEngine
-from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
 from litestar.types import Message, Scope
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
-from governance import db, i18n
+from governance import db, i18n, request_log, static_assets
 from governance.audit.routes import AuditApiController, AuditController
 from governance.auth.middleware import SessionAuthentication
 from governance.auth.routes import AuthController
@@ -259,14 +258,13 @@ def create_app(settings: Settings | None = None) -> Litestar:
             BooksApiController,
             ProposalController,
             ProposalApiController,
-            create_static_files_router(
-                path="/static",
-                directories=[PACKAGE_DIR / "static"],
-                opt={"exclude_from_auth": True},
-            ),
+            static_assets.static_file,
+            static_assets.favicon,
         ],
         dependencies={"db": Provide(provide_db)},
         lifespan=[lifespan],
+        # Wraps the whole app: the request log and HEAD (Litestar's middleware is per route).
+        on_startup=[request_log.install],
         middleware=[
             DefineMiddleware(ForwardedHeaders, trusted=settings.trusted_proxies),
             SessionAuthentication,
@@ -278,7 +276,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
             cookie_samesite="lax",
         ),
         template_config=TemplateConfig(
-            instance=JinjaTemplateEngine.from_environment(template_environment())
+            instance=JinjaTemplateEngine.from_environment(
+                static_assets.with_static_url(template_environment())
+            )
         ),
         plugins=[HTMXPlugin()],
         before_request=_before_request,
@@ -293,6 +293,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
         ),
         state=None,
         debug=False,
+        compression_config=request_log.compression(),
+        logging_config=request_log.logging_config(settings),
     )
     app.state.settings = settings
     return app

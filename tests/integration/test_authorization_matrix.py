@@ -72,6 +72,7 @@ def logged_in(persona: str, ok: int) -> int:
 ROUTES: dict[tuple[str, str], tuple[Any, dict[str, str] | None, Any]] = {
     ("GET", "/healthz"): (lambda w: "/healthz", None, lambda p: 200),
     ("GET", "/static/{file_path:path}"): (lambda w: "/static/style.css", None, lambda p: 200),
+    ("GET", "/favicon.ico"): (lambda w: "/favicon.ico", None, lambda p: 302),
     ("GET", "/schema"): (lambda w: "/schema", None, lambda p: 200),
     ("GET", "/schema/openapi.json"): (lambda w: "/schema/openapi.json", None, lambda p: 200),
     ("GET", "/schema/{path:str}"): (lambda w: "/schema/nothing-here", None, lambda p: 404),
