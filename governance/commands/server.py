@@ -79,9 +79,11 @@ def cmd_worker(args: argparse.Namespace) -> int:
     import asyncio
 
     from governance import worker
+    from governance.request_log import configure_logging
 
     settings = _settings()
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    configure_logging(settings)  # the servers' format: plain or JSON lines
+    logging.getLogger("alembic").setLevel(logging.WARNING)  # the schema check's chatter
     try:
         db.check_migrated(settings.database_url)
     except db.NotMigratedError as error:
