@@ -18,6 +18,7 @@ import asyncio
 import ipaddress
 import logging
 import os
+import re
 import secrets
 import smtplib
 from collections.abc import Callable, Mapping
@@ -163,7 +164,17 @@ async def _claim(session: AsyncSession, mail_id: int, domain: str) -> _Claimed |
     return _Claimed(mail_id, to_address, subject, body, message_id, token)
 
 
+# An invitation's link lets whoever holds it join: once the mail server has it, the outbox
+# keeps the mail without it (whoever reads the database cannot join through it).
+INVITATION_LINK = re.compile(r"(\{base_url\}/invite/)\S+")
+
+
+def without_secrets(body: str) -> str:
+    return INVITATION_LINK.sub(r"\1(sent)", body)
+
+
 async def _mark_sent(session: AsyncSession, mail: _Claimed) -> None:
+    scrubbed = without_secrets(mail.body)
     async with session.begin():
         await session.exec(
             update(OutboxMail)
@@ -175,6 +186,7 @@ async def _mark_sent(session: AsyncSession, mail: _Claimed) -> None:
                 next_attempt_at=None,
                 claim_token=None,
                 lease_until=None,
+                **({"body": scrubbed} if scrubbed != mail.body else {}),
             )
         )
 

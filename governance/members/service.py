@@ -257,7 +257,8 @@ async def invite(
 
     Raises PermissionDenied for non-coordinators, Invalid for a bad email or role, Conflict when
     the person is already a member. The token itself is never audited; it is stored only in
-    the invitation's mail, queued when the cooperative sends email (governance.mail).
+    the invitation's mail while that mail waits to be sent (governance.mail), when the
+    cooperative sends email.
     """
     form = Form(data)
     email = form.email()

@@ -310,9 +310,9 @@ def test_an_invitation_is_mailed_when_email_is_on(
         )
         queued = await _rows(session)
         result = await send_pending(session, sink.config(), BASE_URL)
-        return token, queued, result
+        return token, queued, result, await _rows(session)
 
-    token, queued, result = run(action)
+    token, queued, result, after = run(action)
     if not email_on:
         assert queued == [] and result == (0, 0) and sink.messages == []
         return
@@ -325,3 +325,7 @@ def test_an_invitation_is_mailed_when_email_is_on(
     (message,) = sink.messages
     assert message["To"] == "new@elsewhere.example"
     assert f"{BASE_URL}/invite/{token}" in message.get_payload(decode=True).decode()
+    # Sent: the outbox keeps the mail without the link that lets its holder join.
+    (kept,) = after
+    assert kept.sent_at is not None and token not in kept.body
+    assert "{base_url}/invite/(sent)" in kept.body
