@@ -68,18 +68,36 @@ def smtp_config(environ: Mapping[str, str] = os.environ) -> SmtpConfig | None:
         port=int(environ.get("GOVERNANCE_SMTP_PORT", "587") or 587),
         username=environ.get("GOVERNANCE_SMTP_USER", ""),
         password=environ.get("GOVERNANCE_SMTP_PASSWORD", ""),
-        starttls=environ.get("GOVERNANCE_SMTP_STARTTLS", "1") not in {"0", "false", "no"},
+        starttls=environ.get("GOVERNANCE_SMTP_STARTTLS", "1").strip().lower()
+        not in {"0", "false", "no", "off"},
         sender=environ.get("GOVERNANCE_MAIL_FROM", "") or f"governance@{host}",
     )
 
 
 def _deliver(config: SmtpConfig, message: EmailMessage) -> None:
-    with smtplib.SMTP(config.host, config.port, timeout=20) as smtp:
+    smtp = smtplib.SMTP(config.host, config.port, timeout=20)
+    try:
         if config.starttls:
             smtp.starttls()
         if config.username:
             smtp.login(config.username, config.password)
         smtp.send_message(message)
+    finally:
+        # The server took the mail once send_message returned: whatever it answers to QUIT
+        # (a 421 when it shuts down), the mail is sent and must not be sent again.
+        try:
+            smtp.quit()
+        except (smtplib.SMTPException, OSError):
+            smtp.close()
+
+
+def server_down(error: Exception) -> bool:
+    """The mail server cannot be reached or dropped the connection (not: it refused this
+    mail). The next mails of the run would each wait for the same timeout: they wait for the
+    next run instead. (SMTP's own errors are OSErrors too, hence the order.)"""
+    if isinstance(error, smtplib.SMTPServerDisconnected | smtplib.SMTPConnectError):
+        return True
+    return isinstance(error, OSError) and not isinstance(error, smtplib.SMTPException)
 
 
 def retry_delay(attempts: int) -> timedelta:
@@ -257,6 +275,8 @@ async def send_pending(
         except Exception as error:
             await _mark_failed(session, mail, error)
             failed += 1
+            if server_down(error):
+                break
         else:
             await _mark_sent(session, mail)
             sent += 1

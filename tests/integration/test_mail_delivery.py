@@ -40,6 +40,7 @@ class SmtpSink:
     def __init__(self) -> None:
         self.messages: list[Message] = []
         self.lock = threading.Lock()
+        self.quit_reply = "221 bye"  # a server shutting down answers 421
         sink = self
 
         class Handler(socketserver.StreamRequestHandler):
@@ -59,7 +60,7 @@ class SmtpSink:
                             sink.messages.append(email.message_from_bytes(b"".join(data)))
                         self.reply("250 taken")
                     elif verb == "QUIT":
-                        self.reply("221 bye")
+                        self.reply(sink.quit_reply)
                         return
                     elif verb == "EHLO":
                         self.reply("250 sink")
@@ -191,15 +192,18 @@ def test_a_server_down_backs_off_then_the_mails_go(run: Any, world: Any, sink: S
         return first, failed_at, kept, again, later, await _rows(session)
 
     first, failed_at, kept, again, later, rows = run(action)
-    assert first == (0, 3)
-    assert [(m.attempts, m.sent_at) for m in kept] == [(1, None)] * 3
-    assert all(m.last_error.startswith("ConnectionRefusedError") for m in kept)
-    assert all(m.next_attempt_at is not None and m.next_attempt_at > failed_at for m in kept)
-    assert again == (0, 0, 0)
-    assert later == (3, 0)
-    assert [(m.attempts, m.sent_at is not None) for m in rows] == [(2, True)] * 3
+    # The server refuses the first mail's connection: the run stops there (the next two would
+    # meet the same closed door), they stay due.
+    assert first == (0, 1)
+    assert [(m.attempts, m.sent_at) for m in kept] == [(1, None), (0, None), (0, None)]
+    assert kept[0].last_error.startswith("ConnectionRefusedError")
+    assert kept[0].next_attempt_at is not None and kept[0].next_attempt_at > failed_at
+    # The server is back at once: the two due mails go, the failed one waits its minute.
+    assert again == (2, 0, 2)
+    assert later == (1, 0)
+    assert [(m.attempts, m.sent_at is not None) for m in rows] == [(2, True), (1, True), (1, True)]
     # The Message-ID given at the first (failed) attempt is the one the server received.
-    assert set(sink.by_message_id()) == {m.message_id for m in kept}
+    assert kept[0].message_id in set(sink.by_message_id())
 
 
 def test_the_wait_doubles_up_to_an_hour() -> None:
@@ -329,3 +333,50 @@ def test_an_invitation_is_mailed_when_email_is_on(
     (kept,) = after
     assert kept.sent_at is not None and token not in kept.body
     assert "{base_url}/invite/(sent)" in kept.body
+
+
+def test_a_mail_the_server_took_is_sent_even_if_it_answers_quit_badly(
+    run: Any, world: Any, sink: SmtpSink
+) -> None:
+    """A 421 to QUIT after the server took the mail: the mail is sent, never sent again."""
+    sink.quit_reply = "421 shutting down"
+
+    async def action(session: Any) -> Any:
+        await _queue(session, world, 2)
+        first = await send_pending(session, sink.config(), BASE_URL)
+        second = await send_pending(session, sink.config(), BASE_URL)
+        return first, second, await _rows(session)
+
+    first, second, rows = run(action)
+    assert first == (2, 0) and second == (0, 0)
+    assert [(row.sent_at is not None, row.last_error) for row in rows] == [(True, "")] * 2
+    assert sorted(sink.by_message_id().values()) == [1, 1]
+
+
+def test_a_server_that_does_not_answer_holds_up_one_mail_not_the_batch(
+    run: Any, world: Any
+) -> None:
+    """A server that accepts connections and never greets: the run stops at the first mail
+    (the others wait for the next run), rather than waiting a timeout per mail."""
+    import smtplib as smtp_module
+
+    silent = socket.socket()
+    silent.bind(("127.0.0.1", 0))
+    silent.listen(10)
+    config = SmtpConfig("127.0.0.1", silent.getsockname()[1], "", starttls=False, sender="a@b.c")
+
+    def deliver(config: SmtpConfig, message: Any) -> None:
+        with smtp_module.SMTP(config.host, config.port, timeout=0.5):
+            pass
+
+    async def action(session: Any) -> Any:
+        await _queue(session, world, 3)
+        result = await send_pending(session, config, BASE_URL, deliver)
+        return result, await _rows(session)
+
+    try:
+        (sent, failed), rows = run(action)
+    finally:
+        silent.close()
+    assert (sent, failed) == (0, 1)
+    assert sorted(row.attempts for row in rows) == [0, 0, 1]
