@@ -31,6 +31,7 @@ log = logging.getLogger("governance.worker")
 Maker = async_sessionmaker[AsyncSession]
 MAX_WAIT = 300.0  # seconds between two tries of a failing job, at most
 TICK = 1.0  # how often the loop looks at the clock and at its parent
+STOP_GRACE = 5.0  # seconds the jobs at hand get to finish when the worker stops
 
 
 async def count_votes(maker: Maker, settings: Settings) -> int:
@@ -57,8 +58,15 @@ async def send_mail(maker: Maker, settings: Settings) -> int:
     if config is None:
         return 0
     async with maker() as session:
-        sent, _failed = await send_pending(session, config, settings.base_url)
+        sent, failed = await send_pending(session, config, settings.base_url)
+    if failed and not sent:
+        # Nothing went through: the mail job waits longer before it tries again.
+        raise MailNotDelivered(f"{failed} mail(s) not delivered")
     return sent
+
+
+class MailNotDelivered(RuntimeError):
+    """A run of the mail job in which no mail was delivered and some failed."""
 
 
 @dataclass(frozen=True)
@@ -132,17 +140,31 @@ async def run_forever(
     schedule = schedule or Schedule()
     engine = db.make_engine(settings.database_url)
     maker = db.make_sessionmaker(engine)
+    # Each job runs in a task of its own: a mail server that takes its time never holds up
+    # the count of a vote. A job is not started again while its last run goes on.
+    running: dict[str, asyncio.Task[None]] = {}
+
+    async def run_and_reschedule(job: Job) -> None:
+        ok = await run_job(job, maker, settings)
+        schedule.done(job, time.monotonic(), ok)
+
     log.info("worker started: %s", ", ".join(job.name for job in schedule.jobs))
     try:
         while not stop.is_set() and not _orphaned(parent_pid):
             for job in schedule.due(time.monotonic()):
-                if stop.is_set():
-                    break
-                ok = await run_job(job, maker, settings)
-                schedule.done(job, time.monotonic(), ok)
+                if job.name not in running or running[job.name].done():
+                    running[job.name] = asyncio.create_task(run_and_reschedule(job))
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(stop.wait(), timeout=TICK)
     finally:
+        # The jobs at hand get a moment to finish; a mail cut off here is sent again once
+        # its claim expires (docs/mail.md).
+        busy = [task for task in running.values() if not task.done()]
+        if busy:
+            _done, pending = await asyncio.wait(busy, timeout=STOP_GRACE)
+            for task in pending:
+                task.cancel()
+            await asyncio.gather(*pending, return_exceptions=True)
         await engine.dispose()
         log.info("worker stopped")
 

@@ -242,3 +242,40 @@ def _answers(client: Any) -> bool:
         return bool(client.get("/healthz").status_code == 200)
     except Exception:
         return False
+
+
+def test_a_slow_job_does_not_hold_up_the_count_of_a_vote(
+    settings: Settings, run: Any, world: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A mail server that hangs keeps the mail job busy; the votes are counted meanwhile,
+    and stopping the worker does not wait for the hung job for ever."""
+    from tests.votes_support import later
+
+    pid = run(lambda s: open_vote(s, world))
+    later(monkeypatch)
+    started = asyncio.Event()
+
+    async def hung_mail(maker: Any, settings: Settings) -> int:
+        started.set()
+        await asyncio.sleep(3600)
+        return 0
+
+    schedule = worker.Schedule(
+        jobs=(worker.Job("mail", 0.1, hung_mail), worker.Job("votes", 0.1, worker.count_votes))
+    )
+
+    async def scenario() -> float:
+        stop = asyncio.Event()
+        task = asyncio.create_task(worker.run_forever(settings, stop, schedule=schedule))
+        await asyncio.wait_for(started.wait(), 30)
+        deadline = time.monotonic() + 30
+        while "votes" not in schedule.failures and time.monotonic() < deadline:
+            await asyncio.sleep(0.1)
+        stop.set()
+        stopping = time.monotonic()
+        await asyncio.wait_for(task, 60)
+        return time.monotonic() - stopping
+
+    asyncio.run(scenario())
+    assert schedule.failures["votes"] == 0
+    assert _state(run, pid) == "closed"
