@@ -168,21 +168,35 @@ def _domain_error(request: Request[Any, Any, Any], exc: DomainError) -> Response
 
 
 def _server_error(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+    route = request.scope.get("path_template") or "(no route)"
     if _database_down(exc):
         # The transaction did not commit: nothing was half-written.
-        log.error("database unavailable on %s %s: %s", request.method, request.url.path, exc)
+        log.error("database unavailable on %s %s: %s", request.method, route, type(exc).__name__)
         return _error_page(request, 503, _(_MESSAGES[503]))
-    log.exception("unhandled error on %s %s", request.method, request.url.path)
+    log.exception("unhandled error on %s %s", request.method, route)
     return _error_page(request, 500, _(_MESSAGES[500]))
 
 
 def _database_down(exc: BaseException) -> bool:
-    """The database cannot be reached (refused, gone, pool exhausted), as opposed to a bug."""
+    """The database cannot be reached (refused, gone, pool exhausted, SQLite's file locked or
+    missing), as opposed to a bug or a conflict, which stay 500s with their traceback."""
     if isinstance(exc, PoolTimeout | ConnectionError):
         return True
-    if isinstance(exc, OperationalError):
+    if not isinstance(exc, DBAPIError):
+        return False
+    if exc.connection_invalidated:
         return True
-    return isinstance(exc, DBAPIError) and exc.connection_invalidated
+    if not isinstance(exc, OperationalError):
+        return False
+    # psycopg: no SQLSTATE (the connection failed) or class 08 (connection exception) and
+    # 57P (the server shutting down); deadlocks, cancelled queries... have their own codes.
+    state = getattr(exc.orig, "sqlstate", None)
+    if state is not None:
+        return str(state).startswith(("08", "57P"))
+    message = str(exc.orig).lower()
+    if type(exc.orig).__module__.startswith("sqlite3"):
+        return "unable to open" in message or "database is locked" in message
+    return True
 
 
 @get("/healthz", exclude_from_auth=True, include_in_schema=False)

@@ -85,7 +85,11 @@ def make_engine(url: str, *, read_only: bool = False) -> AsyncEngine:
     if is_sqlite(url):
         _prepare_sqlite_file(url)
         engine = create_async_engine(
-            url, connect_args={"timeout": 30}, pool_size=SQLITE_POOL, max_overflow=0
+            url,
+            connect_args={"timeout": 30},
+            pool_size=SQLITE_POOL,
+            max_overflow=0,
+            hide_parameters=True,
         )
         event.listen(engine.sync_engine, "connect", _sqlite_on_connect)
         begin = _sqlite_begin_deferred if read_only else _sqlite_begin_immediate
@@ -97,7 +101,13 @@ def make_engine(url: str, *, read_only: bool = False) -> AsyncEngine:
     # foreign-key checks, keep their cache.)
     connect_args = {"prepare_threshold": None} if "psycopg" in url.split("://", 1)[0] else {}
     engine = create_async_engine(
-        url, pool_size=10, max_overflow=20, pool_pre_ping=True, connect_args=connect_args
+        url,
+        pool_size=10,
+        max_overflow=20,
+        pool_pre_ping=True,
+        connect_args=connect_args,
+        # Errors (and so logs) never show a query's values: emails, names, amounts.
+        hide_parameters=True,
     )
     # A list of rows is sent as multi-row INSERTs (up to 1 000 rows each), as SQLAlchemy does
     # for psycopg2, rather than one INSERT per row: the running-balance check of ledger lines

@@ -171,3 +171,43 @@ def test_a_forwarded_https_scheme_is_believed_from_the_proxy_only(settings: Sett
 
     assert asyncio.run(ask(PROXY)) == "https 203.0.113.5"
     assert re.fullmatch(r"http 192\.0\.2\.9", asyncio.run(ask("192.0.2.9")))
+
+
+def test_a_bug_in_a_query_is_a_500_with_its_trace_and_without_the_values(
+    settings: Settings, world: Any
+) -> None:
+    """Only an unreachable database is a 503: a query that no longer fits the schema is a
+    bug, logged with its traceback as a 500, and the log never holds the query's values."""
+    import logging
+
+    from sqlalchemy import create_engine, text
+
+    from governance import db
+
+    engine = create_engine(db.sync_url(settings.database_url))
+    with engine.begin() as connection:
+        connection.execute(text("ALTER TABLE login_attempt RENAME COLUMN address TO renamed"))
+    engine.dispose()
+    records: list[logging.LogRecord] = []
+
+    class Keep(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            records.append(record)
+
+    keep = Keep()
+    logging.getLogger("governance").addHandler(keep)
+    try:
+
+        async def scenario(client_for: Any) -> Any:
+            async with client_for("192.0.2.1") as visitor:
+                return await _login(visitor, "the secret password", "")
+
+        status = _run(_app(settings), scenario)
+    finally:
+        logging.getLogger("governance").removeHandler(keep)
+    assert status == 500
+    logged = "\n".join(
+        record.getMessage() + str(record.exc_info and record.exc_info[1]) for record in records
+    )
+    assert "unhandled error on POST /login" in logged
+    assert EMAILS["carla"] not in logged and "the secret password" not in logged
