@@ -59,11 +59,14 @@ def _printable(text: str, limit: int) -> str:
 
 
 def route_of(scope: Scope) -> str:
-    """The matched route's template; else the path (never the query string, not in it)."""
+    """The matched route's template; else the path's first segment and "/…" (a mistyped
+    invitation link must not put its token in the log; never the query string)."""
     template = scope.get("path_template")
     if template:
         return str(template)
-    return _printable(str(scope.get("path", "")), MAX_PATH)
+    path = str(scope.get("path", ""))
+    first, _slash, rest = path.lstrip("/").partition("/")
+    return _printable("/" + first + ("/…" if rest else ""), MAX_PATH)
 
 
 class RequestLog:

@@ -93,12 +93,14 @@ def test_plain_lines_and_a_path_when_no_route_matched(
     with TestClient(app=app) as client:
         capsys.readouterr()
         assert client.get("/no/such/page?password=hunter2").status_code == 404
+        assert client.get("/invite/TOKEN-OF-A-MISTYPED-LINK/x").status_code == 404
         assert client.get("/healthz").status_code == 200  # health checks are not logged
         err = _server_lines(capsys.readouterr().err)
     request_lines = [line for line in err.splitlines() if "governance.request" in line]
-    assert len(request_lines) == 1
-    assert re.search(r"INFO governance\.request: GET /no/such/page 404 \d+\.\dms$", err, re.M)
-    assert "hunter2" not in err
+    assert len(request_lines) == 2
+    assert re.search(r"INFO governance\.request: GET /no/… 404 \d+\.\dms$", err, re.M)
+    assert re.search(r"INFO governance\.request: GET /invite/… 404 \d+\.\dms$", err, re.M)
+    assert "hunter2" not in err and "TOKEN-OF" not in err
 
 
 def test_logging_is_configured_once_however_many_apps(settings: Settings) -> None:
