@@ -224,12 +224,10 @@ def create_app(settings: Settings | None = None) -> Litestar:
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
         engine = db.make_engine(settings.database_url)
-        # PostgreSQL: one engine does both. SQLite: reads must not queue behind the write lock.
-        reader = (
-            db.make_engine(settings.database_url, read_only=True)
-            if db.is_sqlite(settings.database_url)
-            else engine
-        )
+        # GET and HEAD requests (and the session lookup) read through their own engine: on
+        # SQLite they do not queue behind the write lock; on PostgreSQL its transactions are
+        # read-only, so that a GET cannot write even by mistake.
+        reader = db.make_engine(settings.database_url, read_only=True)
         app.state.engine = engine
         app.state.read_engine = reader
         app.state.sessionmaker = db.make_sessionmaker(engine)
@@ -242,8 +240,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             yield
         finally:
             await engine.dispose()
-            if reader is not engine:
-                await reader.dispose()
+            await reader.dispose()
 
     from governance.web import provide_db
 

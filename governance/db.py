@@ -77,11 +77,9 @@ def _sqlite_begin_deferred(connection: Connection) -> None:
 
 
 def make_engine(url: str, *, read_only: bool = False) -> AsyncEngine:
-    """An engine; on SQLite, `read_only` gives one whose transactions do not take the write lock.
-
-    Use the read-only engine only for requests that never write (GET pages, the session
-    lookup): a write there would have to upgrade its lock and could fail when busy.
-    """
+    """An engine; `read_only` gives one for requests that never write (GET pages, the session
+    lookup): on SQLite its transactions do not take the write lock; on PostgreSQL they are
+    read-only (the server refuses any write in them)."""
     if is_sqlite(url):
         _prepare_sqlite_file(url)
         engine = create_async_engine(
@@ -99,11 +97,18 @@ def make_engine(url: str, *, read_only: bool = False) -> AsyncEngine:
     # generic plan of "the lines of account X after id Y, by id" may walk the primary key
     # through the whole journal for a small account. (Plans inside the database, such as the
     # foreign-key checks, keep their cache.)
-    connect_args = {"prepare_threshold": None} if "psycopg" in url.split("://", 1)[0] else {}
+    connect_args: dict[str, Any] = (
+        {"prepare_threshold": None} if "psycopg" in url.split("://", 1)[0] else {}
+    )
+    if read_only and "asyncpg" in url.split("://", 1)[0]:
+        connect_args["server_settings"] = {"default_transaction_read_only": "on"}
+    elif read_only:
+        connect_args["options"] = "-c default_transaction_read_only=on"
+    # Two engines per process (the reader's and the writer's): at most 30 connections each.
     engine = create_async_engine(
         url,
-        pool_size=10,
-        max_overflow=20,
+        pool_size=10 if read_only else 5,
+        max_overflow=20 if read_only else 25,
         pool_pre_ping=True,
         connect_args=connect_args,
         # Errors (and so logs) never show a query's values: emails, names, amounts.

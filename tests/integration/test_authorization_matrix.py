@@ -574,8 +574,8 @@ def test_every_form_is_refused_without_a_csrf_token(
 
 # What a statement that writes, or takes a writer's lock, starts with.
 WRITES = re.compile(
-    r"^\s*(INSERT|UPDATE|DELETE|CREATE|DROP|ALTER|TRUNCATE|COPY|BEGIN IMMEDIATE)\b"
-    r"|FOR UPDATE|pg_advisory",
+    r"\b(INSERT\s+INTO|UPDATE\s+\S+\s+SET|DELETE\s+FROM|CREATE|DROP|ALTER|TRUNCATE|COPY)\b"
+    r"|BEGIN IMMEDIATE|FOR (NO KEY )?UPDATE|FOR (KEY )?SHARE|pg_advisory",
     re.IGNORECASE,
 )
 
@@ -583,7 +583,9 @@ WRITES = re.compile(
 @pytest.mark.parametrize("persona", ["anonymous", "omar", "carla", "sam", "bea"])
 def test_no_get_route_writes(persona: str, visitor: Any, world: Any, app: Any) -> None:
     """Every GET of the matrix, with the database's statements watched: none writes, none
-    takes the writer's lock (GET requests only read; the worker does what time brings)."""
+    takes the writer's lock (GET requests only read; the worker does what time brings).
+    On PostgreSQL the reading engine's transactions are read-only besides: the server itself
+    refuses a write that this watch could miss (COPY through the driver, say)."""
     from sqlalchemy import event
 
     if persona != "anonymous":
@@ -607,3 +609,22 @@ def test_no_get_route_writes(persona: str, visitor: Any, world: Any, app: Any) -
     finally:
         for engine in engines.values():
             event.remove(engine.sync_engine, "before_cursor_execute", watch)
+
+
+def test_on_postgresql_the_reading_engine_refuses_to_write(app: Any, client: Any) -> None:
+
+    from sqlalchemy import text
+    from sqlalchemy.exc import DBAPIError
+
+    if app.state.read_engine.dialect.name != "postgresql":
+        pytest.skip("PostgreSQL: SQLite's reader is kept from the write lock instead")
+
+    async def write_through_the_reader() -> str:
+        async with app.state.read_engine.connect() as connection:
+            try:
+                await connection.execute(text("UPDATE cooperative SET name = name"))
+            except DBAPIError as error:
+                return str(error.orig)
+        return "written"
+
+    assert "read-only transaction" in client.blocking_portal.call(write_through_the_reader)
