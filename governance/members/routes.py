@@ -11,6 +11,7 @@ from litestar.response import Redirect, Template
 
 from governance import clock
 from governance.errors import Conflict, Invalid, NotFound
+from governance.mail.invitations import invitation_mail
 from governance.members import details, service
 from governance.members.models import Cooperative, MembershipStatus, Role
 from governance.web import (
@@ -152,7 +153,9 @@ class CoopController(Controller):
         data = await form_data(request)
         settings = settings_of(request)
         try:
-            _invitation, token = await service.invite(db, coop.actor, data, settings.secret_key)
+            _invitation, token = await service.invite(
+                db, coop.actor, data, settings.secret_key, then=invitation_mail
+            )
         except Invalid as error:
             return await self._members_page(
                 request,

@@ -19,7 +19,6 @@ from governance.auth.passwords import hash_password
 from governance.errors import Conflict, Invalid, NotFound, PermissionDenied
 from governance.forms import SLUG_RE, Form
 from governance.i18n import _
-from governance.mail.invitations import invitation_mail
 from governance.members.access import Actor, Permission, authorize
 from governance.members.models import (
     DEFAULT_COOP_SETTINGS,
@@ -250,15 +249,24 @@ async def pending_invitations(session: AsyncSession, actor: Actor) -> list[Invit
         return list(rows.all())
 
 
+# What else happens in the invitation's transaction, given the invitation and its token: the
+# web layer passes governance.mail.invitations.invitation_mail (members does not depend on mail).
+InvitationHook = Callable[[AsyncSession, Invitation, str], Awaitable[object]]
+
+
 async def invite(
-    session: AsyncSession, actor: Actor, data: Mapping[str, Any], secret: str
+    session: AsyncSession,
+    actor: Actor,
+    data: Mapping[str, Any],
+    secret: str,
+    then: InvitationHook | None = None,
 ) -> tuple[Invitation, str]:
     """A coordinator invites someone by email with a role; returns the one-time token.
 
     Raises PermissionDenied for non-coordinators, Invalid for a bad email or role, Conflict when
     the person is already a member. The token itself is never audited; it is stored only in
-    the invitation's mail while that mail waits to be sent (governance.mail), when the
-    cooperative sends email.
+    the invitation's mail while that mail waits to be sent (`then`, the mail queued when the
+    cooperative sends email).
     """
     form = Form(data)
     email = form.email()
@@ -308,7 +316,8 @@ async def invite(
         token = tokens.issue_invitation(
             invitation.id, invitation.nonce, secret, now, INVITATION_TTL
         )
-        await invitation_mail(session, invitation, token)
+        if then is not None:
+            await then(session, invitation, token)
     return invitation, token
 
 

@@ -22,6 +22,7 @@ from sqlmodel import col, select
 
 from governance import clock, db, i18n
 from governance.mail import sender
+from governance.mail.invitations import invitation_mail
 from governance.mail.models import OutboxMail
 from governance.mail.outbox import set_email_notices
 from governance.mail.sender import LEASE, MAX_ATTEMPTS, SmtpConfig, send_pending
@@ -311,6 +312,7 @@ def test_an_invitation_is_mailed_when_email_is_on(
             world.actor("carla"),
             {"email": "new@elsewhere.example", "role": "cooperator"},
             TEST_SECRET,
+            then=invitation_mail,  # as the members page does
         )
         queued = await _rows(session)
         result = await send_pending(session, sink.config(), BASE_URL)
@@ -380,3 +382,16 @@ def test_a_server_that_does_not_answer_holds_up_one_mail_not_the_batch(
         silent.close()
     assert (sent, failed) == (0, 1)
     assert sorted(row.attempts for row in rows) == [0, 0, 1]
+
+
+def test_an_invitation_from_the_members_page_queues_its_mail(
+    run: Any, world: Any, visitor: Any
+) -> None:
+    run(lambda session: set_email_notices(session, world.actor("carla"), True))
+    visitor.login("carla")
+    page = visitor.post(
+        "/c/alpha/members/invite", {"email": "page@elsewhere.example", "role": "worker"}
+    )
+    assert page.status_code == 200
+    (mail,) = run(_rows)
+    assert mail.to_address == "page@elsewhere.example" and "/invite/" in mail.body
