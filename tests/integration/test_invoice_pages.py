@@ -9,43 +9,6 @@ from typing import Any
 
 import pytest
 
-from governance import clock
-from governance.ledger import prestations
-from governance.ledger.models import ClientKind
-from governance.ledger.service import create_client
-
-
-@pytest.fixture
-def chu(run: Any, world: Any) -> int:
-    today = clock.today()
-
-    async def action(session: Any) -> int:
-        client = await create_client(
-            session,
-            world.actor("carla"),
-            name="CHU",
-            kind=ClientKind.HOSPITAL,
-            default_rate_cents=5500,
-        )
-        work, _ = await prestations.record_prestation(
-            session,
-            world.actor("omar"),
-            {
-                "client_id": str(client.id),
-                "date": today.replace(day=1).isoformat(),
-                "duration_minutes": "120",
-                "kind": "on_site",
-            },
-            language="fr",
-            today=today,
-            submit=True,
-        )
-        await prestations.validate_prestations(session, world.actor("carla"), [work.id])
-        assert client.id is not None
-        return client.id
-
-    return run(action)
-
 
 def test_a_coordinator_invoices_gets_paid_and_cancels(
     make_visitor: Any, world: Any, chu: int

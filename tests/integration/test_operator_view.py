@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 from litestar.testing import TestClient
 
-from governance import clock, request_log
+from governance import request_log
 from governance.app import create_app
 from governance.cli import main
 from governance.settings import Settings
@@ -130,44 +130,14 @@ def test_governance_lines_share_the_json_format(
 
 
 @pytest.fixture
-def invoice_pdf_path(run: Any, world: Any, visitor: Any) -> str:
-    from governance.ledger import prestations
+def invoice_pdf_path(chu: int, visitor: Any) -> str:
     from governance.ledger.invoice_pdf import FONT
-    from governance.ledger.models import ClientKind
-    from governance.ledger.service import create_client
 
     if not FONT.exists():
         if os.environ.get("CI"):
             pytest.fail(f"{FONT} is missing: .ci/run installs fonts-dejavu-core")
         pytest.skip("fonts-dejavu-core is not installed")
-    today = clock.today()
-
-    async def action(session: Any) -> int:
-        client = await create_client(
-            session,
-            world.actor("carla"),
-            name="CHU",
-            kind=ClientKind.HOSPITAL,
-            default_rate_cents=5500,
-        )
-        work, _ = await prestations.record_prestation(
-            session,
-            world.actor("omar"),
-            {
-                "client_id": str(client.id),
-                "date": today.replace(day=1).isoformat(),
-                "duration_minutes": "120",
-                "kind": "on_site",
-            },
-            language="fr",
-            today=today,
-            submit=True,
-        )
-        await prestations.validate_prestations(session, world.actor("carla"), [work.id])
-        assert client.id is not None
-        return client.id
-
-    client_id = run(action)
+    client_id = chu
     visitor.login("carla")
     month = dt.date.today().strftime("%Y-%m")
     visitor.post("/c/alpha/invoices/", {"client_id": str(client_id), "month": month})
