@@ -348,6 +348,14 @@ def healthy(url: str) -> bool:
 
 def check_migrate() -> None:
     """Two migrations at once (as two replicas started together would run)."""
+    # The project's network first, once: two `run`s that both find it missing both create it,
+    # and the second fails ("Pool overlaps with other one on this address space").
+    subprocess.run(  # noqa: S603
+        [*COMPOSE, "up", "--no-start", "--no-deps", "migrate"],
+        check=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.STDOUT,
+    )
     runs = [
         subprocess.Popen(  # noqa: S603
             [*COMPOSE, "run", "--rm", "--no-deps", "migrate"],
