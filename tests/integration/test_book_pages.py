@@ -8,10 +8,9 @@ from sqlalchemy import create_engine, text
 
 from governance import db
 from governance.settings import Settings
-from tests.integration.test_invoice_pages import chu  # noqa: F401  (fixture)
 
 
-def test_the_trial_balance_names_accounts_and_balances(visitor: Any, world: Any, chu: int) -> None:  # noqa: F811
+def test_the_trial_balance_names_accounts_and_balances(visitor: Any, world: Any, chu: int) -> None:
     visitor.login("omar")
     page = visitor.get("/c/alpha/books/").text
     assert "Dû par CHU" in page.replace("\u2068", "").replace("\u2069", "")
@@ -23,7 +22,7 @@ def test_the_trial_balance_names_accounts_and_balances(visitor: Any, world: Any,
 def test_closed_books_are_closed_to_members(
     visitor: Any,
     world: Any,
-    chu: int,  # noqa: F811
+    chu: int,
     settings: Settings,
 ) -> None:
     engine = create_engine(db.sync_url(settings.database_url))

@@ -13,7 +13,6 @@ from governance import clock
 from governance.ledger import clients, invoices
 from tests.integration.test_books import set_open_books
 from tests.integration.test_clients import CHU, add, audit_of, stored
-from tests.integration.test_invoice_pages import chu  # noqa: F401  (fixture)
 
 API = "/api/c/alpha/clients"
 BODY = {
@@ -71,7 +70,7 @@ def test_a_client_shows_what_it_owes_to_those_who_read_the_books(
     make_visitor: Any,
     world: Any,
     run: Any,
-    chu: int,  # noqa: F811
+    chu: int,
 ) -> None:
     invoice_this_month(run, world, chu)
     expected = run(lambda s: invoices.client_ageing(s, world.actor("olga"), chu, clock.today()))
@@ -100,7 +99,7 @@ def test_closed_books_keep_what_a_client_owes_from_members(
     make_visitor: Any,
     world: Any,
     run: Any,
-    chu: int,  # noqa: F811
+    chu: int,
 ) -> None:
     set_open_books(run, world.alpha, False)
     omar, olga = make_visitor(), make_visitor()
