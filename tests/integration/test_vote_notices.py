@@ -127,7 +127,11 @@ def test_mails_wait_in_the_outbox_until_a_server_takes_them(
         kept = [
             (m.sent_at, m.attempts, bool(m.last_error))
             for m in (
-                await session.exec(select(OutboxMail).execution_options(populate_existing=True))
+                await session.exec(
+                    select(OutboxMail)
+                    .order_by(OutboxMail.id)
+                    .execution_options(populate_existing=True)
+                )
             ).all()
         ]
         await session.commit()
