@@ -240,7 +240,7 @@ class _StderrHandler(logging.StreamHandler):
 
     @stream.setter
     def stream(self, _value: Any) -> None:
-        pass
+        """Ignored: the stream is always the current sys.stderr."""
 
 
 def configure_logging(settings: Settings) -> None:
