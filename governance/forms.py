@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import unicodedata
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -15,6 +14,7 @@ from stdnum.exceptions import ValidationError
 from governance.errors import Invalid
 from governance.i18n import _, ngettext
 from governance.money import AmountError, parse_amount
+from governance.text import Level, Problem, normalise, problem
 
 PASSWORD_MIN_LENGTH = 10
 # Row ids are 32-bit integers on PostgreSQL: a larger number names no row.
@@ -44,6 +44,18 @@ def _amount_message(error: AmountError) -> str:
     }.get(error.code, _("Enter an amount like 12,50."))
 
 
+def text_problem_message(found: Problem) -> str:
+    """What the person reads when a field holds characters it may not (governance/text.py)."""
+    if found == Problem.DIRECTION:
+        return _(
+            "This field contains invisible characters that change the direction of the text. "
+            "Type it again rather than pasting it."
+        )
+    if found == Problem.INVISIBLE:
+        return _("This field contains invisible characters. Type it again rather than pasting it.")
+    return _("This field contains characters that are not allowed.")
+
+
 def too_long(limit: int) -> str:
     return ngettext(
         "At most %(count)d character, please.", "At most %(count)d characters, please.", limit
@@ -64,20 +76,29 @@ class Form:
         return value if isinstance(value, str) else str(value)
 
     def text(
-        self, name: str, *, max_length: int, required: bool = True, multiline: bool = False
+        self,
+        name: str,
+        *,
+        max_length: int,
+        required: bool = True,
+        multiline: bool = False,
+        level: Level | None = None,
     ) -> str:
         """Trimmed text. `multiline`: line breaks allowed, each line trimmed, blank ones dropped,
-        joined by "\n" whatever the browser sent (an address in a textarea)."""
+        joined by "\n" whatever the browser sent (an address in a textarea).
+
+        Which invisible characters are refused (docs/text.md): `level`, by default NAME for a
+        single line (names, titles) and FREE for several lines (comments, reasons)."""
         raw = self.raw(name)
         if multiline:
             raw = "\n".join(line.strip() for line in _NEWLINE_RE.split(raw) if line.strip())
         # NFC so that the same name typed on two phones compares equal; otherwise kept as typed.
-        value = unicodedata.normalize("NFC", raw.strip())
-        allowed = "\n" if multiline else ""
+        value = normalise(raw.strip())
+        level = level or (Level.FREE if multiline else Level.NAME)
         # Line and paragraph separators (U+2028, U+2029) break a single line, a mail subject.
-        refused = {"Cc", "Cs"} if multiline else {"Cc", "Cs", "Zl", "Zp"}
-        if any(unicodedata.category(c) in refused and c not in allowed for c in value):
-            self.errors[name] = _("This field contains characters that are not allowed.")
+        found = Problem.CONTROL if "\t" in value else problem(value, level)
+        if found is not None:
+            self.errors[name] = text_problem_message(found)
         elif required and not value:
             self.errors[name] = _("This field is required.")
         elif len(value) > max_length:
@@ -85,14 +106,16 @@ class Form:
         return value
 
     def email(self, name: str = "email") -> str:
-        value = self.text(name, max_length=254).lower()
+        value = self.text(name, max_length=254, level=Level.IDENTIFIER).lower()
         if name not in self.errors and not EMAIL_RE.match(value):
             self.errors[name] = _("Enter a valid email address, like name@example.org.")
         return value
 
     def be_vat(self, name: str, *, max_length: int = 30, required: bool = False) -> str | None:
         """A Belgian enterprise or VAT number, compact with its prefix: "BE0403170701"."""
-        raw = self.text(name, max_length=max_length, required=required).translate(ASCII_DIGITS)
+        raw = self.text(
+            name, max_length=max_length, required=required, level=Level.IDENTIFIER
+        ).translate(ASCII_DIGITS)
         if not raw or name in self.errors:
             return None
         try:
@@ -103,7 +126,9 @@ class Form:
 
     def iban(self, name: str, *, required: bool = True) -> str | None:
         """A bank account number (any country's IBAN), compact: "BE71096123456769"."""
-        raw = self.text(name, max_length=50, required=required).translate(ASCII_DIGITS)
+        raw = self.text(name, max_length=50, required=required, level=Level.IDENTIFIER).translate(
+            ASCII_DIGITS
+        )
         if not raw or name in self.errors:
             return None
         try:
@@ -116,7 +141,7 @@ class Form:
 
     def bic(self, name: str, *, required: bool = False) -> str | None:
         """A bank's BIC (SWIFT code) of 8 or 11 characters, upper case: "GKCCBEBB"."""
-        raw = self.text(name, max_length=20, required=required)
+        raw = self.text(name, max_length=20, required=required, level=Level.IDENTIFIER)
         if not raw or name in self.errors:
             return None
         try:
@@ -127,7 +152,9 @@ class Form:
 
     def phone(self, name: str, *, required: bool = False) -> str:
         """A phone number as people write it: digits, spaces, + ( ) . / -."""
-        value = self.text(name, max_length=30, required=required).translate(ASCII_DIGITS)
+        value = self.text(name, max_length=30, required=required, level=Level.IDENTIFIER).translate(
+            ASCII_DIGITS
+        )
         if value and name not in self.errors and not PHONE_RE.match(value):
             self.errors[name] = _("Enter a phone number like +32 4 123 45 67.")
         return value
