@@ -22,6 +22,7 @@ from litestar.plugins.htmx import HTMXPlugin
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.template.config import TemplateConfig
 from litestar.types import Message, Scope
+from markupsafe import Markup
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
@@ -50,6 +51,7 @@ from governance.members.routes import (
 )
 from governance.proxies import ForwardedHeaders
 from governance.settings import PACKAGE_DIR, Settings
+from governance.text import isolate
 from governance.votes.api import ProposalApiController
 from governance.votes.routes import ProposalController
 from governance.web import LoginRequired, choose_language, json_error, login_redirect, page
@@ -88,7 +90,16 @@ def template_environment() -> Environment:
         datetime=i18n.datetime_short,
         language_name=i18n.language_name,
     )
+    # A name inside the page title keeps its own direction (docs/text.md).
+    env.filters["isolate_text"] = _isolate_text
     return env
+
+
+def _isolate_text(value: object) -> str:
+    """`text.isolate` for a template: a block already escaped stays markup, a str is escaped."""
+    if isinstance(value, Markup):
+        return Markup(isolate(str(value)))  # noqa: S704 - escaped markup, two characters added
+    return isolate(str(value))
 
 
 HSTS = "max-age=31536000; includeSubDomains"
