@@ -1,4 +1,5 @@
-"""The `governance` command: serve, migrate, demo, first set-up and audit verification."""
+"""The `governance` command: serve, migrate, demo, first set-up and export (the other command
+groups are in governance/commands/)."""
 
 from __future__ import annotations
 
@@ -133,59 +134,6 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_audit_verify(args: argparse.Namespace) -> int:
-    """Recompute the chain, then check every signed checkpoint against it."""
-    from governance.audit.checkpoints import checkpoints_of, verify_checkpoints
-    from governance.audit.service import verify_chain
-    from governance.i18n import language
-    from governance.members.service import cooperative_by_slug
-
-    async def action(session):  # type: ignore[no-untyped-def]
-        async with session.begin():
-            cooperative = await cooperative_by_slug(session, args.coop)
-        if cooperative is None or cooperative.id is None:
-            return None
-        async with session.begin():
-            chain = await verify_chain(session, cooperative.id)
-            checkpoints = await checkpoints_of(session, cooperative.id)
-            # Like the rest of this command's output, the problems are told in English.
-            with language("en"):
-                problems = await verify_checkpoints(session, cooperative.id, checkpoints)
-            return chain, len(checkpoints), problems
-
-    outcome = asyncio.run(_with_session(action))
-    if outcome is None:
-        print(f"error: no cooperative {args.coop!r}", file=sys.stderr)
-        return 2
-    result, checked, problems = outcome
-    if result.problem is None:
-        print(f"audit chain of {args.coop}: {result.count} events, whole; head {result.head}")
-    else:
-        problem = result.problem
-        print(
-            f"audit chain of {args.coop}: BROKEN at sequence {problem.seq}: "
-            f"{problem.reason} ({problem.detail})"
-        )
-    if problems:
-        print(f"checkpoints of {args.coop}: {checked} checked, {len(problems)} problem(s):")
-        for line in problems:
-            print(f"  - {line}")
-    else:
-        print(f"checkpoints of {args.coop}: {checked} checked, all valid")
-    return 1 if result.problem is not None or problems else 0
-
-
-def cmd_audit_check_statement(args: argparse.Namespace) -> int:
-    """Check the checkpoint printed on a statement, without the database."""
-    from governance.audit.signing import check_printed
-
-    valid = check_printed(
-        args.coop_id, args.month, args.seq, args.head, args.signature, args.public_key
-    )
-    print("valid" if valid else "NOT valid")
-    return 0 if valid else 1
-
-
 def cmd_export(args: argparse.Namespace) -> int:
     """Write the books of one cooperative as the operator of the server (no login needed).
 
@@ -282,26 +230,6 @@ def build_parser() -> argparse.ArgumentParser:
     coordinator.add_argument("--name", required=True)
     coordinator.add_argument("--language", default="fr")
     coordinator.set_defaults(func=cmd_create_coordinator)
-
-    audit = commands.add_parser("audit", help="audit trail tools")
-    audit_commands = audit.add_subparsers(dest="audit_command", required=True)
-    verify = audit_commands.add_parser(
-        "verify", help="recompute a cooperative's hash chain and check its signed checkpoints"
-    )
-    verify.add_argument("--coop", required=True)
-    verify.set_defaults(func=cmd_audit_verify)
-    check = audit_commands.add_parser(
-        "check-statement",
-        help="check the signed checkpoint printed on a statement (no database needed); "
-        "exit 0: valid, 1: not valid",
-    )
-    check.add_argument("--coop-id", type=int, required=True, help="the cooperative's number")
-    check.add_argument("--month", required=True, help="YYYY-MM")
-    check.add_argument("--seq", type=int, required=True, help="the last event signed")
-    check.add_argument("--head", required=True, help="the hash of that event (hex)")
-    check.add_argument("--signature", required=True, help="hex")
-    check.add_argument("--public-key", required=True, help="the cooperative's public key (hex)")
-    check.set_defaults(func=cmd_audit_check_statement)
 
     export = commands.add_parser(
         "export", help="write a cooperative's journal (hledger or csv) or prestations (csv)"

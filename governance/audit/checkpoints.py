@@ -1,5 +1,6 @@
 """Signed checkpoints of a cooperative's audit chain: its keys, signing the head at a month
-close, and checking every checkpoint against the chain as stored.
+close and every day the chain grew, and checking every checkpoint against the chain as stored
+and against each other (they form a chain of their own: checkpoint_chain.py).
 
 Every function works inside the caller's transaction (none begins one). The private keys live
 in the `signing_key` table and are read here only, to sign; no page, API or export reads them.
@@ -11,6 +12,7 @@ sequence number, head hash, signature and public key, and `check_printed` (or
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 
 from sqlalchemy import func
 from sqlmodel import col, select
@@ -18,7 +20,21 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from governance import clock
 from governance.audit import signing
-from governance.audit.models import AuditEvent, Checkpoint, SigningKey, chain_key
+from governance.audit.checkpoint_chain import (
+    ANNOUNCING,
+    Announcement,
+    Link,
+    chain_problems,
+    link_hash,
+    truncation,
+)
+from governance.audit.models import (
+    CLOSE,
+    AuditEvent,
+    Checkpoint,
+    SigningKey,
+    chain_key,
+)
 from governance.audit.service import lock_cooperative, record
 from governance.audit.signing import check_printed
 from governance.i18n import _
@@ -29,6 +45,8 @@ __all__ = [
     "check_printed",
     "checkpoints_of",
     "ensure_key",
+    "hash_of",
+    "last_checkpoint",
     "sign_head",
     "verify_checkpoints",
 ]
@@ -101,15 +119,47 @@ async def ensure_key(session: AsyncSession, cooperative_id: int, *, announce: bo
     return public
 
 
-async def sign_head(session: AsyncSession, cooperative_id: int, month: str) -> Checkpoint:
-    """Sign the cooperative's chain head as the checkpoint of `month` ("YYYY-MM").
+async def last_checkpoint(session: AsyncSession, cooperative_id: int) -> Checkpoint | None:
+    """The cooperative's checkpoint with the highest number, or None."""
+    return (
+        await session.exec(
+            select(Checkpoint)
+            .where(Checkpoint.cooperative_id == cooperative_id)
+            .order_by(col(Checkpoint.number).desc(), col(Checkpoint.id).desc())
+            .limit(1)
+        )
+    ).first()
+
+
+def hash_of(checkpoint: Checkpoint) -> str:
+    """The checkpoint's own hash, which the next checkpoint signs. ValueError if malformed."""
+    found = link_hash(
+        checkpoint.cooperative_id,
+        checkpoint.month,
+        checkpoint.seq,
+        checkpoint.head_hash,
+        checkpoint.previous,
+    )
+    if found is None:
+        raise ValueError(f"checkpoint {checkpoint.number} is malformed: it cannot be linked to")
+    return found
+
+
+async def sign_head(
+    session: AsyncSession, cooperative_id: int, month: str, *, kind: str = CLOSE
+) -> Checkpoint:
+    """Sign the cooperative's chain head as the checkpoint of `month` ("YYYY-MM"; a day
+    "YYYY-MM-DD" for a DAILY checkpoint), linked to the cooperative's last checkpoint.
 
     Call it last in the month close's transaction: the caller holds `lock_cooperative` and has
     recorded its last audit event, so the head signed is the one the statements print.
-    Raises ValueError for a malformed month, RuntimeError if the chain is empty (a programming
-    error: creating the cooperative already records an event), SigningKeyMismatch (see
-    `ensure_key`); signing the same head twice breaks the unique (cooperative, seq).
+    Raises ValueError for a malformed month (or a last checkpoint too malformed to link to),
+    RuntimeError if the chain is empty (a programming error: creating the cooperative already
+    records an event), SigningKeyMismatch (see `ensure_key`); signing the same head twice
+    breaks the unique (cooperative, seq).
     """
+    if kind == CLOSE and len(month) != 7:
+        raise ValueError("the month is YYYY-MM")
     public = await ensure_key(session, cooperative_id)
     key = await session.get(SigningKey, cooperative_id)
     assert key is not None
@@ -124,12 +174,17 @@ async def sign_head(session: AsyncSession, cooperative_id: int, month: str) -> C
     if head is None:
         raise RuntimeError(f"cooperative {cooperative_id} has no audit event to sign")
     seq, head_hash = head
-    signed = signing.message(cooperative_id, month, seq, head_hash)
+    before = await last_checkpoint(session, cooperative_id)
+    previous = hash_of(before) if before is not None else signing.GENESIS
+    signed = signing.message_v2(cooperative_id, month, seq, head_hash, previous)
     checkpoint = Checkpoint(
         cooperative_id=cooperative_id,
+        number=before.number + 1 if before is not None else 1,
+        kind=kind,
         month=month,
         seq=seq,
         head_hash=head_hash,
+        previous=previous,
         signature=signing.sign(key.private_key, signed),
         public_key=public,
         at=clock.iso(clock.now()),
@@ -144,15 +199,19 @@ async def checkpoints_of(session: AsyncSession, cooperative_id: int) -> list[Che
     rows = await session.exec(
         select(Checkpoint)
         .where(Checkpoint.cooperative_id == cooperative_id)
-        .order_by(col(Checkpoint.seq), col(Checkpoint.id))
+        .order_by(col(Checkpoint.number), col(Checkpoint.seq), col(Checkpoint.id))
     )
     return list(rows.all())
 
 
 def _signature_holds(checkpoint: Checkpoint) -> bool:
     try:
-        signed = signing.message(
-            checkpoint.cooperative_id, checkpoint.month, checkpoint.seq, checkpoint.head_hash
+        signed = signing.signed_line(
+            checkpoint.cooperative_id,
+            checkpoint.month,
+            checkpoint.seq,
+            checkpoint.head_hash,
+            checkpoint.previous,
         )
     except ValueError:
         return False
@@ -182,15 +241,68 @@ async def _key_at_creation(session: AsyncSession, cooperative_id: int) -> str | 
     return key if isinstance(key, str) and key else None
 
 
+def _link(checkpoint: Checkpoint) -> Link:
+    assert checkpoint.id is not None
+    return Link(
+        id=checkpoint.id,
+        number=checkpoint.number,
+        kind=checkpoint.kind,
+        label=checkpoint.month,
+        seq=checkpoint.seq,
+        head_hash=checkpoint.head_hash,
+        previous=checkpoint.previous,
+        hash=link_hash(
+            checkpoint.cooperative_id,
+            checkpoint.month,
+            checkpoint.seq,
+            checkpoint.head_hash,
+            checkpoint.previous,
+        ),
+    )
+
+
+async def _announcements(session: AsyncSession, cooperative_id: int) -> list[Announcement]:
+    """The events that say a checkpoint was made: month closes and daily checkpoints."""
+    rows = await session.exec(
+        select(AuditEvent.action, AuditEvent.seq, AuditEvent.subject_id, AuditEvent.data).where(
+            AuditEvent.chain == chain_key(cooperative_id),
+            col(AuditEvent.action).in_(sorted(ANNOUNCING)),
+        )
+    )
+    found = []
+    for action, seq, subject_id, data in rows.all():
+        kind = ANNOUNCING[action]
+        if kind == CLOSE:
+            found.append(Announcement(kind=kind, label=subject_id, seq=seq))
+            continue
+        try:
+            value = json.loads(data)
+            found.append(
+                Announcement(
+                    kind=kind, label=str(value["day"]), seq=seq, number=int(value["number"])
+                )
+            )
+        except (ValueError, KeyError, TypeError):
+            continue  # a mangled row: verifying the chain names it
+    return found
+
+
 async def verify_checkpoints(
-    session: AsyncSession, cooperative_id: int, checkpoints: list[Checkpoint] | None = None
+    session: AsyncSession,
+    cooperative_id: int,
+    checkpoints: list[Checkpoint] | None = None,
+    closes: Mapping[str, int] | None = None,
 ) -> list[str]:
     """What is wrong with the cooperative's checkpoints, in the current language; [] if nothing.
 
-    For each checkpoint: the chain must still reach its sequence number (else it was
-    truncated), the event there must still have the signed hash (else the chain was rewritten,
-    even with every hash recomputed), the signature must verify, and the key that made it must
-    be the cooperative's public key. `checkpoints` saves reading them again.
+    The checkpoints must form their chain (numbers 1, 2, 3 ..., each signing the hash of the
+    one before it), none announced by an event (a month's close, a daily checkpoint) or pointed
+    at by a closed month (`closes`: month -> checkpoint id, read by the caller from the
+    ledger) may be missing. For each checkpoint: the chain must still reach its sequence
+    number (else it was truncated), the event there must still have the signed hash (else the
+    chain was rewritten, even with every hash recomputed), the signature must verify, and the
+    key that made it must be the cooperative's public key. `checkpoints` saves reading them
+    again.
     """
     cooperative = await _cooperative(session, cooperative_id)
     if checkpoints is None:
@@ -202,11 +314,16 @@ async def verify_checkpoints(
         problems.append(
             _("The cooperative's public key is not the one recorded when it was created.")
         )
+    links = [_link(checkpoint) for checkpoint in checkpoints]
+    problems += chain_problems(links, await _announcements(session, cooperative_id), closes)
     if not checkpoints:
         return problems
     last = (
         await session.exec(select(func.max(AuditEvent.seq)).where(AuditEvent.chain == chain))
     ).one() or 0
+    cut = truncation(links, last)
+    if cut is not None:
+        problems.append(cut[0])
     rows = await session.exec(
         select(AuditEvent.seq, AuditEvent.hash).where(
             AuditEvent.chain == chain,
@@ -219,13 +336,7 @@ async def verify_checkpoints(
     for checkpoint in checkpoints:
         values = {"month": checkpoint.month, "seq": checkpoint.seq, "last": last}
         if checkpoint.seq > last:
-            problems.append(
-                _(
-                    "The checkpoint of %(month)s signed the audit trail up to event %(seq)s, "
-                    "but the trail now ends at event %(last)s: events were deleted."
-                )
-                % values
-            )
+            pass  # named once above, with the events that are gone
         elif checkpoint.seq not in hashes:
             problems.append(
                 _(

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
-from sqlalchemy import BigInteger, Column, Integer, Text, UniqueConstraint
+from sqlalchemy import BigInteger, Column, Index, Integer, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 SYSTEM_CHAIN = "system"
+
+# What a checkpoint marks: a month close, or a day with new events (governance/worker.py).
+CLOSE = "close"
+DAILY = "daily"
 
 
 def chain_key(cooperative_id: int | None) -> str:
@@ -37,15 +41,28 @@ class AuditEvent(SQLModel, table=True):
 
 
 class Checkpoint(SQLModel, table=True):
-    """The chain head at a month close, signed with the cooperative's Ed25519 key."""
+    """The chain head signed with the cooperative's Ed25519 key, at a month close or daily.
 
-    __table_args__ = (UniqueConstraint("cooperative_id", "seq", name="uq_checkpoint_seq"),)
+    Checkpoints form a chain of their own: `number` counts them per cooperative from 1, and
+    each signs `previous`, the hash of the checkpoint before it (`signing.checkpoint_hash`;
+    GENESIS for the first). Checkpoints made before migration 0011 have no `previous`: they
+    are checked one by one, and the first linked checkpoint links to the last of them.
+    """
+
+    __table_args__ = (
+        UniqueConstraint("cooperative_id", "seq", name="uq_checkpoint_seq"),
+        Index("uq_checkpoint_number", "cooperative_id", "number", unique=True),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     cooperative_id: int = Field(foreign_key="cooperative.id", index=True)
-    month: str = Field(max_length=7)
+    number: int = Field(sa_column=Column(Integer, nullable=False, server_default="0"))
+    kind: str = Field(default=CLOSE, max_length=5)  # CLOSE or DAILY
+    # The month closed ("YYYY-MM"), or the day of a daily checkpoint ("YYYY-MM-DD").
+    month: str = Field(max_length=10)
     seq: int = Field(sa_column=Column(BigInteger, nullable=False))
     head_hash: str = Field(max_length=64)
+    previous: str | None = Field(default=None, max_length=64)  # None: made before 0011
     signature: str = Field(max_length=128)  # hex of the 64-byte Ed25519 signature
     public_key: str = Field(max_length=64)  # hex of the 32-byte key that signed it
     at: str = Field(max_length=32)

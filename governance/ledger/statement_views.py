@@ -307,10 +307,13 @@ class CheckpointView:
     head_hash: str
     signature: str
     public_key: str
+    # The hash of the checkpoint before it (None for checkpoints made before they formed a
+    # chain): signed with the head, so the command needs it.
+    previous: str | None = None
 
     @property
     def command(self) -> str:
-        return CHECK_COMMAND.format(
+        command = CHECK_COMMAND.format(
             coop=self.cooperative_id,
             month=self.month,
             seq=self.seq,
@@ -318,6 +321,7 @@ class CheckpointView:
             signature=self.signature,
             key=self.public_key,
         )
+        return command if self.previous is None else f"{command} --previous {self.previous}"
 
 
 @dataclass(frozen=True)

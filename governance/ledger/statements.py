@@ -164,6 +164,7 @@ async def _checkpoint(session: AsyncSession, close: PeriodClose) -> CheckpointVi
         head_hash=checkpoint.head_hash,
         signature=checkpoint.signature,
         public_key=checkpoint.public_key,
+        previous=checkpoint.previous,
     )
 
 

@@ -69,6 +69,7 @@ class Signed:
     head_hash: str
     signature: str
     public_key: str
+    previous: str | None
 
 
 def close_month(run: Any, world: Any, month: str, events: int = 2) -> Signed:
@@ -94,6 +95,7 @@ def close_month(run: Any, world: Any, month: str, events: int = 2) -> Signed:
                 checkpoint.head_hash,
                 checkpoint.signature,
                 checkpoint.public_key,
+                checkpoint.previous,
             )
 
     result: Signed = run(action)
@@ -285,6 +287,7 @@ def test_the_close_signs_the_head_it_just_recorded(
             signed.head_hash,
             signed.signature,
             signed.public_key,
+            signed.previous,
         )
     assert problems(run, world) == []
 
@@ -325,6 +328,8 @@ def test_a_statement_is_checked_offline_from_the_command_line(
         november.signature,
         "--public-key",
         november.public_key,
+        "--previous",
+        str(november.previous),
     ]
     assert main(argv) == 0
     assert capsys.readouterr().out.strip() == "valid"
@@ -345,6 +350,7 @@ def test_check_statement_needs_no_database(world: Any, closed: list[Signed]) -> 
             *("--coop-id", str(world.alpha), "--month", november.month),
             *("--seq", str(november.seq), "--head", november.head_hash),
             *("--signature", november.signature, "--public-key", november.public_key),
+            *("--previous", str(november.previous)),
         ],
         env=env,
         capture_output=True,
@@ -378,8 +384,8 @@ def test_a_truncated_chain_is_caught(
     )
     found = problems(run, world)
     assert found == [
-        f"The checkpoint of 2026-11 signed the audit trail up to event {november.seq}, but the "
-        f"trail now ends at event {november.seq - 2}: events were deleted."
+        f"Events {november.seq - 1}–{november.seq} are gone: the audit trail ends at event "
+        f"{november.seq - 2} but checkpoint 2 (2026-11) signed event {november.seq}."
     ]
     code, out = verify_cli(settings, monkeypatch, capsys)
     assert code == 1
@@ -485,6 +491,8 @@ def test_a_checkpoint_moved_to_another_event_is_caught(
         ),
     )
     assert problems(run, world) == [
+        # Moved, it is no longer the checkpoint that November's signed.
+        "Checkpoint 2 does not follow checkpoint 1.",
         f"The audit trail was rewritten: event {october.seq + 1} no longer has the hash signed "
         "in the checkpoint of 2026-10.",
         f"The signature of the checkpoint of 2026-10 (event {october.seq + 1}) is not valid.",
@@ -538,7 +546,10 @@ def test_a_new_key_with_every_checkpoint_signed_again_is_still_caught(
     ]
     for signed in closed:
         signature = signing.sign(
-            private, signing.message(world.alpha, signed.month, signed.seq, signed.head_hash)
+            private,
+            signing.signed_line(
+                world.alpha, signed.month, signed.seq, signed.head_hash, signed.previous
+            ),
         )
         steps.append(
             (
@@ -583,6 +594,6 @@ def test_the_command_exits_1_and_names_the_checkpoint_problem(
     assert done.returncode == 1, done.stdout + done.stderr
     assert f"{november.seq - 1} events, whole" in done.stdout
     assert (
-        f"The checkpoint of 2026-11 signed the audit trail up to event {november.seq}, but the "
-        f"trail now ends at event {november.seq - 1}: events were deleted."
+        f"Event {november.seq} is gone: the audit trail ends at event {november.seq - 1} but "
+        f"checkpoint 2 (2026-11) signed event {november.seq}."
     ) in done.stdout
