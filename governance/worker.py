@@ -1,5 +1,5 @@
 """What happens by time, not by request: count the votes whose time has come, end the
-mandates whose term is over, deliver the mail outbox.
+mandates whose term is over, deliver the mail outbox, sign the daily audit checkpoints.
 
 `governance worker` runs `run_forever`; `governance worker --once` runs `run_once`; with no
 separate worker (GOVERNANCE_WORKER=internal, the default) `governance serve` starts the same
@@ -65,6 +65,14 @@ async def send_mail(maker: Maker, settings: Settings) -> int:
     return sent
 
 
+async def sign_checkpoints(maker: Maker, settings: Settings) -> int:
+    """Sign the head of every chain that grew since its last checkpoint, a day or more ago."""
+    from governance.audit.daily import sign_due_checkpoints
+
+    async with maker() as session:
+        return await sign_due_checkpoints(session)
+
+
 class MailNotDelivered(RuntimeError):
     """A run of the mail job in which no mail was delivered and some failed."""
 
@@ -80,6 +88,7 @@ JOBS = (
     Job("mandates", 60.0, lapse_mandates),
     Job("votes", 15.0, count_votes),
     Job("mail", 10.0, send_mail),
+    Job("checkpoints", 3600.0, sign_checkpoints),
 )
 
 

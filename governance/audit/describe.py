@@ -18,6 +18,10 @@ ROLE_NAMES = {
 
 _TEMPLATES: dict[str, str] = {
     "cooperative.created": N_("%(actor)s created the cooperative %(name)s."),
+    "checkpoint.daily": N_(
+        "The audit trail up to this event was signed into checkpoint %(number)s, for members "
+        "to keep its head."
+    ),
     "cooperative.key_created": N_(
         "The cooperative's signing key was made; its public key is on the cooperative's page."
     ),
@@ -99,6 +103,7 @@ SUBJECT_NAMES = {
     "payout_batch": N_("Payout"),
     "proposal": N_("Proposal"),
     "mandate": N_("Mandate"),
+    "checkpoint": N_("Checkpoint"),
 }
 
 
