@@ -1,7 +1,7 @@
 """Import every table so that SQLModel's metadata knows them all (Alembic, tests)."""
 
 from governance.audit.models import AuditEvent, Checkpoint, SigningKey
-from governance.auth.models import LoginAttempt
+from governance.auth.models import AuthSession, LoginAttempt
 from governance.ledger.models import (
     Account,
     Client,
@@ -37,6 +37,7 @@ from governance.votes.models import (
 __all__ = [
     "Account",
     "AuditEvent",
+    "AuthSession",
     "Ballot",
     "Checkpoint",
     "Client",

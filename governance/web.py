@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass
-from datetime import timedelta
 from typing import Any
 from urllib.parse import quote
 
@@ -16,9 +15,7 @@ from litestar.params import FromPath
 from litestar.response import Redirect, Template
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from governance import clock, i18n
-from governance.auth import tokens
-from governance.auth.middleware import SESSION_COOKIE
+from governance import i18n
 from governance.errors import NotFound
 from governance.i18n import N_, _
 from governance.members import service as members
@@ -162,23 +159,6 @@ def login_redirect(request: Request) -> Redirect:
     if request.url.query:
         path += "?" + request.url.query
     return Redirect(f"/login?next={quote(path)}")
-
-
-def session_cookie(settings: Settings, person: Person) -> Cookie:
-    assert person.id is not None
-    ttl = timedelta(hours=settings.token_ttl_hours)
-    token = tokens.issue_session(
-        person.id, person.token_version, settings.secret_key, clock.now(), ttl
-    )
-    return Cookie(
-        key=SESSION_COOKIE,
-        value=token,
-        httponly=True,
-        samesite="lax",
-        secure=settings.cookie_secure,
-        max_age=int(ttl.total_seconds()),
-        path="/",
-    )
 
 
 def expired_cookie(settings: Settings, key: str) -> Cookie:

@@ -1,4 +1,4 @@
-"""Reads the session cookie on every request; an absent or bad token means anonymous."""
+"""Reads the session cookie on every request; an absent, bad or ended session means anonymous."""
 
 from __future__ import annotations
 
@@ -7,10 +7,11 @@ import logging
 from litestar.connection import ASGIConnection
 from litestar.middleware import AbstractAuthenticationMiddleware, AuthenticationResult
 
-from governance.auth import tokens
-from governance.members.models import Person
+from governance import clock
+from governance.auth import sessions, tokens
+from governance.auth.sessions import SESSION_COOKIE
 
-SESSION_COOKIE = "governance_session"
+__all__ = ["SESSION_COOKIE", "SessionAuthentication"]
 log = logging.getLogger(__name__)
 
 
@@ -24,8 +25,9 @@ class SessionAuthentication(AbstractAuthenticationMiddleware):
             claims = tokens.read_session(token, state.settings.secret_key)
         except tokens.InvalidToken:
             return AuthenticationResult(user=None, auth=None)
+        # The reading engine (read-only on PostgreSQL): checking a session never writes.
         async with state.read_sessionmaker() as session:
-            person = await session.get(Person, claims.person_id)
-        if person is None or person.token_version != claims.token_version:
+            person = await sessions.live_person(session, claims, clock.now())
+        if person is None:
             return AuthenticationResult(user=None, auth=None)
         return AuthenticationResult(user=person, auth=claims)

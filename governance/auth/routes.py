@@ -6,9 +6,9 @@ from litestar import Controller, Request, get, post
 from litestar.params import FromQuery
 from litestar.response import Redirect, Template
 
-from governance import i18n
-from governance.auth import service
-from governance.auth.middleware import SESSION_COOKIE
+from governance import clock, i18n
+from governance.auth import service, sessions, tokens
+from governance.auth.sessions import SESSION_COOKIE
 from governance.errors import Invalid, TooManyAttempts
 from governance.members import bank
 from governance.web import (
@@ -22,7 +22,6 @@ from governance.web import (
     redirect,
     require_person,
     safe_next,
-    session_cookie,
     settings_of,
 )
 
@@ -65,27 +64,33 @@ class AuthController(Controller):
                 errors=error.fields,
                 error=error.message,
             )
+        cookie = await sessions.start(db, person, settings, clock.now())
         response = Redirect(target)
-        response.set_cookie(session_cookie(settings, person))
+        response.set_cookie(cookie)
         response.set_cookie(flash_cookie(settings, "logged_in"))
         return response
 
     @post("/logout")
-    async def logout(self, request: Request) -> Redirect:
-        """End this browser's session."""
+    async def logout(self, request: Request, db: Db) -> Redirect:
+        """End this browser's session on the server (a copy of its token dies with it)."""
+        claims = request.scope.get("auth")
+        if isinstance(claims, tokens.SessionClaims):
+            await sessions.end(db, claims, clock.now())
         response = redirect(request, "/login", "logged_out")
         response.set_cookie(expired_cookie(settings_of(request), SESSION_COOKIE))
         return response
 
     @get("/account")
-    async def account(self, request: Request) -> Template:
+    async def account(self, request: Request, db: Db) -> Template:
         """The person's own profile, password and sessions."""
         person = require_person(request)
+        assert person.id is not None
         return page(
             request,
             "auth/account.html",
             values={"name": person.name, "language": person.language},
             errors={},
+            live_sessions=await sessions.live_count(db, person.id, clock.now()),
         )
 
     @post("/account/profile")
@@ -147,8 +152,9 @@ class AuthController(Controller):
                 errors=error.fields,
                 error=error.message,
             )
+        cookie = await sessions.start(db, updated, settings_of(request), clock.now())
         response = redirect(request, "/account", "password_changed")
-        response.set_cookie(session_cookie(settings_of(request), updated))
+        response.set_cookie(cookie)
         return response
 
     @post("/account/logout-everywhere")

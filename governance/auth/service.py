@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
-from sqlmodel import func, select
+from sqlalchemy import delete
+from sqlmodel import col, func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from governance import clock
 from governance.audit.service import record
 from governance.auth.models import LoginAttempt
 from governance.auth.passwords import check_password, hash_password
+from governance.auth.sessions import end_all
 from governance.errors import Invalid, NotFound, TooManyAttempts
 from governance.forms import Form
 from governance.i18n import _, ngettext
@@ -87,6 +89,17 @@ async def login(
     return person
 
 
+async def purge_login_attempts(
+    session: AsyncSession, now: datetime, *, window_minutes: int = 15
+) -> int:
+    """Delete the login attempts older than the throttling window (pass
+    `settings.login_window_minutes`): the throttle never reads them again. Committed; how many."""
+    cutoff = now - timedelta(minutes=window_minutes)
+    async with session.begin():
+        result = await session.exec(delete(LoginAttempt).where(col(LoginAttempt.at) < cutoff))
+    return int(result.rowcount)
+
+
 async def _person(session: AsyncSession, person_id: int) -> Person:
     person = await session.get(Person, person_id)
     if person is None:
@@ -110,17 +123,21 @@ async def _record_own(
 
 
 async def log_out_everywhere(session: AsyncSession, person_id: int) -> Person:
-    """Every token issued so far stops working."""
+    """Every session ends and every token issued so far stops working (its version is old)."""
     async with session.begin():
         person = await _person(session, person_id)
         person.token_version += 1
         session.add(person)
-        await _record_own(session, person_id, "person.logged_out_everywhere", {})
+        ended = await end_all(session, person_id, clock.now())
+        await _record_own(session, person_id, "person.logged_out_everywhere", {"sessions": ended})
     return person
 
 
 async def change_password(session: AsyncSession, person_id: int, data: Mapping[str, Any]) -> Person:
-    """Raises Invalid for a wrong current password or a too-short new one; ends other sessions."""
+    """Raises Invalid for a wrong current password or a too-short new one.
+
+    Every session ends, this one included: the caller starts a new one for this browser.
+    """
     form = Form(data)
     current = form.password("current_password")
     new = form.password("new_password", new=True)
@@ -135,6 +152,7 @@ async def change_password(session: AsyncSession, person_id: int, data: Mapping[s
         person.password_hash = hash_password(new)
         person.token_version += 1
         session.add(person)
+        await end_all(session, person_id, clock.now())
         await _record_own(session, person_id, "person.password_changed", {})
     return person
 

@@ -13,12 +13,15 @@ from governance.auth import tokens
 
 SECRET = "a-test-secret-that-is-long-enough-0123456789abcdef"
 NOW = datetime(2026, 11, 27, 12, 0, tzinfo=UTC)
+SID = "s" * 32
+NONCE = "n" * 32
 
 
 def claims(**overrides: object) -> dict[str, object]:
     base: dict[str, object] = {
         "sub": "7",
         "ver": 1,
+        "sid": SID,
         "iss": tokens.ISSUER,
         "aud": tokens.SESSION_AUDIENCE,
         "exp": datetime.now(UTC) + timedelta(hours=1),
@@ -32,8 +35,8 @@ def b64(data: dict[str, object]) -> str:
 
 
 def test_a_session_token_round_trips() -> None:
-    token = tokens.issue_session(7, 3, SECRET, datetime.now(UTC), timedelta(hours=1))
-    assert tokens.read_session(token, SECRET) == tokens.SessionClaims(7, 3)
+    token = tokens.issue_session(7, 3, SID, SECRET, datetime.now(UTC), timedelta(hours=1))
+    assert tokens.read_session(token, SECRET) == tokens.SessionClaims(7, 3, SID)
 
 
 def test_alg_none_is_refused() -> None:
@@ -58,7 +61,7 @@ def test_a_wrong_signature_is_refused() -> None:
 
 
 def test_an_expired_token_is_refused() -> None:
-    token = tokens.issue_session(7, 1, SECRET, NOW - timedelta(days=2), timedelta(hours=1))
+    token = tokens.issue_session(7, 1, SID, SECRET, NOW - timedelta(days=2), timedelta(hours=1))
     with pytest.raises(tokens.InvalidToken):
         tokens.read_session(token, SECRET)
 
@@ -77,13 +80,107 @@ def test_a_wrong_issuer_is_refused() -> None:
 
 
 def test_an_invitation_token_is_not_a_session_token() -> None:
-    token = tokens.issue_invitation(5, "nonce", SECRET, datetime.now(UTC), timedelta(days=7))
+    token = tokens.issue_invitation(5, NONCE, SECRET, datetime.now(UTC), timedelta(days=7))
     with pytest.raises(tokens.InvalidToken):
         tokens.read_session(token, SECRET)
-    assert tokens.read_invitation(token, SECRET) == tokens.InvitationClaims(5, "nonce")
+    assert tokens.read_invitation(token, SECRET) == tokens.InvitationClaims(5, NONCE)
 
 
 @pytest.mark.parametrize("garbage", ["", "abc", "a.b.c", "x" * 5000, "é.é.é"])
 def test_garbage_is_refused(garbage: str) -> None:
     with pytest.raises(tokens.InvalidToken):
         tokens.read_session(garbage, SECRET)
+
+
+def signed(**overrides: object) -> str:
+    """A token signed with the real key: only its claims are wrong."""
+    return jwt.encode(claims(**overrides), SECRET, algorithm="HS256")
+
+
+def test_a_well_formed_signed_session_token_is_read() -> None:
+    # The control for the refusals below: the same claims with sound values pass.
+    assert tokens.read_session(signed(), SECRET) == tokens.SessionClaims(7, 1, SID)
+    assert tokens.read_session(signed(sub=str(2**31 - 1), ver=0), SECRET).person_id == 2**31 - 1
+
+
+@pytest.mark.parametrize(
+    "overrides",
+    [
+        {"sub": "1" * 30},
+        {"sub": str(2**31)},
+        {"sub": "-3"},
+        {"sub": "0"},
+        {"sub": "007"},
+        {"sub": " 7"},
+        {"sub": "7.0"},
+        {"sub": "٧"},  # an Arabic-Indic seven: int() reads it, a row id is ASCII
+        {"sub": None},
+        {"ver": 2**70},
+        {"ver": -1},
+        {"ver": True},
+        {"ver": "1"},
+        {"ver": 1.0},
+        {"ver": None},
+        {"sid": None},
+        {"sid": "short"},
+        {"sid": "s" * 31 + "!"},
+        {"sid": "s" * 33},
+        {"sid": 12345},
+        {"sid": ["s" * 32]},
+    ],
+    ids=repr,
+)
+def test_a_signed_session_token_with_an_impossible_claim_is_refused(
+    overrides: dict[str, object],
+) -> None:
+    body = claims()
+    for name, value in overrides.items():
+        if value is None:
+            del body[name]
+        else:
+            body[name] = value
+    token = jwt.encode(body, SECRET, algorithm="HS256")
+    with pytest.raises(tokens.InvalidToken):
+        tokens.read_session(token, SECRET)
+
+
+def invitation(**overrides: object) -> str:
+    body: dict[str, object] = {
+        "inv": 5,
+        "nonce": NONCE,
+        "iss": tokens.ISSUER,
+        "aud": tokens.INVITATION_AUDIENCE,
+        "exp": datetime.now(UTC) + timedelta(days=1),
+    }
+    body.update(overrides)
+    return jwt.encode(body, SECRET, algorithm="HS256")
+
+
+def test_a_well_formed_signed_invitation_token_is_read() -> None:
+    assert tokens.read_invitation(invitation(), SECRET) == tokens.InvitationClaims(5, NONCE)
+
+
+@pytest.mark.parametrize(
+    "overrides",
+    [
+        {"inv": 2**70},
+        {"inv": 2**31},
+        {"inv": 0},
+        {"inv": -5},
+        {"inv": "5"},
+        {"inv": 5.0},
+        {"inv": True},
+        {"inv": [5]},
+        {"nonce": "é" * 32},  # compare_digest raises on non-ASCII text
+        {"nonce": "n" * 65},
+        {"nonce": ""},
+        {"nonce": 12345678901234567890},
+        {"nonce": {"a": 1}},
+    ],
+    ids=repr,
+)
+def test_a_signed_invitation_token_with_an_impossible_claim_is_refused(
+    overrides: dict[str, object],
+) -> None:
+    with pytest.raises(tokens.InvalidToken):
+        tokens.read_invitation(invitation(**overrides), SECRET)
