@@ -27,6 +27,7 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from governance import db, i18n, request_log, static_assets
+from governance.audit.checkpoint_routes import CheckpointController
 from governance.audit.routes import AuditApiController, AuditController
 from governance.auth.middleware import SessionAuthentication
 from governance.auth.routes import AuthController
@@ -265,6 +266,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             MembersApiController,
             AuditController,
             AuditApiController,
+            CheckpointController,
             WorkController,
             ImportController,
             PrestationApiController,
