@@ -31,7 +31,7 @@ from governance.i18n import language
 from governance.members.models import Cooperative
 from governance.settings import Settings
 
-GUARDED = ("audit_event", "checkpoint")
+GUARDED = ("audit_event", "checkpoint", "period_close")
 
 
 def tamper(settings: Settings, *steps: tuple[str, dict[str, Any]]) -> None:
