@@ -1,6 +1,7 @@
 """The demo's votes: a closed public vote, a closed secret vote, a closed ranked vote between
-two rules, and an open rule proposal. Each goes through the services; the closed ones were
-opened and cast days ago (the clock shifted back), then counted now by `close_due`."""
+two rules, and an open rule proposal. Each goes through the services (and so respects the
+cooperative's minimum quorum and duration); the closed ones were opened and cast days ago (the
+clock shifted back), then counted now by `close_due`."""
 
 from __future__ import annotations
 
@@ -37,6 +38,10 @@ OPEN_RULE = """Le partage « mixte 80/20 » récompense surtout le revenu factur
 
 Proposition : compter **autant les heures que le revenu** (50/50), pour que les longues
 séances mal payées (CPAS, écoles) pèsent davantage."""
+
+# A week and an hour: votes that move money stay open at least 7 days
+# (governance/votes/minimums.py), and the closing time is typed to the minute.
+WEEK = 7 * 24 + 1
 
 HALF_HOURS = {
     "basis": "accrual",
@@ -108,7 +113,7 @@ async def create_demo_votes(
                 (who("hodan"), {"choice": "abstain"}),
                 (coordinator, {"choice": "yes"}),
             ],
-            hours_open=7 * 24,
+            hours_open=WEEK,
         )
         await _vote(
             session,
@@ -132,7 +137,7 @@ async def create_demo_votes(
                 (who("bashir"), {"choice": "no"}),
                 (coordinator, {"choice": "abstain"}),
             ],
-            hours_open=7 * 24,
+            hours_open=WEEK,
         )
         await _vote(
             session,
@@ -158,7 +163,7 @@ async def create_demo_votes(
                 (who("hodan"), {"ranking": ["equal", "pro_rata"]}),
                 (coordinator, {"ranking": ["pro_rata", "equal"]}),
             ],
-            hours_open=7 * 24,
+            hours_open=WEEK,
         )
     await outcome.close_due(session, coordinator.cooperative_id)
     open_id = await _vote(
@@ -178,7 +183,7 @@ async def create_demo_votes(
         },
         day,
         [(who("chloe"), {"choice": "yes"}), (who("dilan"), {"choice": "no"})],
-        hours_open=6 * 24,
+        hours_open=8 * 24,
     )
     await service.add_comment(
         session,

@@ -9,6 +9,7 @@ from governance import clock
 from governance.members import service as members
 from governance.members.models import Role
 from governance.votes import ballots, outcome, service
+from governance.votes.minimums import category_of
 from tests.world import PASSWORD
 
 DECISION = {
@@ -36,6 +37,12 @@ async def add_cooperators(session: Any, world: Any, *names: str) -> None:
         world.ids[name.lower()] = person.id
 
 
+# Votes that move money or membership, or change the voting rules, stay open at least 7 days
+# by default (governance/votes/minimums.py): `open_vote` opens them for a week and an hour,
+# and `later(monkeypatch, WEEK + 1)` is past their close.
+WEEK = 7 * 24 + 1
+
+
 def closing_form(hours: int = 24) -> dict[str, str]:
     at = (clock.now() + dt.timedelta(hours=hours)).astimezone(clock.BRUSSELS)
     return {"closes_on": at.date().isoformat(), "closes_time": at.strftime("%H:%M")}
@@ -46,9 +53,10 @@ async def open_vote(
     world: Any,
     form: dict[str, Any] | None = None,
     author: str = "omar",
-    hours: int = 24,
+    hours: int | None = None,
 ) -> int:
-    """A proposal drafted by `author` and opened by Carla; its id."""
+    """A proposal drafted by `author` and opened by Carla, for `hours` (by default a day, or
+    a week and an hour when it has an effect); its id."""
     proposal = await service.save_draft(
         session,
         world.actor(author),
@@ -57,6 +65,8 @@ async def open_vote(
         today=clock.today(),
     )
     assert proposal.id is not None
+    if hours is None:
+        hours = 24 if category_of(proposal.kind, proposal.effect) == "none" else WEEK
     await service.open_proposal(session, world.actor("carla"), proposal.id, closing_form(hours))
     return proposal.id
 

@@ -25,8 +25,9 @@ from governance.ledger.rule_versions import MONTH_RE
 from governance.ledger.rules import TEMPLATES, RuleError, parse_rule, rule_to_data
 from governance.markdown_text import MAX_LENGTH
 from governance.votes.methods import METHODS, THRESHOLDS, fraction_text
+from governance.votes.minimums import Minimums, form_fields, minimums_from
 from governance.votes.models import Proposal, ProposalKind, Visibility
-from governance.votes.voting_rules import parse_voting_rules
+from governance.votes.voting_rules import has_minimums, parse_voting_rules
 
 QUORUMS = ("0", "1/4", "1/3", "1/2", "2/3")
 MAX_TITLE = 160
@@ -63,6 +64,7 @@ class DraftContext:
     categories: tuple[str, ...]
     members: tuple[MemberChoice, ...]
     last_frozen_month: str | None  # the latest month closed or under review
+    minimums: Minimums = field(default_factory=Minimums)  # the voting rules' minimums now
 
 
 @dataclass(frozen=True)
@@ -194,12 +196,17 @@ def _effect(form: Form, kind: str, method: str, context: DraftContext) -> dict[s
                 _("New voting rules need a yes or no vote (or consent), not a ranked one."),
             )
             return {}
+        # Without the minimums' fields, the decision leaves the minimums as they are.
+        keep = None if has_minimums(form.data, "rules_") else Minimums()
         try:
-            rules = parse_voting_rules(form.data, prefix="rules_")
+            rules = parse_voting_rules(form.data, prefix="rules_", minimums=keep)
         except Invalid as error:
             form.errors.update(error.fields)
             return {}
-        return {"voting_rules": rules.as_settings()}
+        settings = rules.as_settings()
+        if keep is not None:
+            del settings["vote_minimums"]
+        return {"voting_rules": settings}
     return {}
 
 
@@ -327,4 +334,6 @@ def form_values(proposal: Proposal, language: str) -> dict[str, Any]:
         values["rules_open_proposals"] = rules["open_proposals"]
         values["rules_proxy_limit"] = str(rules["proxy_limit"])
         values["rules_coordinators_by_mandate"] = "on" if rules["coordinators_by_mandate"] else ""
+        if "vote_minimums" in rules:
+            values.update(form_fields(minimums_from(rules["vote_minimums"]), "rules_"))
     return values

@@ -9,6 +9,8 @@ proposal's state again under it, so concurrent workers count once.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
+from fractions import Fraction
 from typing import Any
 
 from sqlmodel import col, select
@@ -27,6 +29,7 @@ from governance.members.service import active_coordinators
 from governance.votes import mails, mandates
 from governance.votes.drafting import option_labels, quorum_value
 from governance.votes.methods import Result, approval, consent, ranked
+from governance.votes.minimums import category_of
 from governance.votes.models import (
     Ballot,
     EligibleVoter,
@@ -37,9 +40,25 @@ from governance.votes.models import (
 from governance.votes.voting_rules import apply_voting_rules, voting_rules
 
 
-def count(proposal: Proposal, ballots: list[Any]) -> Result:
-    """The result of `ballots` (choices, or rankings) under the proposal's method."""
-    quorum = quorum_value(proposal.quorum)
+def quorum_of(proposal: Proposal, floor: Fraction = Fraction(0)) -> Fraction:
+    """The quorum a vote is counted with: the one its close used, once closed; before, its own
+    (raised to its category's minimum at the opening) or `floor` (the minimum in force now)
+    when that is higher."""
+    if proposal.result is not None and isinstance(proposal.result.get("quorum"), str):
+        return quorum_value(proposal.result["quorum"])
+    return max(quorum_value(proposal.quorum), floor)
+
+
+def minimum_quorum(proposal: Proposal, settings: Mapping[str, Any]) -> Fraction:
+    """The minimum quorum the cooperative's rules set now for the proposal's category."""
+    minimums = voting_rules(settings).minimums
+    return minimums.of(category_of(proposal.kind, proposal.effect)).quorum
+
+
+def count(proposal: Proposal, ballots: list[Any], floor: Fraction = Fraction(0)) -> Result:
+    """The result of `ballots` (choices, or rankings) under the proposal's method, with the
+    quorum of `quorum_of`."""
+    quorum = quorum_of(proposal, floor)
     if proposal.method == "ranked":
         return ranked(
             ballots,
@@ -74,9 +93,9 @@ async def choices_of(session: AsyncSession, proposal_id: int) -> list[Any]:
     return list(rows.all())
 
 
-async def tally_now(session: AsyncSession, proposal: Proposal) -> Result:
+async def tally_now(session: AsyncSession, proposal: Proposal, floor: Fraction) -> Result:
     assert proposal.id is not None
-    return count(proposal, await choices_of(session, proposal.id))
+    return count(proposal, await choices_of(session, proposal.id), floor)
 
 
 async def _spend_from_fund(session: AsyncSession, proposal: Proposal, today: dt.date) -> int:
@@ -175,7 +194,9 @@ async def _apply_effect(
     if "voting_rules" in effect:
         cooperative = await session.get(Cooperative, proposal.cooperative_id)
         assert cooperative is not None
-        rules = voting_rules(effect["voting_rules"])
+        # What the decision does not say (the minimums, in a decision drafted without them)
+        # stays as it is.
+        rules = voting_rules({**cooperative.settings, **effect["voting_rules"]})
         await apply_voting_rules(
             session, cooperative, rules, actor_id=None, proposal_id=proposal.id
         )
@@ -206,7 +227,11 @@ async def _close_locked(session: AsyncSession, proposal_id: int, now: dt.datetim
         or proposal.closes_at > now
     ):
         return False
-    result = await tally_now(session, proposal)
+    cooperative = await session.get(Cooperative, proposal.cooperative_id)
+    assert cooperative is not None
+    # A vote is never adopted below the minimum quorum in force at its close, even one opened
+    # before the minimums existed or before they were raised.
+    result = await tally_now(session, proposal, minimum_quorum(proposal, cooperative.settings))
     adopted = _decided(proposal, result)
     effect: dict[str, Any] = {}
     error = ""
@@ -237,8 +262,6 @@ async def _close_locked(session: AsyncSession, proposal_id: int, now: dt.datetim
             "effect_error": error,
         },
     )
-    cooperative = await session.get(Cooperative, proposal.cooperative_id)
-    assert cooperative is not None
     voters = (
         await session.exec(
             select(EligibleVoter.person_id).where(EligibleVoter.proposal_id == proposal.id)

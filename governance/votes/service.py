@@ -14,7 +14,7 @@ from governance import clock
 from governance.audit.service import lock_cooperative, record
 from governance.errors import Conflict, Invalid, NotFound, PermissionDenied
 from governance.forms import Form
-from governance.i18n import _
+from governance.i18n import _, datetime_short, ngettext
 from governance.ledger.costs import categories_of
 from governance.ledger.models import Period, PeriodState
 from governance.ledger.rule_versions import rule_in_force
@@ -27,7 +27,9 @@ from governance.votes.drafting import (
     ProposalInput,
     markdown_text,
     parse_proposal,
+    quorum_value,
 )
+from governance.votes.minimums import Minimum, category_name, category_of, raised_quorum
 from governance.votes.models import EligibleVoter, Proposal, ProposalComment, ProposalState
 from governance.votes.voting_rules import voting_rules
 
@@ -77,6 +79,7 @@ async def draft_context(
         categories=categories_of(cooperative.settings),
         members=members,
         last_frozen_month=frozen,
+        minimums=voting_rules(cooperative.settings).minimums,
     )
 
 
@@ -180,7 +183,12 @@ async def save_draft(
     return proposal
 
 
-def _closing_time(data: Mapping[str, Any], now: dt.datetime) -> dt.datetime:
+def _closing_time(
+    data: Mapping[str, Any], now: dt.datetime, minimum: Minimum, category: str
+) -> dt.datetime:
+    """The closing time asked for: at least 10 minutes and the minimum duration of the
+    proposal's category ahead (counted from the current minute, as the form has no seconds),
+    at most 90 days."""
     form = Form(data)
     day = form.day("closes_on")
     at = form.time_of_day("closes_time") or dt.time(20, 0)
@@ -195,6 +203,20 @@ def _closing_time(data: Mapping[str, Any], now: dt.datetime) -> dt.datetime:
             "minutes": MIN_MINUTES_OPEN
         }
         raise Invalid(message, {"closes_on": message})
+    earliest = now.replace(second=0, microsecond=0) + minimum.duration
+    if closes < earliest:
+        message = ngettext(
+            "%(what)s stay open at least %(num)d day: choose a closing time on %(earliest)s "
+            "or later.",
+            "%(what)s stay open at least %(num)d days: choose a closing time on %(earliest)s "
+            "or later.",
+            minimum.days,
+        ) % {
+            "what": category_name(category),
+            "num": minimum.days,
+            "earliest": datetime_short(earliest),
+        }
+        raise Invalid(message, {"closes_on": message})
     if closes > now + dt.timedelta(days=MAX_DAYS_OPEN):
         message = _("A vote stays open at most %(days)d days.") % {"days": MAX_DAYS_OPEN}
         raise Invalid(message, {"closes_on": message})
@@ -205,7 +227,9 @@ async def open_proposal(
     session: AsyncSession, actor: Actor, proposal_id: int, data: Mapping[str, Any]
 ) -> Proposal:
     """Open a draft for voting until the closing time given; freezes its eligible voters (the
-    active cooperators and coordinators) and, from then on, everything it says.
+    active cooperators and coordinators) and, from then on, everything it says. The closing
+    time must respect the minimum duration of the proposal's category, and a quorum below the
+    category's minimum is raised to it (governance/votes/minimums.py).
 
     Raises PermissionDenied, NotFound, Conflict (not a draft; nobody could vote), Invalid.
     """
@@ -220,7 +244,11 @@ async def open_proposal(
         proposal = await proposal_of(session, actor, proposal_id, lock=True)
         if proposal.state != ProposalState.DRAFT:
             raise Conflict(_("This proposal is already open or closed."))
-        closes = _closing_time(data, now)
+        category = category_of(proposal.kind, proposal.effect)
+        minimum = voting_rules(cooperative.settings).minimums.of(category)
+        closes = _closing_time(data, now, minimum, category)
+        drafted_quorum = proposal.quorum
+        proposal.quorum = raised_quorum(proposal.quorum, minimum, quorum_value(proposal.quorum))
         voters = list(
             (
                 await session.exec(
@@ -256,6 +284,8 @@ async def open_proposal(
                 **_content(proposal),
                 "closes_at": clock.iso(closes),
                 "eligible": voters,
+                "minimum": {"category": category, **minimum.as_settings()},
+                "drafted_quorum": drafted_quorum,
             },
         )
         await mails.vote_opened(session, cooperative, proposal, voters)

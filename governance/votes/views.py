@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from fractions import Fraction
 from typing import Any
 
 from markupsafe import Markup
@@ -17,13 +18,15 @@ from sqlmodel import col, func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from governance import clock
+from governance.i18n import _
 from governance.ledger.rules import TEMPLATES, template_label
 from governance.markdown_text import render
 from governance.members.access import Actor, Permission, authorize
 from governance.members.models import Cooperative, Person
 from governance.votes.board import FORMAT
 from governance.votes.drafting import option_labels
-from governance.votes.methods import Result, explain
+from governance.votes.methods import Result, explain, fraction_text
+from governance.votes.minimums import Minimum, category_of, category_sentence, describe, percent
 from governance.votes.models import (
     Ballot,
     EligibleVoter,
@@ -33,7 +36,7 @@ from governance.votes.models import (
     Proxy,
     Visibility,
 )
-from governance.votes.outcome import ballots_of, choices_of, count
+from governance.votes.outcome import ballots_of, choices_of, count, minimum_quorum, quorum_of
 from governance.votes.service import may_open, proposal_of
 from governance.votes.voting_rules import VotingRules, voting_rules
 
@@ -74,6 +77,31 @@ class ProposalView:
     labels: list[str] = field(default_factory=list)
     effect_member: str = ""  # the member a membership or mandate proposal is about
     new_rules: VotingRules | None = None  # the voting rules a decision would set
+    category: str = "none"  # money, membership, rules or none (governance/votes/minimums.py)
+    minimum: Minimum | None = None  # the minimums in force now for that category
+    quorum: str = ""  # the quorum it is (or would now be) counted with, "1/2"
+    minimum_text: str = ""  # what its category needs, in the reader's language
+    quorum_note: str = ""  # why a closed vote failed for lack of quorum
+
+
+def _fraction(value: Fraction) -> str:
+    """ "1/2"; "0" for no quorum (as the proposal's form writes it)."""
+    return fraction_text(value) if value else "0"
+
+
+def _quorum_note(proposal: Proposal, result: Result | None) -> str:
+    if proposal.state != ProposalState.CLOSED or result is None or result.quorum_reached:
+        return ""
+    needed = -(-result.quorum.numerator * result.eligible // result.quorum.denominator)
+    return _(
+        "It fails for lack of quorum: %(n)d of %(eligible)d eligible voters took part, "
+        "%(needed)d were needed (%(quorum)s)."
+    ) % {
+        "n": result.participants,
+        "eligible": result.eligible,
+        "needed": needed,
+        "quorum": percent(result.quorum),
+    }
 
 
 def option_labels_of(proposal: Proposal) -> list[str]:
@@ -200,9 +228,12 @@ async def proposal_view(session: AsyncSession, actor: Actor, proposal_id: int) -
         for p in proxies
         if p.holder_id == me
     ]
+    rules = voting_rules(cooperative.settings)
+    category = category_of(proposal.kind, proposal.effect)
+    floor = minimum_quorum(proposal, cooperative.settings)
     result = None
     if visible_result(proposal):  # closed, or counts shown live
-        result = count(proposal, await choices_of(session, proposal_id))
+        result = count(proposal, await choices_of(session, proposal_id), floor)
     labels = option_labels(proposal.options)
     return ProposalView(
         proposal=proposal,
@@ -227,12 +258,18 @@ async def proposal_view(session: AsyncSession, actor: Actor, proposal_id: int) -
         may_edit=proposal.state == ProposalState.DRAFT
         and membership.role in {"cooperator", "coordinator"}
         and (proposal.created_by_id == me or membership.role == "coordinator"),
-        proxy_limit=voting_rules(cooperative.settings).proxy_limit,
+        proxy_limit=rules.proxy_limit,
         labels=labels,
         effect_member=names.get(int(proposal.effect.get("person_id") or 0), ""),
-        new_rules=voting_rules(proposal.effect["voting_rules"])
+        # What the decision does not say (the minimums, in one drafted without them) stays.
+        new_rules=voting_rules({**cooperative.settings, **proposal.effect["voting_rules"]})
         if "voting_rules" in proposal.effect
         else None,
+        category=category,
+        minimum=rules.minimums.of(category),
+        quorum=_fraction(quorum_of(proposal, floor)),
+        minimum_text=f"{category_sentence(category)} {describe(rules.minimums.of(category))}",
+        quorum_note=_quorum_note(proposal, result),
     )
 
 
@@ -264,7 +301,8 @@ async def board(session: AsyncSession, actor: Actor, proposal_id: int) -> dict[s
         "method": proposal.method,
         "visibility": proposal.visibility,
         "eligible": proposal.eligible_count,
-        "quorum": proposal.quorum,
+        # The quorum the close counted with (the proposal's, or the minimum when higher).
+        "quorum": _fraction(quorum_of(proposal)),
         "threshold": proposal.threshold,
         "ballots": entries,
         "result": proposal.result,

@@ -30,6 +30,7 @@ from governance.votes.models import Ballot, Proposal
 from governance.votes.voting_rules import change_voting_rules
 from tests.votes_support import (
     DECISION,
+    WEEK,
     add_cooperators,
     close,
     later,
@@ -196,7 +197,7 @@ def test_the_last_coordinator_keeps_the_role_when_the_mandate_ends(
         }
         pid = await open_vote(session, world, form)
         await vote(session, world, "omar", pid, choice="yes")
-        later(monkeypatch)
+        later(monkeypatch, WEEK + 1)  # past the minimum week
         await close(session, pid, world)
         # Carla steps down: Omar is the only coordinator when his term ends.
         await members.change_role(

@@ -22,6 +22,7 @@ from governance.votes.board import load_board, tally
 from governance.votes.models import Ballot, Proposal
 from tests.votes_support import (
     DECISION,
+    WEEK,
     add_cooperators,
     close,
     closing_form,
@@ -229,7 +230,7 @@ def test_an_adopted_rule_applies_from_its_start_month(run: Any, world: Any, monk
         }
         pid = await open_vote(session, world, form)
         await vote(session, world, "omar", pid, choice="yes")
-        later(monkeypatch)
+        later(monkeypatch, WEEK + 1)  # past the minimum week
         await close(session, pid, world)
         async with session.begin():
             january = await rule_versions.rule_in_force(session, world.alpha, "2027-01")
@@ -279,7 +280,7 @@ def test_a_ranked_vote_between_rules_adopts_the_winner(run: Any, world: Any, mon
         await vote(session, world, "omar", pid, ranking=["equal", "pro_rata"])
         await vote(session, world, "ana", pid, ranking=["equal"])
         await vote(session, world, "carla", pid, ranking=["pro_rata", "equal"])
-        later(monkeypatch)
+        later(monkeypatch, WEEK + 1)  # past the minimum week
         proposal = await close(session, pid, world)
         versions = (await session.exec(select(DistributionRule))).all()
         return proposal, versions
@@ -301,7 +302,7 @@ def test_membership_admission_makes_a_worker_a_cooperator(
         }
         pid = await open_vote(session, world, form)
         await vote(session, world, "omar", pid, choice="yes")
-        later(monkeypatch)
+        later(monkeypatch, WEEK + 1)  # past the minimum week
         await close(session, pid, world)
         return await session.get(Membership, world.memberships["wen"])
 
@@ -340,7 +341,7 @@ def test_a_mandate_elects_a_coordinator_who_lapses_at_the_end_of_the_term(
         }
         pid = await open_vote(session, world, form)
         await vote(session, world, "omar", pid, choice="yes")
-        later(monkeypatch)
+        later(monkeypatch, WEEK + 1)  # past the minimum week
         await close(session, pid, world)
         elected = await session.get(Membership, world.memberships["omar"])
         role_then = elected.role
@@ -403,7 +404,7 @@ def test_a_decision_can_change_the_voting_rules(run: Any, world: Any, monkeypatc
         }
         pid = await open_vote(session, world, form)
         await vote(session, world, "omar", pid, choice="yes")
-        later(monkeypatch)
+        later(monkeypatch, WEEK + 1)  # past the minimum week
         await close(session, pid, world)
         return (await session.get(Cooperative, world.alpha, populate_existing=True)).settings
 
@@ -437,7 +438,7 @@ def test_fund_spending_posts_from_the_fund_or_reports_why_not(
         two = await open_vote(session, world, too_much)
         for pid in (one, two):
             await vote(session, world, "omar", pid, choice="yes")
-        later(monkeypatch)
+        later(monkeypatch, WEEK + 1)  # past the minimum week
         first = await close(session, one, world)
         second = await close(session, two, world)
         entries = (
