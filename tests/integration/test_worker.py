@@ -75,6 +75,30 @@ def test_worker_once_counts_a_due_vote_and_only_a_due_one(
     assert "job votes: 1 done" in done.stderr
 
 
+def test_worker_once_signs_the_daily_checkpoints_of_chains_that_grew(
+    settings: Settings, run: Any, world: Any, tmp_path: Path
+) -> None:
+    from governance.audit.checkpoints import checkpoints_of
+
+    command = [sys.executable, "-m", "governance", "worker", "--once"]
+    first = subprocess.run(
+        command, env=_env(settings, tmp_path), capture_output=True, text=True, check=False
+    )
+    assert first.returncode == 0, first.stderr
+    assert "job checkpoints: 2 done" in first.stderr  # alpha and beta
+    again = subprocess.run(
+        command, env=_env(settings, tmp_path), capture_output=True, text=True, check=False
+    )
+    assert again.returncode == 0, again.stderr
+    assert "job checkpoints" not in again.stderr  # nothing new since
+
+    async def read(session: Any) -> list[tuple[int, str]]:
+        async with session.begin():
+            return [(c.number, c.kind) for c in await checkpoints_of(session, world.alpha)]
+
+    assert run(read) == [(1, "daily")]
+
+
 def _free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
