@@ -25,7 +25,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import cache, lru_cache
+from functools import cache, cached_property, lru_cache
 from typing import Any
 
 from sqlalchemy import String, bindparam, func, insert, text
@@ -43,11 +43,17 @@ from governance.ledger.journal import month_of
 from governance.ledger.models import Client, Period, PeriodState, Prestation, PrestationStatus
 from governance.ledger.posting import open_period_for, state_name
 from governance.ledger.prestations import (
-    DEFAULT_DAYS_AHEAD,
     WORKING_ROLES,
     PrestationInput,
     kinds_of,
     parse_input,
+)
+from governance.ledger.work_dates import (
+    DAYS_AHEAD_SETTING,
+    DEFAULT_MAX_AGE_DAYS,
+    MAX_AGE_SETTING,
+    DateWindow,
+    window_of,
 )
 from governance.members.access import Actor, Permission, authorize
 from governance.members.models import Cooperative, Membership, MembershipStatus, Person
@@ -314,6 +320,12 @@ class Lookups:
     today: dt.date
     days_ahead: int
     language: str
+    max_age_days: int = DEFAULT_MAX_AGE_DAYS
+
+    @cached_property
+    def window(self) -> DateWindow:
+        settings = {MAX_AGE_SETTING: self.max_age_days, DAYS_AHEAD_SETTING: self.days_ahead}
+        return window_of(settings, self.today)
 
 
 @dataclass
@@ -410,8 +422,9 @@ def check_row(row: CsvRow, lookups: Lookups, columns: Mapping[str, str]) -> RowR
             errors.setdefault(target, message)
     if clean is not None:
         state = lookups.periods.get(month_of(clean.date), PeriodState.OPEN)
-        if clean.date > lookups.today + dt.timedelta(days=lookups.days_ahead):
-            errors["date"] = _("This date is too far in the future.")
+        outside = lookups.window.problem(clean.date)
+        if outside is not None:
+            errors["date"] = outside
         elif state == PeriodState.REVIEW:
             # A closed month takes nothing either, but its work is counted as an adjustment
             # of the next open period; a month under review is frozen until its close.
@@ -471,6 +484,7 @@ async def _lookups(
             Period.cooperative_id == actor.cooperative_id, Period.state != PeriodState.OPEN
         )
     )
+    window = window_of(cooperative.settings, today)
     return Lookups(
         actor_person_id=actor.person_id,
         members={
@@ -482,8 +496,9 @@ async def _lookups(
         periods=dict(periods.all()),
         kinds=kinds_of(cooperative.settings),
         today=today,
-        days_ahead=int(cooperative.settings.get("max_days_ahead", DEFAULT_DAYS_AHEAD)),
+        days_ahead=(window.latest - today).days,
         language=language,
+        max_age_days=window.max_age_days,
     )
 
 

@@ -27,13 +27,13 @@ from governance.i18n import _, is_language_code
 from governance.ledger.journal import month_of, prestation_postings
 from governance.ledger.models import Client, JournalEntry, Prestation, PrestationStatus
 from governance.ledger.posting import open_period_for, post
+from governance.ledger.work_dates import window_of
 from governance.members.access import Actor, Permission, allows, authorize
 from governance.members.models import Membership, MembershipStatus, Role
 from governance.money import multiply_round
 
 DEFAULT_KINDS = ("on_site", "phone", "video", "translation", "project_day", "training", "other")
 MAX_DURATION_MINUTES = 24 * 60
-DEFAULT_DAYS_AHEAD = 31
 KEY_RE = re.compile(r"^[A-Za-z0-9_.:\-]{8,100}$")
 WORKING_ROLES = (Role.COOPERATOR, Role.WORKER, Role.COORDINATOR)
 
@@ -191,8 +191,9 @@ async def record_prestation(
     """Record a prestation (a draft, or submitted at once); returns it and whether it is new.
 
     A member records their own; a coordinator records for anyone. Raises PermissionDenied,
-    Invalid (every bad field, a date in a period that is not open or too far ahead, a client or
-    member of another cooperative), Conflict when the idempotency key was used with other data.
+    Invalid (every bad field, a date in a period under review, older or further ahead than the
+    cooperative accepts (`work_dates`), a client or member of another cooperative), Conflict
+    when the idempotency key was used with other data.
     A repeat with the same key and data returns the first prestation and writes nothing.
     """
     if idempotency_key is not None and not KEY_RE.match(idempotency_key):
@@ -228,10 +229,9 @@ async def record_prestation(
                 return _same_or_conflict(found, fingerprint), False
         await _client(session, actor.cooperative_id, clean.client_id)
         await _check_member(session, actor.cooperative_id, clean.member_id)
-        days_ahead = int(cooperative.settings.get("max_days_ahead", DEFAULT_DAYS_AHEAD))
-        if clean.date > today + dt.timedelta(days=days_ahead):
-            message = _("This date is too far in the future.")
-            raise Invalid(message, {"date": message})
+        outside = window_of(cooperative.settings, today).problem(clean.date)
+        if outside is not None:
+            raise Invalid(outside, {"date": outside})
         await open_period_for(session, actor.cooperative_id, clean.date)
         prestation = Prestation(
             cooperative_id=actor.cooperative_id,
