@@ -21,7 +21,8 @@ from governance.errors import Conflict, Invalid, NotFound, PermissionDenied
 from governance.forms import Form
 from governance.i18n import _, ngettext
 from governance.members.access import Actor, Permission, allows, authorize
-from governance.members.models import Cooperative, Person
+from governance.members.models import Cooperative, MembershipStatus, Person
+from governance.members.service import membership_of
 from governance.votes import mails
 from governance.votes.drafting import option_labels
 from governance.votes.methods import APPROVAL_CHOICES, CONSENT_CHOICES
@@ -211,7 +212,8 @@ async def give_proxy(
 ) -> Proxy:
     """The actor lets another eligible voter vote for them on this proposal.
 
-    Refused: to oneself, to a non-voter, to a holder already carrying the cooperative's limit,
+    Refused: to oneself, to a non-voter (not among the proposal's voters, or no longer an
+    active member with a voting role), to a holder already carrying the cooperative's limit,
     chains (the holder gave their own proxy; the giver holds someone's), a second proxy.
     """
     async with session.begin():
@@ -228,6 +230,11 @@ async def give_proxy(
             raise refuse(_("You cannot give your proxy to yourself."))
         if not await _eligible(session, proposal_id, holder_id):
             raise refuse(_("Choose a member who can vote on this proposal."))
+        holder_membership = await membership_of(session, actor.cooperative_id, holder_id)
+        if holder_membership is None or holder_membership.status != MembershipStatus.ACTIVE:
+            raise refuse(_("This member is suspended: they cannot carry a proxy."))
+        if not allows(holder_membership.role, Permission.VOTE):
+            raise refuse(_("This member's role does not let them vote: choose a cooperator."))
         if await _active_proxy(session, proposal_id, actor.person_id) is not None:
             raise refuse(_("You have already given your proxy; take it back first."))
         if await _active_proxy(session, proposal_id, holder_id) is not None:
