@@ -4,6 +4,7 @@ A member contests one of their prestations counted in a month under review (or t
 a whole) with a comment. While a contest is open the month cannot close. A coordinator either
 keeps the line, with a reason the member reads, or corrects it: the prestation's entry is
 reversed and a corrected prestation is recorded and validated, both in the month under review.
+A coordinator never resolves a contest about their own work (another coordinator does).
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ from governance.ledger.models import (
 from governance.ledger.posting import post, reverse
 from governance.ledger.reversals import _live_invoice
 from governance.members.access import Actor, Permission, authorize
+from governance.members.service import active_coordinators
 
 MAX_COMMENT = 1000
 
@@ -158,6 +160,25 @@ async def _open_contest(session: AsyncSession, actor: Actor, contest_id: int) ->
     return contest
 
 
+async def _not_about_self(session: AsyncSession, actor: Actor, contest: Contest) -> None:
+    """A coordinator does not settle a contest about their own money: another coordinator
+    does, or, when there is none, the members by a vote. Raises Conflict saying which."""
+    owner = contest.member_id
+    if contest.prestation_id is not None:
+        prestation = await session.get(Prestation, contest.prestation_id)
+        owner = prestation.member_id if prestation is not None else owner
+    if actor.person_id not in {owner, contest.member_id}:
+        return
+    if await active_coordinators(session, actor.cooperative_id) > 1:
+        raise Conflict(_("This contest is about your own work: another coordinator resolves it."))
+    raise Conflict(
+        _(
+            "This contest is about your own work and the cooperative has no other coordinator "
+            "to resolve it: the members decide it by a vote."
+        )
+    )
+
+
 async def _period_month(session: AsyncSession, contest: Contest) -> str:
     period = await session.get(Period, contest.period_id)
     assert period is not None
@@ -178,6 +199,7 @@ async def keep_line(
     async with session.begin():
         await authorize(session, actor, Permission.CLOSE_PERIOD)
         contest = await _open_contest(session, actor, contest_id)
+        await _not_about_self(session, actor, contest)
         await _locked_period(session, actor, await _period_month(session, contest))
         await session.refresh(contest)
         if contest.status != ContestStatus.OPEN:
@@ -216,6 +238,7 @@ async def correct_line(
     async with session.begin():
         await authorize(session, actor, Permission.CLOSE_PERIOD)
         contest = await _open_contest(session, actor, contest_id)
+        await _not_about_self(session, actor, contest)
         month = await _period_month(session, contest)
         await _locked_period(session, actor, month)
         await session.refresh(contest)
