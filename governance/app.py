@@ -14,7 +14,12 @@ from litestar import Litestar, Request, Response, get
 from litestar.config.csrf import CSRFConfig
 from litestar.datastructures import MutableScopeHeaders
 from litestar.di import Provide
-from litestar.exceptions import HTTPException, NotAuthorizedException, ValidationException
+from litestar.exceptions import (
+    HTTPException,
+    NotAuthorizedException,
+    SerializationException,
+    ValidationException,
+)
 from litestar.middleware import DefineMiddleware
 from litestar.openapi.config import OpenAPIConfig
 from litestar.openapi.plugins import JsonRenderPlugin
@@ -26,7 +31,7 @@ from markupsafe import Markup
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
-from governance import db, i18n, request_log, static_assets
+from governance import db, i18n, json_body, request_log, static_assets
 from governance.audit.checkpoint_routes import CheckpointController
 from governance.audit.routes import AuditApiController, AuditController
 from governance.auth.middleware import SessionAuthentication
@@ -42,7 +47,8 @@ from governance.ledger.import_routes import ImportController
 from governance.ledger.invoice_routes import InvoiceController, PaymentController
 from governance.ledger.payout_routes import PayoutController
 from governance.ledger.period_routes import PeriodController
-from governance.ledger.routes import PrestationApiController, WorkController
+from governance.ledger.prestation_api import PrestationApiController
+from governance.ledger.routes import WorkController
 from governance.ledger.statement_routes import StatementController
 from governance.members.routes import (
     CoopController,
@@ -163,9 +169,13 @@ def _http_error(request: Request[Any, Any, Any], exc: HTTPException) -> Response
         return login_redirect(request)
     status = exc.status_code
     if isinstance(exc, ValidationException) and _wants_json(request):
-        response = json_error(400, _(_MESSAGES[400]))
+        status, fields = json_body.refused_parameters(exc.extra)
+        message = _(_MESSAGES[400]) if status == 400 else _(json_body.WRONG_FIELDS)
+        response = json_error(status, message, fields)
         response.content["extra"] = exc.extra
         return response
+    if isinstance(exc.__cause__, SerializationException) and _wants_json(request):
+        return json_error(422, _("The request body is not valid JSON."))
     if status == 403 and "CSRF" in str(exc.detail):
         message = _("Your form has expired. Go back, reload the page and try again.")
         return _error_page(request, 403, message)
@@ -181,6 +191,9 @@ def _domain_error(request: Request[Any, Any, Any], exc: DomainError) -> Response
 
 def _server_error(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
     route = request.scope.get("path_template") or "(no route)"
+    if isinstance(exc, RecursionError) and json_body.too_deep(exc):
+        i18n.set_language(choose_language(request))
+        return json_error(422, _("The request body is not valid JSON."))
     if _database_down(exc):
         # The transaction did not commit: nothing was half-written.
         log.error("database unavailable on %s %s: %s", request.method, route, type(exc).__name__)
@@ -315,6 +328,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
         openapi_config=OpenAPIConfig(
             title="governance", version="0.1.0", path="/schema", render_plugins=[JsonRenderPlugin()]
         ),
+        # The schema describes the JSON API (docs/api.md): its controllers opt in; the pages,
+        # HTML forms with their CSRF field, stay out of it.
+        include_in_schema=False,
         state=None,
         debug=False,
         compression_config=request_log.compression(),

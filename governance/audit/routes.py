@@ -15,6 +15,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from governance.audit.describe import describe, subject_name
 from governance.audit.models import AuditEvent
 from governance.i18n import datetime_short
+from governance.json_body import API_ERRORS
 from governance.members import service as members
 from governance.web import Coop, CoopContext, Db, page, provide_coop
 
@@ -98,8 +99,9 @@ class AuditController(Controller):
 class AuditApiController(Controller):
     path = "/api/c/{slug:str}/audit"
     dependencies = {"coop": Provide(provide_coop)}
+    include_in_schema = True  # the JSON API is described at /schema/openapi.json
 
-    @get("/")
+    @get("/", responses=API_ERRORS)
     async def events(
         self,
         db: Db,

@@ -1,21 +1,22 @@
 """The books as JSON: trial balance, one account's lines and the journal, a page at a time.
 
 The same readers as the pages (`books.may_read_books`): coordinators and observers always,
-cooperators and workers while the cooperative's books are open. Amounts are integer cents
+cooperators while the cooperative's books are open, workers never. Amounts are integer cents
 (debit positive), dates ISO-8601; pages are keyset pages: pass `next_after_id` as `after_id`.
 """
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from litestar import Controller, get
 from litestar.di import Provide
 from litestar.params import Parameter, QueryParameter
 
+from governance.json_body import API_ERRORS
 from governance.ledger import books
+from governance.ledger.api_bodies import AccountOut, EntriesOut, TrialBalanceOut
 from governance.ledger.book_routes import CODE_MAX_LENGTH, CODE_PATTERN
-from governance.ledger.export import EntryRecord
 from governance.web import Coop, Db, provide_coop
 
 # Stricter than the pages' filter: an impossible month is refused rather than shown empty.
@@ -27,46 +28,18 @@ Limit = Annotated[int, QueryParameter(name="limit", ge=1, le=books.MAX_PAGE)]
 AccountCode = Annotated[str, Parameter(max_length=CODE_MAX_LENGTH, pattern=CODE_PATTERN)]
 
 
-def _entry_json(entry: EntryRecord) -> dict[str, Any]:
-    return {
-        "id": entry.id,
-        "date": entry.date.isoformat(),
-        "period": entry.period,
-        "kind": entry.kind,
-        "memo": entry.memo,
-        "reverses_id": entry.reverses_id,
-        "lines": [
-            {"account": line.account, "type": line.account_type, "amount_cents": line.amount}
-            for line in entry.lines
-        ],
-    }
-
-
 class BooksApiController(Controller):
     path = "/api/c/{slug:str}/books"
     dependencies = {"coop": Provide(provide_coop)}
+    include_in_schema = True
 
-    @get("/trial-balance")
-    async def trial_balance(self, db: Db, coop: Coop, period: Period = None) -> dict[str, Any]:
+    @get("/trial-balance", responses=API_ERRORS)
+    async def trial_balance(self, db: Db, coop: Coop, period: Period = None) -> TrialBalanceOut:
         """Every account with lines, for one period or for all time."""
         rows = await books.trial_balance(db, coop.actor, period)
-        return {
-            "period": period,
-            "accounts": [
-                {
-                    "account": r.account,
-                    "type": r.type,
-                    "debit_cents": r.debit_cents,
-                    "credit_cents": r.credit_cents,
-                    "balance_cents": r.balance_cents,
-                }
-                for r in rows
-            ],
-            "total_debit_cents": sum(r.debit_cents for r in rows),
-            "total_credit_cents": sum(r.credit_cents for r in rows),
-        }
+        return TrialBalanceOut.of(period, rows)
 
-    @get("/accounts/{code:str}")
+    @get("/accounts/{code:str}", responses=API_ERRORS)
     async def account(
         self,
         db: Db,
@@ -74,29 +47,12 @@ class BooksApiController(Controller):
         code: AccountCode,
         after_id: AfterId = None,
         limit: Limit = 50,
-    ) -> dict[str, Any]:
+    ) -> AccountOut:
         """One account's lines in posting order, with the running balance."""
         result = await books.account_lines(db, coop.actor, code, after_id=after_id, limit=limit)
-        return {
-            "account": result.account,
-            "type": result.type,
-            "opening_balance_cents": result.opening_balance,
-            "lines": [
-                {
-                    "line_id": line.line_id,
-                    "entry_id": line.entry_id,
-                    "date": line.date.isoformat(),
-                    "kind": line.kind,
-                    "memo": line.memo,
-                    "amount_cents": line.amount,
-                    "balance_cents": line.balance,
-                }
-                for line in result.lines
-            ],
-            "next_after_id": result.next_after_id,
-        }
+        return AccountOut.of(result)
 
-    @get("/entries")
+    @get("/entries", responses=API_ERRORS)
     async def entries(
         self,
         db: Db,
@@ -104,12 +60,9 @@ class BooksApiController(Controller):
         period: Period = None,
         after_id: AfterId = None,
         limit: Limit = 50,
-    ) -> dict[str, Any]:
+    ) -> EntriesOut:
         """Journal entries with their lines, in posting order."""
         result = await books.journal_page(
             db, coop.actor, period=period, after_id=after_id, limit=limit
         )
-        return {
-            "entries": [_entry_json(entry) for entry in result.entries],
-            "next_after_id": result.next_after_id,
-        }
+        return EntriesOut.of(result)

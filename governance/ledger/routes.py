@@ -6,14 +6,13 @@ import re
 import secrets
 from typing import Annotated, Any
 
-from litestar import Controller, Request, Response, get, post
+from litestar import Controller, Request, get, post
 from litestar.di import Provide
 from litestar.params import FromPath, QueryParameter
 from litestar.response import Redirect, Template
 
 from governance import clock, i18n
 from governance.errors import Conflict, Invalid, PermissionDenied
-from governance.json_body import json_form, read_json
 from governance.ledger import prestations, reversals
 from governance.ledger.models import PrestationStatus
 from governance.ledger.service import list_clients
@@ -198,94 +197,3 @@ class WorkController(Controller):
             )
         back = f"/c/{coop.cooperative.slug}/work/" + (f"?month={month}" if month else "")
         return redirect(request, back, "prestation_reversed")
-
-
-def _prestation_json(prestation: Any) -> dict[str, Any]:
-    return {
-        "id": prestation.id,
-        "member_id": prestation.member_id,
-        "client_id": prestation.client_id,
-        "date": prestation.date.isoformat(),
-        "start_time": prestation.start_time.isoformat() if prestation.start_time else None,
-        "duration_minutes": prestation.duration_minutes,
-        "rate_cents": prestation.rate_cents,
-        "amount_cents": prestation.amount_cents,
-        "travel_cents": prestation.travel_cents,
-        "kind": prestation.kind,
-        "languages": prestation.languages,
-        "note": prestation.note,
-        "status": prestation.status,
-        "rejection_reason": prestation.rejection_reason,
-        "entry_id": prestation.entry_id,
-    }
-
-
-class PrestationApiController(Controller):
-    path = "/api/c/{slug:str}/prestations"
-    dependencies = {"coop": Provide(provide_coop)}
-
-    @get("/")
-    async def list_prestations(
-        self,
-        db: Db,
-        coop: Coop,
-        month: Month = None,
-        member: Annotated[int | None, QueryParameter(name="member", ge=1, le=2**62)] = None,
-    ) -> list[dict[str, Any]]:
-        """Prestations by member and month, with the same rights as the pages."""
-        rows = await prestations.prestations_of(db, coop.actor, member_id=member, month=month)
-        return [_prestation_json(p) for p in rows]
-
-    @post("/", status_code=201)
-    async def create(self, request: Request, db: Db, coop: Coop) -> Any:
-        """Record a prestation; send an `Idempotency-Key` header to make retries safe."""
-        body = await json_form(request)
-        key = request.headers.get("idempotency-key")
-        prestation, created = await prestations.record_prestation(
-            db,
-            coop.actor,
-            body,
-            language=i18n.current_language(),
-            today=clock.today(),
-            submit=body.get("submit") in ("True", "true", "1"),
-            idempotency_key=key,
-        )
-        return Response(_prestation_json(prestation), status_code=201 if created else 200)
-
-    @post("/{prestation_id:int}/submit", status_code=200)
-    async def submit(self, db: Db, coop: Coop, prestation_id: FromPath[int]) -> dict[str, Any]:
-        """Send one's draft for validation."""
-        return _prestation_json(await prestations.submit_prestation(db, coop.actor, prestation_id))
-
-    @post("/validate", status_code=200)
-    async def validate(self, request: Request, db: Db, coop: Coop) -> list[dict[str, Any]]:
-        """Validate `{"ids": [...]}`, all or none (coordinators)."""
-        body = await read_json(request)
-        raw = body.get("ids") if isinstance(body, dict) else None
-        # A malformed list counts as empty, so that the role is checked before the input.
-        ids = (
-            raw
-            if isinstance(raw, list)
-            and all(isinstance(i, int) and not isinstance(i, bool) and 0 < i < 2**62 for i in raw)
-            else []
-        )
-        done = await prestations.validate_prestations(db, coop.actor, ids)
-        return [_prestation_json(p) for p in done]
-
-    @post("/{prestation_id:int}/reverse", status_code=200)
-    async def reverse(
-        self, request: Request, db: Db, coop: Coop, prestation_id: FromPath[int]
-    ) -> dict[str, Any]:
-        """Cancel a validated prestation in the books: `{"reason": "..."}` (coordinators).
-
-        Posts the opposite of its entry, dated today; refused (409) while the prestation is on
-        an invoice that no credit note cancels.
-        """
-        body = await read_json(request)
-        raw = body.get("reason") if isinstance(body, dict) else None
-        # A reason of the wrong type counts as missing, so that the role is checked first.
-        reason = raw if isinstance(raw, str) else ""
-        done = await reversals.reverse_prestation(
-            db, coop.actor, prestation_id, reason, today=clock.today()
-        )
-        return _prestation_json(done)

@@ -12,8 +12,10 @@ from litestar.response import Redirect, Template
 from governance import clock
 from governance.auth import sessions
 from governance.errors import Conflict, Invalid, NotFound
+from governance.json_body import API_ERRORS
 from governance.mail.invitations import invitation_mail
 from governance.members import details, service
+from governance.members.api_bodies import MemberOut, MembershipOut, MeOut
 from governance.members.models import Cooperative, MembershipStatus, Role
 from governance.web import (
     Coop,
@@ -257,40 +259,45 @@ class CoopController(Controller):
 
 class MembersApiController(Controller):
     path = "/api"
+    include_in_schema = True
 
-    @get("/me")
-    async def me(self, request: Request, db: Db) -> dict[str, object]:
+    @get("/me", responses=API_ERRORS)
+    async def me(self, request: Request, db: Db) -> MeOut:
         """The logged-in person and their memberships."""
         person = require_person(request)
         assert person.id is not None
-        return {
-            "id": person.id,
-            "name": person.name,
-            "email": person.email,
-            "language": person.language,
-            "memberships": [
-                {
-                    "cooperative": m.cooperative.slug,
-                    "name": m.cooperative.name,
-                    "role": m.membership.role,
-                    "status": m.membership.status,
-                }
+        return MeOut(
+            id=person.id,
+            name=person.name,
+            email=person.email,
+            language=person.language,
+            memberships=[
+                MembershipOut(
+                    cooperative=m.cooperative.slug,
+                    name=m.cooperative.name,
+                    role=m.membership.role,
+                    status=m.membership.status,
+                )
                 for m in await service.memberships_of(db, person.id)
             ],
-        }
+        )
 
-    @get("/c/{slug:str}/members", dependencies={"coop": Provide(provide_coop)})
-    async def members(self, db: Db, coop: Coop) -> list[dict[str, object]]:
+    @get(
+        "/c/{slug:str}/members",
+        dependencies={"coop": Provide(provide_coop)},
+        responses=API_ERRORS,
+    )
+    async def members(self, db: Db, coop: Coop) -> list[MemberOut]:
         """The cooperative's members; emails only for coordinators."""
         show_email = coop.can("manage_members")
         return [
-            {
-                "membership_id": row.membership.id,
-                "person_id": row.person.id,
-                "name": row.person.name,
-                "role": row.membership.role,
-                "status": row.membership.status,
-                **({"email": row.person.email} if show_email else {}),
-            }
+            MemberOut(
+                membership_id=row.membership.id or 0,
+                person_id=row.person.id or 0,
+                name=row.person.name,
+                role=row.membership.role,
+                status=row.membership.status,
+                email=row.person.email if show_email else None,
+            )
             for row in await service.list_members(db, coop.actor)
         ]

@@ -11,6 +11,7 @@ from typing import Any
 from babel.numbers import format_decimal
 from litestar import Controller, Request, Response, get, post
 from litestar.di import Provide
+from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
@@ -23,12 +24,22 @@ from governance.ledger.period_routes import month_label
 from governance.ledger.rules import TEMPLATES, fund_label, key_label, template_label
 from governance.mail.outbox import email_notices, set_email_notices
 from governance.votes import ballots, mandates, preview, service, views
+from governance.votes.api_bodies import BoardOut, board_out
 from governance.votes.drafting import KIND_METHODS, QUORUMS, form_values
 from governance.votes.methods import THRESHOLDS, fraction_text
 from governance.votes.notices import notices_for
 from governance.votes.views import option_label
 from governance.votes.voting_rules import change_voting_rules, voting_rules
 from governance.web import Coop, CoopContext, Db, form_data, page, provide_coop, redirect
+
+# The file is the JSON API's board (BoardOut); a refusal is a page, as everywhere under /c/.
+BOARD_FILE = {
+    200: ResponseSpec(
+        BoardOut, description="The bulletin board, as a file to download.", generate_examples=False
+    ),
+    403: ResponseSpec(str, media_type="text/html", description="A page: not allowed."),
+    404: ResponseSpec(str, media_type="text/html", description="A page: none, or not closed."),
+}
 
 
 def labels() -> dict[str, Any]:
@@ -367,7 +378,7 @@ class ProposalController(Controller):
         receipt = request.query_params.get("receipt", "").strip().upper()[:20]
         return page(request, "votes/board.html", view=view, board=data, request_receipt=receipt)
 
-    @get("/{proposal_id:int}/board.json")
+    @get("/{proposal_id:int}/board.json", include_in_schema=True, responses=BOARD_FILE)
     async def board_json(
         self, request: Request, db: Db, coop: Coop, proposal_id: FromPath[int]
     ) -> Response[bytes]:
@@ -375,6 +386,7 @@ class ProposalController(Controller):
         data = await views.board(db, coop.actor, proposal_id)
         if data is None:
             raise NotFound(_("The bulletin board is published when the vote closes."))
+        board_out(data)  # the shape the schema declares (BOARD_FILE), or a loud error
         body = json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True).encode()
         name = f"board-{coop.cooperative.slug}-{proposal_id}.json"
         return Response(

@@ -207,15 +207,17 @@ def test_a_member_cannot_add_or_archive(persona: str, visitor: Any, world: Any, 
     client_id = add(run, world.actor("carla"))
     visitor.login(persona)
     assert visitor.post_json(API, {**BODY, "name": "Another"}).status_code == 403
-    # The role is checked before the body: a bad body still says "not allowed".
+    # The role is checked before the body's fields: a bad body still says "not allowed".
     assert visitor.post_json(API, {"name": {"x": 1}}).status_code == 403
+    assert visitor.post_json(API, {"default_rate": 1}).status_code == 403
+    # Only text that is not JSON at all is refused first, when Litestar reads it (422).
     bad = visitor.request(
         "POST",
         API,
         content=b"{not json",
         headers={"x-csrftoken": visitor.csrf(), "content-type": "application/json"},
     )
-    assert bad.status_code == 403
+    assert bad.status_code == 422
     assert visitor.post_json(f"{API}/{client_id}/archive", {}).status_code == 403
     assert visitor.post_json(f"{API}/{client_id}/restore", {}).status_code == 403
     assert all_clients(run, world) == ["CHU de Liège"]

@@ -97,15 +97,27 @@ def test_members_list_only_their_own_work(make_visitor: Any, world: Any, chu: in
     assert len(olga.get(f"/api/c/alpha/prestations?member={world.ids['wen']}").json()) == 1
 
 
-def test_json_numbers_mean_the_same_in_every_language(visitor: Any, world: Any, chu: int) -> None:
+def test_amounts_are_integer_cents_in_every_language(visitor: Any, world: Any, chu: int) -> None:
     visitor.login("omar")  # reads French: typed "12.345" would be 12 345 €
     url = "/api/c/alpha/prestations"
-    assert visitor.post_json(url, body(chu, rate=54.06)).json()["amount_cents"] == 5406
-    assert visitor.post_json(url, body(chu, rate=54)).json()["amount_cents"] == 5400
-    assert visitor.post_json(url, body(chu, rate="54,06")).json()["amount_cents"] == 5406
-    fixed = visitor.post_json(url, body(chu, duration_minutes=None, fixed_amount=1234.5))
+    assert visitor.post_json(url, body(chu, rate_cents=5406)).json()["amount_cents"] == 5406
+    assert visitor.post_json(url, body(chu, rate_cents=5400)).json()["amount_cents"] == 5400
+    fixed = visitor.post_json(url, body(chu, duration_minutes=None, fixed_amount_cents=123450))
     assert fixed.json()["amount_cents"] == 123450
-    refused = visitor.post_json(url, body(chu, rate=12.345))
-    assert refused.status_code == 422
-    assert "rate" in refused.json()["errors"]
-    assert visitor.post_json(url, body(chu, rate=1e300)).status_code == 422
+    travel = visitor.post_json(url, body(chu, rate_cents=5400, travel_cents=250)).json()
+    assert travel["travel_cents"] == 250
+    # Never text read in the caller's language, never a fraction of a cent, never euros.
+    for refused_body in (
+        body(chu, rate_cents=54.06),
+        body(chu, rate_cents="5406"),
+        body(chu, rate_cents=["5000", "7000"]),
+        body(chu, rate="54,06"),
+        body(chu, rate=54.06),
+    ):
+        refused = visitor.post_json(url, refused_body)
+        assert refused.status_code == 422, refused_body
+        assert set(refused.json()["errors"]) & {"rate", "rate_cents"}, refused.json()
+    # The service still decides what an amount means, on the API's field name.
+    too_much = visitor.post_json(url, body(chu, rate_cents=10**300))
+    assert too_much.status_code == 422
+    assert "rate_cents" in too_much.json()["errors"]
