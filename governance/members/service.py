@@ -16,6 +16,7 @@ from governance.audit.checkpoints import ensure_key
 from governance.audit.service import AuditPage, list_events, record, subject_types
 from governance.auth import tokens
 from governance.auth.passwords import hash_password
+from governance.auth.sessions import end_all
 from governance.errors import Conflict, Invalid, NotFound, PermissionDenied
 from governance.forms import SLUG_RE, Form
 from governance.i18n import _
@@ -514,8 +515,9 @@ async def set_status(
                 and await active_coordinators(session, actor.cooperative_id) <= 1
             ):
                 raise Conflict(_("A cooperative needs at least one active coordinator."))
-            person.token_version += 1
+            person.token_version += 1  # every token of theirs dies, and every session ends
             session.add(person)
+            await end_all(session, membership.person_id, clock.now())
         before = membership.status
         membership.status = status
         session.add(membership)

@@ -3,6 +3,7 @@ impossible ids in signed tokens are refused (never a 500), old rows are purged."
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -295,3 +296,70 @@ def test_the_account_page_counts_the_open_sessions(make_visitor: Any, world: Any
     assert "2 open sessions, this one included" in laptop.get("/account").text
     phone.logout()
     assert "1 open session, this one included" in laptop.get("/account").text
+
+
+def own_events(settings: Settings, person_id: int) -> list[tuple[str, dict[str, Any]]]:
+    """The person's events in the deployment-wide chain, oldest first."""
+    engine = create_engine(db.sync_url(settings.database_url))
+    try:
+        with engine.connect() as connection:
+            rows = connection.execute(
+                text(
+                    "SELECT action, data FROM audit_event WHERE chain = 'system' "
+                    "AND actor_id = :person ORDER BY seq"
+                ),
+                {"person": person_id},
+            ).all()
+    finally:
+        engine.dispose()
+    return [(action, json.loads(data)) for action, data in rows]
+
+
+def test_log_out_everywhere_is_audited_with_the_sessions_it_ended_and_logout_is_not(
+    make_visitor: Any, world: Any, settings: Settings
+) -> None:
+    phone, laptop = make_visitor(), make_visitor()
+    before = own_events(settings, world.ids["omar"])
+    phone.login("omar")
+    laptop.login("omar")
+    phone.logout()
+    assert own_events(settings, world.ids["omar"]) == before
+    laptop.post("/account/logout-everywhere")
+    assert own_events(settings, world.ids["omar"]) == [
+        *before,
+        ("person.logged_out_everywhere", {"sessions": 1}),
+    ]
+
+
+def test_logging_out_with_a_dead_session_still_clears_the_cookie(
+    make_visitor: Any, world: Any
+) -> None:
+    omar = make_visitor()
+    omar.login("omar")
+    copy = with_token(make_visitor, token_of(omar))
+    omar.logout()
+    response = copy.post("/logout")
+    assert response.status_code in (302, 303)
+    assert response.headers["location"] == "/login"
+    cleared = [
+        value
+        for name, value in response.headers.multi_items()
+        if name == "set-cookie" and value.startswith(f"{SESSION_COOKIE}=")
+    ]
+    assert len(cleared) == 1 and "Max-Age=0" in cleared[0], cleared
+
+
+def test_a_suspension_ends_every_session_of_the_person(
+    make_visitor: Any, world: Any, settings: Settings
+) -> None:
+    phone, laptop, carla = make_visitor(), make_visitor(), make_visitor()
+    phone.login("omar")
+    laptop.login("omar")
+    carla.login("carla")
+    assert live_sessions(settings, "omar@alpha.example") == 2
+    suspended = carla.post(f"/c/alpha/members/{world.memberships['omar']}/suspend")
+    assert suspended.status_code in (302, 303)
+    assert live_sessions(settings, "omar@alpha.example") == 0
+    refused(phone)
+    refused(laptop)
+    accepted(carla)
