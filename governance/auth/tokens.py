@@ -69,6 +69,9 @@ def _decode(token: str, secret: str, audience: str) -> dict[str, Any]:
         )
     except JWTError as error:
         raise InvalidToken(str(error)) from error
+    except (ValueError, TypeError, OverflowError, RecursionError) as error:
+        # python-jose lets these through: "exp": Infinity (json reads it), deep nesting.
+        raise InvalidToken(type(error).__name__) from error
     return claims
 
 

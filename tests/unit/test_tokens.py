@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import base64
+import hashlib
+import hmac
 import json
 from datetime import UTC, datetime, timedelta
 
@@ -184,3 +186,40 @@ def test_a_signed_invitation_token_with_an_impossible_claim_is_refused(
 ) -> None:
     with pytest.raises(tokens.InvalidToken):
         tokens.read_invitation(invitation(**overrides), SECRET)
+
+
+def signed_text(payload: str) -> str:
+    """A token whose payload is this exact JSON text, signed with the real key."""
+    header = b64({"alg": "HS256", "typ": "JWT"})
+    body = base64.urlsafe_b64encode(payload.encode()).rstrip(b"=").decode()
+    signature = hmac.new(SECRET.encode(), f"{header}.{body}".encode(), hashlib.sha256).digest()
+    return f"{header}.{body}.{base64.urlsafe_b64encode(signature).rstrip(b'=').decode()}"
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [
+        '"exp": Infinity',  # Python's json reads it; int(inf) overflows inside python-jose
+        '"exp": 9999999999, "iat": Infinity',
+        '"exp": 9999999999, "nbf": -Infinity',
+        '"exp": 9999999999, "x": ' + "[" * 1300 + "]" * 1300,  # deeper than the recursion limit
+    ],
+    ids=["exp", "iat", "nbf", "nesting"],
+)
+def test_a_signed_token_that_python_jose_chokes_on_is_refused(extra: str) -> None:
+    payload = (
+        f'{{"sub": "7", "ver": 1, "sid": "{SID}", "iss": "{tokens.ISSUER}", '
+        f'"aud": "{tokens.SESSION_AUDIENCE}", {extra}}}'
+    )
+    token = signed_text(payload)
+    assert len(token) <= 4096
+    with pytest.raises(tokens.InvalidToken):
+        tokens.read_session(token, SECRET)
+
+
+def test_the_hand_signed_token_of_the_test_above_is_read_when_sound() -> None:
+    payload = (
+        f'{{"sub": "7", "ver": 1, "sid": "{SID}", "iss": "{tokens.ISSUER}", '
+        f'"aud": "{tokens.SESSION_AUDIENCE}", "exp": 9999999999}}'
+    )
+    assert tokens.read_session(signed_text(payload), SECRET) == tokens.SessionClaims(7, 1, SID)
