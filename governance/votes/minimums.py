@@ -144,7 +144,7 @@ def parse_minimums(form: Form, prefix: str = "") -> Minimums:
         quorum_field, days_field = field_names(prefix, name)
         percent = form.integer(quorum_field)
         if percent is not None and percent > MAX_PERCENT:
-            form.fail(quorum_field, _("A minimum quorum is between 0 and 100 %."))
+            form.fail(quorum_field, _("A minimum quorum is a percentage from 0 to 100."))
             percent = None
         days = form.integer(days_field)
         if days is not None and days > MAX_DAYS:

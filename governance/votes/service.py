@@ -198,11 +198,6 @@ def _closing_time(
         closes = clock.from_local(dt.datetime.combine(day, at))
     except OverflowError:  # year 1 at midnight is before the first UTC instant
         closes = dt.datetime.min.replace(tzinfo=dt.UTC)
-    if closes < now + dt.timedelta(minutes=MIN_MINUTES_OPEN):
-        message = _("The vote must stay open at least %(minutes)d minutes.") % {
-            "minutes": MIN_MINUTES_OPEN
-        }
-        raise Invalid(message, {"closes_on": message})
     earliest = now.replace(second=0, microsecond=0) + minimum.duration
     if closes < earliest:
         message = ngettext(
@@ -215,6 +210,11 @@ def _closing_time(
             "what": category_name(category),
             "num": minimum.days,
             "earliest": datetime_short(earliest),
+        }
+        raise Invalid(message, {"closes_on": message})
+    if closes < now + dt.timedelta(minutes=MIN_MINUTES_OPEN):
+        message = _("The vote must stay open at least %(minutes)d minutes.") % {
+            "minutes": MIN_MINUTES_OPEN
         }
         raise Invalid(message, {"closes_on": message})
     if closes > now + dt.timedelta(days=MAX_DAYS_OPEN):
