@@ -104,7 +104,7 @@ class PrestationOut(msgspec.Struct):
     member_id: int
     client_id: int
     date: dt.date
-    start_time: dt.time | None
+    start_time: str | None  # "14:30:00", local time of day (no zone)
     duration_minutes: int | None
     rate_cents: int | None
     amount_cents: int
@@ -124,7 +124,7 @@ class PrestationOut(msgspec.Struct):
             member_id=p.member_id,
             client_id=p.client_id,
             date=p.date,
-            start_time=p.start_time,
+            start_time=p.start_time.isoformat() if p.start_time else None,
             duration_minutes=p.duration_minutes,
             rate_cents=p.rate_cents,
             amount_cents=p.amount_cents,

@@ -25,7 +25,8 @@ from governance.ledger.api_bodies import (
 )
 from governance.web import Coop, CoopContext, Db, provide_coop
 
-Month = Annotated[str | None, QueryParameter(name="month", pattern=r"^\d{4}-\d{2}$")]
+# A month that exists (found by Schemathesis: "0000-00" and "2026-13" were a 500).
+Month = Annotated[str | None, QueryParameter(name="month", pattern=r"^[1-9]\d{3}-(0[1-9]|1[0-2])$")]
 Member = Annotated[int | None, QueryParameter(name="member", ge=1, le=2**62)]
 Checked = NamedDependency[None]
 
