@@ -106,6 +106,12 @@ ROUTES: dict[tuple[str, str], tuple[Any, dict[str, str] | None, Any]] = {
     ("GET", "/c/{slug:str}"): (lambda w: "/c/alpha/", None, coop_page),
     ("GET", "/c/{slug:str}/members"): (lambda w: "/c/alpha/members", None, coop_page),
     ("GET", "/c/{slug:str}/audit"): (lambda w: "/c/alpha/audit/", None, coop_page),
+    ("GET", "/c/{slug:str}/checkpoints"): (lambda w: "/c/alpha/checkpoints", None, coop_page),
+    ("GET", "/c/{slug:str}/checkpoints.json"): (
+        lambda w: "/c/alpha/checkpoints.json",
+        None,
+        coop_page,
+    ),
     ("GET", "/c/{slug:str}/details"): (lambda w: "/c/alpha/details", None, coop_page),
     ("POST", "/c/{slug:str}/details"): (
         lambda w: "/c/alpha/details",
