@@ -3,8 +3,9 @@
 Each public function is one read-only transaction (a consistent snapshot, also on
 PostgreSQL) and checks who reads. Nothing here writes, not even an audit event.
 
-Who reads the books (`may_read_books`): coordinators and observers always; cooperators and
-workers when the cooperative's `open_books` setting is on (the default). Readers are either a
+Who reads the books (`may_read_books`): whoever reads every member's money
+(governance.members.visibility): coordinators and observers always, cooperators when the
+cooperative's `open_books` setting is on (the default), workers never. Readers are either a
 person (`Actor`, checked against their membership) or the `Operator`: whoever runs the
 `governance` command on the server, who already holds the database. An `Operator` skips the
 person checks; build one only in the command line, never from a web request.
@@ -30,6 +31,7 @@ from governance.ledger.models import Account, Client, JournalEntry, LedgerLine, 
 from governance.ledger.posting import balance_of
 from governance.members.access import Actor, Permission, authorize
 from governance.members.models import Cooperative, Person, Role
+from governance.members.visibility import reads_everyones_money
 
 MAX_PAGE = 500
 _PERIOD_RE = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
@@ -87,13 +89,13 @@ class JournalPage:
 
 
 def books_open_to(role: str, settings: Mapping[str, Any]) -> bool:
-    """The open-books rule: coordinators and observers always; others if `open_books` is on.
+    """Who reads every member's money reads the books (governance.members.visibility).
 
-    Anything but a real `true` in the settings (false, "false", null) closes the books.
+    The books hold every member's payable account and every prestation's revenue, so a
+    worker, who reads only their own money, never reads them; a cooperator does while the
+    cooperative's `open_books` setting is on.
     """
-    if role in (Role.COORDINATOR, Role.OBSERVER):
-        return True
-    return settings.get("open_books", True) is True
+    return reads_everyones_money(role, settings)
 
 
 async def may_read_books(session: AsyncSession, reader: Reader) -> None:

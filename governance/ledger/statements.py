@@ -58,7 +58,8 @@ from governance.ledger.statement_views import (
     share_of,
 )
 from governance.members.access import Actor, Permission, allows, authorize
-from governance.members.models import Cooperative, Membership, Person, Role
+from governance.members.models import Cooperative, Membership, Person
+from governance.members.visibility import reads_everyones_money
 
 LATEST = 3
 TRAVEL_KINDS = ("prestation", "reversal")  # validating work credits its travel; reversing debits
@@ -85,12 +86,9 @@ async def _snapshot(session: AsyncSession) -> None:
 
 
 def reads_all(membership: Membership, cooperative: Cooperative) -> bool:
-    """Whether this member reads every member's statement and the cooperative's."""
-    if allows(membership.role, Permission.READ_ALL_STATEMENTS):
-        return True
-    return (
-        membership.role == Role.COOPERATOR and cooperative.settings.get("open_books", True) is True
-    )
+    """Whether this member reads every member's statement and the cooperative's: whoever
+    reads every member's money (governance.members.visibility)."""
+    return reads_everyones_money(membership.role, cooperative.settings)
 
 
 async def _reader(session: AsyncSession, actor: Actor) -> tuple[Membership, Cooperative]:

@@ -68,6 +68,15 @@ def logged_in(persona: str, ok: int) -> int:
     return LOGIN if persona == "anonymous" else ok
 
 
+def books_reader(persona: str, ok: int = 200) -> int:
+    """The books hold every member's money: workers never read them (docs/privacy.md)."""
+    return 403 if persona == "wen" else ok if persona in MEMBERS else coop_page(persona)
+
+
+def books_api(persona: str) -> int:
+    return API_LOGIN if persona == "anonymous" else books_reader(persona)
+
+
 # (method, route template as Litestar lists it) -> (concrete path builder, form data, expected)
 ROUTES: dict[tuple[str, str], tuple[Any, dict[str, str] | None, Any]] = {
     ("GET", "/healthz"): (lambda w: "/healthz", None, lambda p: 200),
@@ -255,7 +264,7 @@ ROUTES: dict[tuple[str, str], tuple[Any, dict[str, str] | None, Any]] = {
     ("GET", "/c/{slug:str}/invoices/{invoice_id:int}/pdf"): (
         lambda w: "/c/alpha/invoices/999999/pdf",
         None,
-        lambda p: 404 if p in MEMBERS else coop_page(p),
+        lambda p: books_reader(p, 404),  # an invoice lists members' work with its amounts
     ),
     ("POST", "/c/{slug:str}/invoices/{invoice_id:int}/cancel"): (
         lambda w: "/c/alpha/invoices/999999/cancel",
@@ -302,11 +311,11 @@ ROUTES: dict[tuple[str, str], tuple[Any, dict[str, str] | None, Any]] = {
         {},
         lambda p: coordinator_action(p, 404),
     ),
-    ("GET", "/c/{slug:str}/books"): (lambda w: "/c/alpha/books/", None, coop_page),
+    ("GET", "/c/{slug:str}/books"): (lambda w: "/c/alpha/books/", None, books_reader),
     ("GET", "/c/{slug:str}/books/account"): (
         lambda w: "/c/alpha/books/account?code=bank",
         None,
-        lambda p: 404 if p in MEMBERS else coop_page(p),
+        lambda p: books_reader(p, 404),
     ),
     ("GET", "/c/{slug:str}/work/import"): (
         lambda w: "/c/alpha/work/import",
@@ -359,17 +368,17 @@ ROUTES: dict[tuple[str, str], tuple[Any, dict[str, str] | None, Any]] = {
     ("GET", "/api/c/{slug:str}/books/trial-balance"): (
         lambda w: "/api/c/alpha/books/trial-balance?period=2026-11",
         None,
-        coop_api,
+        books_api,
     ),
     ("GET", "/api/c/{slug:str}/books/accounts/{code:str}"): (
         lambda w: "/api/c/alpha/books/accounts/receivable:999999",
         None,
-        lambda p: 404 if p in MEMBERS else coop_api(p),
+        lambda p: 403 if p == "wen" else 404 if p in MEMBERS else coop_api(p),
     ),
     ("GET", "/api/c/{slug:str}/books/entries"): (
         lambda w: "/api/c/alpha/books/entries?limit=10",
         None,
-        coop_api,
+        books_api,
     ),
     # The month close. 2020-01 has no period in this world: nothing to show (404) and
     # nothing to start (no rule: 422), contest (409) or close (409); the role is checked first.

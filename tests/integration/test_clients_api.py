@@ -74,7 +74,11 @@ def test_a_client_shows_what_it_owes_to_those_who_read_the_books(
 ) -> None:
     invoice_this_month(run, world, chu)
     expected = run(lambda s: invoices.client_ageing(s, world.actor("olga"), chu, clock.today()))
-    for persona in ("olga", "omar", "wen", "carla"):
+    # Workers do not read the books (docs/privacy.md): the client, without what it owes.
+    worker = make_visitor()
+    worker.login("wen")
+    assert worker.get(f"{API}/{chu}").json().get("owes") is None
+    for persona in ("olga", "omar", "carla"):
         visitor = make_visitor()
         visitor.login(persona)
         found = visitor.get(f"{API}/{chu}")
