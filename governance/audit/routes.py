@@ -14,9 +14,12 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from governance.audit.describe import describe, subject_name
 from governance.audit.models import AuditEvent
+from governance.audit.owners import read_owners
+from governance.audit.redaction import MONEY_ACTIONS, Owners, redact
 from governance.i18n import datetime_short
 from governance.json_body import API_ERRORS
 from governance.members import service as members
+from governance.members.visibility import MoneyReader, money_reader
 from governance.web import Coop, CoopContext, Db, page, provide_coop
 
 MAX_ID = 2**62
@@ -36,21 +39,53 @@ class EventView:
     subject: str
     subject_id: str
     hash: str
+    redacted: bool
 
 
-def _view(event: AuditEvent, names: dict[int, str]) -> EventView:
+def _data(event: AuditEvent) -> dict[str, Any]:
+    try:
+        data = json.loads(event.data)
+    except ValueError:
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+class _Redactor:
+    """Each event's data as the reader may see it (see governance.members.visibility)."""
+
+    def __init__(self, reader: MoneyReader, owners: Owners) -> None:
+        self.reader, self.owners = reader, owners
+
+    def __call__(self, event: AuditEvent) -> tuple[dict[str, Any], bool]:
+        return redact(
+            event.action, event.subject_id, _data(event), self.reader.may_read, self.owners
+        )
+
+
+async def _redactor(db: AsyncSession, coop: CoopContext, events: list[AuditEvent]) -> _Redactor:
+    assert coop.person.id is not None and coop.cooperative.id is not None
+    reader = money_reader(coop.person.id, coop.membership.role, coop.cooperative.settings)
+    owners = Owners()
+    if not reader.everyone and any(e.action in MONEY_ACTIONS for e in events):
+        owners = await read_owners(db, coop.cooperative.id)
+    return _Redactor(reader, owners)
+
+
+def _view(event: AuditEvent, names: dict[int, str], seen: _Redactor) -> EventView:
     from datetime import datetime
 
     moment = datetime.fromisoformat(event.at.replace("Z", "+00:00"))
     actor = names.get(event.actor_id, "") if event.actor_id is not None else ""
+    data, redacted = seen(event)
     return EventView(
         seq=event.seq,
         at=datetime_short(moment),
         actor=actor,
-        description=describe(event.action, event.data, actor),
+        description=describe(event.action, json.dumps(data), actor),
         subject=subject_name(event.subject_type),
         subject_id=event.subject_id,
         hash=event.hash,
+        redacted=redacted,
     )
 
 
@@ -79,6 +114,7 @@ class AuditController(Controller):
         """Newest first, filtered by actor and subject, a page at a time."""
         trail = await _load(db, coop, actor, subject, before)
         result, names = trail.page, trail.names
+        seen = await _redactor(db, coop, list(result.events))
         template = (
             "audit/_events.html"
             if request.headers.get("hx-request") and request.headers.get("hx-target") == "events"
@@ -87,7 +123,7 @@ class AuditController(Controller):
         return page(
             request,
             template,
-            events=[_view(e, names) for e in result.events],
+            events=[_view(e, names, seen) for e in result.events],
             total=result.total,
             next_before=result.next_before,
             filters={"actor": actor, "subject": subject or ""},
@@ -110,12 +146,18 @@ class AuditApiController(Controller):
         subject: SubjectFilter = None,
         before: Before = None,
     ) -> dict[str, Any]:
-        """The trail as JSON, with hashes, for anyone who wants to check it themselves."""
+        """The trail as JSON, with hashes, for anyone who wants to check it themselves.
+
+        Other members' amounts the reader may not see are taken out of `data`, and the event
+        says `"redacted": true`: its hash is over the data as stored, so the reader can check
+        the links between hashes but not recompute a redacted event's own hash.
+        """
         result = (await _load(db, coop, actor, subject, before)).page
-        return {
-            "total": result.total,
-            "next_before": result.next_before,
-            "events": [
+        seen = await _redactor(db, coop, list(result.events))
+        events = []
+        for e in result.events:
+            data, redacted = seen(e)
+            events.append(
                 {
                     "seq": e.seq,
                     "at": e.at,
@@ -123,10 +165,10 @@ class AuditApiController(Controller):
                     "action": e.action,
                     "subject_type": e.subject_type,
                     "subject_id": e.subject_id,
-                    "data": json.loads(e.data),
+                    "data": data,
+                    "redacted": redacted,
                     "prev_hash": e.prev_hash,
                     "hash": e.hash,
                 }
-                for e in result.events
-            ],
-        }
+            )
+        return {"total": result.total, "next_before": result.next_before, "events": events}

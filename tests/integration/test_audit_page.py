@@ -89,3 +89,71 @@ def test_htmx_gets_only_the_list(visitor: Any, world: Any) -> None:
 
 def test_no_actor_is_the_system(world: Any) -> None:
     assert Actor(person_id=1, cooperative_id=world.alpha).cooperative_id == world.alpha
+
+
+def _closed_month_event(visitor: Any, who: str) -> dict[str, Any]:
+    visitor.login(who)
+    events = visitor.get("/api/c/alpha/audit?subject=period").json()["events"]
+    (closed,) = [e for e in events if e["action"] == "period.closed"]
+    return closed  # type: ignore[no-any-return]
+
+
+def _rehashed(event: dict[str, Any], cooperative_id: int) -> str:
+    from governance.audit.chain import EventPayload, canonical, event_hash
+    from governance.audit.models import chain_key
+
+    payload = EventPayload(
+        chain=chain_key(cooperative_id),
+        seq=event["seq"],
+        at=event["at"],
+        cooperative_id=cooperative_id,
+        actor_id=event["actor_id"],
+        action=event["action"],
+        subject_type=event["subject_type"],
+        subject_id=event["subject_id"],
+        data=canonical(event["data"]),
+    )
+    return event_hash(event["prev_hash"], payload)
+
+
+def test_a_worker_reads_a_close_with_the_funds_and_their_own_share_only(
+    make_visitor: Any, world: Any, run: Any
+) -> None:
+    from tests.closing_support import FUNDS, SHARES, closed_october
+
+    run(lambda session: closed_october(session, world))
+    whole = _closed_month_event(make_visitor(), "carla")
+    assert whole["redacted"] is False
+    assert sorted(cents for _who, cents in whole["data"]["shares"]) == sorted(
+        [*SHARES.values(), *FUNDS.values()]
+    )
+    assert _rehashed(whole, world.alpha) == whole["hash"]  # a whole event can be checked
+    worker = make_visitor()
+    seen = _closed_month_event(worker, "wen")
+    assert seen["redacted"] is True
+    assert {tuple(pair) for pair in seen["data"]["shares"]} == {
+        (world.ids["wen"], SHARES["wen"]),
+        *FUNDS.items(),
+    }
+    assert seen["data"]["distributable_cents"] == whole["data"]["distributable_cents"]
+    assert (seen["hash"], seen["prev_hash"]) == (whole["hash"], whole["prev_hash"])
+    assert _rehashed(seen, world.alpha) != seen["hash"]  # as docs/privacy.md says
+    # The page says so where it happens (its words are translated; its class is not).
+    assert 'class="event__redacted"' in worker.get("/c/alpha/audit/?subject=period").text
+    coordinator = make_visitor()
+    coordinator.login("carla")
+    assert "event__redacted" not in coordinator.get("/c/alpha/audit/?subject=period").text
+
+
+def test_closed_books_hide_other_members_amounts_from_cooperators_only(
+    make_visitor: Any, world: Any, run: Any
+) -> None:
+    from tests.closing_support import closed_october
+    from tests.integration.test_books import set_open_books
+
+    run(lambda session: closed_october(session, world))
+    assert _closed_month_event(make_visitor(), "omar")["redacted"] is False
+    assert _closed_month_event(make_visitor(), "olga")["redacted"] is False
+    set_open_books(run, world.alpha, False)
+    assert _closed_month_event(make_visitor(), "omar")["redacted"] is True
+    assert _closed_month_event(make_visitor(), "olga")["redacted"] is False
