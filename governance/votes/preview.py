@@ -22,7 +22,8 @@ from governance.ledger.distribution import MemberFigures, PeriodFigures, distrib
 from governance.ledger.models import PeriodClose
 from governance.ledger.rules import Rule, RuleError, parse_rule
 from governance.members.access import Actor
-from governance.members.models import Person
+from governance.members.models import Cooperative, Membership, Person
+from governance.members.visibility import MoneyReader, money_reader
 from governance.votes.models import Proposal
 
 MONTHS = 3
@@ -149,10 +150,49 @@ async def compare(session: AsyncSession, actor: Actor, proposal: Proposal) -> Co
         recipients.values(),
         key=lambda r: (r.member_id is not None, r.fund or "", r.name.casefold(), r.member_id),
     )
+    return seen_by(
+        await _money_reader(session, actor),
+        Comparison(
+            months=tuple(sorted(month for month, _d in closes)),
+            current=current,
+            options=options,
+            rows=tuple(
+                Row(r, current.cents[r], tuple(o.cents[r] for o in options)) for r in ordered
+            ),
+            reader=actor.person_id,
+        ),
+    )
+
+
+async def _money_reader(session: AsyncSession, actor: Actor) -> MoneyReader:
+    membership = (
+        await session.exec(
+            select(Membership).where(
+                Membership.cooperative_id == actor.cooperative_id,
+                Membership.person_id == actor.person_id,
+            )
+        )
+    ).first()
+    cooperative = await session.get(Cooperative, actor.cooperative_id)
+    if membership is None or cooperative is None:
+        return MoneyReader(person_id=actor.person_id, everyone=False)
+    return money_reader(actor.person_id, membership.role, cooperative.settings)
+
+
+def seen_by(reader: MoneyReader, comparison: Comparison) -> Comparison:
+    """The comparison without the members whose money `reader` may not read: their own row,
+    the funds, and the spread (a ratio, no amount) stay (governance.members.visibility)."""
+
+    def shown(recipient: Recipient) -> bool:
+        return recipient.member_id is None or reader.may_read(recipient.member_id)
+
+    def column(found: Column) -> Column:
+        return Column(found.label, {r: c for r, c in found.cents.items() if shown(r)}, found.spread)
+
     return Comparison(
-        months=tuple(sorted(month for month, _d in closes)),
-        current=current,
-        options=options,
-        rows=tuple(Row(r, current.cents[r], tuple(o.cents[r] for o in options)) for r in ordered),
-        reader=actor.person_id,
+        months=comparison.months,
+        current=column(comparison.current),
+        options=tuple(column(o) for o in comparison.options),
+        rows=tuple(row for row in comparison.rows if shown(row.recipient)),
+        reader=comparison.reader,
     )

@@ -170,3 +170,29 @@ def test_owners_are_read_from_the_trail() -> None:
     )
     assert owners.prestations == {10: 7}
     assert owners.entries == {20: 7, 23: 7}
+
+
+def test_a_rule_comparison_keeps_the_funds_and_the_readers_row() -> None:
+    from fractions import Fraction
+
+    from governance.votes.preview import Column, Comparison, Recipient, Row, seen_by
+
+    fund, me, other = (
+        Recipient("reserve", None, ""),
+        Recipient(None, 7, "Wen"),
+        Recipient(None, 8, "Omar"),
+    )
+    cents = {fund: 100, me: 300, other: 600}
+    column = Column("", cents, Fraction(2))
+    comparison = Comparison(
+        months=("2026-10",),
+        current=column,
+        options=(column,),
+        rows=tuple(Row(r, c, (c,)) for r, c in cents.items()),
+        reader=7,
+    )
+    shown = seen_by(money_reader(7, "worker", OPEN), comparison)
+    assert [row.recipient for row in shown.rows] == [fund, me]
+    assert other not in shown.current.cents and other not in shown.options[0].cents
+    assert shown.current.spread == Fraction(2)  # a ratio, no amount
+    assert seen_by(money_reader(7, "cooperator", OPEN), comparison) == comparison
