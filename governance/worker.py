@@ -1,5 +1,6 @@
 """What happens by time, not by request: count the votes whose time has come, end the
-mandates whose term is over, deliver the mail outbox, sign the daily audit checkpoints.
+mandates whose term is over, deliver the mail outbox, sign the daily audit checkpoints, forget
+old login attempts and sessions.
 
 `governance worker` runs `run_forever`; `governance worker --once` runs `run_once`; with no
 separate worker (GOVERNANCE_WORKER=internal, the default) `governance serve` starts the same
@@ -73,6 +74,22 @@ async def sign_checkpoints(maker: Maker, settings: Settings) -> int:
         return await sign_due_checkpoints(session)
 
 
+async def purge_auth(maker: Maker, settings: Settings) -> int:
+    """Forget the login attempts older than the throttling window and the sessions that ended
+    or expired over 30 days ago (docs/sessions.md); how many rows went."""
+    from governance import clock
+    from governance.auth.service import purge_login_attempts
+    from governance.auth.sessions import purge_sessions
+
+    now = clock.now()
+    async with maker() as session:
+        attempts = await purge_login_attempts(
+            session, now, window_minutes=settings.login_window_minutes
+        )
+    async with maker() as session:
+        return attempts + await purge_sessions(session, now)
+
+
 class MailNotDelivered(RuntimeError):
     """A run of the mail job in which no mail was delivered and some failed."""
 
@@ -89,6 +106,7 @@ JOBS = (
     Job("votes", 15.0, count_votes),
     Job("mail", 10.0, send_mail),
     Job("checkpoints", 3600.0, sign_checkpoints),
+    Job("purge", 3600.0, purge_auth),
 )
 
 

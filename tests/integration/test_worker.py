@@ -99,6 +99,39 @@ def test_worker_once_signs_the_daily_checkpoints_of_chains_that_grew(
     assert run(read) == [(1, "daily")]
 
 
+def test_worker_once_forgets_login_attempts_older_than_the_throttling_window(
+    settings: Settings, run: Any, world: Any, tmp_path: Path
+) -> None:
+    from datetime import timedelta
+
+    from sqlmodel import select
+
+    from governance import clock
+    from governance.auth.models import LoginAttempt
+
+    async def add(session: Any) -> None:
+        async with session.begin():
+            for minutes, email in ((60, "old@attempt.example"), (1, "recent@attempt.example")):
+                at = clock.now() - timedelta(minutes=minutes)
+                session.add(LoginAttempt(email=email, address="192.0.2.7", at=at))
+
+    run(add)
+    command = [sys.executable, "-m", "governance", "worker", "--once"]
+    done = subprocess.run(
+        command, env=_env(settings, tmp_path), capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    assert "job purge:" in done.stderr
+
+    async def left(session: Any) -> list[str]:
+        rows = await session.exec(
+            select(LoginAttempt.email).where(LoginAttempt.address == "192.0.2.7")
+        )
+        return sorted(rows.all())
+
+    assert run(left) == ["recent@attempt.example"]
+
+
 def _free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
