@@ -19,6 +19,7 @@ from governance.i18n import _
 from governance.ledger.journal import Posting
 from governance.ledger.models import Cost
 from governance.ledger.posting import post
+from governance.ledger.work_dates import window_of
 from governance.members.access import Actor, Permission, authorize
 from governance.members.models import Cooperative
 
@@ -84,6 +85,10 @@ async def record_cost(
         if clean.date > today:
             message = _("A cost cannot be dated in the future.")
             raise Invalid(message, {"date": message})
+        # The same lower bound as work (prestation_max_age_days): 0001-01-01 is a typo.
+        too_old = window_of(cooperative.settings, today).problem(clean.date)
+        if too_old is not None:
+            raise Invalid(too_old, {"date": too_old})
         entry = await post(
             session,
             cooperative_id=actor.cooperative_id,

@@ -55,6 +55,8 @@ def test_a_cost_posts_expense_against_the_bank(run: Any, world: Any) -> None:
         ("supplier", ""),
         ("date", "2026-11-28"),
         ("date", "hier"),
+        ("date", "0001-01-01"),
+        ("date", "2025-11-26"),  # a year and a day before TODAY: older than work may be
     ],
 )
 def test_bad_costs_are_refused(run: Any, world: Any, field: str, value: str) -> None:
