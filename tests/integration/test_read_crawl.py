@@ -10,8 +10,9 @@ the amounts of the members the reader may not read, in every form they take: cen
 euros as French pages write them (`1 234,57`), as exports write them (`1234.57`). And the
 crawl must find the amounts the reader may read, or it proves nothing.
 
-PDFs are compressed with embedded fonts: their text cannot be searched here; their routes are
-still requested (a statement of someone else's must not be served at all).
+PDFs are compressed with embedded fonts: their text cannot be searched here. A reader who may
+not read some member's money is served no PDF but their own statement (an invoice lists every
+member's work with its amounts).
 """
 
 from __future__ import annotations
@@ -258,6 +259,7 @@ def test_nobody_reads_money_they_may_not(
     patterns = {who: [pattern(cents) for cents in sorted(money[who])] for who in PAID}
     forbidden = FORBIDDEN[(persona, open_books)]
     read: set[str] = set()  # whose amounts the reader did see somewhere
+    own_statement = f"/members/{world.ids[persona]}/statement.pdf"
     visitor.login(persona)
     queue = deque(seeds(app, values))
     seen: set[str] = set()
@@ -273,6 +275,9 @@ def test_nobody_reads_money_they_may_not(
             continue
         kind = response.headers.get("content-type", "")
         if "pdf" in kind:
+            # Unsearchable: a reader kept from anyone's money gets no PDF but their own statement.
+            if forbidden and not urlsplit(url).path.endswith(own_statement):
+                leaks.append(f"GET {url}: a PDF, while {sorted(forbidden)}'s money is not theirs")
             continue
         text = response.text
         for who, amounts in patterns.items():
