@@ -19,11 +19,12 @@ from typing import Any
 from babel.numbers import format_decimal
 
 from governance.errors import Invalid
-from governance.forms import Form, too_long
+from governance.forms import Form, text_problem_message, too_long
 from governance.i18n import FORMAT_LOCALES, _
 from governance.ledger.rule_versions import MONTH_RE
 from governance.ledger.rules import TEMPLATES, RuleError, parse_rule, rule_to_data
 from governance.markdown_text import MAX_LENGTH
+from governance.text import Level, problem
 from governance.votes.methods import METHODS, THRESHOLDS, fraction_text
 from governance.votes.minimums import Minimums, form_fields, minimums_from
 from governance.votes.models import Proposal, ProposalKind, Visibility
@@ -143,8 +144,11 @@ def _ranked_labels(form: Form) -> list[dict[str, Any]]:
         form.fail("choices", _("Two options cannot have the same name."))
     elif any(len(label) > MAX_LABEL for label in labels):
         form.fail("choices", too_long(MAX_LABEL))
-    elif any(unicodedata.category(c) in _CONTROL for label in labels for c in label):
-        form.fail("choices", _("This field contains characters that are not allowed."))
+    else:
+        # As every name (docs/text.md): "Yes" and "Ye\u200bs" must not be two options.
+        found = next((p for p in (problem(label, Level.NAME) for label in labels) if p), None)
+        if found is not None:
+            form.fail("choices", text_problem_message(found))
     return [{"label": label} for label in labels]
 
 

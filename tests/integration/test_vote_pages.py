@@ -126,6 +126,7 @@ def test_bad_input_gets_a_message_and_changes_nothing(
         (f"{BASE}/", {**DECISION, "kind": "fund_spending", "fund": "nope", "amount": "-3"}),
         (f"{BASE}/", {**DECISION, "kind": "membership", "action": "admit", "person_id": "999999"}),
         (f"{BASE}/", {**DECISION, "method": "ranked", "choices": "Same\nSame"}),
+        (f"{BASE}/", {**DECISION, "method": "ranked", "choices": "Yes\nYe\u200bs"}),
         (f"{BASE}/{pid}/ballot", {"choice": "maybe"}),
         (f"{BASE}/{pid}/ballot", {}),
         (f"{BASE}/{pid}/ballot", {"choice": "yes", "voter_id": "abc"}),
