@@ -63,8 +63,9 @@ async def sign_daily(session: AsyncSession, cooperative_id: int) -> Checkpoint |
 async def sign_due_checkpoints(session: AsyncSession) -> int:
     """The worker's daily checkpoints: one transaction per cooperative; how many were signed.
 
-    A cooperative whose keys do not match (SigningKeyMismatch) is logged and skipped: an
-    operator must look, and the other cooperatives still get their checkpoints.
+    A cooperative whose keys do not match (SigningKeyMismatch), or whose last checkpoint is too
+    malformed to link to (ValueError), is logged and skipped: an operator must look (and
+    `governance audit verify` names the problem), and the other cooperatives still get theirs.
     """
     async with session.begin():
         ids = list((await session.exec(select(Cooperative.id).order_by(col(Cooperative.id)))).all())
@@ -76,6 +77,6 @@ async def sign_due_checkpoints(session: AsyncSession) -> int:
             async with session.begin():
                 if await sign_daily(session, cooperative_id) is not None:
                     signed += 1
-        except SigningKeyMismatch as error:
+        except (SigningKeyMismatch, ValueError) as error:
             log.error("no daily checkpoint for cooperative %s: %s", cooperative_id, error)
     return signed
