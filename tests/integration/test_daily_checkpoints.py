@@ -122,6 +122,24 @@ def test_a_cooperative_whose_keys_do_not_match_is_skipped_and_the_others_signed(
     assert f"no daily checkpoint for cooperative {world.alpha}" in caplog.text
 
 
+def test_a_cooperative_whose_last_checkpoint_is_mangled_is_skipped_and_the_others_signed(
+    settings: Settings, run: Any, world: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    async def close(session: Any) -> None:
+        async with session.begin():
+            await sign_head(session, world.alpha, "2026-10")
+
+    run(close)
+    add_event(run, world.alpha)
+    tamper(
+        settings,
+        ("UPDATE checkpoint SET month = 'mangled' WHERE cooperative_id = :c", {"c": world.alpha}),
+    )
+    assert due(run, TWO_DAYS) == 1  # beta
+    assert [c.number for c in state(run, world.alpha)[0]] == [1]
+    assert "checkpoint 1 is malformed" in caplog.text
+
+
 # --- checkpoints made before the chain ------------------------------------------------------
 
 
