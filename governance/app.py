@@ -317,7 +317,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
                 static_assets.with_static_url(template_environment())
             )
         ),
-        plugins=[HTMXPlugin()],
+        plugins=[HTMXPlugin(), json_body.StrictBodySchema()],
         before_request=_before_request,
         before_send=[_add_security_headers],
         exception_handlers={

@@ -16,12 +16,17 @@ import datetime as dt
 import types
 import typing
 from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
 from typing import Annotated, Any, TypeVar, get_args, get_origin
 
 import msgspec
 from litestar import Request
+from litestar._openapi.schema_generation import SchemaCreator
+from litestar._openapi.schema_generation.plugins.struct import StructSchemaPlugin
 from litestar.di import NamedDependency, Provide
 from litestar.openapi.datastructures import ResponseSpec
+from litestar.openapi.spec import Operation, RequestBody, Schema
+from litestar.typing import FieldDefinition
 
 from governance.errors import Invalid
 from governance.forms import MAX_ROW_ID
@@ -36,7 +41,16 @@ class Body(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
 
 
 class NoBody(Body):
-    """An operation that takes no fields: an empty object, or no body at all."""
+    """An operation that takes no fields: `{}`, `null` or no body at all."""
+
+
+@dataclass
+class OptionalBody(Operation):
+    """An operation whose body may be left out (Litestar marks every body required)."""
+
+    def __post_init__(self) -> None:
+        if isinstance(self.request_body, RequestBody):
+            self.request_body.required = False
 
 
 class ApiError(msgspec.Struct):
@@ -138,7 +152,8 @@ def strict_body(
 ) -> Provide:
     """A dependency that refuses the request's body unless it is a `model` read strictly.
 
-    `before(coop)` runs first (a role check); `optional`: no body (or `null`) is accepted too.
+    `before(coop)` runs first (a role check); `optional`: no body (or `null`) is accepted
+    too, and the operation says so with `operation_class=OptionalBody`.
     The handler declares the dependency (`checked: Checked`) and the body as `data: model`.
     """
 
@@ -179,3 +194,20 @@ def too_deep(error: BaseException) -> bool:
         last = traceback
         traceback = traceback.tb_next
     return last is not None and last.tb_frame.f_code.co_filename.endswith("msgspec_hooks.py")
+
+
+class StrictBodySchema(StructSchemaPlugin):
+    """Request bodies in the OpenAPI document say `additionalProperties: false`, as they are
+    read (Litestar's own plugin leaves it out for msgspec structs)."""
+
+    def is_plugin_supported_field(self, field_definition: FieldDefinition) -> bool:
+        return super().is_plugin_supported_field(field_definition) and (
+            field_definition.is_subclass_of(Body)
+        )
+
+    def to_openapi_schema(
+        self, field_definition: FieldDefinition, schema_creator: SchemaCreator
+    ) -> Schema:
+        schema = super().to_openapi_schema(field_definition, schema_creator)
+        schema.additional_properties = False
+        return schema

@@ -15,7 +15,7 @@ from litestar.params import FromQuery, JSONBody, Parameter
 from governance import clock, i18n
 from governance.errors import Invalid, PermissionDenied
 from governance.i18n import _
-from governance.json_body import API_ERRORS, NoBody, rename, strict_body
+from governance.json_body import API_ERRORS, NoBody, OptionalBody, rename, strict_body
 from governance.ledger import books, clients, invoices
 from governance.ledger.api_bodies import CLIENT_AMOUNTS, AgeingOut, ClientIn, ClientOut
 from governance.web import Coop, CoopContext, Db, provide_coop
@@ -74,6 +74,7 @@ class ClientApiController(Controller):
         "/{client_id:int}/archive",
         status_code=200,
         responses=API_ERRORS,
+        operation_class=OptionalBody,
         dependencies={"checked": strict_body(NoBody, before=_require_manager, optional=True)},
     )
     async def archive(
@@ -91,6 +92,7 @@ class ClientApiController(Controller):
         "/{client_id:int}/restore",
         status_code=200,
         responses=API_ERRORS,
+        operation_class=OptionalBody,
         dependencies={"checked": strict_body(NoBody, before=_require_manager, optional=True)},
     )
     async def restore(

@@ -14,7 +14,7 @@ from litestar.params import FromPath, JSONBody, QueryParameter
 from governance import clock, i18n
 from governance.errors import Invalid, PermissionDenied
 from governance.i18n import _
-from governance.json_body import API_ERRORS, NoBody, rename, strict_body
+from governance.json_body import API_ERRORS, NoBody, OptionalBody, rename, strict_body
 from governance.ledger import prestations, reversals
 from governance.ledger.api_bodies import (
     PRESTATION_AMOUNTS,
@@ -92,6 +92,7 @@ class PrestationApiController(Controller):
         "/{prestation_id:int}/submit",
         status_code=200,
         responses=API_ERRORS,
+        operation_class=OptionalBody,
         dependencies={"checked": strict_body(NoBody, optional=True)},
     )
     async def submit(

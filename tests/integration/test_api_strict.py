@@ -152,7 +152,10 @@ def test_bodies_that_are_not_json_objects_get_a_422(visitor: Any, world: Any) ->
     # An operation without fields takes nothing, `{}` or `null`, and nothing else.
     assert visitor.post_json(f"{CLIENTS}/999/archive", {}).status_code == 404
     assert visitor.post_json(f"{CLIENTS}/999/archive", None).status_code == 404
+    nothing = visitor.request("POST", f"{CLIENTS}/999/archive", headers=token, content=b"null")
+    assert nothing.status_code == 404
     refused(visitor.post_json(f"{CLIENTS}/999/archive", {"why": "old"}), "why")
+    refused(visitor.post_json(f"{CLIENTS}/999/archive", []))
 
 
 def test_a_bad_query_parameter_is_a_400_naming_it(visitor: Any, world: Any) -> None:
@@ -185,6 +188,8 @@ def test_the_openapi_document_describes_every_api_operation(client: Any, app: An
             if method == "post" and path.startswith("/api/"):
                 body = operation.get("requestBody", {}).get("content", {})
                 assert "application/json" in body, f"POST {path} declares no body"
+                optional = path.endswith(("/archive", "/restore", "/submit"))
+                assert operation["requestBody"]["required"] is not optional, (path, optional)
             for status, answer in operation["responses"].items():
                 content = answer.get("content", {})
                 assert content, f"{method} {path} {status} declares no content"
@@ -193,6 +198,8 @@ def test_the_openapi_document_describes_every_api_operation(client: Any, app: An
             assert success, f"{method} {path} declares no success"
     client_in = schemas["ClientIn"]
     assert set(client_in["required"]) == {"name", "kind"}
+    assert client_in["additionalProperties"] is False  # as it is read
+    assert "additionalProperties" not in schemas["ClientOut"]
     assert client_in["properties"]["default_rate_cents"]["oneOf"][0]["type"] == "integer"
     board = paths["/c/{slug}/proposals/{proposal_id}/board.json"]["get"]["responses"]["200"]
     assert board["content"]["application/json"]["schema"] == {
