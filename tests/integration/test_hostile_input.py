@@ -143,13 +143,17 @@ def test_no_json_body_gives_a_server_error(visitor: Any, world: Any, data: st.Da
             "client_id",
             "date",
             "duration_minutes",
-            "rate",
+            "rate_cents",
             "kind",
             "ids",
             "languages",
             "submit",
-            "fixed_amount",
+            "fixed_amount_cents",
+            "travel_cents",
             "member_id",
+            "start_time",
+            "note",
+            "rate",  # the old name: refused as unknown
         ]
     )
     body = data.draw(st.one_of(json_values, st.dictionaries(keys, json_values, max_size=8)))
