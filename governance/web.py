@@ -21,6 +21,7 @@ from governance.i18n import N_, _
 from governance.members import service as members
 from governance.members.access import Actor, Permission, allows
 from governance.members.models import Cooperative, Membership, Person
+from governance.members.visibility import reads_everyones_money
 from governance.settings import Settings
 
 LANGUAGE_COOKIE = "governance_lang"
@@ -121,6 +122,11 @@ class CoopContext:
 
     def can(self, permission: str) -> bool:
         return allows(self.membership.role, Permission(permission))
+
+    @property
+    def reads_everyones_money(self) -> bool:
+        """Whether the reader sees other members' money, the books among it (docs/privacy.md)."""
+        return reads_everyones_money(self.membership.role, self.cooperative.settings)
 
 
 Coop = NamedDependency[CoopContext]

@@ -296,3 +296,22 @@ def test_nobody_reads_money_they_may_not(
     assert read == set(PAID) - forbidden, (
         f"{persona} never saw the amounts of {set(PAID) - forbidden - read}"
     )
+
+
+def test_the_menu_offers_the_books_to_their_readers_only(
+    make_visitor: Any, world: Any, run: Any
+) -> None:
+    readers = {key: make_visitor() for key in ("omar", "wen", "olga", "carla")}
+    for key, visitor in readers.items():
+        visitor.login(key)
+    link = 'href="/c/alpha/books/"'
+    assert {key for key, v in readers.items() if link in v.get("/c/alpha/").text} == {
+        "omar",
+        "olga",
+        "carla",
+    }
+    set_open_books(run, world.alpha, False)
+    assert {key for key, v in readers.items() if link in v.get("/c/alpha/").text} == {
+        "olga",
+        "carla",
+    }
