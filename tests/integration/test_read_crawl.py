@@ -29,6 +29,7 @@ from sqlmodel import col, select
 
 from governance import clock
 from governance.audit.models import AuditEvent
+from governance.audit.service import record
 from governance.ledger import invoices, payouts, rule_versions
 from governance.ledger.models import (
     Account,
@@ -65,6 +66,7 @@ FORBIDDEN: dict[tuple[str, bool], set[str]] = {
 }
 SKIPPED = ("/static", "/schema", "/favicon.ico", "/invite", "/login", "/healthz")
 MAX_URLS = 400
+PAGE = 50  # events on a page of the audit trail
 HREF = re.compile(r"""(?:href|hx-get)=["']([^"']+)["']""")
 
 
@@ -103,6 +105,18 @@ async def build(session: Any, world: Any) -> None:
         world,
         {**DECISION, "kind": "distribution_rule", "rule_json": "equal", "start_month": next_year},
     )
+    # Newer events without money push the month's events to the trail's second page.
+    async with session.begin():
+        for n in range(PAGE):
+            await record(
+                session,
+                cooperative_id=world.alpha,
+                actor_id=world.ids["carla"],
+                action="member.role_changed",
+                subject_type="membership",
+                subject_id=n,
+                data={"name": f"Person {n}", "before": "worker", "after": "cooperator"},
+            )
 
 
 async def secrets_and_ids(session: Any, world: Any) -> tuple[dict[str, set[int]], dict[str, Any]]:
@@ -291,6 +305,8 @@ def test_nobody_reads_money_they_may_not(
                     leaks.append(f"GET {url}: {who}'s {hit.group()!r} in …{context}…")
         queue.extend(next_pages(url, response))
     assert len(seen) < MAX_URLS, "the crawl did not end: raise MAX_URLS or look for a loop"
+    older = {url.split("?")[0] for url in seen if "before=" in url}
+    assert {"/c/alpha/audit/", "/api/c/alpha/audit"} <= older, "the trail's older pages"
     assert not leaks, f"{persona} (open books {open_books}) read:\n" + "\n".join(leaks)
     # The crawl reached the money: whatever the reader may read, they did find.
     assert read == set(PAID) - forbidden, (
