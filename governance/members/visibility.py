@@ -64,17 +64,3 @@ OPERATOR = MoneyReader(person_id=None, everyone=True)
 def money_reader(person_id: int, role: str, settings: Mapping[str, Any]) -> MoneyReader:
     """The reader a member of the cooperative is, given their role and its settings."""
     return MoneyReader(person_id=person_id, everyone=reads_everyones_money(role, settings))
-
-
-def member_of_account(code: str) -> int | None:
-    """The member a ledger account belongs to (`payable:<id>`), or None for the cooperative's."""
-    family, _sep, rest = code.partition(":")
-    if family == "payable" and rest.isdigit():
-        return int(rest)
-    return None
-
-
-def may_read_account(reader: MoneyReader, code: str) -> bool:
-    """A member's account is theirs; every other account is the cooperative's."""
-    member = member_of_account(code)
-    return member is None or reader.may_read(member)

@@ -13,8 +13,6 @@ from governance.members.visibility import (
     OPERATOR,
     MoneyReader,
     books_are_open,
-    may_read_account,
-    member_of_account,
     money_reader,
     reads_everyones_money,
 )
@@ -53,16 +51,6 @@ def test_everyone_reads_their_own_money_and_nobody_an_unknown_members() -> None:
     assert not worker.may_read(None)
     assert OPERATOR.may_read(8) and OPERATOR.may_read(None)
     assert books_are_open({}) and not books_are_open({"open_books": "yes"})
-
-
-def test_a_members_account_is_theirs_every_other_the_cooperatives() -> None:
-    assert member_of_account("payable:7") == 7
-    assert member_of_account("receivable:7") is None
-    assert member_of_account("payable:x") is None
-    worker = money_reader(7, "worker", OPEN)
-    assert may_read_account(worker, "payable:7")
-    assert not may_read_account(worker, "payable:8")
-    assert may_read_account(worker, "bank") and may_read_account(worker, "fund:reserve")
 
 
 WORKER = money_reader(7, "worker", OPEN).may_read
