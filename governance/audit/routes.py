@@ -23,7 +23,8 @@ from governance.members.visibility import MoneyReader, money_reader
 from governance.web import Coop, CoopContext, Db, page, provide_coop
 
 MAX_ID = 2**62
-ActorFilter = Annotated[int | None, QueryParameter(name="actor", ge=1, le=MAX_ID)]
+# A person's id is 32-bit on PostgreSQL: a larger one was a 500 there (found by check-api).
+ActorFilter = Annotated[int | None, QueryParameter(name="actor", ge=1, le=2**31 - 1)]
 SubjectFilter = Annotated[
     str | None, QueryParameter(name="subject", max_length=40, pattern=r"^[a-z_]*$")
 ]

@@ -164,6 +164,14 @@ def test_a_bad_query_parameter_is_a_400_naming_it(visitor: Any, world: Any) -> N
         answer = visitor.get(f"{PRESTATIONS}?month={month}")
         assert answer.status_code == 400, (month, answer.text)
         assert "month" in answer.json()["errors"]
+    # A person's id past 32 bits was a 500 on PostgreSQL (found by scripts/check-api).
+    for address, name in (
+        (f"{PRESTATIONS}?member=", "member"),
+        ("/api/c/alpha/audit?actor=", "actor"),
+    ):
+        answer = visitor.get(f"{address}{2**31}")
+        assert answer.status_code == 400 and name in answer.json()["errors"], answer.text
+        assert visitor.get(f"{address}{2**31 - 1}").status_code == 200
 
 
 def test_the_openapi_document_describes_every_api_operation(client: Any, app: Any) -> None:
