@@ -88,7 +88,7 @@ def cmd_create_coordinator(args: argparse.Namespace) -> int:
     if not password:
         import getpass
 
-        password = getpass.getpass("password (at least 10 characters): ")
+        password = getpass.getpass("password (at least 12 characters): ")
 
     async def action(session):  # type: ignore[no-untyped-def]
         return await add_person_to_cooperative(

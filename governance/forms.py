@@ -16,7 +16,7 @@ from governance.i18n import _, ngettext
 from governance.money import AmountError, parse_amount
 from governance.text import Level, Problem, normalise, problem
 
-PASSWORD_MIN_LENGTH = 10
+PASSWORD_MIN_LENGTH = 12
 # Row ids are 32-bit integers on PostgreSQL: a larger number names no row.
 MAX_ROW_ID = 2**31 - 1
 

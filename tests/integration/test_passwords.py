@@ -39,3 +39,18 @@ def test_a_weak_hash_is_redone_at_login(visitor: Any, world: Any, settings: Sett
 def test_an_over_long_email_or_password_is_refused_cleanly(visitor: Any, world: Any) -> None:
     response = visitor.post("/login", {"email": "a" * 300 + "@x.org", "password": "x" * 10000})
     assert response.status_code == 400
+
+
+def test_a_password_under_twelve_characters_is_refused(visitor: Any, world: Any) -> None:
+    """ASVS 2.1.1: at least 12 characters; eleven are refused with the rule, twelve accepted."""
+    visitor.login("omar")
+    short = visitor.post(
+        "/account/password", {"current_password": PASSWORD, "new_password": "eleven char"}
+    )
+    assert short.status_code == 400 and "12" in short.text
+    visitor.login("omar")  # the old password still works: nothing changed
+    done = visitor.post(
+        "/account/password", {"current_password": PASSWORD, "new_password": "twelve chars"}
+    )
+    assert done.status_code in (302, 303)
+    visitor.login("omar", "twelve chars")
