@@ -12,6 +12,7 @@ from litestar.params import QueryParameter
 from litestar.response import Template
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from governance.audit.api_bodies import AuditEventOut, AuditPageOut
 from governance.audit.describe import describe, subject_name
 from governance.audit.models import AuditEvent
 from governance.audit.owners import read_owners
@@ -146,7 +147,7 @@ class AuditApiController(Controller):
         actor: ActorFilter = None,
         subject: SubjectFilter = None,
         before: Before = None,
-    ) -> dict[str, Any]:
+    ) -> AuditPageOut:
         """The trail as JSON, with hashes, for anyone who wants to check it themselves.
 
         Other members' amounts the reader may not see are taken out of `data`, and the event
@@ -155,21 +156,8 @@ class AuditApiController(Controller):
         """
         result = (await _load(db, coop, actor, subject, before)).page
         seen = await _redactor(db, coop, list(result.events))
-        events = []
-        for e in result.events:
-            data, redacted = seen(e)
-            events.append(
-                {
-                    "seq": e.seq,
-                    "at": e.at,
-                    "actor_id": e.actor_id,
-                    "action": e.action,
-                    "subject_type": e.subject_type,
-                    "subject_id": e.subject_id,
-                    "data": data,
-                    "redacted": redacted,
-                    "prev_hash": e.prev_hash,
-                    "hash": e.hash,
-                }
-            )
-        return {"total": result.total, "next_before": result.next_before, "events": events}
+        return AuditPageOut(
+            total=result.total,
+            next_before=result.next_before,
+            events=[AuditEventOut.of(e, *seen(e)) for e in result.events],
+        )

@@ -215,6 +215,30 @@ def test_the_openapi_document_describes_every_api_operation(client: Any, app: An
     }
 
 
+def test_the_audit_api_declares_its_events(client: Any) -> None:
+    document = client.get("/schema/openapi.json").json()
+    answer = document["paths"]["/api/c/{slug}/audit"]["get"]["responses"]["200"]
+    schema = answer["content"]["application/json"]["schema"]
+    schemas = document["components"]["schemas"]
+
+    def resolved(node: dict[str, Any]) -> dict[str, Any]:
+        ref = node.get("$ref", "")
+        return dict(schemas[ref.rsplit("/", 1)[-1]]) if ref else node
+
+    page = resolved(schema)
+    assert set(page["properties"]) == {"total", "next_before", "events"}
+    assert set(page["required"]) == {"total", "next_before", "events"}
+    events = page["properties"]["events"]
+    assert events["type"] == "array"
+    event = resolved(events["items"])
+    fields = ("seq", "at", "actor_id", "action", "subject_type", "subject_id", "data")
+    assert set(event["properties"]) == {*fields, "redacted", "prev_hash", "hash"}
+    assert set(event["required"]) == set(event["properties"])
+    assert event["properties"]["redacted"]["type"] == "boolean"
+    assert event["properties"]["seq"]["type"] == "integer"
+    assert event["properties"]["data"]["type"] == "object"
+
+
 def test_the_board_answers_the_shape_it_declares(
     make_visitor: Any, world: Any, run: Any, settings: Any, monkeypatch: Any
 ) -> None:
