@@ -252,8 +252,8 @@ def test_the_limit_is_the_cooperatives_setting_and_its_last_day_is_accepted(
     with pytest.raises(Invalid) as caught:
         record(run, world, work(chu, "2025-12-06"), today)
     assert caught.value.fields["date"] == (
-        "Dates before 07/12/2025 are not accepted (the cooperative accepts work up to "
-        "365 days old)."
+        "Les dates antérieures au 07/12/2025 ne sont pas acceptées (la coopérative accepte le "
+        "travail datant de 365 jours au plus)."
     )
     prestation, created = record(run, world, work(chu, "2025-12-07"), today)
     assert created and prestation.date == dt.date(2025, 12, 7)
@@ -266,7 +266,7 @@ def test_the_limit_is_the_cooperatives_setting_and_its_last_day_is_accepted(
     run(thirty_days)
     with pytest.raises(Invalid) as caught:
         record(run, world, work(chu, "2026-11-06"), today)
-    assert "up to 30 days old" in caught.value.fields["date"]
+    assert "datant de 30 jours au plus" in caught.value.fields["date"]
     record(run, world, work(chu, "2026-11-07"), today)
 
 
@@ -314,7 +314,7 @@ def test_a_proxy_to_a_member_suspended_since_the_vote_opened_is_refused(
     with pytest.raises(Invalid) as caught:
         give(run, world, proposal, "omar", "nadia")
     assert caught.value.fields["holder_id"] == (
-        "This member is suspended: they cannot carry a proxy."
+        "Ce membre est suspendu : il ne peut pas porter de procuration."
     )
     assert count(run, AuditEvent) == events
 
@@ -342,7 +342,7 @@ def test_a_proxy_to_a_member_who_lost_the_right_to_vote_is_refused(
     run(to_worker)
     with pytest.raises(Invalid) as caught:
         give(run, world, proposal, "omar", "nadia")
-    assert "role does not let them vote" in caught.value.fields["holder_id"]
+    assert "ne lui permet pas de voter" in caught.value.fields["holder_id"]
 
 
 def test_a_proxy_to_an_active_voter_is_given(run: Any, world: Any, proposal: int) -> None:
@@ -394,7 +394,7 @@ def test_the_only_coordinator_cannot_resolve_a_contest_on_their_own_line(
     ):
         with pytest.raises(Conflict) as caught:
             run(resolve)
-        assert "no other coordinator" in caught.value.message
+        assert "pas d'autre coordinateur·rice" in caught.value.message
         assert "vote" in caught.value.message
     assert status_of(run, carlas_contest) == ContestStatus.OPEN
     assert count(run, AuditEvent) == events
@@ -415,7 +415,7 @@ def test_another_coordinator_resolves_a_contest_on_a_coordinators_line(
     run(omar_coordinates)
     with pytest.raises(Conflict) as caught:
         run(lambda s: contests.keep_line(s, world.actor("carla"), carlas_contest, {"reason": "x"}))
-    assert "another coordinator resolves it" in caught.value.message
+    assert "un·e autre coordinateur·rice la traite" in caught.value.message
     run(lambda s: contests.keep_line(s, world.actor("omar"), carlas_contest, {"reason": "Right"}))
     assert status_of(run, carlas_contest) == ContestStatus.KEPT
 
