@@ -20,9 +20,9 @@ PASSWORD_MIN_LENGTH = 12
 # Row ids are 32-bit integers on PostgreSQL: a larger number names no row.
 MAX_ROW_ID = 2**31 - 1
 
-EMAIL_RE = re.compile(r"^[^@\s<>\"']{1,64}@[^@\s<>\"']{1,190}\.[^@\s<>\"'.]{2,63}$")
-SLUG_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?$")
-PHONE_RE = re.compile(r"^\+?[0-9(][0-9 ()./-]{5,29}$")
+EMAIL_RE = re.compile(r"^[^@\s<>\"']{1,64}@[^@\s<>\"']{1,190}\.[^@\s<>\"'.]{2,63}\Z")
+SLUG_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?\Z")
+PHONE_RE = re.compile(r"^\+?[0-9(][0-9 ()./-]{5,29}\Z")
 # 2026-11-27 (a date field), or as typed: 27/11/2026, 27-11-2026, 27.11.2026.
 _DAY_RE = re.compile(
     r"(?P<y1>\d{4})-(?P<m1>\d{1,2})-(?P<d1>\d{1,2})"

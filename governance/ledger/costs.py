@@ -33,7 +33,7 @@ DEFAULT_CATEGORIES = (
     "bank_fees",
     "other",
 )
-CATEGORY_RE = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
+CATEGORY_RE = re.compile(r"^[a-z][a-z0-9_]{0,39}\Z")
 
 
 def categories_of(settings: Mapping[str, Any]) -> tuple[str, ...]:

@@ -40,7 +40,7 @@ from governance.ledger.posting import insert_missing, post
 from governance.members.access import Actor, Permission, authorize
 
 PAYMENT_TERM_DAYS = 30
-MONTH_RE = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
+MONTH_RE = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])\Z")
 
 
 def communication_for(cooperative_id: int, year: int, number: int) -> str:

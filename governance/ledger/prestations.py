@@ -34,7 +34,7 @@ from governance.money import multiply_round
 
 DEFAULT_KINDS = ("on_site", "phone", "video", "translation", "project_day", "training", "other")
 MAX_DURATION_MINUTES = 24 * 60
-KEY_RE = re.compile(r"^[A-Za-z0-9_.:\-]{8,100}$")
+KEY_RE = re.compile(r"^[A-Za-z0-9_.:\-]{8,100}\Z")
 WORKING_ROLES = (Role.COOPERATOR, Role.WORKER, Role.COORDINATOR)
 
 
