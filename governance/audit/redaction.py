@@ -6,7 +6,10 @@ names (`Owners`, read from the trail itself by governance.audit.owners). An owne
 knows is treated as another member: hidden from whoever does not read everyone's money.
 
 The stored event is never changed; a redacted copy of its data can no longer be re-hashed
-by the reader, so every answer that redacts says so.
+by the reader, so every answer that redacts says so. The hash must not let the reader search
+the hidden values either (try amounts until the hash matches: they are small numbers): every
+money event is recorded with a random `salt` (SALT_KEY, governance.audit.service.record),
+taken out with the amounts.
 """
 
 from __future__ import annotations
@@ -31,8 +34,13 @@ MONEY_ACTIONS = frozenset(
         "period.closed",
         "payout.prepared",
         "journal.posted",
+        "invoice.issued",
+        "payment.recorded",
     }
 )
+# 128 random bits in the data of every money event: without it, the amounts hidden from a
+# reader could be found again by trying values against the event's public hash.
+SALT_KEY = "salt"
 
 MayRead = Callable[[int | None], bool]
 
@@ -86,7 +94,17 @@ def _pairs(data: dict[str, Any], key: str, keep: Callable[[Any], bool]) -> bool:
 def redact(
     action: str, subject_id: str, data: Mapping[str, Any], may_read: MayRead, owners: Owners
 ) -> tuple[dict[str, Any], bool]:
-    """The event's data as this reader sees it, and whether anything was taken out."""
+    """The event's data as this reader sees it, and whether anything was taken out (then the
+    salt too, without which the hidden values cannot be searched against the hash)."""
+    copy, cut = _redact(action, subject_id, data, may_read, owners)
+    if cut:
+        copy.pop(SALT_KEY, None)
+    return copy, cut
+
+
+def _redact(
+    action: str, subject_id: str, data: Mapping[str, Any], may_read: MayRead, owners: Owners
+) -> tuple[dict[str, Any], bool]:
     copy = dict(data)
     if action not in MONEY_ACTIONS or may_read(None):
         return copy, False
@@ -109,6 +127,16 @@ def redact(
         # Funds are named by a string, members by their id; funds are the cooperative's.
         cut = _pairs(copy, "shares", lambda who: isinstance(who, str) or may_read(_int(who)))
         return copy, cut
+    if action == "invoice.issued":
+        # An invoice of one member's work would tell that member's revenue.
+        listed = copy.get("prestations")
+        work = listed if isinstance(listed, list) else [None]
+        if all(may_read(owners.of_prestation(p)) for p in work):
+            return copy, False
+        return _without(copy, ("total_cents",))
+    if action == "payment.recorded":
+        # What a client paid, invoice by invoice: as above, an invoice's total.
+        return _without(copy, ("amount_cents", "allocations"))
     if action == "payout.prepared":
         lines = _pairs(copy, "lines", lambda who: may_read(_int(who)))
         left_out = _pairs(copy, "left_out", lambda who: may_read(_int(who)))

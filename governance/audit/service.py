@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -22,6 +23,7 @@ from governance.audit.chain import (
     verify,
 )
 from governance.audit.models import AuditEvent, chain_key
+from governance.audit.redaction import MONEY_ACTIONS, SALT_KEY
 from governance.db import dialect_of
 
 
@@ -45,6 +47,14 @@ async def lock_cooperative(session: AsyncSession, cooperative_id: int) -> None:
     running balances) safe under concurrency.
     """
     await _lock_chain(session, chain_key(cooperative_id))
+
+
+def _salted(action: str, data: Mapping[str, Any] | None) -> dict[str, Any]:
+    """The data of a money event gets a random salt (governance.audit.redaction)."""
+    values = dict(data or {})
+    if action in MONEY_ACTIONS:
+        values[SALT_KEY] = secrets.token_hex(16)
+    return values
 
 
 async def record(
@@ -83,7 +93,7 @@ async def record(
         action=action,
         subject_type=subject_type,
         subject_id=str(subject_id),
-        data=canonical(dict(data or {})),
+        data=canonical(_salted(action, data)),
     )
     event = AuditEvent(
         chain=chain,

@@ -184,3 +184,28 @@ def test_a_rule_comparison_keeps_the_funds_and_the_readers_row() -> None:
     assert other not in shown.current.cents and other not in shown.options[0].cents
     assert shown.current.spread == Fraction(2)  # a ratio, no amount
     assert seen_by(money_reader(7, "cooperator", OPEN), comparison) == comparison
+
+
+def test_an_invoice_total_shows_only_when_all_its_work_is_the_readers() -> None:
+    mine = {"reference": "2026-0001", "total_cents": 5000, "prestations": [10]}
+    theirs = {"reference": "2026-0002", "total_cents": 9000, "prestations": [10, 11]}
+    assert seen("invoice.issued", mine) == (mine, False)
+    assert seen("invoice.issued", theirs) == (
+        {"reference": "2026-0002", "prestations": [10, 11]},
+        True,
+    )
+    assert seen("invoice.issued", theirs, reader=COORDINATOR) == (theirs, False)
+
+
+def test_a_client_payment_hides_its_amounts_from_who_does_not_read_everyones() -> None:
+    data = {"client_id": 3, "date": "2026-11-02", "amount_cents": 9000, "allocations": [[2, 9000]]}
+    assert seen("payment.recorded", data) == ({"client_id": 3, "date": "2026-11-02"}, True)
+    assert seen("payment.recorded", data, reader=COORDINATOR) == (data, False)
+
+
+def test_the_salt_goes_with_the_hidden_amounts_and_stays_otherwise() -> None:
+    salted = {"member_id": 8, "amount_cents": 6001, "salt": "ab" * 16}
+    assert seen("prestation.recorded", salted) == ({"member_id": 8}, True)
+    own = {"member_id": 7, "amount_cents": 6001, "salt": "ab" * 16}
+    assert seen("prestation.recorded", own) == (own, False)
+    assert seen("prestation.recorded", salted, reader=COORDINATOR) == (salted, False)
