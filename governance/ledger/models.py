@@ -79,6 +79,10 @@ class Period(SQLModel, table=True):
     month: str = Field(max_length=7)  # YYYY-MM
     state: str = Field(default=PeriodState.OPEN, max_length=10)
     created_at: dt.datetime = utc_field()
+    # When the review began (None before it, and for reviews begun before migration 0013), and
+    # when members were reminded that it is about to end (so the reminder goes once).
+    review_started_at: dt.datetime | None = utc_field(default=None, nullable=True)
+    review_reminded_at: dt.datetime | None = utc_field(default=None, nullable=True)
 
 
 class JournalEntry(SQLModel, table=True):
@@ -364,6 +368,19 @@ class Contest(SQLModel, table=True):
     created_at: dt.datetime = utc_field()
     resolved_by_id: int | None = Field(default=None, foreign_key="person.id")
     resolved_at: dt.datetime | None = utc_field(default=None, nullable=True)
+
+
+class ReviewRead(SQLModel, table=True):
+    """A member saying they have read their draft statement during a month's review."""
+
+    __tablename__ = "review_read"
+    __table_args__ = (UniqueConstraint("period_id", "member_id", name="uq_review_read_member"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    cooperative_id: int = Field(foreign_key="cooperative.id", index=True)
+    period_id: int = Field(foreign_key="period.id")
+    member_id: int = Field(foreign_key="person.id")
+    read_at: dt.datetime = utc_field()
 
 
 class Statement(SQLModel, table=True):

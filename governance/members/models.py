@@ -64,6 +64,9 @@ class Person(SQLModel, table=True):
     # Where the person's share is paid (SEPA credit transfer); '' until they fill it in.
     iban: str = Field(default="", max_length=34, sa_column_kwargs={"server_default": ""})
     bic: str = Field(default="", max_length=11, sa_column_kwargs={"server_default": ""})
+    # The account holder's name as the bank writes it, in SEPA's Latin character set; the
+    # payout file uses it as the creditor's name ('' until the person fills it in).
+    account_holder: str = Field(default="", max_length=70, sa_column_kwargs={"server_default": ""})
     created_at: datetime = utc_field()
 
 
