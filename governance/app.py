@@ -37,6 +37,7 @@ from governance.audit.routes import AuditApiController, AuditController
 from governance.auth.middleware import SessionAuthentication
 from governance.auth.routes import AuthController
 from governance.errors import DomainError, NotFound
+from governance.home.routes import CoopHomeController
 from governance.i18n import N_, _
 from governance.ledger.book_api import BooksApiController
 from governance.ledger.book_routes import BooksController
@@ -276,6 +277,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             HomeController,
             InvitationController,
             CoopController,
+            CoopHomeController,
             MembersApiController,
             AuditController,
             AuditApiController,

@@ -112,14 +112,6 @@ class CoopController(Controller):
     path = "/c/{slug:str}"
     dependencies = {"coop": Provide(provide_coop)}
 
-    @get("/", name="coop_home")
-    async def home(self, request: Request, db: Db, coop: Coop) -> Template:
-        """The member's home in this cooperative, with what needs their attention."""
-        from governance.votes.notices import notices_for
-
-        notices = await notices_for(db, coop.actor, clock.now())
-        return page(request, "members/home.html", notices=notices)
-
     @get("/members")
     async def members(self, request: Request, db: Db, coop: Coop) -> Template:
         """The member list; coordinators also see invitations and actions."""
