@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from babel.dates import format_date
 from babel.numbers import format_percent
 from litestar import Controller, Request, get, post
 from litestar.di import Provide
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
-from governance import clock, i18n
+from governance import clock, i18n, months
 from governance.errors import Conflict, DomainError, Invalid, NotFound, PermissionDenied
 from governance.ledger import closing, contests, periods
 from governance.ledger.rule_versions import MONTH_RE
@@ -22,8 +20,7 @@ from governance.web import Coop, CoopContext, Db, form_data, page, provide_coop,
 
 def month_label(month: str) -> str:
     """ "2026-10" -> "octobre 2026" in the reader's language."""
-    locale = i18n.FORMAT_LOCALES.get(i18n.current_language(), "fr_BE")
-    return format_date(dt.date(int(month[:4]), int(month[5:7]), 1), "LLLL y", locale=locale)
+    return months.month_name(month)
 
 
 def percent(text: str) -> str:
