@@ -24,6 +24,7 @@ from governance.audit.service import lock_cooperative, record
 from governance.errors import Conflict, Invalid, NotFound
 from governance.forms import Form
 from governance.i18n import _, is_language_code
+from governance.ledger.day_work import expand as expand_days
 from governance.ledger.journal import month_of, prestation_postings
 from governance.ledger.models import Client, JournalEntry, Prestation, PrestationStatus
 from governance.ledger.posting import open_period_for, post
@@ -204,6 +205,7 @@ async def record_prestation(
 
         cooperative = await session.get(Cooperative, actor.cooperative_id)
         assert cooperative is not None
+        data = expand_days(data, cooperative.settings, language)
         client_rate = None
         client_id = Form(data).integer("client_id", required=False)
         if client_id:
