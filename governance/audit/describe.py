@@ -63,6 +63,13 @@ _TEMPLATES: dict[str, str] = {
         "%(start_month)s on."
     ),
     "period.review_started": N_("%(actor)s started the review of %(month)s: the month is frozen."),
+    "period.draft_read": N_("%(actor)s marked their draft statement of %(month)s as read."),
+    "period.review_reminded": N_(
+        "Members were reminded that the review of %(month)s ends within a day."
+    ),
+    "period.review_shortened": N_(
+        "%(actor)s closed %(month)s before the end of its review, from the server: %(reason)s"
+    ),
     "period.closed": N_("%(actor)s closed %(month)s and issued %(statements)s statements."),
     "contest.opened": N_("%(actor)s contested a line of their statement for %(month)s."),
     "contest.kept": N_("%(actor)s kept a contested line: %(reason)s"),

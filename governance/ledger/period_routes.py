@@ -13,7 +13,7 @@ from litestar.response import Redirect, Template
 
 from governance import clock, i18n, months
 from governance.errors import Conflict, DomainError, Invalid, NotFound, PermissionDenied
-from governance.ledger import closing, contests, periods
+from governance.ledger import closing, contests, periods, reviews
 from governance.ledger.rule_versions import MONTH_RE
 from governance.web import Coop, CoopContext, Db, form_data, page, provide_coop, redirect
 
@@ -144,6 +144,24 @@ class PeriodController(Controller):
                 request, db, coop, status_code=error.status_code, error=error.message
             )
         return self._back(request, coop, month, "review_started")
+
+    @post("/periods/{month:str}/read")
+    async def mark_read(
+        self, request: Request, db: Db, coop: Coop, month: FromPath[str]
+    ) -> Template | Redirect:
+        """A member marks their draft statement as read (from the home page or the month)."""
+        month = _checked(month)
+        _may(coop, "contest_statement")
+        data = await form_data(request)
+        try:
+            await reviews.mark_read(db, coop.actor, month)
+        except Conflict as error:
+            return await self._refused(request, db, coop, month, error)
+        if data.get("back") == "home":
+            response = redirect(request, f"/c/{coop.cooperative.slug}/", "draft_read")
+            response.status_code = 303
+            return response
+        return self._back(request, coop, month, "draft_read")
 
     @post("/periods/{month:str}/contests")
     async def contest(
