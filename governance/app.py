@@ -100,6 +100,8 @@ def template_environment() -> Environment:
     )
     # A name inside the page title keeps its own direction (docs/text.md).
     env.filters["isolate_text"] = _isolate_text
+    # Lists in the reader's punctuation, each item in <bdi> ("A, B et C", "A وB وC").
+    env.filters["join_list"] = i18n.join_list_html
     return env
 
 

@@ -9,20 +9,24 @@ from __future__ import annotations
 
 import functools
 import io
-from collections.abc import Iterator
+import re
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import date, datetime
 from functools import cache
 from pathlib import Path
+from typing import Literal
 
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date as _format_date
 from babel.dates import format_datetime as _format_datetime
+from babel.lists import format_list as _format_list
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import format_currency
 from babel.support import NullTranslations, Translations
+from markupsafe import Markup, escape
 
 from governance.clock import BRUSSELS
 from governance.settings import LANGUAGES, PACKAGE_DIR
@@ -146,6 +150,32 @@ def datetime_short(value: datetime) -> str:
     return _format_datetime(
         value, format="dd/MM/yyyy HH:mm", tzinfo=BRUSSELS, locale=_format_locale()
     )
+
+
+# A list without a conjunction ("oui : 2, non : 1"): CLDR has none for Arabic, whose own comma
+# U+060C separates the items of a list.
+_PLAIN_SEPARATORS = {"ar": "\u060c "}
+_LIST_STYLES: dict[str, Literal["standard", "or"]] = {"and": "standard", "or": "or"}
+_MARK = re.compile("\x00([0-9]+)\x00")
+
+
+def join_list(items: Iterable[object], style: str = "and") -> str:
+    """Items joined as the reader's language joins them, through CLDR's list patterns: "and"
+    gives "A, B et C" in French, "A وB وC" in Arabic; "or" gives "A, B ou C", "A أو B"; "plain"
+    joins without a conjunction: "A, B, C", in Arabic with the Arabic comma "A، B، C"."""
+    values = [str(item) for item in items]
+    if style == "plain" or len(values) < 2:
+        return _PLAIN_SEPARATORS.get(_language.get(), ", ").join(values)
+    return _format_list(values, _LIST_STYLES[style], locale=_format_locale())
+
+
+def join_list_html(items: Iterable[object], style: str = "and") -> Markup:
+    """`join_list` for a page: each item escaped (markup stays markup) and isolated in <bdi>,
+    so that a French name in an Arabic list keeps its punctuation at its own end."""
+    shown = [str(Markup("<bdi>{}</bdi>").format(value)) for value in items]
+    # Placeholders no CLDR pattern contains, each replaced once (in one pass) by its item.
+    joined = str(escape(join_list((f"\x00{index}\x00" for index in range(len(shown))), style)))
+    return Markup(_MARK.sub(lambda found: shown[int(found[1])], joined))  # noqa: S704 - escaped
 
 
 # Languages our interpreters work in that CLDR does not name.
