@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from litestar import Controller, Request, get
 from litestar.di import Provide
 from litestar.response import Template
 
 from governance import clock
-from governance.votes.notices import notices_for
+from governance.home.todo import todo_for
+from governance.ledger.review_window import duration_text
+from governance.ledger.reviews import review_notice
+from governance.months import month_of
 from governance.web import Coop, Db, page, provide_coop
 
 
@@ -17,6 +22,20 @@ class CoopHomeController(Controller):
 
     @get("/", name="coop_home")
     async def home(self, request: Request, db: Db, coop: Coop) -> Template:
-        """The member's home in this cooperative, with what needs their attention."""
-        notices = await notices_for(db, coop.actor, clock.now())
-        return page(request, "members/home.html", notices=notices)
+        """What the reader has to do now in this cooperative, then links to everything else."""
+        now = clock.now()
+        todo = await todo_for(db, coop.actor, now)
+        notice = await review_notice(db, coop.actor.cooperative_id, coop.actor.person_id, now)
+
+        def time_left(at: dt.datetime) -> str:
+            return duration_text(at - now)
+
+        return page(
+            request,
+            "home.html",
+            todo=todo,
+            review_notice=notice,
+            nothing_to_do=todo.empty and notice is None,
+            time_left=time_left,
+            month_of=month_of,
+        )
