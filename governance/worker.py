@@ -1,6 +1,6 @@
 """What happens by time, not by request: count the votes whose time has come, end the
-mandates whose term is over, deliver the mail outbox, sign the daily audit checkpoints, forget
-old login attempts and sessions.
+mandates whose term is over, remind members that a month's review ends within a day, deliver
+the mail outbox, sign the daily audit checkpoints, forget old login attempts and sessions.
 
 `governance worker` runs `run_forever`; `governance worker --once` runs `run_once`; with no
 separate worker (GOVERNANCE_WORKER=internal, the default) `governance serve` starts the same
@@ -90,6 +90,14 @@ async def purge_auth(maker: Maker, settings: Settings) -> int:
         return attempts + await purge_sessions(session, now)
 
 
+async def remind_reviews(maker: Maker, settings: Settings) -> int:
+    """Remind the members, once, that a month's review ends within a day; how many reviews."""
+    from governance.ledger.review_steps import remind_due
+
+    async with maker() as session:
+        return await remind_due(session)
+
+
 class MailNotDelivered(RuntimeError):
     """A run of the mail job in which no mail was delivered and some failed."""
 
@@ -104,6 +112,7 @@ class Job:
 JOBS = (
     Job("mandates", 60.0, lapse_mandates),
     Job("votes", 15.0, count_votes),
+    Job("reviews", 300.0, remind_reviews),  # before the mail: its reminders go in the same run
     Job("mail", 10.0, send_mail),
     Job("checkpoints", 3600.0, sign_checkpoints),
     Job("purge", 3600.0, purge_auth),

@@ -10,9 +10,12 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from governance.ledger import closing, costs, prestations, rule_versions
-from governance.ledger.models import ClientKind
+from sqlmodel import select
+
+from governance.ledger import closing, costs, prestations, reviews, rule_versions
+from governance.ledger.models import ClientKind, Period, PeriodState
 from governance.ledger.service import create_client
+from governance.members.access import Actor
 
 TODAY = dt.date(2026, 11, 5)
 MONTH = "2026-10"
@@ -78,9 +81,31 @@ async def build_october(
     return ids
 
 
+async def everyone_read(session: Any, cooperative_id: int, month: str = MONTH) -> list[int]:
+    """Every member concerned by `month`'s review marks their draft as read, so that the close
+    need not wait for the minimum review time; nothing when the month is not under review.
+    Returns who marked it."""
+    async with session.begin():
+        state = (
+            await session.exec(
+                select(Period.state).where(
+                    Period.cooperative_id == cooperative_id, Period.month == month
+                )
+            )
+        ).first()
+        if state != PeriodState.REVIEW:
+            return []
+        members = await reviews.concerned_members(session, cooperative_id, month)
+    for member in members:
+        await reviews.mark_read(session, Actor(member, cooperative_id), month)
+    return members
+
+
 async def close_month(session: Any, world: Any, month: str = MONTH, today: dt.date = TODAY) -> Any:
-    """Review and close `month` as Carla (on `today`); returns the PeriodClose."""
+    """Review and close `month` as Carla (on `today`), every member having read their draft;
+    returns the PeriodClose."""
     await closing.start_review(session, world.actor("carla"), month, today=today)
+    await everyone_read(session, world.alpha, month)
     return await closing.finalize(session, world.actor("carla"), month)
 
 

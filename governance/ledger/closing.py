@@ -211,16 +211,21 @@ async def start_review(
                 _("This cooperative has no distribution rule for %(month)s.") % {"month": month}
             )
         checked(version)  # the rule must still validate: Invalid with its reasons
+        now = clock.now()
         period.state = PeriodState.REVIEW
+        period.review_started_at = now
         session.add(period)
         started = ReviewStart(
             cooperative_id=actor.cooperative_id,
             period_id=period.id or 0,
             started_by_id=actor.person_id,
-            started_at=clock.now(),
+            started_at=now,
         )
         session.add(started)
         await session.flush()
+        from governance.ledger.review_steps import review_started
+
+        await review_started(session, period)
         await record(
             session,
             cooperative_id=actor.cooperative_id,
@@ -244,13 +249,19 @@ def close_postings(totals: list[tuple[str, int]], result: Distribution) -> list[
     return postings
 
 
-async def finalize(session: AsyncSession, actor: Actor, month: str) -> PeriodClose:
+async def finalize(
+    session: AsyncSession, actor: Actor, month: str, *, early_reason: str | None = None
+) -> PeriodClose:
     """Close the month: the distribution entry, the statements, the signed checkpoint.
 
     One transaction, exactly once: two closes at the same moment queue on the cooperative's
     lock, and the second finds the period closed (Conflict). Raises PermissionDenied,
-    Conflict (not under review; already closed), Invalid (open contests, listed; the rule no
-    longer validates, with its reasons).
+    Conflict (not under review; already closed), Invalid (open contests, listed; the review's
+    minimum time has not passed and not every member concerned has read their draft, with
+    when it may close; the rule no longer validates, with its reasons).
+
+    `early_reason`: the server's operator closes before the review's minimum time (the
+    command line's --before-review-ends; never the pages), recorded in the audit trail.
     """
     from governance.ledger.contests import open_contests
 
@@ -268,6 +279,9 @@ async def finalize(session: AsyncSession, actor: Actor, month: str) -> PeriodClo
                 _("Resolve the contested lines first: %(list)s.")
                 % {"list": ", ".join(c.label for c in contests)}
             )
+        from governance.ledger.review_steps import review_over
+
+        await review_over(session, actor, period, early_reason)
         result = await draft(session, actor.cooperative_id, month)
         data = distribution_data(result.rule, result.figures, result.distribution)
         postings = close_postings([(t.code, t.amount) for t in result.totals], result.distribution)

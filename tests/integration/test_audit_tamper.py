@@ -28,7 +28,7 @@ from governance.audit.service import record
 from governance.cli import main
 from governance.ledger import closing
 from governance.settings import Settings
-from tests.closing_support import build_october
+from tests.closing_support import build_october, everyone_read
 from tests.integration.test_checkpoints import query, tamper
 
 MONTHS = ("2026-10", "2026-11", "2026-12")
@@ -104,6 +104,7 @@ def closed(settings: Settings, run: Any, world: Any) -> list[Any]:
 
     async def close(session: Any, month: str) -> None:
         await closing.start_review(session, world.actor("carla"), month, today=LATER)
+        await everyone_read(session, world.alpha, month)
         await closing.finalize(session, world.actor("carla"), month)
 
     for month in MONTHS:

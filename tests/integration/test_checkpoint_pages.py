@@ -15,7 +15,7 @@ from governance.audit.models import Checkpoint
 from governance.cli import main
 from governance.ledger import closing
 from governance.settings import Settings
-from tests.closing_support import build_october
+from tests.closing_support import build_october, everyone_read
 from tests.integration.test_audit_tamper import LATER
 
 MEMBERS = ("carla", "omar", "wen", "olga")
@@ -118,6 +118,7 @@ def test_the_command_printed_on_a_statement_checks_valid(
 ) -> None:
     run(lambda session: build_october(session, world))
     run(lambda s: closing.start_review(s, world.actor("carla"), "2026-10", today=LATER))
+    run(lambda s: everyone_read(s, world.alpha))
     closed = run(lambda s: closing.finalize(s, world.actor("carla"), "2026-10"))
     visitor = make_visitor()
     visitor.login("omar")

@@ -23,6 +23,7 @@ from governance.ledger import closing
 from governance.ledger.closing import CUT_POINTS
 from governance.ledger.models import JournalEntry, Period, PeriodClose, Statement
 from governance.settings import Settings
+from tests.closing_support import everyone_read
 from tests.integration.test_month_close import TODAY, october  # noqa: F401  (a fixture)
 
 COMMAND = [sys.executable, "-c", "from governance.cli import main; raise SystemExit(main())"]
@@ -96,6 +97,7 @@ def test_a_close_killed_at_any_point_leaves_nothing_posted(
     point: str, settings: Settings, run: Any, world: Any
 ) -> None:
     run(lambda s: closing.start_review(s, world.actor("carla"), "2026-10", today=TODAY))
+    run(lambda s: everyone_read(s, world.alpha))
     killed = close_process(settings, point)
     _out, err = killed.communicate(timeout=120)
     assert killed.returncode == KILLED_EXIT_CODE, err
@@ -120,6 +122,7 @@ def test_two_processes_closing_at_once_give_one_close_and_one_refusal(
     settings: Settings, run: Any, world: Any
 ) -> None:
     run(lambda s: closing.start_review(s, world.actor("carla"), "2026-10", today=TODAY))
+    run(lambda s: everyone_read(s, world.alpha))
     # The first holds the cooperative's lock, its entry written, while the second starts.
     first = close_process(settings, "close.after_entry=sleep:2")
     time.sleep(0.5)

@@ -27,6 +27,7 @@ from governance.ledger.models import (
 )
 from governance.members.access import Actor
 from governance.members.models import Cooperative, Person
+from tests.closing_support import everyone_read
 
 TODAY = dt.date(2026, 11, 27)
 
@@ -76,6 +77,7 @@ def test_the_demo_closes_october_and_every_statement_equals_the_ledger(
 
     actor = Actor(person_id=coordinator_id, cooperative_id=coop_id)
     run(lambda s: closing.start_review(s, actor, "2026-10", today=TODAY))
+    run(lambda s: everyone_read(s, coop_id, "2026-10"))
     run(lambda s: closing.finalize(s, actor, "2026-10"))
 
     async def check(session: Any) -> None:

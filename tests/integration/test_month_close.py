@@ -32,7 +32,7 @@ from governance.ledger.period_views import distribution_view
 from governance.ledger.service import create_client
 from governance.ledger.statement_views import member_share
 from governance.settings import Settings
-from tests.closing_support import TODAY, build_october
+from tests.closing_support import TODAY, build_october, everyone_read
 from tests.closing_support import record_work as _work
 
 
@@ -54,6 +54,9 @@ def review(run: Any, world: Any, who: str = "carla", month: str = "2026-10") -> 
 
 
 def finalize(run: Any, world: Any, who: str = "carla", month: str = "2026-10") -> Any:
+    """The close, every member concerned having read their draft (not waiting for the minimum
+    review time: tests/integration/test_review_window.py)."""
+    run(lambda s: everyone_read(s, world.alpha, month))
     return run(lambda s: closing.finalize(s, world.actor(who), month))
 
 
@@ -284,6 +287,7 @@ def test_two_closes_at_once_give_one_close_and_one_refusal(
     settings: Settings, run: Any, world: Any, october: dict[str, int]
 ) -> None:
     review(run, world)
+    run(lambda s: everyone_read(s, world.alpha))
 
     async def scenario() -> list[Any]:
         engine = db.make_engine(settings.database_url)

@@ -17,7 +17,7 @@ from governance.ledger import closing, rule_versions
 from governance.ledger.models import DistributionRule
 from governance.ledger.rules import TEMPLATES, rule_to_data
 from governance.ledger.service import found_cooperative
-from tests.closing_support import TODAY, build_october
+from tests.closing_support import TODAY, build_october, everyone_read
 
 HOURS_ONLY = {
     "basis": "accrual",
@@ -98,6 +98,7 @@ def test_a_rule_never_applies_to_a_period_closed_or_under_review(run: Any, world
         adopt(run, world, HOURS_ONLY, "2026-10")
     with pytest.raises(Conflict, match="2026-10"):
         adopt(run, world, HOURS_ONLY, "2026-09")
+    run(lambda s: everyone_read(s, world.alpha))
     run(lambda s: closing.finalize(s, world.actor("carla"), "2026-10"))
     with pytest.raises(Conflict):
         adopt(run, world, HOURS_ONLY, "2026-10")

@@ -417,7 +417,7 @@ def test_fund_spending_posts_from_the_fund_or_reports_why_not(
     run: Any, world: Any, monkeypatch
 ) -> None:
     from governance.ledger.models import JournalEntry
-    from tests.closing_support import TODAY, build_october
+    from tests.closing_support import TODAY, build_october, everyone_read
 
     async def action(session: Any) -> Any:
         await build_october(session, world)
@@ -425,6 +425,7 @@ def test_fund_spending_posts_from_the_fund_or_reports_why_not(
 
         monkeypatch.setattr(clock, "today", lambda: TODAY)
         await closing.start_review(session, world.actor("carla"), "2026-10", today=clock.today())
+        await everyone_read(session, world.alpha)
         await closing.finalize(session, world.actor("carla"), "2026-10")
         spend = {
             **DECISION,
@@ -457,12 +458,13 @@ def test_the_comparison_shows_what_was_paid_and_what_the_proposal_would_pay(
 ) -> None:
     from governance.ledger import closing
     from governance.votes import preview
-    from tests.closing_support import FUNDS, SHARES, TODAY, build_october
+    from tests.closing_support import FUNDS, SHARES, TODAY, build_october, everyone_read
 
     async def action(session: Any) -> Any:
         await build_october(session, world)
         monkeypatch.setattr(clock, "today", lambda: TODAY)
         await closing.start_review(session, world.actor("carla"), "2026-10", today=TODAY)
+        await everyone_read(session, world.alpha)
         await closing.finalize(session, world.actor("carla"), "2026-10")
         form = {
             **DECISION,
