@@ -115,13 +115,15 @@ class AuthController(Controller):
 
     @post("/account/bank")
     async def save_bank(self, request: Request, db: Db) -> Template | Redirect:
-        """The account the person's share is paid to (IBAN, optional BIC); both empty: removed."""
+        """The account the person's share is paid to (holder's name, IBAN, optional BIC); all
+        empty: removed."""
         person = require_person(request)
         assert person.id is not None
         data = await form_data(request)
+        fields = {key: str(data.get(key) or "") for key in ("holder", "iban", "bic")}
         try:
             await bank.set_bank_details(
-                db, person.id, str(data.get("iban") or ""), str(data.get("bic") or "")
+                db, person.id, fields["iban"], fields["bic"], fields["holder"]
             )
         except Invalid as error:
             return page(
@@ -129,7 +131,7 @@ class AuthController(Controller):
                 "auth/account.html",
                 status_code=400,
                 values={"name": person.name, "language": person.language},
-                bank={"iban": data.get("iban"), "bic": data.get("bic")},
+                bank=fields,
                 errors=error.fields,
                 error=error.message,
             )

@@ -17,7 +17,7 @@ from sqlmodel import col, func, select
 from governance import clock, db, i18n
 from governance.audit.models import AuditEvent
 from governance.errors import Conflict, Invalid, NotFound, PermissionDenied
-from governance.ledger import payouts
+from governance.ledger import payout_sepa, payouts
 from governance.ledger.journal import Posting
 from governance.ledger.models import Account, JournalEntry, LedgerLine, PayoutBatch
 from governance.ledger.posting import balance_of, post
@@ -66,7 +66,9 @@ def owed(run: Any, world: Any) -> Any:
 
     async def build(session: Any) -> None:
         await set_cooperative_bank(session, world.alpha)
-        await bank.set_bank_details(session, world.ids["omar"], OMAR_IBAN, "GKCCBEBB")
+        await bank.set_bank_details(
+            session, world.ids["omar"], OMAR_IBAN, "GKCCBEBB", "Omar Cooperator"
+        )
         await owe(
             session,
             world.alpha,
@@ -137,7 +139,7 @@ def test_a_batch_pays_members_with_an_iban_and_lists_the_others(run: Any, owed: 
     ]
     assert prepared.batch.total_cents == 12345
     assert prepared.batch.state == "prepared"
-    assert [(m.member_id, m.name, m.amount_cents) for m in prepared.missing_iban] == [
+    assert [(m.member_id, m.name, m.amount_cents) for m in prepared.left_out] == [
         (owed.ids["wen"], "Wen Worker", 5000)
     ]
     # Nothing is posted before the bank has the file.
@@ -150,7 +152,7 @@ def test_a_batch_pays_members_with_an_iban_and_lists_the_others(run: Any, owed: 
 
 def test_the_sepa_file_is_a_valid_pain_001_with_the_right_amounts(run: Any, owed: Any) -> None:
     async def give_wen_an_iban(session: Any) -> None:
-        await bank.set_bank_details(session, owed.ids["wen"], WEN_IBAN, "")
+        await bank.set_bank_details(session, owed.ids["wen"], WEN_IBAN, "", "Wen Worker")
 
     run(give_wen_an_iban)
     prepared = prepare(run, owed)
@@ -192,8 +194,8 @@ def test_the_sepa_file_is_a_valid_pain_001_with_the_right_amounts(run: Any, owed
 
 
 def test_names_are_written_in_the_letters_banks_accept() -> None:
-    assert payouts.sepa_text("Amina Ḥaddād & Chloé", 70) == "Amina Haddad Chloe"
-    assert payouts.sepa_text("محمد", 70) != ""
+    assert payout_sepa.sepa_text("Amina Ḥaddād & Chloé", 70) == "Amina Haddad Chloe"
+    assert payout_sepa.sepa_text("محمد", 70) != ""
 
 
 def test_confirming_posts_one_entry_and_zeroes_what_was_owed(run: Any, owed: Any) -> None:
@@ -330,7 +332,11 @@ def test_confirming_is_refused_when_the_books_changed(run: Any, owed: Any) -> No
 
 def test_a_line_shows_a_changed_iban(run: Any, owed: Any) -> None:
     prepared = prepare(run, owed)
-    run(lambda session: bank.set_bank_details(session, owed.ids["omar"], WEN_IBAN, ""))
+    run(
+        lambda session: bank.set_bank_details(
+            session, owed.ids["omar"], WEN_IBAN, "", "Omar Cooperator"
+        )
+    )
     view = call(run, payouts.load_batch, owed.actor("carla"), prepared.batch.id)
     assert [v.iban_changed for v in view.lines] == [True]
     assert view.created_by == "Carla Coordinator"
@@ -390,16 +396,28 @@ def stored_bank(run: Any, person_id: int) -> tuple[str, str]:
 
 def test_bank_details_are_stored_compact_and_audited_masked(run: Any, world: Any) -> None:
     omar = world.ids["omar"]
-    run(lambda session: bank.set_bank_details(session, omar, " be71 0961-2345 6769 ", "gkccbebb"))
+    run(
+        lambda session: bank.set_bank_details(
+            session, omar, " be71 0961-2345 6769 ", "gkccbebb", " Omar  Cooperator "
+        )
+    )
     assert stored_bank(run, omar) == (OMAR_IBAN, "GKCCBEBB")
     (event,) = events(run, "person.bank_details_changed")
     assert event.cooperative_id is None
-    assert json.loads(event.data)["after"] == {"iban": "************6769", "bic": "GKCCBEBB"}
+    assert json.loads(event.data)["after"] == {
+        "iban": "************6769",
+        "bic": "GKCCBEBB",
+        "holder": "Omar Cooperator",
+    }
     assert OMAR_IBAN not in event.data
     # The same again changes nothing; both empty removes them.
-    run(lambda session: bank.set_bank_details(session, omar, OMAR_IBAN, "GKCCBEBB"))
+    run(
+        lambda session: bank.set_bank_details(
+            session, omar, OMAR_IBAN, "GKCCBEBB", "Omar Cooperator"
+        )
+    )
     assert len(events(run, "person.bank_details_changed")) == 1
-    run(lambda session: bank.set_bank_details(session, omar, "", ""))
+    run(lambda session: bank.set_bank_details(session, omar, "", "", ""))
     assert stored_bank(run, omar) == ("", "")
 
 
@@ -420,9 +438,9 @@ def test_bad_bank_details_are_refused_and_nothing_is_stored(
     run: Any, world: Any, iban: str, bic: str, field: str, message: str
 ) -> None:
     wen = world.ids["wen"]
-    run(lambda session: bank.set_bank_details(session, wen, WEN_IBAN, ""))
+    run(lambda session: bank.set_bank_details(session, wen, WEN_IBAN, "", "Wen Worker"))
     with i18n.language("en"), pytest.raises(Invalid) as caught:
-        run(lambda session: bank.set_bank_details(session, wen, iban, bic))
+        run(lambda session: bank.set_bank_details(session, wen, iban, bic, "Wen Worker"))
     assert message in caught.value.fields[field]
     assert stored_bank(run, wen) == (WEN_IBAN, "")
     assert len(events(run, "person.bank_details_changed")) == 1
@@ -480,7 +498,10 @@ def test_the_bank_details_form_on_the_account_page(make_visitor: Any, world: Any
     assert refused.status_code == 400
     assert 'value="BE72 0961 2345 6769"' in refused.text
     assert stored_bank(run, world.ids["wen"]) == ("", "")
-    saved = wen.post("/account/bank", {"iban": "BE71 0961 2345 6769", "bic": "gkccbebb"})
+    saved = wen.post(
+        "/account/bank",
+        {"holder": "Wen Worker", "iban": "BE71 0961 2345 6769", "bic": "gkccbebb"},
+    )
     assert saved.status_code in (302, 303)
     assert stored_bank(run, world.ids["wen"]) == (OMAR_IBAN, "GKCCBEBB")
     assert 'value="BE71 0961 2345 6769"' in wen.get("/account").text

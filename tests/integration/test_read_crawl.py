@@ -91,8 +91,12 @@ async def build(session: Any, world: Any) -> None:
             "Alpha SC",
         )
         session.add(cooperative)
-    await bank.set_bank_details(session, world.ids["omar"], "BE71096123456769", "GKCCBEBB")
-    await bank.set_bank_details(session, world.ids["wen"], "FR1420041010050500013M02606", "")
+    await bank.set_bank_details(
+        session, world.ids["omar"], "BE71096123456769", "GKCCBEBB", "Omar Cooperator"
+    )
+    await bank.set_bank_details(
+        session, world.ids["wen"], "FR1420041010050500013M02606", "", "Wen Worker"
+    )
     later = clock.today() + dt.timedelta(days=2)
     prepared = await payouts.prepare_batch(session, world.actor("carla"), later)
     assert prepared.batch.id is not None
