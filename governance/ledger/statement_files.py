@@ -1,9 +1,10 @@
 """A member's statement as files: PDF (fpdf2) and CSV. Pure formatting, no database.
 
-Both print what the page shows, from the same `MemberStatement`, in the current language.
-The PDF uses the invoice's font setup (DejaVu Sans through HarfBuzz shaping, so names in any
-script print as typed; right-aligned text for a right-to-left language) and carries the
-signed checkpoint with the command that checks it. The CSV has one row per line of the
+Both print what the page shows, from the same `MemberStatement`, in the current language,
+with the same sentences (the reconciliation's lines come from
+`statement_reconciliation.month_lines` and `since_lines` for all three). The PDF is laid out
+by `pdf_layout.Page` (HarfBuzz shaping, mirrored for a right-to-left language) and carries
+the signed checkpoint with the command that checks it. The CSV has one row per line of the
 statement (section, date, label, amount in euros with a dot, cents); text cells are
 neutralised against spreadsheet formulas as in `governance.ledger.export`.
 """
@@ -14,16 +15,14 @@ import csv
 import io
 from collections.abc import Iterator
 
-from fpdf import FPDF
-
-from governance.i18n import _, date_short, direction, money
+from governance.i18n import _, date_short, money
 from governance.ledger.closing import last_day
 from governance.ledger.export import neutralise
-from governance.ledger.invoice_pdf import FONT, FontMissing
+from governance.ledger.pdf_layout import FontMissing, Page
+from governance.ledger.statement_reconciliation import Line, month_lines, since_lines
 from governance.ledger.statement_views import MemberStatement, PrestationLine
 from governance.money import format_cents
 
-MONO = FONT.with_name("DejaVuSansMono.ttf")
 CSV_COLUMNS = ("section", "date", "label", "amount", "cents")
 
 __all__ = ["CSV_COLUMNS", "FontMissing", "to_csv", "to_pdf"]
@@ -55,85 +54,92 @@ def _money(cents: int, view: MemberStatement) -> str:
 # --- PDF -------------------------------------------------------------------------------------
 
 
-class _Writer:
-    def __init__(self, title: str) -> None:
-        if not FONT.exists():
-            raise FontMissing(str(FONT))
-        pdf = FPDF(format="A4")
-        pdf.set_creator("governance")
-        pdf.set_title(title)
-        pdf.add_font("DejaVu", "", str(FONT))
-        bold = FONT.with_name(FONT.stem + "-Bold" + FONT.suffix)
-        pdf.add_font("DejaVu", "B", str(bold if bold.exists() else FONT))
-        pdf.add_font("DejaVuMono", "", str(MONO if MONO.exists() else FONT))
-        pdf.set_text_shaping(True)
-        pdf.set_auto_page_break(True, margin=15)
-        pdf.add_page()
-        self.pdf = pdf
-        self.align = "R" if direction() == "rtl" else "L"
-
-    def text(self, *lines: str, size: int = 10, style: str = "") -> None:
-        self.pdf.set_font("DejaVu", style, size=size)
-        for line in lines:
-            if line:
-                self.pdf.multi_cell(w=0, text=line, align=self.align, new_x="LMARGIN", new_y="NEXT")
-
-    def heading(self, text: str) -> None:
-        self.pdf.ln(4)
-        self.text(text, size=13, style="B")
-        self.pdf.ln(1)
-
-    def mono(self, *lines: str) -> None:
-        self.pdf.set_font("DejaVuMono", size=8)
-        for line in lines:
-            self.pdf.multi_cell(w=0, text=line, align="L", new_x="LMARGIN", new_y="NEXT")
-
-    def table(self, widths: tuple[int, ...], header: list[str], rows: list[list[str]]) -> None:
-        self.pdf.set_font("DejaVu", size=9)
-        align = tuple("RIGHT" if i == len(widths) - 1 else "LEFT" for i in range(len(widths)))
-        with self.pdf.table(
-            col_widths=widths, text_align=align, first_row_as_headings=True
-        ) as table:
-            table.row(header)
-            for row in rows:
-                table.row(row)
-        self.pdf.ln(2)
+def _reconciliation(out: Page, lines: list[Line], view: MemberStatement) -> None:
+    out.table(
+        (125, 10, 45),
+        [_("What"), "", _("Amount")],
+        [[line.label, line.sign, _money(line.cents, view)] for line in lines],
+        numbers=(2,),
+    )
 
 
-def _summary_rows(view: MemberStatement) -> Iterator[list[str]]:
-    yield [_("Share of the month"), _money(view.share.cents, view)]
-    if view.travel_cents:
-        yield [_("Travel reimbursements"), _money(view.travel_cents, view)]
-    yield [_("Owed for the month"), _money(view.owed_cents, view)]
-    for payment in view.payments:
-        yield [
-            _("Paid on %(date)s") % {"date": date_short(payment.date)},
-            _money(payment.amount_cents, view),
-        ]
-    if not view.payments:
-        yield [_("Paid since the close"), _("Nothing yet")]
-    yield [_("Still owed today, all months together"), _money(view.balance_cents, view)]
+def _share(out: Page, view: MemberStatement) -> None:
+    out.heading(_("How the share was computed"))
+    rows = [[_("To share (income minus expenses)"), _money(view.distributable_cents, view)]]
+    rows += [[f"{f.label}: {f.base_text}", _money(-f.share.cents, view)] for f in view.funds]
+    rows.append([_("Members' pool"), _money(view.pool_cents, view)])
+    out.table((135, 45), [_("What"), _("Amount")], rows, numbers=(1,))
+    out.text(*view.notes)
+    if view.share.keys:
+        rows = [[k.sentence, _money(k.cents, view)] for k in view.share.keys]
+        if view.share.keys_rounding:
+            rows.append([_("Rounding to the cent"), _money(view.share.keys_rounding, view)])
+        rows.append([_("Your share"), _money(view.share.cents, view)])
+        out.table((135, 45), [_("The share, key by key"), _("Amount")], rows, numbers=(1,))
+
+
+def _rule(out: Page, view: MemberStatement) -> None:
+    out.heading(_("The rule applied"))
+    rule = view.rule
+    out.text(
+        rule.template_text,
+        _("What is shared: %(basis)s") % {"basis": rule.basis_text},
+        *rule.fund_lines,
+        *rule.key_lines,
+        _("Who shares: %(who)s") % {"who": rule.eligible_text},
+        rule.period_text,
+    )
+
+
+def _checkpoint(out: Page, view: MemberStatement) -> None:
+    out.heading(_("Signed checkpoint of the audit trail"))
+    checkpoint = view.checkpoint
+    out.text(
+        _(
+            "At the close, the last event of the audit trail was signed with the cooperative's "
+            "key. Keep this statement: with it, anyone can detect a history that was rewritten."
+        ),
+        size=9,
+    )
+    out.space(2)
+    out.table(
+        (130, 50),
+        [_("What"), _("Value")],
+        [[_("Month"), checkpoint.month], [_("Last event signed"), str(checkpoint.seq)]],
+        numbers=(1,),
+    )
+    for label, value in (
+        (_("Head hash"), checkpoint.head_hash),
+        (_("Signature"), checkpoint.signature),
+        (_("Public key of the cooperative"), checkpoint.public_key),
+    ):
+        out.text(label, style="B")
+        out.mono(value)
+    out.space(2)
+    out.text(
+        _(
+            "Anyone can check this checkpoint without the app, with this command. Compare the "
+            "public key with the one on the cooperative's details page and on your earlier "
+            "statements."
+        )
+    )
+    out.mono(checkpoint.command)
 
 
 def to_pdf(view: MemberStatement) -> bytes:
     """The statement as an A4 PDF, in the current language. Raises FontMissing."""
-    title = _("Statement of %(month)s") % {"month": view.month_text}
-    out = _Writer(f"{title} · {view.member_name}")
+    title = _("Statement of %(of_month)s") % {"of_month": view.of_month_text}
+    out = Page(f"{title} · {view.member_name}")
     out.text(view.cooperative, size=16, style="B")
     out.text(title, size=14)
     out.text(view.member_name, size=12)
     out.text(_("Closed on %(date)s") % {"date": date_short(view.closed_at.date())}, size=9)
 
     out.heading(_("What is owed"))
-    out.table((130, 50), [_("What"), _("Amount")], list(_summary_rows(view)))
-    out.text(
-        _(
-            "The payments listed are those made since this month was closed; one payment can "
-            "cover several months. Today's amount counts every month: the shares and travel "
-            "costs, minus what the cooperative has already paid."
-        ),
-        size=9,
-    )
+    _reconciliation(out, month_lines(view.reconciliation), view)
+    out.text(_("Since then"), style="B")
+    _reconciliation(out, since_lines(view.reconciliation), view)
+    out.text(payments_hint(), size=9)
 
     out.heading(_("Work of the month"))
     out.table(
@@ -143,6 +149,7 @@ def to_pdf(view: MemberStatement) -> bytes:
             *([[_("Hours"), view.duration]] if view.minutes else []),
             [_("Revenue generated"), _money(view.revenue_cents, view)],
         ],
+        numbers=(1,),
     )
     if view.prestations:
         out.table(
@@ -158,84 +165,21 @@ def to_pdf(view: MemberStatement) -> bytes:
                 ]
                 for p in view.prestations
             ],
+            numbers=(4,),
         )
     else:
         out.text(_("No prestation counted this month."))
+    _share(out, view)
+    _rule(out, view)
+    _checkpoint(out, view)
+    return out.output()
 
-    out.heading(_("How the share was computed"))
-    out.text(
-        _("Distributable amount (income minus expenses): %(amount)s")
-        % {"amount": _money(view.distributable_cents, view)},
-        _("Members' pool, after the funds: %(amount)s") % {"amount": view.pool_text},
-    )
-    if view.share.keys:
-        out.table(
-            (55, 25, 60, 40),
-            [_("Key"), _("Weight"), _("Value / total"), _("Amount")],
-            [
-                [k.label, k.weight_text, f"{k.value_text} / {k.total_text}", k.quota_text]
-                for k in view.share.keys
-            ],
-        )
-    out.text(
-        _("Exact share: %(exact)s. Rounded to the cent: %(share)s.")
-        % {"exact": view.share.quota_text, "share": _money(view.share.cents, view)}
-        + " "
-        + view.share.rounding_text,
-    )
-    if view.funds:
-        out.table(
-            (110, 30, 40),
-            [_("Fund"), _("Percentage"), _("Amount")],
-            [[f.label, f.percent_text, _money(f.share.cents, view)] for f in view.funds],
-        )
-    out.text(*view.notes)
 
-    out.heading(_("The rule applied"))
-    rule = view.rule
-    out.text(
-        rule.template_text,
-        _("Counted: %(basis)s") % {"basis": rule.basis_text},
-        *rule.fund_lines,
-        *rule.key_lines,
-        _("Who shares: %(who)s") % {"who": rule.eligible_text},
-        _("In force since %(month)s") % {"month": rule.start_month_text}
-        if rule.start_month
-        else "",
+def payments_hint() -> str:
+    return _(
+        "A payment pays what the cooperative owed on the day it was sent, whatever the month: "
+        "a payment made during a month usually pays the months before."
     )
-
-    out.heading(_("Signed checkpoint of the audit trail"))
-    checkpoint = view.checkpoint
-    out.text(
-        _(
-            "At the close, the last event of the audit trail was signed with the cooperative's "
-            "key. Keep this statement: with it, anyone can detect a history that was rewritten."
-        ),
-        size=9,
-    )
-    out.pdf.ln(2)
-    out.table(
-        (130, 50),
-        [_("What"), _("Value")],
-        [[_("Month"), checkpoint.month], [_("Last event signed"), str(checkpoint.seq)]],
-    )
-    for label, value in (
-        (_("Head hash"), checkpoint.head_hash),
-        (_("Signature"), checkpoint.signature),
-        (_("Public key of the cooperative"), checkpoint.public_key),
-    ):
-        out.text(label, style="B")
-        out.mono(value)
-    out.pdf.ln(2)
-    out.text(
-        _(
-            "Anyone can check this checkpoint without the app, with this command. Compare the "
-            "public key with the one on the cooperative's details page and on your earlier "
-            "statements."
-        )
-    )
-    out.mono(checkpoint.command)
-    return bytes(out.pdf.output())
 
 
 # --- CSV -------------------------------------------------------------------------------------
@@ -246,24 +190,20 @@ def _row(section: str, day: str, label: str, cents: int) -> list[str]:
 
 
 def csv_rows(view: MemberStatement) -> Iterator[list[str]]:
-    """The statement's lines: each prestation, the share, each fund, what is owed and paid."""
+    """The statement's lines: each prestation, the share, each fund, the reconciliation."""
     closing_day = last_day(view.month).isoformat()
     for p in view.prestations:
         yield _row("prestation", p.date.isoformat(), prestation_label(p), p.amount_cents)
     yield _row("revenue", closing_day, _("Revenue generated"), view.revenue_cents)
-    label = _("Distributable amount")
+    label = _("To share (income minus expenses)")
     yield _row("distributable", closing_day, label, view.distributable_cents)
     for fund in view.funds:
-        yield _row("fund", closing_day, fund.label, fund.share.cents)
-    yield _row("share", closing_day, _("Share of the month"), view.share.cents)
-    if view.travel_cents:
-        yield _row("travel", closing_day, _("Travel reimbursements"), view.travel_cents)
-    yield _row("owed", closing_day, _("Owed for the month"), view.owed_cents)
-    for payment in view.payments:
-        label = _("Paid on %(date)s") % {"date": date_short(payment.date)}
-        yield _row("paid", payment.date.isoformat(), label, payment.amount_cents)
-    label = _("Still owed today, all months together")
-    yield _row("balance", "", label, view.balance_cents)
+        yield _row("fund", closing_day, f"{fund.label}: {fund.base_text}", fund.share.cents)
+    for line in month_lines(view.reconciliation) + since_lines(view.reconciliation)[1:]:
+        day = line.date.isoformat() if line.date else closing_day
+        if line.section == "balance":
+            day = ""
+        yield _row(line.section, day, line.label, line.signed_cents)
 
 
 def to_csv(view: MemberStatement) -> str:

@@ -11,6 +11,7 @@ from governance import i18n
 from governance.errors import Unavailable
 from governance.ledger import statement_files, statements
 from governance.ledger.earnings_chart import chart
+from governance.ledger.statement_reconciliation import month_lines, since_lines
 from governance.web import Coop, Db, page, provide_coop
 
 
@@ -42,7 +43,14 @@ class StatementController(Controller):
     ) -> Template:
         """A member's statement: work, share and its explanation, owed, paid, checkpoint."""
         view = await statements.member_statement(db, coop.actor, month, member_id)
-        return page(request, "ledger/statement.html", view=view)
+        return page(
+            request,
+            "ledger/statement.html",
+            view=view,
+            month_lines=month_lines,
+            since_lines=since_lines,
+            payments_hint=statement_files.payments_hint,
+        )
 
     @get("/statements/{month:str}/members/{member_id:int}/statement.pdf")
     async def pdf(

@@ -10,89 +10,33 @@ are shown, in the language of that request.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
-from babel import Locale
-from babel.dates import format_date
-from babel.numbers import format_currency, format_decimal
+from governance.i18n import _, money
+from governance.ledger.rules import fund_label, key_label
+from governance.ledger.statement_reconciliation import Payment, Reconciliation
+from governance.ledger.statement_text import (
+    RuleView,
+    duration_text,
+    kind_label,
+    label,
+    number_text,
+    percent_text,
+    rule_of,
+)
+from governance.months import month_name, month_of
 
-from governance.i18n import FORMAT_LOCALES, N_, _, current_language, money, ngettext
-from governance.ledger.rules import fund_label, key_label, template_label
+__all__ = ["Payment", "Reconciliation", "RuleView", "rule_of"]
 
-EXACT_DIGITS = 4
-_KIND_LABELS = {
-    "on_site": N_("On site"),
-    "phone": N_("Phone"),
-    "video": N_("Video"),
-    "translation": N_("Translation"),
-    "project_day": N_("Project day"),
-    "workshop_day": N_("Workshop day"),
-    "fixed_price": N_("Fixed-price job"),
-    "training": N_("Training"),
-    "other": N_("Other"),
-}
-_ELIGIBILITY_LABELS = {
-    "members_with_prestations": N_("Members who had prestations in the month"),
-    "all_active_members": N_("All active members (cooperators and workers)"),
-}
-_BASIS_LABELS = {
-    "accrual": N_("Validated prestations of the month"),
-    "cash": N_("Client payments received in the month"),
-}
 CHECK_COMMAND = (
     "governance audit check-statement --coop-id {coop} --month {month} --seq {seq} "
     "--head {head} --signature {signature} --public-key {key}"
 )
-
-
-def _locale() -> Locale:
-    return Locale.parse(FORMAT_LOCALES.get(current_language(), "fr_BE"))
-
-
-def money_exact(cents: Fraction | int, currency: str = "EUR") -> str:
-    """An exact quota in cents, shown in euros with 4 decimals: `Fraction(5665577, 100)` ->
-    `566,5577 €` in French (rounded half-even at the 4th decimal, for reading only)."""
-    locale = _locale()
-    euros = Decimal(cents.numerator) / Decimal(cents.denominator) / 100
-    pattern = locale.currency_formats["standard"].pattern.replace("0.00", "0." + "0" * EXACT_DIGITS)
-    value = euros.quantize(Decimal(1).scaleb(-EXACT_DIGITS))
-    return format_currency(value, currency, format=pattern, locale=locale, currency_digits=False)
-
-
-def month_label(month: str, short: bool = False) -> str:
-    """`"2026-10"` -> `octobre 2026` (`oct. 2026` when short) in the reader's language."""
-    first = dt.date(int(month[:4]), int(month[5:7]), 1)
-    return format_date(first, "LLL yyyy" if short else "LLLL yyyy", locale=_locale())
-
-
-def duration_text(minutes: int) -> str:
-    sign = "-" if minutes < 0 else ""
-    hours, rest = divmod(abs(minutes), 60)
-    return sign + _("%(hours)d h %(minutes)02d") % {"hours": hours, "minutes": rest}
-
-
-def number_text(value: Decimal | int) -> str:
-    return format_decimal(value, locale=_locale())
-
-
-def percent_text(percent: Decimal) -> str:
-    """`Decimal("12.5")` -> `12,5 %` in French."""
-    return number_text(percent) + "\u00a0%"
-
-
-def kind_label(kind: str) -> str:
-    return _(_KIND_LABELS[kind]) if kind in _KIND_LABELS else kind
-
-
-def _label(function: Any, name: str) -> str:
-    try:
-        return str(function(name))
-    except KeyError:
-        return name
 
 
 def fraction_of(text: str) -> Fraction:
@@ -131,8 +75,14 @@ class KeyPart:
     quota: Fraction  # cents, exact
 
     @property
+    def cents(self) -> int:
+        """The key's part in whole cents, rounded down, as on the month page: what rounding
+        adds is a line of its own, so the lines add up to the share exactly."""
+        return math.floor(self.quota)
+
+    @property
     def label(self) -> str:
-        return _label(key_label, self.key)
+        return label(key_label, self.key)
 
     @property
     def weight_text(self) -> str:
@@ -154,13 +104,22 @@ class KeyPart:
         return self._amount(self.total)
 
     @property
-    def quota_text(self) -> str:
-        return money_exact(self.quota)
+    def sentence(self) -> str:
+        """The month page's wording of a key (ledger/_period_parts.html, `explain`)."""
+        return _(
+            "%(key)s, %(weight)s of the members' pool: %(value)s out of %(total)s, so %(amount)s."
+        ) % {
+            "key": self.label,
+            "weight": self.weight_text,
+            "value": self.value_text,
+            "total": self.total_text,
+            "amount": money(self.cents),
+        }
 
 
 @dataclass(frozen=True)
 class Share:
-    """A member's or a fund's share: the exact quota, the cents, the cents rounding added."""
+    """A member's or a fund's share: the cents, the exact quota, the key by key explanation."""
 
     cents: int
     quota: Fraction
@@ -168,17 +127,9 @@ class Share:
     keys: tuple[KeyPart, ...] = ()
 
     @property
-    def quota_text(self) -> str:
-        return money_exact(self.quota)
-
-    @property
-    def rounding_text(self) -> str:
-        """How many cents the rounding to the cent added to the exact quota."""
-        if not self.rounding:
-            return _("No cent added by rounding.")
-        return ngettext(
-            "%(num)d cent added by rounding.", "%(num)d cents added by rounding.", self.rounding
-        ) % {"num": self.rounding}
+    def keys_rounding(self) -> int:
+        """What rounding to the cent added to the keys' whole cents (0 without keys)."""
+        return self.cents - sum(k.cents for k in self.keys) if self.keys else 0
 
 
 NO_SHARE = Share(0, Fraction(0), 0)
@@ -207,80 +158,57 @@ def share_of(data: Mapping[str, Any] | None) -> Share:
 
 @dataclass(frozen=True)
 class FundShare:
+    """A fund's share of the month, and what its amount is a part of."""
+
     fund: str
     percent: Decimal | None  # None: the rule has no percent for it (the reserve takes a loss)
     share: Share
+    distributable_cents: int  # D, the base of every fund's percentage
 
     @property
     def label(self) -> str:
-        return _label(fund_label, self.fund)
+        return label(fund_label, self.fund)
 
     @property
     def percent_text(self) -> str:
         return percent_text(self.percent) if self.percent is not None else ""
 
-
-@dataclass(frozen=True)
-class RuleView:
-    """The rule applied at the close, as it was stored then."""
-
-    basis: str
-    funds: tuple[tuple[str, Decimal], ...]
-    keys: tuple[tuple[str, Decimal], ...]
-    eligible: str
-    start_month: str
-    template: str  # "" for a rule adopted by a proposal
-
     @property
-    def basis_text(self) -> str:
-        return _(_BASIS_LABELS[self.basis]) if self.basis in _BASIS_LABELS else self.basis
-
-    @property
-    def eligible_text(self) -> str:
-        label = _ELIGIBILITY_LABELS.get(self.eligible)
-        return _(label) if label else self.eligible
-
-    @property
-    def start_month_text(self) -> str:
-        return month_label(self.start_month) if self.start_month else ""
-
-    @property
-    def template_text(self) -> str:
-        return _label(template_label, self.template) if self.template else ""
-
-    @property
-    def fund_lines(self) -> list[str]:
-        return [
-            _("%(fund)s: %(percent)s") % {"fund": _label(fund_label, f), "percent": percent_text(p)}
-            for f, p in self.funds
-        ]
-
-    @property
-    def key_lines(self) -> list[str]:
-        return [
-            _("%(key)s: %(percent)s") % {"key": _label(key_label, k), "percent": percent_text(w)}
-            for k, w in self.keys
-        ]
+    def base_text(self) -> str:
+        """What the amount is: "10 % of 3 759,00 €" (of the distributable amount), the
+        month's loss, or the members' pool that nobody could share."""
+        if self.distributable_cents <= 0:
+            if self.share.cents < 0:
+                return _("The month's loss, charged to this fund")
+            return _("Nothing to share this month")
+        base = money(self.distributable_cents)
+        percent = self.percent or Decimal(0)
+        if self.share.quota == Fraction(self.distributable_cents) * Fraction(percent) / 100:
+            return _("%(percent)s of %(amount)s") % {"percent": self.percent_text, "amount": base}
+        if percent:
+            return _("%(percent)s of %(amount)s, plus the members' pool nobody could share") % {
+                "percent": self.percent_text,
+                "amount": base,
+            }
+        return _("The members' pool, that nobody could share this month")
 
 
-def rule_of(data: Mapping[str, Any], start_month: str, template: str) -> RuleView:
-    return RuleView(
-        basis=str(data.get("basis", "")),
-        funds=tuple((f["fund"], Decimal(f["percent"])) for f in data.get("funds", ())),
-        keys=tuple((k["key"], Decimal(k["weight"])) for k in data.get("member_keys", ())),
-        eligible=str(data.get("eligible", "")),
-        start_month=start_month,
-        template=template,
-    )
-
-
-def funds_of(shares: Sequence[Mapping[str, Any]], rule: RuleView) -> tuple[FundShare, ...]:
+def funds_of(
+    shares: Sequence[Mapping[str, Any]], rule: RuleView, distributable_cents: int
+) -> tuple[FundShare, ...]:
     percents = dict(rule.funds)
     return tuple(
-        FundShare(s["fund"], percents.get(s["fund"]), share_of(s))
+        FundShare(s["fund"], percents.get(s["fund"]), share_of(s), distributable_cents)
         for s in shares
         if s.get("fund") is not None
     )
+
+
+def pool_cents(distributable_cents: int, funds: Sequence[FundShare]) -> int:
+    """The members' pool as the page adds it up: D minus the funds' cents (0 without profit)."""
+    if distributable_cents <= 0:
+        return 0
+    return distributable_cents - sum(f.share.cents for f in funds)
 
 
 def prestations_of(rows: Sequence[Mapping[str, Any]]) -> tuple[PrestationLine, ...]:
@@ -327,15 +255,6 @@ class CheckpointView:
 
 
 @dataclass(frozen=True)
-class Payment:
-    """A payout that debited the member's payable account after the close."""
-
-    entry_id: int
-    date: dt.date
-    amount_cents: int  # positive: money the member received
-
-
-@dataclass(frozen=True)
 class MemberStatement:
     cooperative: str
     currency: str
@@ -352,26 +271,34 @@ class MemberStatement:
     distributable_cents: int
     pool: Fraction
     notes: tuple[str, ...]
-    travel_cents: int  # travel reimbursements credited to payable in the period (net)
-    payments: tuple[Payment, ...]
-    balance_cents: int  # what the cooperative owes the member today, all months together
+    reconciliation: Reconciliation  # the payable account before, in and after the month
     checkpoint: CheckpointView
 
     @property
-    def owed_cents(self) -> int:
-        return self.share.cents + self.travel_cents
+    def travel_cents(self) -> int:
+        return self.reconciliation.travel_cents
 
     @property
-    def paid_cents(self) -> int:
-        return sum(p.amount_cents for p in self.payments)
+    def owed_cents(self) -> int:
+        """What the month itself adds: the share, the travel (and other movements)."""
+        return self.reconciliation.owed_for_month_cents
+
+    @property
+    def balance_cents(self) -> int:
+        """What the cooperative owes the member today, all months together."""
+        return self.reconciliation.today_cents
 
     @property
     def month_text(self) -> str:
-        return month_label(self.month)
+        return month_name(self.month)
 
     @property
-    def pool_text(self) -> str:
-        return money_exact(self.pool)
+    def of_month_text(self) -> str:
+        return month_of(self.month)
+
+    @property
+    def pool_cents(self) -> int:
+        return pool_cents(self.distributable_cents, self.funds)
 
     @property
     def duration(self) -> str:
@@ -418,11 +345,15 @@ class CooperativeStatement:
 
     @property
     def month_text(self) -> str:
-        return month_label(self.month)
+        return month_name(self.month)
 
     @property
-    def pool_text(self) -> str:
-        return money_exact(self.pool)
+    def of_month_text(self) -> str:
+        return month_of(self.month)
+
+    @property
+    def pool_cents(self) -> int:
+        return pool_cents(self.distributable_cents, self.funds)
 
 
 @dataclass(frozen=True)
@@ -434,11 +365,11 @@ class StatementSummary:
 
     @property
     def month_text(self) -> str:
-        return month_label(self.month)
+        return month_name(self.month)
 
     @property
     def short_month_text(self) -> str:
-        return month_label(self.month, short=True)
+        return month_name(self.month, short=True)
 
 
 @dataclass(frozen=True)

@@ -18,35 +18,32 @@ true: LedgerMismatch is raised.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
-from sqlalchemy import func
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from governance.audit.models import Checkpoint
 from governance.db import dialect_of
 from governance.errors import NotFound, PermissionDenied
 from governance.i18n import _
 from governance.ledger.figures import counted_lines
 from governance.ledger.journal import MONTH_RE
 from governance.ledger.models import (
-    Account,
     AccountType,
     DistributionRule,
-    JournalEntry,
-    LedgerLine,
     PeriodClose,
     Statement,
 )
-from governance.ledger.posting import balance_of
+from governance.ledger.statement_ledger import LedgerMismatch, reconciliation
+from governance.ledger.statement_ledger import checkpoint_of as _checkpoint
+from governance.ledger.statement_ledger import close_lines as _close_lines
+from governance.ledger.statement_ledger import credited as _credited
+from governance.ledger.statement_ledger import names as _names
+from governance.ledger.statement_ledger import owed_now as _owed_now
+from governance.ledger.statement_ledger import payable as _payable
 from governance.ledger.statement_views import (
-    CheckpointView,
     CooperativeStatement,
     Earnings,
     MemberRow,
     MemberStatement,
-    Payment,
     RuleView,
     StatementIndex,
     StatementSummary,
@@ -58,19 +55,10 @@ from governance.ledger.statement_views import (
     share_of,
 )
 from governance.members.access import Actor, Permission, allows, authorize
-from governance.members.models import Cooperative, Membership, Person
+from governance.members.models import Cooperative, Membership
 from governance.members.visibility import reads_everyones_money
 
 LATEST = 3
-TRAVEL_KINDS = ("prestation", "reversal")  # validating work credits its travel; reversing debits
-
-
-# The close entries' lines: (entry id, account code) -> (account type, amount).
-CloseLines = dict[tuple[int, str], tuple[str, int]]
-
-
-class LedgerMismatch(RuntimeError):
-    """A statement says one amount and the ledger another: a bug to investigate, never shown."""
 
 
 def _month(month: str) -> str:
@@ -115,29 +103,6 @@ def _must_equal(what: str, stored: int, ledger: int) -> None:
         raise LedgerMismatch(f"{what}: the statement says {stored}, the ledger {ledger}")
 
 
-async def _close_lines(
-    session: AsyncSession, cooperative_id: int, entry_ids: Iterable[int | None]
-) -> CloseLines:
-    """The close entries' lines: (entry id, account code) -> (account type, amount)."""
-    ids = [i for i in entry_ids if i is not None]
-    if not ids:
-        return {}
-    rows = await session.exec(
-        select(LedgerLine.entry_id, Account.code, Account.type, func.sum(LedgerLine.amount))
-        .join(Account, col(Account.id) == LedgerLine.account_id)
-        .where(LedgerLine.cooperative_id == cooperative_id, col(LedgerLine.entry_id).in_(ids))
-        .group_by(col(LedgerLine.entry_id), col(Account.code), col(Account.type))
-    )
-    return {(entry, code): (kind, int(total)) for entry, code, kind, total in rows.all()}
-
-
-def _credited(lines: CloseLines, entry_id: int | None, code: str) -> int:
-    """What the close credited to `code`, as a positive amount (0 without a line)."""
-    if entry_id is None:
-        return 0
-    return -lines.get((entry_id, code), ("", 0))[1]
-
-
 async def _close(session: AsyncSession, cooperative_id: int, month: str) -> PeriodClose:
     close = (
         await session.exec(
@@ -151,91 +116,14 @@ async def _close(session: AsyncSession, cooperative_id: int, month: str) -> Peri
     return close
 
 
-async def _checkpoint(session: AsyncSession, close: PeriodClose) -> CheckpointView:
-    checkpoint = await session.get(Checkpoint, close.checkpoint_id)
-    if checkpoint is None or checkpoint.cooperative_id != close.cooperative_id:
-        raise LedgerMismatch(f"the close of {close.month} has no checkpoint of its cooperative")
-    return CheckpointView(
-        cooperative_id=close.cooperative_id,
-        month=checkpoint.month,
-        seq=checkpoint.seq,
-        head_hash=checkpoint.head_hash,
-        signature=checkpoint.signature,
-        public_key=checkpoint.public_key,
-        previous=checkpoint.previous,
-    )
-
-
 async def _rule(session: AsyncSession, close: PeriodClose) -> RuleView:
     version = await session.get(DistributionRule, close.rule_id)
     return rule_of(
         close.distribution.get("rule", {}),
         version.start_month if version else "",
         version.template if version else "",
+        close.month,
     )
-
-
-async def _payable(session: AsyncSession, cooperative_id: int, member_id: int) -> Account | None:
-    return (
-        await session.exec(
-            select(Account).where(
-                Account.cooperative_id == cooperative_id, Account.code == f"payable:{member_id}"
-            )
-        )
-    ).first()
-
-
-async def _owed_now(session: AsyncSession, account: Account | None) -> int:
-    """Minus the payable account's balance: what the cooperative owes the member today."""
-    if account is None or account.id is None:
-        return 0
-    return -(await balance_of(session, account.id))
-
-
-async def _travel(session: AsyncSession, account: Account | None, month: str) -> int:
-    """Travel reimbursements credited to the member in the period, net of reversals."""
-    if account is None:
-        return 0
-    total = (
-        await session.exec(
-            select(func.sum(LedgerLine.amount))
-            .join(JournalEntry, col(JournalEntry.id) == LedgerLine.entry_id)
-            .where(
-                LedgerLine.account_id == account.id,
-                LedgerLine.period == month,
-                col(JournalEntry.kind).in_(TRAVEL_KINDS),
-            )
-        )
-    ).first()
-    return -int(total or 0)
-
-
-async def _payments(
-    session: AsyncSession, account: Account | None, close: PeriodClose
-) -> tuple[Payment, ...]:
-    """Payouts debiting the member's payable account after the close, in posting order."""
-    if account is None:
-        return ()
-    query = (
-        select(col(LedgerLine.entry_id), col(JournalEntry.date), col(LedgerLine.amount))
-        .join(JournalEntry, col(JournalEntry.id) == LedgerLine.entry_id)
-        .where(LedgerLine.account_id == account.id, JournalEntry.kind == "payout")
-        .order_by(col(LedgerLine.id))
-    )
-    if close.entry_id is not None:
-        query = query.where(col(JournalEntry.id) > close.entry_id)
-    else:  # nothing was posted at the close: what was posted after its time
-        query = query.where(col(JournalEntry.created_at) > close.closed_at)
-    rows = (await session.exec(query)).all()
-    return tuple(Payment(entry_id, day, amount) for entry_id, day, amount in rows)
-
-
-async def _names(session: AsyncSession, ids: Iterable[int]) -> dict[int, str]:
-    wanted = sorted(set(ids))
-    if not wanted:
-        return {}
-    rows = await session.exec(select(Person.id, Person.name).where(col(Person.id).in_(wanted)))
-    return {person_id: name for person_id, name in rows.all() if person_id is not None}
 
 
 async def member_statement(
@@ -274,7 +162,9 @@ async def member_statement(
         )
         rule = await _rule(session, close)
         month_data = close.distribution
-        funds = funds_of(month_data.get("shares", ()), rule)
+        funds = funds_of(
+            month_data.get("shares", ()), rule, int(month_data.get("distributable_cents", 0))
+        )
         for fund in funds:
             _must_equal(
                 f"fund {fund.fund} in {month}",
@@ -282,6 +172,11 @@ async def member_statement(
                 _credited(lines, close.entry_id, f"fund:{fund.fund}"),
             )
         account = await _payable(session, actor.cooperative_id, member_id)
+        owed = await reconciliation(session, account, month)
+        _must_equal(f"share of {member_id} in {month}", owed.share_cents, statement.share_cents)
+        _must_equal(
+            f"owed to {member_id} today", owed.today_cents, await _owed_now(session, account)
+        )
         names = await _names(session, [member_id])
         return MemberStatement(
             cooperative=cooperative.name,
@@ -301,9 +196,7 @@ async def member_statement(
             distributable_cents=int(month_data.get("distributable_cents", 0)),
             pool=fraction_of(month_data.get("pool", "0")),
             notes=tuple(month_data.get("notes", ())),
-            travel_cents=await _travel(session, account, month),
-            payments=await _payments(session, account, close),
-            balance_cents=await _owed_now(session, account),
+            reconciliation=owed,
             checkpoint=await _checkpoint(session, close),
         )
 
@@ -331,7 +224,7 @@ async def cooperative_statement(
         _must_equal(f"income of {month}", int(data["income_cents"]), income)
         _must_equal(f"expenses of {month}", int(data["expense_cents"]), expense)
         rule = await _rule(session, close)
-        funds = funds_of(data.get("shares", ()), rule)
+        funds = funds_of(data.get("shares", ()), rule, int(data["distributable_cents"]))
         for fund in funds:
             _must_equal(
                 f"fund {fund.fund} in {month}",
