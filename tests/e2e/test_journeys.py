@@ -108,6 +108,7 @@ def test_the_audit_trail_filters_by_who_with_htmx_when_the_select_changes(page: 
 
 def test_logging_out_leads_to_the_login_page_and_closes_the_cooperative(page: Page) -> None:
     log_in(page, COOPERATOR)
+    page.click("nav details.menu > summary")  # logging out is in the menu
     page.click("form[action='/logout'] button")
     expect(page).to_have_url(re.compile(r"/login$"))
     expect(page.locator("input[name=password]")).to_be_visible()

@@ -103,6 +103,7 @@ def test_a_month_is_reviewed_contested_on_a_phone_corrected_closed_and_its_state
             expect(coordinator.locator("form#close")).to_be_visible()
 
             # The member checks the draft on her phone and contests the new line.
+            member.click("nav details.menu > summary")  # a member's months are in the menu
             member.click(f"nav a[href='{PERIODS}']")
             member.click(f"main a[href='{period}']")
             expect(member).to_have_url(re.compile(re.escape(period) + "$"))
