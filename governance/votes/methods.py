@@ -3,7 +3,8 @@
 No database, web or clock. A tally takes the ballots as cast (one per voter), the number of
 eligible voters frozen at the opening, the quorum and, for approval, the threshold, and returns
 a `Result` whose `as_data()` is the JSON the bulletin board and `governance votes tally` print.
-`explain(result)` words it in the reader's language.
+governance/votes/wording.py words it in the reader's language; governance/votes/standing.py says
+what an open vote still lacks.
 
 - Quorum: participants (every ballot, abstentions and empty rankings included) must reach
   `quorum × eligible` (a quorum of 0 needs no one). Without quorum nothing is adopted and no
@@ -22,12 +23,10 @@ a `Result` whose `as_data()` is the JSON the bulletin board and `governance vote
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
-
-from governance.i18n import _, ngettext
 
 METHODS = ("approval", "consent", "ranked")
 APPROVAL_CHOICES = ("yes", "no", "abstain")
@@ -256,89 +255,3 @@ def _tie_break(tied: list[str], rounds: Sequence[Round], options: Sequence[str])
         if len(candidates) == 1:
             return candidates[0]
     return max(candidates, key=options.index)
-
-
-def explain(result: Result, labels: Mapping[str, str] | None = None) -> list[str]:
-    """The result in plain sentences, in the current language. `labels`: how to show each
-    option or choice (defaults to its name)."""
-    label = dict(labels or {})
-    shown = {
-        "yes": _("yes"),
-        "no": _("no"),
-        "abstain": _("abstain"),
-        "consent": _("consent"),
-        "stand_aside": _("stand aside"),
-        "object": _("object"),
-    }
-
-    def name(key: str) -> str:
-        return label.get(key) or shown.get(key, key)
-
-    lines = [
-        ngettext(
-            "%(n)d of %(eligible)d eligible voter took part.",
-            "%(n)d of %(eligible)d eligible voters took part.",
-            result.participants,
-        )
-        % {"n": result.participants, "eligible": result.eligible}
-    ]
-    needed = result.quorum * result.eligible
-    quorum = {"quorum": fraction_text(result.quorum), "needed": _ceil(needed)}
-    if result.quorum == 0:
-        lines.append(_("No quorum was required."))
-    elif result.quorum_reached:
-        lines.append(_("The quorum (%(quorum)s, %(needed)d voters) was reached.") % quorum)
-    else:
-        lines.append(_("The quorum (%(quorum)s, %(needed)d voters) was not reached.") % quorum)
-    if result.method in ("approval", "consent"):
-        lines.append(", ".join(f"{name(k)}: {n}" for k, n in result.counts))
-    if result.method == "approval":
-        counts = dict(result.counts)
-        values = {"yes": counts["yes"], "no": counts["no"]}
-        if result.threshold == Fraction(1, 2):
-            rule = _("More yes than no was needed (%(yes)d yes, %(no)d no).") % values
-        else:
-            rule = _(
-                "At least %(threshold)s of the yes and no votes had to be yes "
-                "(%(yes)d yes, %(no)d no)."
-            ) % {**values, "threshold": fraction_text(result.threshold)}
-        lines.append(rule)
-    elif result.method == "consent":
-        objections = dict(result.counts)["object"]
-        lines.append(
-            ngettext("%(n)d member objected.", "%(n)d members objected.", objections)
-            % {"n": objections}
-            if objections
-            else _("Nobody objected.")
-        )
-    else:
-        for number, r in enumerate(result.rounds, start=1):
-            tally = ", ".join(f"{name(o)}: {n}" for o, n in r.counts)
-            text = _("Round %(number)d: %(tally)s.") % {"number": number, "tally": tally}
-            if r.exhausted:
-                text += " " + _("Ballots with no option left: %(n)d.") % {"n": r.exhausted}
-            if r.eliminated is not None:
-                text += " " + _("%(option)s is eliminated.") % {"option": name(r.eliminated)}
-                if r.tie:
-                    text += " " + _(
-                        "It was tied with %(others)s and was eliminated by the tie-break rule: "
-                        "fewest votes in the earliest round where the tied options differ, "
-                        "then the option listed last."
-                    ) % {"others": ", ".join(name(o) for o in r.tie if o != r.eliminated)}
-            lines.append(text)
-    if result.method == "ranked":
-        if result.winner is not None:
-            lines.append(_("%(option)s wins.") % {"option": name(result.winner)})
-        elif result.quorum_reached:
-            lines.append(_("No option won a majority."))
-        else:
-            lines.append(_("No option wins without the quorum."))
-    else:
-        lines.append(
-            _("The proposal is adopted.") if result.adopted else _("The proposal is not adopted.")
-        )
-    return lines
-
-
-def _ceil(value: Fraction) -> int:
-    return -(-value.numerator // value.denominator)

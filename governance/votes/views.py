@@ -25,7 +25,7 @@ from governance.members.access import Actor, Permission, authorize
 from governance.members.models import Cooperative, Person
 from governance.votes.board import FORMAT
 from governance.votes.drafting import option_labels
-from governance.votes.methods import Result, explain, fraction_text
+from governance.votes.methods import Result, fraction_text
 from governance.votes.minimums import Minimum, category_of, category_sentence, describe, percent
 from governance.votes.models import (
     Ballot,
@@ -38,7 +38,9 @@ from governance.votes.models import (
 )
 from governance.votes.outcome import ballots_of, choices_of, count, minimum_quorum, quorum_of
 from governance.votes.service import may_open, proposal_of
+from governance.votes.standing import quorum_needed
 from governance.votes.voting_rules import VotingRules, voting_rules
+from governance.votes.wording import Wording, explain, explain_now
 
 
 @dataclass(frozen=True)
@@ -70,7 +72,7 @@ class ProposalView:
     voters: list[tuple[int, str]]  # the eligible voters, for the proxy form
     participants: list[str]  # who took part (never what they chose, in a secret vote)
     result: Result | None
-    explanation: list[str]
+    explanation: list[str]  # the lines of `wording`
     may_open: bool
     may_edit: bool
     proxy_limit: int
@@ -82,6 +84,8 @@ class ProposalView:
     quorum: str = ""  # the quorum it is (or would now be) counted with, "1/2"
     minimum_text: str = ""  # what its category needs, in the reader's language
     quorum_note: str = ""  # why a closed vote failed for lack of quorum
+    # The result in words: after the close, in the past; while open, "if it closed now".
+    wording: Wording | None = None
 
 
 def _fraction(value: Fraction) -> str:
@@ -92,14 +96,13 @@ def _fraction(value: Fraction) -> str:
 def _quorum_note(proposal: Proposal, result: Result | None) -> str:
     if proposal.state != ProposalState.CLOSED or result is None or result.quorum_reached:
         return ""
-    needed = -(-result.quorum.numerator * result.eligible // result.quorum.denominator)
     return _(
-        "It fails for lack of quorum: %(n)d of %(eligible)d eligible voters took part, "
+        "It failed for lack of quorum: %(n)d of %(eligible)d eligible voters took part, "
         "%(needed)d were needed (%(quorum)s)."
     ) % {
         "n": result.participants,
         "eligible": result.eligible,
-        "needed": needed,
+        "needed": quorum_needed(result.quorum, result.eligible),
         "quorum": percent(result.quorum),
     }
 
@@ -235,6 +238,10 @@ async def proposal_view(session: AsyncSession, actor: Actor, proposal_id: int) -
     if visible_result(proposal):  # closed, or counts shown live
         result = count(proposal, await choices_of(session, proposal_id), floor)
     labels = option_labels(proposal.options)
+    wording = None
+    if result is not None:
+        words = explain if proposal.state == ProposalState.CLOSED else explain_now
+        wording = words(result, {label: option_label(label) for label in labels})
     return ProposalView(
         proposal=proposal,
         body_html=render(proposal.body),
@@ -250,9 +257,8 @@ async def proposal_view(session: AsyncSession, actor: Actor, proposal_id: int) -
         voters=[(v, names.get(v, "?")) for v in voter_ids],
         participants=sorted(names.get(v, "?") for v in voted),
         result=result,
-        explanation=explain(result, {label: option_label(label) for label in labels})
-        if result is not None
-        else [],
+        explanation=list(wording.lines) if wording else [],
+        wording=wording,
         may_open=proposal.state == ProposalState.DRAFT
         and may_open(membership, cooperative.settings),
         may_edit=proposal.state == ProposalState.DRAFT

@@ -149,7 +149,7 @@ def test_below_the_minimum_quorum_a_vote_is_not_adopted(
     assert closed.result["counts"]["yes"] == 1 and closed.result["counts"]["no"] == 0
     assert "The quorum (1/2, 2 voters) was not reached." in view.explanation
     assert view.quorum_note == (
-        "It fails for lack of quorum: 1 of 4 eligible voters took part, 2 were needed (50%)."
+        "It failed for lack of quorum: 1 of 4 eligible voters took part, 2 were needed (50%)."
     )
     # The bulletin board carries the quorum counted with: its recount agrees.
     parsed = load_board(json.dumps(board))

@@ -1,4 +1,4 @@
-"""Counting votes: approval, consent, instant-runoff; the result's explanation."""
+"""Counting votes: approval, consent, instant-runoff (their wording: test_vote_standing.py)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from governance.i18n import language
 from governance.votes.methods import (
     APPROVAL_CHOICES,
     CONSENT_CHOICES,
@@ -16,7 +15,6 @@ from governance.votes.methods import (
     BallotError,
     approval,
     consent,
-    explain,
     parse_fraction,
     ranked,
 )
@@ -270,30 +268,6 @@ def test_fractions_are_read(text: str) -> None:
 def test_bad_fractions_are_refused(text: object) -> None:
     with pytest.raises(BallotError):
         parse_fraction(text, "quorum")
-
-
-def test_results_explain_themselves_in_the_readers_language() -> None:
-    result = approval(votes(yes=4, no=2, abstain=1), eligible=10, quorum=HALF, threshold=TWO_THIRDS)
-    with language("en"):
-        english = explain(result)
-    assert english == [
-        "7 of 10 eligible voters took part.",
-        "The quorum (1/2, 5 voters) was reached.",
-        "yes: 4, no: 2, abstain: 1",
-        "At least 2/3 of the yes and no votes had to be yes (4 yes, 2 no).",
-        "The proposal is adopted.",
-    ]
-    with language("fr"):
-        french = explain(result)
-    assert french != english and len(french) == len(english)
-    runoff = ranked(
-        [["A", "B"], ["B"], ["C", "B"]], options=["A", "B", "C"], eligible=3, quorum=Fraction(0)
-    )
-    with language("en"):
-        lines = explain(runoff, {"A": "Rule A", "B": "Rule B", "C": "Rule C"})
-    assert "Round 1: Rule A: 1, Rule B: 1, Rule C: 1." in lines[2]
-    assert "tie-break rule" in lines[2]
-    assert lines[-1] == "Rule B wins."
 
 
 def test_a_ranked_vote_has_at_most_a_hundred_options() -> None:
