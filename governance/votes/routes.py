@@ -18,7 +18,7 @@ from litestar.response import Redirect, Template
 from governance import clock, i18n
 from governance.errors import Conflict, Invalid, NotFound, PermissionDenied
 from governance.forms import MAX_ROW_ID
-from governance.i18n import _
+from governance.i18n import _, join_list
 from governance.ledger.costs import categories_of
 from governance.ledger.period_routes import month_label
 from governance.ledger.rules import TEMPLATES, fund_label, key_label, template_label
@@ -136,7 +136,7 @@ class ProposalController(Controller):
             status_code=status_code,
             view=view,
             comparison=comparison,
-            comparison_months=", ".join(month_label(m) for m in comparison.months)
+            comparison_months=join_list(month_label(m) for m in comparison.months)
             if comparison
             else "",
             values=extra.pop("values", {}),

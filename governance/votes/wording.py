@@ -4,7 +4,8 @@ Two tenses, never mixed: while the vote is open (its counts shown live), what wo
 it closed now and what it still lacks (governance/votes/standing.py: "3 more voters are needed
 for the quorum", "2 more yes are needed"); after the close, what happened, in the past.
 
-Each wording is a verdict (one sentence, shown first) and the lines that explain it. Option
+Each wording is a verdict (one sentence, shown first: under the heading "If the vote closed
+now" while open) and the lines that explain it. Option
 labels are typed by members: each is isolated (U+2068…U+2069, docs/text.md) so that a French
 label in an Arabic sentence keeps its punctuation at its own end.
 """
@@ -43,15 +44,20 @@ def _name(names: Mapping[str, str], key: str) -> str:
     return names.get(key) or isolate(key)
 
 
+def _count(name: str, number: int) -> str:
+    """ "yes: 2" ("oui : 2" in French)."""
+    return _("%(choice)s: %(count)d") % {"choice": name, "count": number}
+
+
 def _counts(result: Result, names: Mapping[str, str]) -> str:
-    return join_list((f"{_name(names, k)}: {n}" for k, n in result.counts), "plain")
+    return join_list((_count(_name(names, k), n) for k, n in result.counts), "plain")
 
 
 def _rounds(result: Result, names: Mapping[str, str]) -> list[str]:
     """Each instant-runoff round (the same words before and after the close)."""
     lines = []
     for number, r in enumerate(result.rounds, start=1):
-        tally = join_list((f"{_name(names, o)}: {n}" for o, n in r.counts), "plain")
+        tally = join_list((_count(_name(names, o), n) for o, n in r.counts), "plain")
         text = _("Round %(number)d: %(tally)s.") % {"number": number, "tally": tally}
         if r.exhausted:
             text += " " + _("Ballots with no option left: %(n)d.") % {"n": r.exhausted}
@@ -223,16 +229,14 @@ def explain_now(result: Result, labels: Mapping[str, str] | None = None) -> Word
         lines.extend(_rounds(result, names))
     if result.method != "ranked":
         verdict = (
-            _("If the vote closed now, the proposal would be adopted.")
+            _("The proposal would be adopted.")
             if now.passes
-            else _("If the vote closed now, the proposal would not be adopted.")
+            else _("The proposal would not be adopted.")
         )
     elif result.winner is not None:
-        verdict = _("If the vote closed now, %(option)s would be chosen.") % {
-            "option": _name(names, result.winner)
-        }
+        verdict = _("%(option)s would be chosen.") % {"option": _name(names, result.winner)}
     elif not result.quorum_reached:
-        verdict = _("If the vote closed now, no option would be chosen: the quorum is not reached.")
+        verdict = _("No option would be chosen: the quorum is not reached.")
     else:
-        verdict = _("If the vote closed now, no option would have a majority.")
+        verdict = _("No option would have a majority.")
     return Wording(verdict, tuple(lines))
