@@ -123,10 +123,16 @@ def cmd_demo(args: argparse.Namespace) -> int:
     asyncio.run(reset())
     db.migrate(settings.database_url)
     people = asyncio.run(_with_session(create_demo))
-    print("Demo cooperative 'Univerbal' created (and 'Sirius', to try switching).")
+    print(
+        "Demo cooperatives created: 'univerbal' (interpreters), 'sirius' (developers; Chloé "
+        "coordinates it) and 'redemarts' (trainees)."
+    )
     print(f"Every demo account uses the password: {DEMO_PASSWORD}")
-    for person in people:
-        print(f"  {person.role.value:<12} {person.email:<34} {person.name}")
+    for slug in dict.fromkeys(person.cooperative for person in people):
+        print(f"{slug}:")
+        for person in people:
+            if person.cooperative == slug:
+                print(f"  {person.role.value:<12} {person.email:<34} {person.name}")
     if args.serve:
         from governance.commands.server import cmd_serve
 

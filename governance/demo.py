@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-from dataclasses import dataclass
 
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -12,8 +11,19 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from governance import clock, db
+from governance.demo_common import DEMO_PASSWORD as DEMO_PASSWORD  # the command prints it
+from governance.demo_common import (
+    Bank,
+    DemoPerson,
+    add_people,
+    close_months,
+    pay_members,
+    set_banks,
+)
+from governance.demo_redemarts import create_redemarts
+from governance.demo_sirius import create_sirius
 from governance.demo_votes import create_demo_votes
-from governance.ledger import closing, invoices, payouts
+from governance.ledger import invoices
 from governance.ledger.costs import record_cost
 from governance.ledger.invoices import issue_invoice, record_payment
 from governance.ledger.journal import month_of
@@ -25,22 +35,10 @@ from governance.ledger.prestations import (
 )
 from governance.ledger.service import create_client, found_cooperative
 from governance.members import details
-from governance.members import service as members
 from governance.members.access import Actor
-from governance.members.bank import set_bank_details
 from governance.members.models import Cooperative, Person, Role
 
 DEMO_SLUG = "univerbal"
-DEMO_PASSWORD = "univerbal-demo-2026"  # noqa: S105  (printed to the person running the demo)
-
-
-@dataclass(frozen=True)
-class DemoPerson:
-    email: str
-    name: str
-    role: Role
-    language: str
-    languages: tuple[str, ...]
 
 
 PEOPLE = (
@@ -88,28 +86,21 @@ COOP_DETAILS = {
         "email": "coordination@univerbal.example",
         "phone": "+32 4 221 00 58",
     },
-    "sirius": {
-        "legal_name": "Sirius, société coopérative",
-        "address": "Quai de la Batte 10\n4000 Liège",
-        "enterprise_number": "BE 0999.418.714",
-        "iban": "BE13 1604 1008 7339",
-        "email": "bonjour@sirius.example",
-        "phone": "",
-    },
 }
 
-# Members' accounts, same fictitious bank code; Oleksandr has not given his yet (the payout
+# Members' accounts, same fictitious bank code, with the holder's name as the bank writes it
+# (SEPA's Latin letters: Khaled writes his own); Oleksandr has not given his yet (the payout
 # page lists him, unpaid).
 MEMBER_IBANS = {
-    "coordination@univerbal.example": "BE90160420000032",
-    "amina@univerbal.example": "BE38160420013772",
-    "bashir@univerbal.example": "BE83160420027415",
-    "chloe@univerbal.example": "BE31160420041155",
-    "dilan@univerbal.example": "BE76160420054895",
-    "hodan@univerbal.example": "BE24160420068538",
-    "khaled@univerbal.example": "BE69160420082278",
-    "nadia@univerbal.example": "BE17160420095921",
-    "tigist@univerbal.example": "BE62160420109661",
+    "coordination@univerbal.example": ("BE90160420000032", "Mariam Diallo"),
+    "amina@univerbal.example": ("BE38160420013772", "Amina Yusufzai"),
+    "bashir@univerbal.example": ("BE83160420027415", "Bashir Rahimi"),
+    "chloe@univerbal.example": ("BE31160420041155", "Chloe Lambert"),
+    "dilan@univerbal.example": ("BE76160420054895", "Dilan Sahin"),
+    "hodan@univerbal.example": ("BE24160420068538", "Hodan Warsame"),
+    "khaled@univerbal.example": ("BE69160420082278", "Khaled El Masri"),
+    "nadia@univerbal.example": ("BE17160420095921", "Nadia Benali"),
+    "tigist@univerbal.example": ("BE62160420109661", "Tigist Alemu"),
 }
 
 CLIENTS = (
@@ -264,15 +255,8 @@ async def _demo_closes(
                 .order_by(col(Period.month))
             )
         ).all()
-    for month in months:
-        await closing.start_review(session, coordinator, month, today=today)
-        await closing.finalize(session, coordinator, month)
-    await payouts.confirm_sent(
-        session,
-        coordinator,
-        (await payouts.prepare_batch(session, coordinator, today, today=today)).batch.id or 0,
-        today=today,
-    )
+    await close_months(session, coordinator, months, today)
+    await pay_members(session, coordinator, today)
     if months:
         # Work of a closed month recorded late: counted in the next open month, as adjustment.
         late_day = dt.date(int(months[-1][:4]), int(months[-1][5:7]), 28)
@@ -296,31 +280,17 @@ async def _demo_closes(
 
 
 async def create_demo(session: AsyncSession, today: dt.date | None = None) -> list[DemoPerson]:
-    """Fill a migrated, empty database with the demo; every step goes through the services."""
+    """Fill a migrated, empty database with the demo's three cooperatives, every step through
+    the services: Univerbal's interpreters, Sirius's developers, Redém'arts's trainees."""
     await found_cooperative(
         session, slug=DEMO_SLUG, name="Univerbal", language="fr", rule_template="mixed_80_20"
     )
-    for person in PEOPLE:
-        await members.add_person_to_cooperative(
-            session,
-            slug=DEMO_SLUG,
-            email=person.email,
-            name=person.name,
-            password=DEMO_PASSWORD,
-            role=person.role,
-            language=person.language,
-        )
+    ids = await add_people(session, DEMO_SLUG, PEOPLE)
     async with session.begin():
-        for person in PEOPLE:
-            row = (await session.exec(select(Person).where(Person.email == person.email))).one()
-            row.languages = list(person.languages)
-            session.add(row)
-        coordinator = (
-            await session.exec(select(Person).where(Person.email == PEOPLE[0].email))
-        ).one()
         coop = (await session.exec(select(Cooperative).where(Cooperative.slug == DEMO_SLUG))).one()
-    assert coordinator.id is not None and coop.id is not None
-    actor = Actor(person_id=coordinator.id, cooperative_id=coop.id)
+    assert coop.id is not None
+    coordinator_id = ids[PEOPLE[0].email]
+    actor = Actor(person_id=coordinator_id, cooperative_id=coop.id)
     await details.update_details(session, actor, COOP_DETAILS[DEMO_SLUG])
     client_ids = []
     for name, kind, address, rate in CLIENTS:
@@ -329,30 +299,13 @@ async def create_demo(session: AsyncSession, today: dt.date | None = None) -> li
         )
         assert client.id is not None
         client_ids.append(client.id)
-    for email, iban in MEMBER_IBANS.items():
-        async with session.begin():
-            member = await members.person_by_email(session, email)
-        assert member is not None and member.id is not None
-        await set_bank_details(session, member.id, iban, "")
+    await set_banks(
+        session, ids, {email: Bank(iban, holder) for email, (iban, holder) in MEMBER_IBANS.items()}
+    )
     day = today or clock.today()
-    await _demo_work(session, coop.id, coordinator.id, client_ids, day)
+    await _demo_work(session, coop.id, coordinator_id, client_ids, day)
     await _demo_closes(session, actor, client_ids, day)
     await create_demo_votes(session, actor, [p.email for p in PEOPLE], day)
-    # A second, smaller cooperative so that switching between cooperatives can be tried.
-    await found_cooperative(session, slug="sirius", name="Sirius", language="fr")
-    await members.add_person_to_cooperative(
-        session,
-        slug="sirius",
-        email=PEOPLE[3].email,
-        name=PEOPLE[3].name,
-        password=DEMO_PASSWORD,
-        role=Role.COORDINATOR,
-    )
-    async with session.begin():
-        sirius = (await session.exec(select(Cooperative).where(Cooperative.slug == "sirius"))).one()
-        chloe = (await session.exec(select(Person).where(Person.email == PEOPLE[3].email))).one()
-    assert sirius.id is not None and chloe.id is not None
-    await details.update_details(
-        session, Actor(person_id=chloe.id, cooperative_id=sirius.id), COOP_DETAILS["sirius"]
-    )
-    return list(PEOPLE)
+    sirius = await create_sirius(session, day)
+    redemarts = await create_redemarts(session, day)
+    return list(PEOPLE) + sirius[1:] + redemarts

@@ -50,7 +50,11 @@ def test_the_demo_closes_october_and_every_statement_equals_the_ledger(
                     )
                 ).all()
             )
-            batches = (await session.exec(select(PayoutBatch.state))).all()
+            batches = (
+                await session.exec(
+                    select(PayoutBatch.state).where(PayoutBatch.cooperative_id == coop.id)
+                )
+            ).all()
             waiting = (
                 await session.exec(
                     select(func.count())
@@ -84,7 +88,11 @@ def test_the_demo_closes_october_and_every_statement_equals_the_ledger(
         async with session.begin():
             for month in ("2026-09", "2026-10"):
                 closed = (
-                    await session.exec(select(PeriodClose).where(PeriodClose.month == month))
+                    await session.exec(
+                        select(PeriodClose).where(
+                            PeriodClose.cooperative_id == coop_id, PeriodClose.month == month
+                        )
+                    )
                 ).one()
                 lines = dict(
                     (

@@ -1,0 +1,177 @@
+"""The demo's digital-arts cooperative Redém'arts: trainees, members as workers (paid, not
+voting), are paid by the workshop day (a day rate the cooperative set); their coordinator and a
+trainer, cooperators, teach by the hour. Two months closed and paid, the last full one ready to
+close, this month's workshop days waiting."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from governance.demo_common import (
+    Bank,
+    DemoPerson,
+    add_people,
+    close_months,
+    cooperative_id,
+    invoice_months,
+    month_start,
+    month_text,
+    monthly_costs,
+    pay_members,
+    set_banks,
+    weekdays,
+)
+from governance.ledger.day_work import Day, set_work_kinds
+from governance.ledger.models import ClientKind
+from governance.ledger.prestations import record_prestation, validate_prestations
+from governance.ledger.service import create_client, found_cooperative
+from governance.members import details
+from governance.members.access import Actor
+from governance.members.models import Role
+
+SLUG = "redemarts"
+WORKSHOP_DAY_CENTS = 9_500  # 95,00 € a workshop day of 6 hours
+KINDS = ["workshop_day", "training", "other"]
+COORDINATOR = "coordination@redemarts.example"
+TRAINER = "lucas@redemarts.example"
+
+PEOPLE = (
+    DemoPerson(COORDINATOR, "Fatou Ndiaye", Role.COORDINATOR, "fr", ("fr", "wo", "en"), SLUG),
+    DemoPerson(TRAINER, "Lucas Hermans", Role.COOPERATOR, "nl", ("nl", "fr"), SLUG),
+    DemoPerson("rania@redemarts.example", "رانيا حداد", Role.WORKER, "ar", ("ar", "fr"), SLUG),
+    DemoPerson("moussa@redemarts.example", "Moussa Keita", Role.WORKER, "fr", ("fr", "bm"), SLUG),
+    DemoPerson(
+        "zahra@redemarts.example", "Zahra Hosseini", Role.WORKER, "fr", ("fa", "prs", "fr"), SLUG
+    ),
+    DemoPerson("milan@redemarts.example", "Milan Petrović", Role.WORKER, "en", ("sr", "en"), SLUG),
+)
+TRAINEES = [p.email for p in PEOPLE if p.role == Role.WORKER]
+
+DETAILS = {
+    "legal_name": "Redém'arts SC",
+    "address": "Rue Pierreuse 21\n4000 Liège",
+    "enterprise_number": "BE 0999.425.345",
+    "iban": "BE35 1605 0054 9337",
+    "bic": "REDEBEB1",
+    "email": "coordination@redemarts.example",
+    "phone": "+32 4 342 17 21",
+}
+
+# Rania has not given her account yet (a member's IBAN is stored only with its holder's name):
+# the payout page lists her share as waiting.
+BANKS = {
+    COORDINATOR: Bank("BE64160500686652", "FATOU NDIAYE"),
+    TRAINER: Bank("BE93160500823967", "LUCAS HERMANS"),
+    "moussa@redemarts.example": Bank("BE54160501098597", "MOUSSA KEITA"),
+    "zahra@redemarts.example": Bank("BE83160501235815", "ZAHRA HOSSEINI"),
+    "milan@redemarts.example": Bank("BE15160501373130", "MILAN PETROVIC"),
+}
+
+# Who commissions the workshops; the usual hourly rate is for the trainers' hours.
+CLIENTS = (
+    ("Ville de Liège, Échevinat de la Culture", ClientKind.OTHER, "Féronstrée 92, 4000 Liège"),
+    (
+        "Maison de jeunes de Droixhe",
+        ClientKind.SOCIAL_SERVICES,
+        "Avenue de la Croix-Rouge 5, 4020 Liège",
+    ),
+    ("Forem Liège", ClientKind.INTEGRATION_OFFICE, "Rue Natalis 2, 4020 Liège"),
+)
+TRAINER_RATE_CENTS = 6_000
+
+WORKSHOPS = (
+    "Atelier vidéo : montage d'un court métrage",
+    "Atelier son : prise de son et podcast",
+    "Atelier d'illustration numérique",
+)
+
+
+async def _work(
+    session: AsyncSession,
+    coordinator: Actor,
+    ids: dict[str, int],
+    client_ids: list[int],
+    months: list[dt.date],
+    today: dt.date,
+) -> None:
+    """Three or four workshop days a month for each trainee (one day, left empty: the day
+    rate), the trainers' hours beside them; validated in the past months, waiting now."""
+    rng = random.Random(11)  # noqa: S311  (demo data, not security)
+    to_validate: list[int] = []
+    for first in months:
+        current = first == today.replace(day=1)
+        days = weekdays(first, today if current else None)
+        if not days:
+            continue
+        workshops = sorted(rng.sample(days, k=min(1 if current else 4, len(days))))
+        for index, day in enumerate(workshops):
+            client = str(client_ids[(index + first.month) % len(client_ids)])
+            note = WORKSHOPS[(index + first.month) % len(WORKSHOPS)]
+            trainees = TRAINEES if index < 3 else rng.sample(TRAINEES, k=2)
+            for email in trainees:
+                actor = Actor(person_id=ids[email], cooperative_id=coordinator.cooperative_id)
+                data = {"client_id": client, "date": day.isoformat(), "kind": "workshop_day"}
+                prestation, _ = await record_prestation(
+                    session, actor, {**data, "note": note}, language="fr", today=today, submit=True
+                )
+                assert prestation.id is not None
+                if not current:
+                    to_validate.append(prestation.id)
+            teacher = COORDINATOR if index % 2 else TRAINER
+            actor = Actor(person_id=ids[teacher], cooperative_id=coordinator.cooperative_id)
+            data = {
+                "client_id": client,
+                "date": day.isoformat(),
+                "start_time": "09:30",
+                "duration_minutes": "360",
+                "kind": "training",
+                "note": note,
+            }
+            prestation, _ = await record_prestation(
+                session, actor, data, language="fr", today=today, submit=True
+            )
+            assert prestation.id is not None
+            if not current:
+                to_validate.append(prestation.id)
+    await validate_prestations(session, coordinator, to_validate)
+
+
+async def create_redemarts(session: AsyncSession, today: dt.date) -> list[DemoPerson]:
+    """Found Redém'arts and fill it; returns its people."""
+    await found_cooperative(session, slug=SLUG, name="Redém'arts", language="fr")
+    ids = await add_people(session, SLUG, PEOPLE)
+    coordinator = Actor(
+        person_id=ids[COORDINATOR], cooperative_id=await cooperative_id(session, SLUG)
+    )
+    await details.update_details(session, coordinator, DETAILS)
+    await set_work_kinds(
+        session,
+        coordinator,
+        KINDS,
+        {"workshop_day": Day(minutes=6 * 60, rate_cents=WORKSHOP_DAY_CENTS)},
+    )
+    client_ids = []
+    for name, kind, address in CLIENTS:
+        client = await create_client(
+            session,
+            coordinator,
+            name=name,
+            kind=kind,
+            address=address,
+            default_rate_cents=TRAINER_RATE_CENTS,
+        )
+        assert client.id is not None
+        client_ids.append(client.id)
+    await set_banks(session, ids, BANKS)
+    months = [month_start(today, back) for back in (3, 2, 1, 0)]
+    await _work(session, coordinator, ids, client_ids, months, today)
+    await invoice_months(session, coordinator, client_ids, months[:3], today, paid=2)
+    await monthly_costs(
+        session, coordinator, months, (("rent", "Régie des Quartiers de Liège", "300,00"),), today
+    )
+    await close_months(session, coordinator, [month_text(m) for m in months[:2]], today)
+    await pay_members(session, coordinator, today)
+    return list(PEOPLE)
