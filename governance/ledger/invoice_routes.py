@@ -6,14 +6,17 @@ from typing import Any
 
 from litestar import Controller, Request, Response, get, post
 from litestar.di import Provide
-from litestar.params import FromPath
+from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
 from governance import clock, i18n
-from governance.errors import Conflict, Invalid, PermissionDenied, Unavailable
-from governance.ledger import invoice_pdf, invoices
+from governance.errors import Conflict, Invalid, NotFound, PermissionDenied, Unavailable
+from governance.ledger import invoice_pdf, invoices, payments
+from governance.ledger.models import Client
 from governance.ledger.service import list_clients
 from governance.web import Coop, CoopContext, Db, form_data, page, provide_coop, redirect
+
+RECENT_PAYMENTS = 5  # on the invoices page; the payments page lists them all
 
 
 class InvoiceController(Controller):
@@ -26,12 +29,19 @@ class InvoiceController(Controller):
         views = await invoices.invoices_of(db, coop.actor)
         clients = await list_clients(db, coop.actor)
         today = clock.today()
+        # Client payments are the books' (docs/privacy.md): None hides the card.
+        recent = (
+            await payments.payments_of(db, coop.actor, limit=RECENT_PAYMENTS)
+            if coop.reads_everyones_money
+            else None
+        )
         return page(
             request,
             "ledger/invoices.html",
             status_code=status_code,
             views=views,
             clients=clients,
+            recent_payments=recent,
             structured=invoices.structured,
             default_month=f"{today.year:04d}-{today.month:02d}",
             values=extra.pop("values", {}),
@@ -86,11 +96,30 @@ class InvoiceController(Controller):
             headers={"content-disposition": f'inline; filename="{name}"'},
         )
 
+    @get("/{invoice_id:int}/cancel")
+    async def confirm_cancel(
+        self, request: Request, db: Db, coop: Coop, invoice_id: FromPath[int]
+    ) -> Template:
+        """What cancelling this invoice does and what cannot be undone; the button that does it."""
+        if not coop.can("post_journal"):
+            raise PermissionDenied(i18n._("Your role does not allow this."))
+        views = await invoices.invoices_of(db, coop.actor)
+        view = next((v for v in views if v.invoice.id == invoice_id), None)
+        if view is None:
+            raise NotFound(i18n._("This invoice does not exist."))
+        return page(
+            request,
+            "ledger/invoice_cancel.html",
+            view=view,
+            cancellable=view.invoice.kind == "invoice" and not view.cancelled,
+            structured=invoices.structured,
+        )
+
     @post("/{invoice_id:int}/cancel")
     async def cancel(
         self, request: Request, db: Db, coop: Coop, invoice_id: FromPath[int]
     ) -> Template | Redirect:
-        """Cancel an invoice by a credit note (coordinators)."""
+        """Cancel an invoice by a credit note (coordinators), once confirmed on the page above."""
         try:
             await invoices.cancel_invoice(db, coop.actor, invoice_id, clock.today())
         except Conflict as error:
@@ -102,27 +131,68 @@ class PaymentController(Controller):
     path = "/c/{slug:str}/payments"
     dependencies = {"coop": Provide(provide_coop)}
 
+    async def _client(
+        self, db: Db, coop: CoopContext, raw: str | None
+    ) -> tuple[list[Client], Client | None]:
+        """The cooperative's clients and the one chosen in `raw` (None if none or not ours)."""
+        clients = await list_clients(db, coop.actor)
+        chosen = next((c for c in clients if str(c.id) == (raw or "").strip()), None)
+        return clients, chosen
+
     async def _form(
-        self, request: Request, db: Db, coop: CoopContext, status_code: int = 200, **extra: Any
+        self,
+        request: Request,
+        db: Db,
+        coop: CoopContext,
+        client: str | None,
+        template: str = "ledger/payment_form.html",
+        status_code: int = 200,
+        **extra: Any,
     ) -> Template:
+        """The form in two steps: the client, then that client's open invoices only."""
         if not coop.can("post_journal"):
             raise PermissionDenied(i18n._("Your role does not allow this."))
-        views = [v for v in await invoices.invoices_of(db, coop.actor) if v.outstanding_cents > 0]
+        clients, chosen = await self._client(db, coop, client)
+        views = (
+            await payments.open_invoices_of_client(db, coop.actor, chosen.id or 0)
+            if chosen is not None
+            else []
+        )
+        values = extra.pop("values", {})
+        values.setdefault("date", clock.today().isoformat())
         return page(
             request,
-            "ledger/payment_form.html",
+            template,
             status_code=status_code,
             views=views,
-            clients=await list_clients(db, coop.actor),
-            values=extra.pop("values", {}),
+            clients=clients,
+            chosen=chosen,
+            ticked=set(extra.pop("ticked", [])),
+            values=values,
             errors=extra.pop("errors", {}),
             **extra,
         )
 
+    @get("/")
+    async def index(self, request: Request, db: Db, coop: Coop) -> Template:
+        """Every payment received from clients, newest first, with what each one settled."""
+        return page(
+            request, "ledger/payments.html", rows=await payments.payments_of(db, coop.actor)
+        )
+
     @get("/new")
-    async def new(self, request: Request, db: Db, coop: Coop) -> Template:
-        """The form to record a client's payment (coordinators)."""
-        return await self._form(request, db, coop, values={"date": clock.today().isoformat()})
+    async def new(
+        self, request: Request, db: Db, coop: Coop, client: FromQuery[str | None] = None
+    ) -> Template:
+        """The form to record a client's payment (coordinators); ?client= is its second step."""
+        return await self._form(request, db, coop, client)
+
+    @get("/new/invoices")
+    async def step(
+        self, request: Request, db: Db, coop: Coop, client: FromQuery[str | None] = None
+    ) -> Template:
+        """The second step alone, for htmx when the client changes (reads only)."""
+        return await self._form(request, db, coop, client, "ledger/_payment_step.html")
 
     @post("/")
     async def create(self, request: Request, db: Db, coop: Coop) -> Template | Redirect:
@@ -139,9 +209,11 @@ class PaymentController(Controller):
                 request,
                 db,
                 coop,
+                str(data.get("client_id") or ""),
                 status_code=400,
                 values=data,
+                ticked=[str(i) for i in data["invoice_ids"]],
                 errors=error.fields,
                 error=error.message,
             )
-        return redirect(request, f"/c/{coop.cooperative.slug}/invoices/", "payment_recorded")
+        return redirect(request, f"/c/{coop.cooperative.slug}/payments/", "payment_recorded")

@@ -38,6 +38,7 @@ from governance.ledger.models import (
 )
 from governance.ledger.posting import insert_missing, post
 from governance.members.access import Actor, Permission, authorize
+from governance.text import isolate
 
 PAYMENT_TERM_DAYS = 30
 MONTH_RE = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])\Z")
@@ -317,11 +318,11 @@ async def record_payment(
             form.fail("date", _("A payment cannot be dated in the future."))
         form.done()
         assert client_id is not None and day is not None and amount is not None
-        await _client(session, actor, client_id)
+        client = await _client(session, actor, client_id)
         views = {v.invoice.id: v for v in await _open_invoices(session, actor, client_id)}
-        chosen = [views[i] for i in invoice_ids if i in views]
+        chosen = [views[i] for i in set(invoice_ids) if i in views]
         if len(chosen) != len(set(invoice_ids)):
-            message = _("Choose unpaid invoices of this client.")
+            message = await _refusal(session, actor, client, set(invoice_ids) - set(views))
             raise Invalid(message, {"invoice_ids": message})
         entry = await post(
             session,
@@ -375,6 +376,27 @@ async def record_payment(
             },
         )
     return PaymentResult(payment, amount - left)
+
+
+async def _refusal(session: AsyncSession, actor: Actor, client: Client, wrong: set[int]) -> str:
+    """Why the ticked invoices cannot take this payment, naming the first wrong one."""
+    other = (
+        await session.exec(
+            select(Invoice)
+            .where(Invoice.cooperative_id == actor.cooperative_id, col(Invoice.id).in_(wrong))
+            .order_by(col(Invoice.year), col(Invoice.number))
+        )
+    ).first()
+    if other is not None and other.client_id != client.id:
+        return _(
+            "Invoice %(reference)s is not addressed to %(client)s: a payment settles only "
+            "its own client's invoices."
+        ) % {"reference": other.reference, "client": isolate(client.name)}
+    if other is not None:
+        return _("Invoice %(reference)s no longer waits for money (paid or cancelled).") % {
+            "reference": other.reference
+        }
+    return _("Choose unpaid invoices of this client.")
 
 
 async def _open_invoices(session: AsyncSession, actor: Actor, client_id: int) -> list[InvoiceView]:

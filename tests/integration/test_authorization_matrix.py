@@ -271,8 +271,23 @@ ROUTES: dict[tuple[str, str], tuple[Any, dict[str, str] | None, Any]] = {
         {},
         lambda p: coordinator_action(p, 404),
     ),
+    ("GET", "/c/{slug:str}/invoices/{invoice_id:int}/cancel"): (
+        lambda w: "/c/alpha/invoices/999999/cancel",
+        None,
+        lambda p: coordinator_action(p, 404),
+    ),
+    ("GET", "/c/{slug:str}/payments"): (
+        lambda w: "/c/alpha/payments/",
+        None,
+        books_reader,  # client payments are the books' (docs/privacy.md)
+    ),
     ("GET", "/c/{slug:str}/payments/new"): (
         lambda w: "/c/alpha/payments/new",
+        None,
+        lambda p: coordinator_action(p, 200),
+    ),
+    ("GET", "/c/{slug:str}/payments/new/invoices"): (
+        lambda w: "/c/alpha/payments/new/invoices",
         None,
         lambda p: coordinator_action(p, 200),
     ),
