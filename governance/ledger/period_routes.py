@@ -115,7 +115,7 @@ class PeriodController(Controller):
                 message=error.message,
             )
 
-    def _back(self, request: Request, coop: CoopContext, month: str, flash: str) -> Redirect:
+    def _back(self, request: Request, coop: CoopContext, month: str, flash: str | None) -> Redirect:
         """303: the browser GETs the month's page, so a reload never sends the form again."""
         response = redirect(request, f"/c/{coop.cooperative.slug}/periods/{month}", flash)
         response.status_code = 303
@@ -214,6 +214,33 @@ class PeriodController(Controller):
         month = await periods.month_of_contest(db, coop.actor, contest_id)
         return self._back(request, coop, month, "contest_corrected")
 
+    async def _confirm(
+        self, request: Request, db: Db, coop: CoopContext, month: str, **extra: Any
+    ) -> Template | Redirect:
+        view = await periods.review_page(db, coop.actor, month, today=clock.today())
+        if not view.whole or view.state != "review":
+            # Nothing to confirm: the month's own page says where it stands.
+            return self._back(request, coop, month, None)
+        return page(
+            request,
+            "ledger/period_close.html",
+            status_code=extra.pop("status_code", 200),
+            view=view,
+            month_label=month_label,
+            percent=percent,
+            errors=extra.pop("errors", {}),
+            **extra,
+        )
+
+    @get("/periods/{month:str}/close")
+    async def confirm_close(
+        self, request: Request, db: Db, coop: Coop, month: FromPath[str]
+    ) -> Template | Redirect:
+        """What closing does and what cannot be undone, then the confirmation (coordinators)."""
+        month = _checked(month)
+        _may(coop, "close_period")
+        return await self._confirm(request, db, coop, month)
+
     @post("/periods/{month:str}/close")
     async def close(
         self, request: Request, db: Db, coop: Coop, month: FromPath[str]
@@ -227,6 +254,16 @@ class PeriodController(Controller):
                 message = i18n._("Tick the box to confirm that you have checked the draft.")
                 raise Invalid(message, {"checked": message})
             await closing.finalize(db, coop.actor, month)
-        except (Invalid, Conflict) as error:
+        except Invalid as error:  # the confirmation page again, with what to do
+            return await self._confirm(
+                request,
+                db,
+                coop,
+                month,
+                status_code=error.status_code,
+                error=error.message,
+                errors=error.fields,
+            )
+        except Conflict as error:  # already closed, or not under review: the month's page
             return await self._refused(request, db, coop, month, error, failed="close")
         return self._back(request, coop, month, "period_closed")

@@ -12,11 +12,14 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from governance.ledger.models import ContestStatus, Statement
 from governance.ledger.rules import fund_label, key_label
 from governance.ledger.statement_views import member_share
+
+if TYPE_CHECKING:
+    from governance.ledger.reviews import ReviewFacts
 
 
 @dataclass(frozen=True)
@@ -139,6 +142,7 @@ class WholeReview:
     closed_at: dt.datetime | None
     closed_by: str
     statements: tuple[int, ...]  # members with a statement (closed months)
+    review: ReviewFacts | None = None  # under review: who read, who contested, time left
     whole: bool = True
 
     @property
@@ -159,6 +163,8 @@ class MemberReview:
     can_contest: bool
     has_statement: bool
     closed_at: dt.datetime | None
+    read_at: dt.datetime | None = None  # under review: when they marked their draft read
+    review_ends_at: dt.datetime | None = None  # under review: the minimum time's end
     whole: bool = False
 
 

@@ -54,8 +54,9 @@ from governance.ledger.period_views import (
     distribution_view,
     statement_distribution,
 )
+from governance.ledger.reviews import own_review, review_facts
 from governance.members.access import Actor, Permission, allows, authorize
-from governance.members.models import Person
+from governance.members.models import Cooperative, Person
 
 __all__ = ["PeriodRow", "ReviewPage", "month_of_contest", "periods_overview", "review_page"]
 
@@ -245,6 +246,11 @@ async def _whole(
     oldest = await _oldest_unclosed(session, coop)
     over = _over(month, today)
     views = await _contest_views(session, contests, names)
+    review = None
+    if period.state == PeriodState.REVIEW:
+        cooperative = await session.get(Cooperative, coop)
+        assert cooperative is not None
+        review = await review_facts(session, cooperative, period, clock.now())
     return WholeReview(
         month=month,
         state=period.state,
@@ -262,12 +268,14 @@ async def _whole(
         closed_at=closed.closed_at if closed else None,
         closed_by=names.get(closed.closed_by_id or 0, "") if closed else "",
         statements=tuple(statements),
+        review=review,
     )
 
 
 async def _own(session: AsyncSession, actor: Actor, period: Period) -> MemberReview:
     coop, month, me = actor.cooperative_id, period.month, actor.person_id
     contests = await contests_of(session, actor, month, everyone=False)
+    read_at, ends_at = await own_review(session, coop, period, me)
     names = await _names(session, [me, *(c.resolved_by_id for c in contests)])
     views = await _contest_views(session, contests, names)
     lines: list[LineView] = []
@@ -344,6 +352,8 @@ async def _own(session: AsyncSession, actor: Actor, period: Period) -> MemberRev
         can_contest=period.state == PeriodState.REVIEW,
         has_statement=statement is not None,
         closed_at=statement.created_at if statement is not None else None,
+        read_at=read_at,
+        review_ends_at=ends_at,
     )
 
 

@@ -76,6 +76,11 @@ class Readiness:
             return dt.timedelta(0)
         return max(self.ends_at - self.now, dt.timedelta(0))
 
+    @property
+    def left_text(self) -> str:
+        """The time left in words, in the reader's language (when the page is written)."""
+        return duration_text(self.time_left)
+
 
 def readiness(
     started_at: dt.datetime | None,

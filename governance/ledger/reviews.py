@@ -26,7 +26,12 @@ from governance.errors import Conflict, Invalid, NotFound
 from governance.i18n import _
 from governance.ledger.closing import _month, draft
 from governance.ledger.models import Contest, ContestStatus, Period, PeriodState, ReviewRead
-from governance.ledger.review_window import Readiness, duration_text, readiness
+from governance.ledger.review_window import (
+    Readiness,
+    duration_text,
+    readiness,
+    review_ends_at,
+)
 from governance.members.access import Actor, Permission, allows, authorize
 from governance.members.models import Cooperative, Membership, MembershipStatus, Person
 
@@ -217,6 +222,19 @@ async def mark_read(session: AsyncSession, actor: Actor, month: str) -> ReviewRe
             data={"month": month},
         )
     return read
+
+
+async def own_review(
+    session: AsyncSession, cooperative_id: int, period: Period, person_id: int
+) -> tuple[dt.datetime | None, dt.datetime | None]:
+    """For a member's own draft: when they marked it read, and when the minimum review time
+    ends (None, None when the month is not under review)."""
+    if period.state != PeriodState.REVIEW:
+        return None, None
+    cooperative = await session.get(Cooperative, cooperative_id)
+    assert cooperative is not None
+    ends = review_ends_at(period.review_started_at, cooperative.settings)
+    return await _read_at(session, period, person_id), ends
 
 
 @dataclass(frozen=True)

@@ -423,6 +423,16 @@ ROUTES: dict[tuple[str, str], tuple[Any, dict[str, str] | None, Any]] = {
         {"amount": "1", "reason": "no"},
         lambda p: coordinator_action(p, 404),
     ),
+    ("POST", "/c/{slug:str}/periods/{month:str}/read"): (
+        lambda w: "/c/alpha/periods/2020-01/read",
+        {},
+        lambda p: worker_action(p, 404),
+    ),
+    ("GET", "/c/{slug:str}/periods/{month:str}/close"): (
+        lambda w: "/c/alpha/periods/2020-01/close",
+        None,
+        lambda p: coordinator_action(p, 404),
+    ),
     ("POST", "/c/{slug:str}/periods/{month:str}/close"): (
         lambda w: "/c/alpha/periods/2020-01/close",
         {"checked": "yes"},

@@ -76,6 +76,15 @@ def start(carla: Any) -> None:
     assert response.headers["location"] == OCTOBER
 
 
+def everyone_reads(people: dict[str, Any]) -> None:
+    """Omar and Wen, the members concerned (Carla coordinates), mark their draft read: the
+    close need not wait for the minimum review time."""
+    for who in ("omar", "wen"):
+        response = people[who].post(f"{OCTOBER}/read")
+        assert response.status_code == 303, response.text
+        assert response.headers["location"] == OCTOBER
+
+
 def contest(member: Any, comment: str, prestation_id: int | None = None) -> int:
     data = {"comment": comment}
     if prestation_id is not None:
@@ -98,7 +107,9 @@ def test_the_coordinator_starts_the_review_from_the_list(
     start(carla)
     page = carla.get(OCTOBER)
     assert "en révision" in page.text and 'role="status"' in page.text  # state, flash
-    assert 'action="/c/alpha/periods/2026-10/close"' in page.text
+    # Nobody has read their draft yet: the close waits for the minimum review time.
+    assert 'href="/c/alpha/periods/2026-10/close"' not in page.text
+    assert 'id="close-later"' in page.text
     # The whole draft: every share, DESIGN's golden example to the cent.
     for cents in ("566,56", "316,15", "103,30", "116,00", "58,00"):
         assert cents in page.text
@@ -149,6 +160,10 @@ def test_the_coordinator_corrects_a_contested_line_and_closes(
     assert corrected.status_code == 303 and corrected.headers["location"] == OCTOBER
     mine = wen.get(OCTOBER).text
     assert "L&#39;hôpital a confirmé 450 €." in mine and "450,00" in mine
+    everyone_reads(people)
+    confirm = carla.get(f"{OCTOBER}/close")
+    assert confirm.status_code == 200
+    assert 'action="/c/alpha/periods/2026-10/close"' in confirm.text
     closed = carla.post(f"{OCTOBER}/close", {"checked": "yes"})
     assert closed.status_code == 303 and closed.headers["location"] == OCTOBER
     assert "clôturé" in carla.get("/c/alpha/periods").text.lower()
@@ -185,15 +200,19 @@ def test_closing_with_an_open_contest_is_refused_and_lists_it(
     carla = people["carla"]
     start(carla)
     contest_id = contest(people["omar"], "Non.", october["omar"])
+    everyone_reads(people)
     refused = carla.post(f"{OCTOBER}/close", {"checked": "yes"})
-    assert refused.status_code == 422
-    assert f"#{contest_id}" in refused.text and "flash--error" in refused.text
+    assert refused.status_code == 422  # the confirmation page again, with what to do first
+    assert "flash--error" in refused.text and f"{contest_id}" in refused.text
+    assert f'href="{OCTOBER}#contests"' in refused.text
+    assert 'id="f-checked"' not in refused.text
     assert "en révision" in carla.get(OCTOBER).text
 
 
 def test_closing_needs_the_box_ticked(people: dict[str, Any], october: dict[str, int]) -> None:
     carla = people["carla"]
     start(carla)
+    everyone_reads(people)
     refused = carla.post(f"{OCTOBER}/close", {})
     assert refused.status_code == 422
     assert 'id="f-checked" name="checked" value="yes" required aria-invalid="true"' in refused.text
@@ -203,6 +222,7 @@ def test_closing_needs_the_box_ticked(people: dict[str, Any], october: dict[str,
 def test_closing_twice_is_refused_clearly(people: dict[str, Any], october: dict[str, int]) -> None:
     carla = people["carla"]
     start(carla)
+    everyone_reads(people)
     assert carla.post(f"{OCTOBER}/close", {"checked": "yes"}).status_code == 303
     again = carla.post(f"{OCTOBER}/close", {"checked": "yes"})
     assert again.status_code == 409
@@ -343,6 +363,7 @@ def test_a_closed_month_shows_what_the_close_stored(
 ) -> None:
     carla, omar = people["carla"], people["omar"]
     start(carla)
+    everyone_reads(people)
     assert carla.post(f"{OCTOBER}/close", {"checked": "yes"}).status_code == 303
     page = carla.get(OCTOBER).text
     for key, cents in (("omar", "566,56"), ("wen", "316,15"), ("carla", "103,30")):
