@@ -72,6 +72,7 @@ def cmd_close_month(args: argparse.Namespace) -> int:
             by=args.by,
             step=step,
             today=clock.today(),
+            early_reason=args.before_review_ends,
         )
 
     with language("en"):
@@ -224,6 +225,12 @@ def build_parser() -> argparse.ArgumentParser:
     steps = close.add_mutually_exclusive_group()
     steps.add_argument("--review", action="store_true", help="start the review (freeze)")
     steps.add_argument("--finalize", action="store_true", help="close the month")
+    close.add_argument(
+        "--before-review-ends",
+        metavar="REASON",
+        help="with --finalize: close before the review's minimum time has passed and before "
+        "every member has read their draft (the reason is recorded in the audit trail)",
+    )
     close.set_defaults(func=cmd_close_month)
 
     coordinator = commands.add_parser(

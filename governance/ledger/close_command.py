@@ -13,10 +13,12 @@ from sqlalchemy import func
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from governance import clock
 from governance.errors import Invalid, NotFound
 from governance.ledger import closing
 from governance.ledger.journal import MONTH_RE
-from governance.ledger.models import Period, Statement
+from governance.ledger.models import Period, PeriodState, Statement
+from governance.ledger.reviews import review_facts
 from governance.members.access import Actor
 from governance.members.models import (
     Cooperative,
@@ -79,6 +81,26 @@ def _draft_lines(result: closing.Draft, names: dict[int, str]) -> list[str]:
     return lines
 
 
+async def _review_line(session: AsyncSession, cooperative_id: int, month: str) -> str:
+    """Under review: who has read their draft and when the minimum review time ends."""
+    period = (
+        await session.exec(
+            select(Period).where(Period.cooperative_id == cooperative_id, Period.month == month)
+        )
+    ).first()
+    cooperative = await session.get(Cooperative, cooperative_id)
+    if period is None or period.state != PeriodState.REVIEW or cooperative is None:
+        return ""
+    facts = await review_facts(session, cooperative, period, clock.now())
+    state = facts.readiness
+    ends = f"ends {clock.iso(state.ends_at)}" if state.ends_at else "has no minimum"
+    close = "may close now" if state.can_close else "may not close yet"
+    return (
+        f"review: {state.read} of {state.members} members read their draft; "
+        f"{facts.contested_count} contested; the minimum review time {ends}; {close}"
+    )
+
+
 async def close_month(
     session: AsyncSession,
     *,
@@ -87,17 +109,23 @@ async def close_month(
     by: str | None,
     step: str | None,
     today: dt.date,
+    early_reason: str | None = None,
 ) -> list[str]:
-    """Do `step` ("review", "finalize" or None: only show) and say what was done."""
+    """Do `step` ("review", "finalize" or None: only show) and say what was done.
+
+    `early_reason` (--before-review-ends) lets the operator close before the review's minimum
+    time; the close records it in the audit trail (period.review_shortened)."""
     if not MONTH_RE.match(month):
         raise Invalid(f"--period must be a month like 2026-10, not {month!r}")
+    if early_reason is not None and (step != "finalize" or not early_reason.strip()):
+        raise Invalid("--before-review-ends needs --finalize and a reason")
     actor, email = await _actor(session, slug, by)
     out: list[str] = []
     if step == "review":
         await closing.start_review(session, actor, month, today=today)
         out.append(f"review of {month} started by {email}: the month is frozen")
     elif step == "finalize":
-        closed = await closing.finalize(session, actor, month)
+        closed = await closing.finalize(session, actor, month, early_reason=early_reason)
         out.append(f"{month} closed by {email}")
         out.append(f"  distribution entry: {closed.entry_id or 'none (nothing to post)'}")
         out.append(f"  checkpoint: {closed.checkpoint_id}")
@@ -122,6 +150,9 @@ async def close_month(
         )
         if step == "finalize":
             out.insert(2, f"  statements issued: {issued.one()}")
+        review = await _review_line(session, actor.cooperative_id, month)
     out.extend(_draft_lines(result, names))
+    if review:
+        out.append(review)
     out.append(f"periods: {states}")
     return out
