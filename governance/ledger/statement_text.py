@@ -26,6 +26,8 @@ _KIND_LABELS = {
     "video": N_("Video"),
     "translation": N_("Translation"),
     "project_day": N_("Project day"),
+    "workshop_day": N_("Workshop day"),
+    "fixed_price": N_("Fixed-price job"),
     "training": N_("Training"),
     "other": N_("Other"),
 }
