@@ -24,6 +24,7 @@ from governance.audit.service import lock_cooperative, record
 from governance.errors import Conflict, Invalid, NotFound
 from governance.forms import Form
 from governance.i18n import _, is_language_code
+from governance.languages import MAX_LANGUAGES, not_understood, parse_languages, too_many_languages
 from governance.ledger.day_work import expand as expand_days
 from governance.ledger.journal import month_of, prestation_postings
 from governance.ledger.models import Client, JournalEntry, Prestation, PrestationStatus
@@ -78,12 +79,23 @@ class PrestationInput:
         return hashlib.sha256(canonical(body, check=False).encode()).hexdigest()
 
 
-def _languages(form: Form, name: str) -> tuple[str, ...]:
+def _languages(form: Form, name: str, reader: str, by_name: bool) -> tuple[str, ...]:
+    """ISO codes. With `by_name` (the record form) names too, in the reader's language or in
+    English, each value a list separated by commas; the API and the CSV import keep codes."""
     raw = form.data.get(name, "")
-    values = raw if isinstance(raw, list) else re.split(r"[,،\s;]+", str(raw))
-    codes = tuple(dict.fromkeys(str(v).strip().lower() for v in values if str(v).strip()))
-    if len(codes) > 10 or not all(is_language_code(code) for code in codes):
-        form.fail(name, _("Use language codes like ar, ps, fr."))
+    if by_name:
+        values = [str(v) for v in (raw if isinstance(raw, list) else [raw])]
+        parsed = parse_languages(values, reader)
+        if parsed.unknown:
+            form.fail(name, not_understood(parsed.unknown, reader))
+        codes = parsed.codes
+    else:
+        split = raw if isinstance(raw, list) else re.split(r"[,،\s;]+", str(raw))
+        codes = tuple(dict.fromkeys(str(v).strip().lower() for v in split if str(v).strip()))
+        if not all(is_language_code(code) for code in codes):
+            form.fail(name, _("Use language codes like ar, ps, fr."))
+    if len(codes) > MAX_LANGUAGES and name not in form.errors:
+        form.fail(name, too_many_languages())
     return codes
 
 
@@ -94,15 +106,17 @@ def parse_input(
     language: str,
     kinds: Sequence[str],
     client_rate: int | None = None,
+    language_names: bool = False,
 ) -> PrestationInput:
-    """Clean a prestation form or JSON body; Invalid names every bad field. Pure."""
+    """Clean a prestation form or JSON body; Invalid names every bad field. Pure.
+    `language_names`: languages may be typed by name (the form), not only as codes."""
     form = Form(data)
     member_id = form.integer("member_id", required=False) or actor_person_id
     client_id = form.integer("client_id")
     day = form.day("date")
     start = form.time_of_day("start_time")
     kind = form.choice("kind", kinds)
-    languages = _languages(form, "languages")
+    languages = _languages(form, "languages", language, language_names)
     note = form.text("note", max_length=500, required=False)
     travel = form.money("travel", language, required=False, allow_zero=True) or 0
     fixed = form.money("fixed_amount", language, required=False)
@@ -188,6 +202,7 @@ async def record_prestation(
     today: dt.date,
     submit: bool = False,
     idempotency_key: str | None = None,
+    language_names: bool = False,
 ) -> tuple[Prestation, bool]:
     """Record a prestation (a draft, or submitted at once); returns it and whether it is new.
 
@@ -218,6 +233,7 @@ async def record_prestation(
             language=language,
             kinds=kinds_of(cooperative.settings),
             client_rate=client_rate,
+            language_names=language_names,
         )
         if clean.member_id != actor.person_id and not allows(
             membership.role, Permission.RECORD_FOR_ANYONE
