@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from litestar import Controller, Request, get, post
+from litestar.datastructures import Cookie
 from litestar.params import FromQuery
 from litestar.response import Redirect, Template
 
@@ -24,6 +25,11 @@ from governance.web import (
     safe_next,
     settings_of,
 )
+
+# Set when someone picks a language before logging in (a session cookie): the login then saves
+# that language on the profile. A language cookie alone (left by an earlier visit, maybe by
+# someone else on this browser) only dresses the anonymous pages: the profile wins.
+CHOSEN_COOKIE = "governance_lang_chosen"
 
 
 class AuthController(Controller):
@@ -64,10 +70,17 @@ class AuthController(Controller):
                 errors=error.fields,
                 error=error.message,
             )
+        chosen = request.cookies.get(LANGUAGE_COOKIE)
+        if request.cookies.get(CHOSEN_COOKIE) and chosen in i18n.LANGUAGE_NAMES:
+            # Chosen on these pages before logging in: it wins over the profile, and the
+            # profile keeps it (audited as any profile change).
+            assert person.id is not None
+            person = await service.set_language(db, person.id, chosen)
         cookie = await sessions.start(db, person, settings, clock.now())
         response = Redirect(target)
         response.set_cookie(cookie)
         response.set_cookie(flash_cookie(settings, "logged_in"))
+        response.set_cookie(expired_cookie(settings, CHOSEN_COOKIE))
         return response
 
     @post("/logout")
@@ -111,7 +124,9 @@ class AuthController(Controller):
                 error=error.message,
             )
         i18n.set_language(updated.language)
-        return redirect(request, "/account", "profile_saved")
+        response = redirect(request, "/account", "profile_saved")
+        response.set_cookie(_language_cookie(request, updated.language))
+        return response
 
     @post("/account/bank")
     async def save_bank(self, request: Request, db: Db) -> Template | Redirect:
@@ -171,24 +186,38 @@ class AuthController(Controller):
 
     @post("/language")
     async def switch_language(self, request: Request, db: Db) -> Redirect:
-        """Saved on the profile when logged in, in a cookie otherwise; back to the same page."""
+        """Saved on the profile when logged in; in a cookie otherwise, which the next login
+        saves on the profile (a choice made before logging in is kept); back to the same page."""
         data = await form_data(request)
         language = str(data.get("language") or "")
         target = safe_next(str(data.get("next") or "/"))
         if language not in i18n.LANGUAGE_NAMES:
             return Redirect(target)
         person = current_person(request)
+        response = Redirect(target)
         if person is not None and person.id is not None:
             await service.set_language(db, person.id, language)
-        response = Redirect(target)
-        settings = settings_of(request)
-        response.set_cookie(
-            LANGUAGE_COOKIE,
-            language,
-            httponly=True,
-            samesite="lax",
-            secure=settings.cookie_secure,
-            max_age=365 * 24 * 3600,
-            path="/",
-        )
+        else:
+            response.set_cookie(
+                CHOSEN_COOKIE,
+                "1",
+                httponly=True,
+                samesite="lax",
+                secure=settings_of(request).cookie_secure,
+                path="/",
+            )
+        response.set_cookie(_language_cookie(request, language))
         return response
+
+
+def _language_cookie(request: Request, language: str) -> Cookie:
+    """The language of this browser's pages while nobody is logged in (after a logout too)."""
+    return Cookie(
+        key=LANGUAGE_COOKIE,
+        value=language,
+        httponly=True,
+        samesite="lax",
+        secure=settings_of(request).cookie_secure,
+        max_age=365 * 24 * 3600,
+        path="/",
+    )
