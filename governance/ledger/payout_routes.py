@@ -13,7 +13,13 @@ from governance import clock
 from governance.errors import Conflict, Invalid
 from governance.ledger import payouts
 from governance.members.bank import format_iban
+from governance.months import month_name
 from governance.web import Coop, CoopContext, Db, form_data, page, provide_coop, redirect
+
+
+def _months_shown(view: payouts.BatchView) -> dict[int, list[str]]:
+    """Each line's months as the reader names them ("octobre 2026"), by line id."""
+    return {v.line.id or 0: [month_name(month) for month in v.months] for v in view.lines}
 
 
 class PayoutController(Controller):
@@ -56,6 +62,7 @@ class PayoutController(Controller):
             "ledger/payout.html",
             status_code=status_code,
             view=view,
+            months=_months_shown(view),
             format_iban=format_iban,
             **extra,
         )
@@ -104,11 +111,27 @@ class PayoutController(Controller):
             headers={"content-disposition": f'attachment; filename="{name}"'},
         )
 
+    @get("/{batch_id:int}/confirm")
+    async def confirm_page(
+        self, request: Request, db: Db, coop: Coop, batch_id: FromPath[int]
+    ) -> Template | Redirect:
+        """What confirming does and that it cannot be undone; the button that does it."""
+        view = await payouts.load_batch(db, coop.actor, batch_id)
+        if view.batch.state != "prepared":
+            return redirect(request, f"/c/{coop.cooperative.slug}/payouts/{batch_id}")
+        return page(
+            request,
+            "ledger/payout_confirm.html",
+            view=view,
+            months=_months_shown(view),
+            format_iban=format_iban,
+        )
+
     @post("/{batch_id:int}/confirm")
     async def confirm(
         self, request: Request, db: Db, coop: Coop, batch_id: FromPath[int]
     ) -> Template | Redirect:
-        """The bank has the file: post the payout in the books."""
+        """The bank has the file: post the payout in the books (asked on the GET page)."""
         try:
             await payouts.confirm_sent(db, coop.actor, batch_id)
         except (Invalid, Conflict) as error:

@@ -316,6 +316,11 @@ ROUTES: dict[tuple[str, str], tuple[Any, dict[str, str] | None, Any]] = {
         None,
         lambda p: coordinator_action(p, 404),
     ),
+    ("GET", "/c/{slug:str}/payouts/{batch_id:int}/confirm"): (
+        lambda w: "/c/alpha/payouts/999999/confirm",
+        None,
+        lambda p: coordinator_action(p, 404),
+    ),
     ("POST", "/c/{slug:str}/payouts/{batch_id:int}/confirm"): (
         lambda w: "/c/alpha/payouts/999999/confirm",
         {},
