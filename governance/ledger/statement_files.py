@@ -64,18 +64,22 @@ def _reconciliation(out: Page, lines: list[Line], view: MemberStatement) -> None
 
 
 def _share(out: Page, view: MemberStatement) -> None:
+    """As the page: D − each fund (with its base) = the pool; the keys + rounding = the share."""
     out.heading(_("How the share was computed"))
-    rows = [[_("To share (income minus expenses)"), _money(view.distributable_cents, view)]]
-    rows += [[f"{f.label}: {f.base_text}", _money(-f.share.cents, view)] for f in view.funds]
-    rows.append([_("Members' pool"), _money(view.pool_cents, view)])
-    out.table((135, 45), [_("What"), _("Amount")], rows, numbers=(1,))
+    rows = [[_("To share (income minus expenses)"), "", _money(view.distributable_cents, view)]]
+    rows += [[f"{f.label} ({f.base_text})", "−", _money(f.share.cents, view)] for f in view.funds]
+    rows.append([_("Members' pool"), "=", _money(view.pool_cents, view)])
+    out.table((125, 10, 45), [_("What"), "", _("Amount")], rows, numbers=(2,))
     out.text(*view.notes)
     if view.share.keys:
-        rows = [[k.sentence, _money(k.cents, view)] for k in view.share.keys]
+        rows = [
+            [k.sentence, "+" if i else "", _money(k.cents, view)]
+            for i, k in enumerate(view.share.keys)
+        ]
         if view.share.keys_rounding:
-            rows.append([_("Rounding to the cent"), _money(view.share.keys_rounding, view)])
-        rows.append([_("Your share"), _money(view.share.cents, view)])
-        out.table((135, 45), [_("The share, key by key"), _("Amount")], rows, numbers=(1,))
+            rows.append([_("Rounding to the cent"), "+", _money(view.share.keys_rounding, view)])
+        rows.append([_("Your share"), "=", _money(view.share.cents, view)])
+        out.table((125, 10, 45), [_("The share, key by key"), "", _("Amount")], rows, numbers=(2,))
 
 
 def _rule(out: Page, view: MemberStatement) -> None:
