@@ -13,7 +13,7 @@ from stdnum.exceptions import ValidationError
 
 from governance.errors import Invalid
 from governance.i18n import _, ngettext
-from governance.money import AmountError, parse_amount
+from governance.money import AmountError, parse_amount, separators
 from governance.text import Level, Problem, normalise, problem
 
 PASSWORD_MIN_LENGTH = 12
@@ -34,14 +34,27 @@ _NEWLINE_RE = re.compile(r"\r\n|\r|\n")
 ASCII_DIGITS = {0x0660 + d: str(d) for d in range(10)} | {0x06F0 + d: str(d) for d in range(10)}
 
 
-def _amount_message(error: AmountError) -> str:
+def amount_example(language: str) -> str:
+    """Twelve euros fifty as the reader types it: "12,50" in French and Dutch, "12.50" in
+    English and Arabic (governance.money.separators, docs/amounts.md)."""
+    return f"12{separators(language)[0]}50"
+
+
+def amount_message(error: AmountError, language: str) -> str:
+    """What the person reads when `parse_amount` refused what they typed."""
+    example = amount_example(language)
+    if error.code == "ambiguous":
+        return _(
+            "Thousands or decimals? For a whole amount write %(whole)s, without a separator; "
+            "for cents use two decimals, like %(example)s."
+        ) % {"whole": error.whole, "example": example}
     return {
         "empty": _("Enter an amount."),
         "zero": _("The amount must be more than zero."),
         "negative": _("The amount cannot be negative."),
         "too_large": _("The amount cannot be more than 1 000 000 €."),
         "precision": _("Use at most two decimals (cents)."),
-    }.get(error.code, _("Enter an amount like 12,50."))
+    }.get(error.code) or _("Enter an amount like %(example)s.") % {"example": example}
 
 
 def text_problem_message(found: Problem) -> str:
@@ -213,7 +226,7 @@ class Form:
         try:
             return parse_amount(raw, language, allow_zero=allow_zero)
         except AmountError as error:
-            self.errors[name] = _amount_message(error)
+            self.errors[name] = amount_message(error, language)
             return None
 
     def day(self, name: str) -> dt.date | None:

@@ -10,6 +10,7 @@ exact fractions): the shares always add up to the amount, to the cent.
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections.abc import Sequence
@@ -17,19 +18,28 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Literal, TypeVar
 
+from babel.numbers import get_decimal_symbol, get_group_symbol
+
+from governance.i18n import DEFAULT_LANGUAGE, FORMAT_LOCALES
+
 MAX_AMOUNT_CENTS = 100_000_000  # 1 000 000 €
 MAX_INPUT_LENGTH = 40
 
 _N = TypeVar("_N", int, Decimal)
-AmountErrorCode = Literal["empty", "format", "negative", "zero", "too_large", "precision"]
+AmountErrorCode = Literal[
+    "empty", "format", "negative", "zero", "too_large", "precision", "ambiguous"
+]
 
 
 class AmountError(ValueError):
     """A typed amount or rate was refused; `code` says why, the message is English."""
 
-    def __init__(self, code: AmountErrorCode, message: str) -> None:
+    def __init__(self, code: AmountErrorCode, message: str, whole: Sequence[str] = ()) -> None:
         super().__init__(message)
         self.code: AmountErrorCode = code
+        # "ambiguous": the digits as typed without the separator ("1234" for "1.234"), which
+        # the message offers as the unambiguous way to write a whole amount.
+        self.whole = "".join(whole)
 
 
 # Arabic-Indic (U+0660-0669) and Eastern Arabic-Indic (U+06F0-06F9) digits become ASCII; the
@@ -46,13 +56,16 @@ _AMOUNT_RE = re.compile(
     r"\s*(?P<c2>€|[Ee][Uu][Rr])?"
 )
 _RATE_RE = re.compile(rf"(?P<s1>[+-]?)\s*(?P<num>{_NUMBER})")
-# The character used for grouping in each language; any other language reads like French.
-_GROUPING = {"fr": ".", "nl": ".", "ar": ".", "en": ","}
 
 
-def _language_grouping(language: str) -> str:
+@functools.cache
+def separators(language: str) -> tuple[str, str]:
+    """(decimal, grouping) symbols of `language` ("fr", "ar", or a tag such as "fr-BE"), as Babel
+    formats its amounts (governance.i18n.FORMAT_LOCALES): fr_BE "," and a narrow space, nl_BE
+    "," and ".", en_GB and ar "." and ","; any other language reads like French."""
     primary = language.strip().lower().replace("_", "-").split("-")[0]
-    return _GROUPING.get(primary, _GROUPING["fr"])
+    locale = FORMAT_LOCALES.get(primary, FORMAT_LOCALES[DEFAULT_LANGUAGE])
+    return get_decimal_symbol(locale), get_group_symbol(locale)
 
 
 def _prepare(text: str) -> str:
@@ -64,14 +77,41 @@ def _prepare(text: str) -> str:
     return cleaned
 
 
+def _lone_separator(groups: list[str], seps: list[str], language: str) -> str | None:
+    """The decimal separator when the number has at most one of "." and ",", or None.
+
+    A lone "." or "," before anything but exactly three digits is decimal (12,5 and 12.50 have
+    one reading). Before three digits ("1.234") it could group thousands or start three
+    decimals: it is decimal when it is the language's decimal symbol (French "1,234", Arabic
+    "1.234": three decimals, too many for an amount); it groups when it is the language's
+    grouping symbol (Dutch "1.234", English and Arabic "1,234"); when it is neither (French
+    "1.234") the entry is refused as "ambiguous" rather than guessed.
+    """
+    decimal_symbol, group_symbol = separators(language)
+    for char in ".,":
+        if seps.count(char) != 1:
+            continue  # absent, or repeated: then it can only group
+        after = groups[seps.index(char) + 1]
+        could_group = seps == [char] and 1 <= len(groups[0]) <= 3 and groups[0][0] != "0"
+        if len(after) != 3 or not could_group:
+            return char
+        if char == decimal_symbol:
+            return char
+        if char == group_symbol:
+            return None
+        raise AmountError(
+            "ambiguous", f"{char!r} before three digits: thousands or decimals?", whole=groups
+        )
+    return None
+
+
 def _split_number(number: str, language: str, max_decimals: int) -> tuple[int, str]:
     """`"1.234,5"` -> (1234, "5"): the whole units and the decimal digits as typed.
 
     Which separator is the decimal one: U+066B always; else, with both `.` and `,`, the last of
-    them; else a lone `.` or `,` followed by exactly 3 digits is grouping if it is the
-    language's grouping character; otherwise a lone `.` or `,` is decimal, and repeated ones are
-    grouping. Grouping must be in groups of 3 (first group 1-3 digits, not starting with 0) and
-    use one kind of separator. Raises AmountError "format" or "precision".
+    them; else `_lone_separator`. Spaces and U+066C always group. Grouping must be in groups of
+    3 (first group 1-3 digits, not starting with 0) and use one kind of separator. Raises
+    AmountError "format", "precision" or "ambiguous" (docs/amounts.md).
     """
     parts = re.split(r"([^0-9])", _SPACES.sub(" ", number))
     groups, seps = parts[0::2], parts[1::2]
@@ -80,11 +120,8 @@ def _split_number(number: str, language: str, max_decimals: int) -> tuple[int, s
         decimal = _AR_DECIMAL
     elif "." in seps and "," in seps:
         decimal = "." if "".join(seps).rindex(".") > "".join(seps).rindex(",") else ","
-    else:  # at most one of "." and ","
-        for char in (c for c in ".," if seps.count(c) == 1):
-            after = groups[seps.index(char) + 1]
-            if not (len(after) == 3 and char == _language_grouping(language)):
-                decimal = char
+    else:
+        decimal = _lone_separator(groups, seps, language)
     if decimal is not None and (seps.count(decimal) != 1 or seps[-1] != decimal):
         raise AmountError("format", "the decimal separator must appear once, last")
     grouping = seps[:-1] if decimal else seps
@@ -112,12 +149,14 @@ def parse_amount(
 ) -> int:
     """What a person typed (`"1 234,56 €"`, `"12.5"`, `"€12"`) -> integer cents.
 
-    Separators follow `_split_number`; `language` ("fr", "en", "nl", "ar", or a tag such as
-    "fr-BE") only settles `1.234` / `1,234`. Accepts € or EUR before or after, a leading sign,
-    Arabic-Indic digits. Never rounds. Raises AmountError: "empty"; "format" (letters, exponents,
-    NaN, doubled signs or separators, bad grouping, over 40 characters); "precision" (more than
-    2 decimals); "negative" (below 0 unless allow_negative; "-0" is zero); "zero" (unless
-    allow_zero); "too_large" (absolute value above `maximum` cents).
+    Separators follow `_split_number` (docs/amounts.md); `language` ("fr", "en", "nl", "ar", or
+    a tag such as "fr-BE") only settles a lone `.` or `,` before three digits. Accepts € or EUR
+    before or after, a leading sign, Arabic-Indic and Persian digits, the Arabic separators
+    U+066B and U+066C. Never rounds. Raises AmountError: "empty"; "format" (letters, exponents,
+    NaN, doubled signs or separators, bad grouping, over 40 characters); "ambiguous" (`1.234` in
+    French: thousands or three decimals?); "precision"
+    (more than 2 decimals); "negative" (below 0 unless allow_negative; "-0" is zero); "zero"
+    (unless allow_zero); "too_large" (absolute value above `maximum` cents).
     """
     match = _AMOUNT_RE.fullmatch(_prepare(text))
     if not match or (match["s1"] and match["s2"]) or (match["c1"] and match["c2"]):
@@ -140,8 +179,8 @@ def parse_decimal_rate(
 ) -> Decimal:
     """A typed rate, percentage or number of hours (`"55,00"`, `"1.5"`) -> the exact Decimal.
 
-    Same separator rules as `parse_amount` (the language rule holds whatever `max_decimals`:
-    in French `1.234` is 1234), no currency sign. Keeps the typed decimals (`"55,00"` ->
+    Same separator rules as `parse_amount` (`1,234` in French is 1.234 with `max_decimals=3`,
+    `1.234` still ambiguous), no currency sign. Keeps the typed decimals (`"55,00"` ->
     `Decimal("55.00")`). Zero is accepted unless allow_zero=False. Raises AmountError with the
     same codes as `parse_amount` ("precision" above `max_decimals`, "too_large" above `maximum`).
     """

@@ -18,7 +18,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from governance import clock
 from governance.audit.service import record
 from governance.errors import Invalid, NotFound
-from governance.forms import Form
+from governance.forms import Form, amount_message
 from governance.i18n import N_, _
 from governance.ledger.models import Client, ClientKind
 from governance.members.access import Actor, Permission, authorize
@@ -58,12 +58,7 @@ def _rate(form: Form, name: str, language: str) -> int:
     try:
         return parse_amount(raw, language, allow_zero=True)
     except AmountError as error:
-        message = {
-            "negative": _("The amount cannot be negative."),
-            "too_large": _("The amount cannot be more than 1 000 000 €."),
-            "precision": _("Use at most two decimals (cents)."),
-        }.get(error.code, _("Enter an amount like 12,50."))
-        form.fail(name, message)
+        form.fail(name, amount_message(error, language))
         return 0
 
 
