@@ -60,6 +60,11 @@ class Owed:
     prepared_cents: int  # in a payout batch prepared and not sent yet
     prepared_on: dt.date | None  # that batch's execution date
 
+    @property
+    def due(self) -> bool:
+        """Something to follow: money owed either way, or a transfer on its way."""
+        return self.owed_cents != 0 or self.prepared_on is not None
+
 
 @dataclass(frozen=True)
 class Rejected:
@@ -79,7 +84,7 @@ class MemberTodo:
 
     @property
     def empty(self) -> bool:
-        return not (self.votes or self.owed or self.rejected)
+        return not (self.votes or (self.owed and self.owed.due) or self.rejected)
 
 
 @dataclass(frozen=True)
@@ -119,7 +124,7 @@ async def todo_for(session: AsyncSession, actor: Actor, now: dt.datetime) -> Tod
 
 
 async def _owed(session: AsyncSession, actor: Actor) -> Owed | None:
-    """None until the member's payable account exists (nothing was ever owed to them)."""
+    """None while nothing was ever owed to the member, nor paid to them."""
     account_id = (
         await session.exec(
             select(Account.id).where(
@@ -152,7 +157,7 @@ async def _owed(session: AsyncSession, actor: Actor) -> Owed | None:
             .limit(1)
         )
     ).first()
-    if owed == 0 and prepared is None:
+    if owed == 0 and prepared is None and last is None:
         return None
     return Owed(
         owed_cents=owed,

@@ -187,7 +187,11 @@ def test_coordinator_items_come_when_due_and_go_when_done(
     run(lambda session: payouts.confirm_sent(session, world.actor("carla"), batch_id))
     run(lambda session: _sent(session, batch_id))
     assert "todo-batch" not in items(home(carla))
-    assert "todo-owed" not in items(home(omar))  # paid: nothing owed any more
+    page = home(omar)
+    assert "todo-owed" not in items(page)  # paid: nothing owed any more, a quiet line says so
+    paid = re.search(r'<p[^>]*id="todo-paid".*?</p>', page, re.S)
+    assert paid and "566,56" in paid.group(0) and "/c/alpha/me/earnings" in paid.group(0)
+    assert 'id="todo-none"' in page
 
     # October's invoice is due on 5 December: overdue from the 6th, gone once paid.
     async def invoice(session: Any) -> tuple[int, int]:
