@@ -7,7 +7,7 @@ import json
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from governance.i18n import N_, _, date_short, datetime_short, money
+from governance.i18n import N_, _, date_short, datetime_short, join_list, money
 
 ROLE_NAMES = {
     "cooperator": N_("cooperator"),
@@ -162,8 +162,9 @@ def _moment(value: Any) -> str:
 
 
 def _detail_names(value: Any) -> str:
-    return ", ".join(
-        _(DETAIL_NAMES[name]) if name in DETAIL_NAMES else name for name in str(value).split(",")
+    return join_list(
+        (_(DETAIL_NAMES[name]) if name in DETAIL_NAMES else name for name in str(value).split(",")),
+        "plain",
     )
 
 
