@@ -1,0 +1,197 @@
+"""Arabic PDFs read back as an Arabic reader reads them: a statement and an invoice, read with
+pdftotext (its -bbox-layout gives each word's box): labels sit at the right margin, in the
+order of the page, tables are mirrored (the label column on the right, amounts on the left),
+and the text comes out in reading order, not reversed."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import re
+import shutil
+import subprocess
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from governance import i18n
+from governance.ledger import statement_files, statements
+from governance.ledger.invoice_pdf import DocumentLine, InvoiceDocument, render
+from tests.closing_support import MONTH, build_october, close_month
+
+pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="needs poppler-utils")
+
+A4_WIDTH = 595.28  # points
+MARGIN = 28.35  # fpdf2's default margin, 1 cm
+BIDI_MARKS = re.compile("[\u200e\u200f\u061c\u202a-\u202e\u2066-\u2069]")
+HARAKAT = re.compile("[\u064b-\u0652]")
+ARABIC = re.compile("[\u0600-\u06ff]")
+LAM_ALEF = re.compile("\u0644([\u0627\u0623\u0625\u0622])")
+
+
+@dataclass(frozen=True)
+class Line:
+    text: str  # the words in reading order (right to left for Arabic)
+    x_min: float
+    x_max: float
+    y: float
+
+
+def _logical(word: str) -> str:
+    """pdftotext gives an Arabic word's glyphs in visual order: reversed, it reads."""
+    return word[::-1] if ARABIC.search(word) else word
+
+
+def lines_of(pdf: bytes, tmp_path: Path) -> list[Line]:
+    path = tmp_path / "doc.pdf"
+    path.write_bytes(pdf)
+    xml = subprocess.run(
+        ["pdftotext", "-bbox-layout", str(path), "-"], capture_output=True, check=True, text=True
+    ).stdout
+    root = ET.fromstring(re.sub(r'xmlns="[^"]+"', "", xml, count=1))
+    found = []
+    for page, element in enumerate(root.iter("page")):
+        for line in element.iter("line"):
+            words = list(line.iter("word"))
+            # Visual order is left to right; a line with Arabic is read from the right.
+            arabic = any(ARABIC.search(w.text or "") for w in words)
+            words.sort(key=lambda w: float(w.get("xMin", 0)) * (-1 if arabic else 1))
+            found.append(
+                Line(
+                    text=" ".join(_logical(w.text or "") for w in words),
+                    x_min=float(line.get("xMin", 0)),
+                    x_max=float(line.get("xMax", 0)),
+                    y=page * 10_000 + float(line.get("yMin", 0)),
+                )
+            )
+    return found
+
+
+def layout_text(pdf: bytes, tmp_path: Path) -> str:
+    """pdftotext -layout: each run of text in logical order (bidi marks removed)."""
+    path = tmp_path / "layout.pdf"
+    path.write_bytes(pdf)
+    out = subprocess.run(
+        ["pdftotext", "-layout", str(path), "-"], capture_output=True, check=True, text=True
+    ).stdout
+    return BIDI_MARKS.sub("", out)
+
+
+def plain(text: str) -> str:
+    """Compared without harakat (pdftotext splits a line at them), and with lam-alef as
+    pdftotext gives the ligature back (alef first)."""
+    return LAM_ALEF.sub("\\1\u0644", HARAKAT.sub("", text))
+
+
+def find(lines: list[Line], label: str) -> Line:
+    matches = [line for line in lines if plain(line.text) == plain(label)]
+    assert matches, f"{label!r} not found in {[line.text for line in lines]}"
+    return matches[0]
+
+
+def at_right_margin(line: Line) -> bool:
+    return line.x_max > A4_WIDTH - MARGIN - 8 and line.x_min > A4_WIDTH / 3
+
+
+def on_the_left(line: Line) -> bool:
+    return line.x_min < MARGIN + 8 and line.x_max < A4_WIDTH / 3
+
+
+@pytest.fixture
+def arabic_statement(run: Any, world: Any) -> Any:
+    async def build(session: Any) -> Any:
+        await build_october(session, world, travel={"omar": "12,50"})
+        return await close_month(session, world)
+
+    run(build)
+    view = run(
+        lambda s: statements.member_statement(s, world.actor("omar"), MONTH, world.ids["omar"])
+    )
+    view = dataclasses.replace(view, member_name="عمر المتعاون")
+    with i18n.language("ar"):
+        return statement_files.to_pdf(view)
+
+
+def ar(message: str) -> str:
+    with i18n.language("ar"):
+        return i18n.gettext(message)
+
+
+def test_an_arabic_statement_reads_from_the_right_in_the_pages_order(
+    arabic_statement: bytes, tmp_path: Path
+) -> None:
+    lines = lines_of(arabic_statement, tmp_path)
+    # Headings without harakat: pdftotext cuts a line's box at a shadda or a damma.
+    headings = [ar("What is owed"), ar("Work of the month"), ar("The rule applied")]
+    found = [find(lines, heading) for heading in headings]
+    for heading, line in zip(headings, found, strict=True):
+        assert at_right_margin(line), (heading, line)
+    assert [line.y for line in found] == sorted(line.y for line in found)  # the page's order
+    name = find(lines, "عمر المتعاون")
+    assert at_right_margin(name)
+    # Tables mirrored: the label column's header at the right, the amounts' at the left.
+    what, amount = find(lines, ar("What")), find(lines, ar("Amount"))
+    assert at_right_margin(what) and on_the_left(amount) and abs(what.y - amount.y) < 2
+    # A row: its label at the right, its amount on the left, on the same line.
+    revenue = find(lines, ar("Revenue generated"))
+    assert at_right_margin(revenue)
+    beside = [line for line in lines if abs(line.y - revenue.y) < 2 and line is not revenue]
+    assert beside and all(on_the_left(line) for line in beside), beside
+    assert any("355.50" in line.text or "800.00" in line.text for line in beside)
+    # In reading order: the logical text of each heading is in the -layout output as typed.
+    text = plain(layout_text(arabic_statement, tmp_path))
+    positions = [text.find(plain(heading)) for heading in headings]
+    assert -1 not in positions and positions == sorted(positions), positions
+    # Hashes and the command stay left to right, at the left margin.
+    command = [line for line in lines if line.text.startswith("governance audit")]
+    assert command and command[0].x_min < MARGIN + 8
+
+
+def test_a_french_statement_keeps_its_labels_on_the_left(
+    run: Any, world: Any, tmp_path: Path
+) -> None:
+    async def build(session: Any) -> Any:
+        await build_october(session, world)
+        return await close_month(session, world)
+
+    run(build)
+    view = run(
+        lambda s: statements.member_statement(s, world.actor("omar"), MONTH, world.ids["omar"])
+    )
+    with i18n.language("fr"):
+        lines = lines_of(statement_files.to_pdf(view), tmp_path)
+        heading = find(lines, i18n.gettext("What is owed"))
+    assert heading.x_min < MARGIN + 8 and heading.x_max < A4_WIDTH / 2
+
+
+def test_an_arabic_invoice_is_mirrored(tmp_path: Path) -> None:
+    document = InvoiceDocument(
+        cooperative="Univerbal",
+        client="CHU Saint-Pierre",
+        client_address="Rue Haute 322\n1000 Bruxelles",
+        client_vat=None,
+        title=ar("Invoice"),
+        reference="2026-0001",
+        issued_on=dt.date(2026, 11, 3),
+        due_on=dt.date(2026, 12, 3),
+        communication="+++123/4567/89002+++",
+        lines=[DocumentLine(dt.date(2026, 10, 2), "خالد المصري", "ترجمة", 12000)],
+        total_cents=12000,
+    )
+    with i18n.language("ar"):
+        pdf = render(document)
+    lines = lines_of(pdf, tmp_path)
+    date, member, amount = (
+        find(lines, ar("Date")),
+        find(lines, ar("Member")),
+        find(lines, ar("Amount")),
+    )
+    assert at_right_margin(date) and on_the_left(amount)
+    assert amount.x_max < member.x_min < date.x_min  # columns from right to left
+    assert at_right_margin(find(lines, "خالد المصري")) is False  # second column, not the first
+    total = find(lines, ar("Total"))
+    assert total.x_min > amount.x_max
+    assert at_right_margin(find(lines, "CHU Saint-Pierre"))
