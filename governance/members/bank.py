@@ -31,6 +31,7 @@ from governance.errors import NotFound
 from governance.forms import ASCII_DIGITS, Form, too_long
 from governance.i18n import _
 from governance.members.models import Person
+from governance.text import isolate
 
 # What people type between the groups of an IBAN: spaces, dashes, dots.
 _SEPARATORS_RE = re.compile(r"[\s.\-]+")
@@ -38,6 +39,9 @@ _SEPARATORS_RE = re.compile(r"[\s.\-]+")
 # every bank of the SEPA area accepts in a name. The holder's name must be written in it.
 SEPA_NAME_RE = re.compile(r"[A-Za-z0-9/\-?:().,'+ ]*\Z")
 HOLDER_MAX_LENGTH = 70
+# The signs it allows, as a message lists them: isolated, so that a right-to-left sentence
+# does not reorder them.
+_SIGNS = isolate("/ - ? : ( ) . , ' +")
 # Phones type typographic apostrophes (iOS by default): the same character to a bank.
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'"})
 
@@ -132,14 +136,13 @@ def holder_problem(value: str) -> str | None:
     suggestion = _latin_suggestion(holder)
     if suggestion:
         return _(
-            "Banks accept only letters without accents, digits, spaces and / - ? : ( ) . , ' + "
-            "in this name. Write it as on the bank account, for example: %(suggestion)s"
-        ) % {"suggestion": suggestion}
+            "Banks accept only letters without accents, digits, spaces and %(characters)s in "
+            "this name. Write it as on the bank account, for example: %(suggestion)s"
+        ) % {"characters": _SIGNS, "suggestion": isolate(suggestion)}
     return _(
         "Write the name in Latin letters, as the bank writes it on the account (on a bank "
-        "statement or card): letters a to z without accents, digits, spaces and / - ? : ( ) . "
-        ", ' +."
-    )
+        "statement or card): letters a to z without accents, digits, spaces and %(characters)s."
+    ) % {"characters": _SIGNS}
 
 
 def parse_bank_details(iban: str, bic: str, holder: str = "") -> BankDetails:

@@ -248,8 +248,8 @@ def test_the_holders_name_is_saved_from_the_account_page_and_audited(
     ("holder", "iban", "field", "message"),
     [
         (KHALED, OMAR_IBAN, "holder", "Latin letters"),
-        ("Chloé Şahin", OMAR_IBAN, "holder", "for example: Chloe Sahin"),
-        ("Wen & Co", OMAR_IBAN, "holder", "for example: Wen Co"),
+        ("Chloé Şahin", OMAR_IBAN, "holder", "for example: \u2068Chloe Sahin"),
+        ("Wen & Co", OMAR_IBAN, "holder", "for example: \u2068Wen Co\u2069"),
         ("W" * 71, OMAR_IBAN, "holder", "At most 70 characters"),
         ("", OMAR_IBAN, "holder", "account holder's name too"),
         ("Wen Worker", "", "iban", "Enter the IBAN too"),
