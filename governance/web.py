@@ -58,6 +58,7 @@ FLASHES = {
     "payment_recorded": N_("The payment has been recorded."),
     "prestations_imported": N_("The prestations have been imported. They wait for validation."),
     "review_started": N_("The review has started: every member can now read their draft."),
+    "review_time_saved": N_("The minimum review time has been changed."),
     "draft_read": N_("Thank you: your draft is marked as read. You can still contest a line."),
     "contest_sent": N_("Your comment has been sent. A coordinator will answer on this page."),
     "contest_kept": N_("The line is kept; the member can read your reason."),

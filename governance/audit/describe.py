@@ -63,6 +63,9 @@ _TEMPLATES: dict[str, str] = {
         "%(start_month)s on."
     ),
     "period.review_started": N_("%(actor)s started the review of %(month)s: the month is frozen."),
+    "cooperative.review_time_changed": N_(
+        "%(actor)s changed the minimum review time of a month from %(before)s to %(after)s hours."
+    ),
     "period.draft_read": N_("%(actor)s marked their draft statement of %(month)s as read."),
     "period.review_reminded": N_(
         "Members were reminded that the review of %(month)s ends within a day."

@@ -13,7 +13,8 @@ from litestar.response import Redirect, Template
 
 from governance import clock, i18n, months
 from governance.errors import Conflict, DomainError, Invalid, NotFound, PermissionDenied
-from governance.ledger import closing, contests, periods, reviews
+from governance.ledger import closing, contests, periods, review_settings, reviews
+from governance.ledger.review_window import review_hours
 from governance.ledger.rule_versions import MONTH_RE
 from governance.web import Coop, CoopContext, Db, form_data, page, provide_coop, redirect
 
@@ -59,6 +60,9 @@ class PeriodController(Controller):
             status_code=status_code,
             rows=rows,
             month_label=month_label,
+            review_hours=review_hours(coop.cooperative.settings),
+            values=extra.pop("values", {}),
+            errors=extra.pop("errors", {}),
             **extra,
         )
 
@@ -125,6 +129,27 @@ class PeriodController(Controller):
     async def list_periods(self, request: Request, db: Db, coop: Coop) -> Template:
         """Every month of the cooperative, newest first, and the next one to review."""
         return await self._list(request, db, coop)
+
+    @post("/periods/review-time")
+    async def review_time(self, request: Request, db: Db, coop: Coop) -> Template | Redirect:
+        """The cooperative's minimum review time, in hours (coordinators)."""
+        _may(coop, "manage_cooperative")
+        data = await form_data(request)
+        try:
+            await review_settings.set_review_hours(db, coop.actor, data)
+        except Invalid as error:
+            return await self._list(
+                request,
+                db,
+                coop,
+                status_code=error.status_code,
+                error=error.message,
+                errors=error.fields,
+                values=data,
+            )
+        response = redirect(request, f"/c/{coop.cooperative.slug}/periods", "review_time_saved")
+        response.status_code = 303
+        return response
 
     @get("/periods/{month:str}")
     async def show(self, request: Request, db: Db, coop: Coop, month: FromPath[str]) -> Template:

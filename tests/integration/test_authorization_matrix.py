@@ -428,6 +428,11 @@ ROUTES: dict[tuple[str, str], tuple[Any, dict[str, str] | None, Any]] = {
         {"amount": "1", "reason": "no"},
         lambda p: coordinator_action(p, 404),
     ),
+    ("POST", "/c/{slug:str}/periods/review-time"): (
+        lambda w: "/c/alpha/periods/review-time",
+        {"review_min_hours": "72"},
+        lambda p: coordinator_action(p, 303),
+    ),
     ("POST", "/c/{slug:str}/periods/{month:str}/read"): (
         lambda w: "/c/alpha/periods/2020-01/read",
         {},

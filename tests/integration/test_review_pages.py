@@ -121,3 +121,48 @@ def test_only_coordinators_see_the_confirmation_page(
     people["carla"].post(f"{OCTOBER}/review")
     for who in ("omar", "wen", "olga"):
         assert people[who].get(f"{OCTOBER}/close").status_code == 403
+
+
+def test_the_coordinator_changes_the_minimum_review_time_on_the_months_page(
+    people: dict[str, Any], world: Any, october: dict[str, int], run: Any
+) -> None:
+    from sqlmodel import select
+
+    from governance.audit.models import AuditEvent
+    from governance.members.models import Cooperative
+
+    carla = people["carla"]
+    months = carla.get("/c/alpha/periods").text
+    assert 'id="review-time"' in months and 'action="/c/alpha/periods/review-time"' in months
+    assert 'value="72"' in months
+    assert (
+        'action="/c/alpha/periods/review-time"' not in people["omar"].get("/c/alpha/periods").text
+    )
+    for wrong in ("10", "721", "deux", ""):
+        refused = carla.post("/c/alpha/periods/review-time", {"review_min_hours": wrong})
+        assert refused.status_code == 422, wrong
+        assert 'id="f-review_min_hours-error"' in refused.text
+    assert (
+        people["omar"].post("/c/alpha/periods/review-time", {"review_min_hours": "24"}).status_code
+        == 403
+    )
+    saved = carla.post("/c/alpha/periods/review-time", {"review_min_hours": "48"})
+    assert saved.status_code == 303
+    assert 'value="48"' in carla.get("/c/alpha/periods").text
+
+    async def read(session: Any) -> Any:
+        async with session.begin():
+            coop = await session.get(Cooperative, world.alpha)
+            events = (
+                await session.exec(
+                    select(AuditEvent.data).where(
+                        AuditEvent.action == "cooperative.review_time_changed"
+                    )
+                )
+            ).all()
+            return coop.settings["review_min_hours"], list(events)
+
+    hours, events = run(read)
+    assert hours == 48 and len(events) == 1 and '"after":48' in events[0].replace(" ", "")
+    assert carla.post("/c/alpha/periods/review-time", {"review_min_hours": "48"}).status_code == 303
+    assert len(run(read)[1]) == 1  # the same value records nothing
