@@ -55,13 +55,25 @@ class Page:
         else:
             self.pdf.set_text_shaping(use_shaping_engine=True, direction="ltr")
 
+    def _leading(self) -> float:
+        """A line's height: the font's size and a third (Arabic letters reach higher and
+        lower than Latin ones; a bare font size made lines touch)."""
+        return float(self.pdf.font_size) * 1.35
+
     def text(self, *lines: str, size: int = 10, style: str = "") -> None:
         """Each non-empty line as a paragraph aligned to the start, wrapped at the margin.
         Text is written as typed: fpdf2 encodes it, and nothing is read as markup."""
         self.pdf.set_font("DejaVu", style, size=size)
         for line in lines:
             if line:
-                self.pdf.multi_cell(w=0, text=line, align=self.start, new_x="LMARGIN", new_y="NEXT")
+                self.pdf.multi_cell(
+                    w=0,
+                    h=self._leading(),
+                    text=line,
+                    align=self.start,
+                    new_x="LMARGIN",
+                    new_y="NEXT",
+                )
 
     def heading(self, text: str) -> None:
         self.pdf.ln(4)
@@ -76,7 +88,9 @@ class Page:
         self._shaping(False)
         self.pdf.set_font("DejaVuMono", size=8)
         for line in lines:
-            self.pdf.multi_cell(w=0, text=line, align="L", new_x="LMARGIN", new_y="NEXT")
+            self.pdf.multi_cell(
+                w=0, h=self._leading(), text=line, align="L", new_x="LMARGIN", new_y="NEXT"
+            )
         self._shaping(self.rtl)
 
     def table(
