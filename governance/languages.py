@@ -141,6 +141,16 @@ def as_list(items: Iterable[str], reader: str) -> str:
     return format_list(list(items), style="standard", locale=_locale(reader))
 
 
+def separated(items: Iterable[str], reader: str) -> str:
+    """Typed languages as one would type them: `pachto, persan`; `البشتو، الفارسية`."""
+    return ("، " if reader == "ar" else ", ").join(items)
+
+
+def example(reader: str) -> str:
+    """Two names to show how languages are typed, in the reader's language."""
+    return separated((name_of(code, reader) for code in ("ps", "fa")), reader)
+
+
 _QUOTES = {"fr": "« %s »", "nl": "‘%s’", "en": "“%s”", "ar": "«%s»"}
 
 
@@ -152,7 +162,7 @@ def not_understood(unknown: Iterable[str], reader: str) -> str:
         "separated by commas, for example %(example)s."
     ) % {
         "names": as_list([quote % text for text in unknown], reader),
-        "example": ", ".join(name_of(code, reader) for code in ("ps", "fa")),
+        "example": example(reader),
     }
 
 

@@ -17,8 +17,9 @@ from governance.languages import (
     SEPARATORS_RE,
     LanguageChoice,
     choices,
-    name_of,
+    example,
     parse_languages,
+    separated,
 )
 from governance.ledger.late_work import MonthNotice
 
@@ -62,8 +63,8 @@ def language_field(
         usual=tuple(by_code[code] for code in usual if code in by_code),
         others=tuple(choice for choice in every if choice.code not in wanted),
         selected=frozenset(chosen),
-        typed=", ".join(typed),
-        example=", ".join(name_of(code, reader) for code in ("ps", "fa")),
+        typed=separated(typed, reader),
+        example=example(reader),
     )
 
 

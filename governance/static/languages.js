@@ -19,6 +19,8 @@
       .replace(/\s+/g, " ")
       .trim();
   }
+  // Typed languages are separated as the reader writes lists.
+  var COMMA = document.documentElement.lang === "ar" ? "، " : ", ";
   function bare(folded) {
     return folded.indexOf("ال") === 0 && folded.length > 3 ? folded.slice(2) : folded;
   }
@@ -187,7 +189,7 @@
       // What was typed to find it is done with; earlier typed names stay.
       var parts = input.value.split(/[,،;؛]/);
       parts.pop();
-      input.value = parts.length ? parts.join(",") + ", " : "";
+      input.value = parts.length ? parts.join(COMMA.trim()) + COMMA : "";
       renderChips();
       open();
       input.focus();
@@ -207,7 +209,7 @@
         if (found && i < parts.length - 1) found.option.selected = true;
         else kept.push(part.trim());
       });
-      input.value = kept.join(", ");
+      input.value = kept.join(COMMA);
       renderChips();
     }
 

@@ -17,6 +17,7 @@ from playwright.sync_api import Browser, Page, expect
 from tests.e2e.support import (
     ARABIC_COOPERATOR,
     COOPERATOR,
+    COORDINATOR,
     WORK,
     log_in,
     new_context,
@@ -151,3 +152,19 @@ def test_an_arabic_reader_types_arabic_names(browser: Browser, base_url: str) ->
         row = page.locator(f"#prestation-{prestation}")
         for name in ("البشتو", "الفارسية", "العربية"):
             expect(row).to_contain_text(name)
+
+
+def test_a_coordinator_recording_for_a_member_gets_that_members_languages(
+    browser: Browser, base_url: str
+) -> None:
+    with new_context(browser, base_url, viewport=PHONE) as context:
+        page = context.new_page()
+        log_in(page, COORDINATOR, then=FORM)
+        page.select_option("#f-member_id", label="خالد المصري")
+        assert sorted(_chosen(page)) == ["ar", "fr"]
+        page.select_option("#f-member_id", label="Amina Yusufzai")
+        assert sorted(_chosen(page)) == ["fa", "fr", "ps"]
+        # Once changed by hand, the languages stay when another member is chosen.
+        page.get_by_role("button", name=re.compile("français", re.I)).click()
+        page.select_option("#f-member_id", label="خالد المصري")
+        assert sorted(_chosen(page)) == ["fa", "ps"]
