@@ -3,12 +3,17 @@ transfer pays, written within the 140 characters of a remittance."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from governance import i18n
+from governance.errors import Conflict
+from governance.ledger.models import PayoutBatch, PayoutLine
 from governance.ledger.payout_months import Movement, months_paid
-from governance.ledger.payout_sepa import remittance, sepa_text
+from governance.ledger.payout_sepa import build_sepa, remittance, sepa_text
 from governance.members.bank import clean_holder, holder_problem, parse_bank_details
+from governance.members.models import Cooperative
 
 
 def share(month: str, cents: int) -> Movement:
@@ -89,3 +94,33 @@ def test_what_phones_type_is_cleaned_before_it_is_checked() -> None:
     assert clean_holder("  Wen   O\u2019Brien ") == "Wen O'Brien"
     details = parse_bank_details("BE71 0961 2345 6769", "", " Wen  O\u2019Brien ")
     assert details.holder == "Wen O'Brien"
+
+
+def test_a_line_whose_name_banks_refuse_stops_the_file() -> None:
+    """A batch prepared before holders' names were asked copied the member's own name."""
+    cooperative = Cooperative(
+        id=1, slug="alpha", name="Alpha", iban="BE68539007547034", bic="GKCCBEBB"
+    )
+    batch = PayoutBatch(
+        id=3,
+        cooperative_id=1,
+        state="prepared",
+        total_cents=100,
+        execution_date=dt.date(2026, 12, 9),
+        created_by_id=1,
+    )
+    line = PayoutLine(
+        id=5,
+        batch_id=3,
+        member_id=2,
+        name="خالد المصري",
+        iban="BE71096123456769",
+        bic="",
+        amount_cents=100,
+    )
+    with pytest.raises(Conflict):
+        build_sepa(cooperative, batch, [line], {5: "Alpha share 11/2026"})
+    line.name = "Khaled El Masri"
+    assert b"<Nm>Khaled El Masri</Nm>" in build_sepa(
+        cooperative, batch, [line], {5: "Alpha share 11/2026"}
+    )
