@@ -187,12 +187,19 @@ def test_the_file_of_a_sent_batch_still_names_the_months_it_paid(run: Any, books
     assert by_member[books.ids["omar"]].line.name == "Khaled El Masri"
 
 
-def test_a_holder_changed_after_the_batch_is_shown_on_its_line(run: Any, books: Any) -> None:
+def test_a_holder_changed_after_the_batch_is_shown_on_its_line(
+    run: Any, books: Any, make_visitor: Any
+) -> None:
     prepared = prepare(run, books)
     run(lambda s: bank.set_bank_details(s, books.ids["omar"], OMAR_IBAN, "", "K El Masri"))
     view = call(run, payouts.load_batch, books.actor("carla"), prepared.batch.id)
     changed = {v.line.member_id: v.holder_changed for v in view.lines}
     assert changed == {books.ids["omar"]: True, books.ids["carla"]: False}
+    carla = make_visitor()
+    carla.login("carla")
+    path = f"/c/alpha/payouts/{prepared.batch.id}"
+    assert carla.get(path).text.count('<p class="error">') == 1
+    assert 'class="flash flash--error" role="note"' in carla.get(f"{path}/confirm").text
 
 
 # -- The holder's name on the profile ---------------------------------------------------------
@@ -319,6 +326,7 @@ def test_confirming_asks_on_a_page_that_says_what_cannot_be_undone(
     assert f'method="post" action="{path}/confirm"' in asked.text
     assert "Khaled El Masri" not in asked.text and KHALED in asked.text
     assert asked.text.count("<li>") >= 4  # sent, recorded as paid, statements, no deletion
+    assert 'class="flash flash--error" role="note"' not in asked.text  # no details changed
     # Looking at the question changes nothing.
     assert call(run, payouts.load_batch, books.actor("carla"), batch_id).batch.state == ("prepared")
     assert payout_entries(run, books) == 0
