@@ -57,7 +57,11 @@ def test_a_language_chosen_on_the_login_page_is_kept_and_saved_on_the_profile(
     visitor: Any, run: Any, world: Any
 ) -> None:
     assert _profile(run, world, "omar") == "fr"
-    chosen = visitor.post("/language", {"language": "ar", "next": "/login"})
+    # The footer's form sends the person back to the same page, query and all.
+    login_page = visitor.get("/login?next=/c/alpha/").text
+    assert '<input type="hidden" name="next" value="/login?next=/c/alpha/">' in login_page
+    chosen = visitor.post("/language", {"language": "ar", "next": "/login?next=/c/alpha/"})
+    assert chosen.headers["location"] == "/login?next=/c/alpha/"
     assert chosen.status_code in (302, 303)
     assert _page_language(visitor, "/login") == "ar/rtl"
 
