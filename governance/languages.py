@@ -17,7 +17,8 @@ from functools import cache
 from babel import Locale
 from babel.lists import format_list
 
-from governance.i18n import EXTRA_LANGUAGES, FORMAT_LOCALES, _, translations
+from governance.forms import Form
+from governance.i18n import EXTRA_LANGUAGES, FORMAT_LOCALES, _, is_language_code, translations
 
 # Plain ISO 639 codes (two or three letters): CLDR also names variants like `en_GB`, `zh_Hant`.
 CODE_RE = re.compile(r"[a-z]{2,3}\Z")
@@ -168,3 +169,23 @@ def not_understood(unknown: Iterable[str], reader: str) -> str:
 
 def too_many_languages() -> str:
     return _("Choose at most %(count)d languages.") % {"count": MAX_LANGUAGES}
+
+
+def form_languages(form: Form, name: str, reader: str, by_name: bool) -> tuple[str, ...]:
+    """ISO codes. With `by_name` (the record form) names too, in the reader's language or in
+    English, each value a list separated by commas; the API and the CSV import keep codes."""
+    raw = form.data.get(name, "")
+    if by_name:
+        values = [str(v) for v in (raw if isinstance(raw, list) else [raw])]
+        parsed = parse_languages(values, reader)
+        if parsed.unknown:
+            form.fail(name, not_understood(parsed.unknown, reader))
+        codes = parsed.codes
+    else:
+        split = raw if isinstance(raw, list) else re.split(r"[,،\s;]+", str(raw))
+        codes = tuple(dict.fromkeys(str(v).strip().lower() for v in split if str(v).strip()))
+        if not all(is_language_code(code) for code in codes):
+            form.fail(name, _("Use language codes like ar, ps, fr."))
+    if len(codes) > MAX_LANGUAGES and name not in form.errors:
+        form.fail(name, too_many_languages())
+    return codes

@@ -14,12 +14,18 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from sqlmodel import select
+from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from governance.i18n import _
 from governance.ledger.journal import month_of
-from governance.ledger.models import Period, PeriodState, Prestation, PrestationStatus
+from governance.ledger.models import (
+    JournalEntry,
+    Period,
+    PeriodState,
+    Prestation,
+    PrestationStatus,
+)
 from governance.ledger.posting import next_month, state_name
 from governance.ledger.work_dates import DateWindow
 from governance.members.access import Actor, Permission, authorize
@@ -122,7 +128,7 @@ WAITING = (PrestationStatus.DRAFT, PrestationStatus.SUBMITTED)
 
 def waiting_notes(calendar: Calendar, rows: Iterable[Prestation]) -> dict[int, str]:
     """Prestation id -> "will be counted in …", for work not yet validated dated in a closed
-    month (validated work shows the month that counted it: `prestations.adjustment_periods`)."""
+    month (validated work shows the month that counted it: `adjustment_periods`)."""
     notes = {}
     for row in rows:
         target = calendar.counted_in(row.date) if row.status in WAITING else None
@@ -138,3 +144,23 @@ def recorded_notice(calendar: Calendar, rows: Iterable[Prestation], recorded: in
             target = calendar.counted_in(row.date)
             return late_notice(month_of(row.date), target) if target else None
     return None
+
+
+async def adjustment_periods(session: AsyncSession, rows: Iterable[Prestation]) -> dict[int, str]:
+    """For validated work counted in another month than its date's (recorded after that month
+    was closed): prestation id -> the month whose figures count it."""
+    entries = {p.entry_id: p for p in rows if p.entry_id is not None}
+    if not entries:
+        return {}
+    async with session.begin():
+        found = await session.exec(
+            select(JournalEntry.id, JournalEntry.period).where(
+                col(JournalEntry.id).in_(list(entries))
+            )
+        )
+        periods = dict(found.all())
+    return {
+        p.id: periods[entry_id]
+        for entry_id, p in entries.items()
+        if p.id is not None and entry_id in periods and periods[entry_id] != month_of(p.date)
+    }

@@ -23,11 +23,11 @@ from governance.audit.chain import canonical
 from governance.audit.service import lock_cooperative, record
 from governance.errors import Conflict, Invalid, NotFound
 from governance.forms import Form
-from governance.i18n import _, is_language_code
-from governance.languages import MAX_LANGUAGES, not_understood, parse_languages, too_many_languages
+from governance.i18n import _
+from governance.languages import form_languages
 from governance.ledger.day_work import expand as expand_days
-from governance.ledger.journal import month_of, prestation_postings
-from governance.ledger.models import Client, JournalEntry, Prestation, PrestationStatus
+from governance.ledger.journal import prestation_postings
+from governance.ledger.models import Client, Prestation, PrestationStatus
 from governance.ledger.posting import open_period_for, post
 from governance.ledger.work_dates import window_of
 from governance.members.access import Actor, Permission, allows, authorize
@@ -79,26 +79,6 @@ class PrestationInput:
         return hashlib.sha256(canonical(body, check=False).encode()).hexdigest()
 
 
-def _languages(form: Form, name: str, reader: str, by_name: bool) -> tuple[str, ...]:
-    """ISO codes. With `by_name` (the record form) names too, in the reader's language or in
-    English, each value a list separated by commas; the API and the CSV import keep codes."""
-    raw = form.data.get(name, "")
-    if by_name:
-        values = [str(v) for v in (raw if isinstance(raw, list) else [raw])]
-        parsed = parse_languages(values, reader)
-        if parsed.unknown:
-            form.fail(name, not_understood(parsed.unknown, reader))
-        codes = parsed.codes
-    else:
-        split = raw if isinstance(raw, list) else re.split(r"[,،\s;]+", str(raw))
-        codes = tuple(dict.fromkeys(str(v).strip().lower() for v in split if str(v).strip()))
-        if not all(is_language_code(code) for code in codes):
-            form.fail(name, _("Use language codes like ar, ps, fr."))
-    if len(codes) > MAX_LANGUAGES and name not in form.errors:
-        form.fail(name, too_many_languages())
-    return codes
-
-
 def parse_input(
     data: Mapping[str, Any],
     *,
@@ -116,7 +96,7 @@ def parse_input(
     day = form.day("date")
     start = form.time_of_day("start_time")
     kind = form.choice("kind", kinds)
-    languages = _languages(form, "languages", language, language_names)
+    languages = form_languages(form, "languages", language, language_names)
     note = form.text("note", max_length=500, required=False)
     travel = form.money("travel", language, required=False, allow_zero=True) or 0
     fixed = form.money("fixed_amount", language, required=False)
@@ -446,23 +426,3 @@ async def prestations_of(
             query.order_by(col(Prestation.date).desc(), col(Prestation.id).desc()).limit(limit)
         )
         return list(rows.all())
-
-
-async def adjustment_periods(session: AsyncSession, rows: Sequence[Prestation]) -> dict[int, str]:
-    """For validated work counted in another month than its date's (recorded after that month
-    was closed): prestation id -> the month whose figures count it."""
-    entries = {p.entry_id: p for p in rows if p.entry_id is not None}
-    if not entries:
-        return {}
-    async with session.begin():
-        found = await session.exec(
-            select(JournalEntry.id, JournalEntry.period).where(
-                col(JournalEntry.id).in_(list(entries))
-            )
-        )
-        periods = dict(found.all())
-    return {
-        p.id: periods[entry_id]
-        for entry_id, p in entries.items()
-        if p.id is not None and entry_id in periods and periods[entry_id] != month_of(p.date)
-    }

@@ -94,7 +94,7 @@ class WorkController(Controller):
         **extra: Any,
     ) -> Template:
         rows = await prestations.prestations_of(db, coop.actor, month=month)
-        adjustments = await prestations.adjustment_periods(db, rows)
+        adjustments = await late_work.adjustment_periods(db, rows)
         calendar = await late_work.calendar_of(db, coop.actor)
         clients = {c.id: c.name for c in await list_clients(db, coop.actor, include_archived=True)}
         names = {r.person.id: r.person.name for r in await members.list_members(db, coop.actor)}
