@@ -21,7 +21,7 @@ from governance.audit.checkpoints import sign_head
 from governance.audit.service import lock_cooperative, record
 from governance.db import bulk_insert
 from governance.errors import Conflict, Invalid, NotFound
-from governance.i18n import _
+from governance.i18n import _, join_list
 from governance.ledger.distribution import Distribution, PeriodFigures, distribute
 from governance.ledger.figures import AccountTotal, income_and_expenses
 from governance.ledger.figures import period_figures as read_figures
@@ -202,7 +202,7 @@ async def start_review(
                 )
                 % {
                     "month": month,
-                    "list": ", ".join(f"#{p.id} ({p.date:%d/%m/%Y})" for p in waiting),
+                    "list": join_list((f"#{p.id} ({p.date:%d/%m/%Y})" for p in waiting), "plain"),
                 }
             )
         version = await rule_in_force(session, actor.cooperative_id, month)
@@ -277,7 +277,7 @@ async def finalize(
         if contests:
             raise Invalid(
                 _("Resolve the contested lines first: %(list)s.")
-                % {"list": ", ".join(c.label for c in contests)}
+                % {"list": join_list((c.label for c in contests), "plain")}
             )
         from governance.ledger.review_steps import review_over
 

@@ -38,7 +38,7 @@ from governance import clock
 from governance.audit.service import record
 from governance.db import dialect_of
 from governance.errors import Conflict, Invalid
-from governance.i18n import N_, _, ngettext, translations
+from governance.i18n import N_, _, join_list, ngettext, translations
 from governance.ledger.journal import month_of
 from governance.ledger.models import Client, Period, PeriodState, Prestation, PrestationStatus
 from governance.ledger.posting import open_period_for, state_name
@@ -212,7 +212,7 @@ def _columns(header: Sequence[str]) -> tuple[dict[int, str], dict[str, str], tup
                 "These columns are missing: %(columns)s.",
                 len(missing),
             )
-            % {"columns": ", ".join(missing)}
+            % {"columns": join_list(missing, "plain")}
         )
     return index, names, tuple(ignored)
 
@@ -385,7 +385,7 @@ def _form_fields(
         errors["client"] = _("This client is archived.")
     kind = _kind_names(tuple(lookups.kinds)).get(name_key(cells.get("kind", "")))
     if kind is None:
-        errors["kind"] = _("Use one of: %(kinds)s.") % {"kinds": ", ".join(lookups.kinds)}
+        errors["kind"] = _("Use one of: %(kinds)s.") % {"kinds": join_list(lookups.kinds, "plain")}
     date = _MIDNIGHT.sub("", cells.get("date", ""))
     day = _DAY.fullmatch(date)
     if day and len(day.group(4)) == 2:

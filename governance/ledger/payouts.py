@@ -27,7 +27,7 @@ from governance import clock
 from governance.audit.service import lock_cooperative, record
 from governance.errors import Conflict, Invalid
 from governance.forms import Form
-from governance.i18n import _
+from governance.i18n import _, join_list
 from governance.ledger.journal import Posting
 from governance.ledger.models import PayoutBatch, PayoutLine, PayoutState
 from governance.ledger.payout_months import PAYABLE
@@ -142,7 +142,7 @@ async def prepare_batch(
             message = _(
                 "Before preparing a payout, fill in the cooperative's %(details)s on its "
                 "details page."
-            ) % {"details": ", ".join(missing)}
+            ) % {"details": join_list(missing, "plain")}
             raise Invalid(message, {"cooperative_details": message})
         waiting = await _prepared_batch_id(session, actor.cooperative_id)
         if waiting is not None:
@@ -236,7 +236,7 @@ async def confirm_sent(
                     "The books changed since this batch was prepared, and these members are now "
                     "owed less than their line: %(names)s. Cancel this batch and prepare a new one."
                 )
-                % {"names": ", ".join(line.name for line in short)}
+                % {"names": join_list((line.name for line in short), "plain")}
             )
         entry = await post(
             session,

@@ -11,7 +11,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from governance import clock
 from governance.audit.service import lock_cooperative, record
 from governance.errors import Conflict, Invalid
-from governance.i18n import _
+from governance.i18n import _, join_list
 from governance.ledger.journal import MONTH_RE
 from governance.ledger.models import DistributionRule, Period, PeriodState
 from governance.ledger.posting import state_name
@@ -60,7 +60,7 @@ async def set_initial_rule(
     """The first rule of a new cooperative, from a template chosen at its creation (audited)."""
     if template not in TEMPLATES:
         message = _("Choose one of the rule templates: %(names)s.") % {
-            "names": ", ".join(TEMPLATES)
+            "names": join_list(TEMPLATES, "plain")
         }
         raise Invalid(message, {"rule": message})
     version = DistributionRule(

@@ -7,7 +7,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from governance import clock
 from governance.errors import Invalid
-from governance.i18n import _
+from governance.i18n import _, join_list
 from governance.ledger.clients import add_client
 from governance.ledger.journal import month_of
 from governance.ledger.models import Client, ClientKind
@@ -67,7 +67,7 @@ async def found_cooperative(
     audited transaction. Raises Invalid (bad or taken slug, unknown template)."""
     if rule_template not in TEMPLATES:
         message = _("Choose one of the rule templates: %(names)s.") % {
-            "names": ", ".join(TEMPLATES)
+            "names": join_list(TEMPLATES, "plain")
         }
         raise Invalid(message, {"rule": message})
 
