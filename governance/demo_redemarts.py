@@ -97,7 +97,7 @@ async def _work(
     months: list[dt.date],
     today: dt.date,
 ) -> None:
-    """Three or four workshop days a month for each trainee (one day, left empty: the day
+    """Two or three workshop days a month for each trainee (one day, left empty: the day
     rate), the trainers' hours beside them; validated in the past months, waiting now."""
     rng = random.Random(11)  # noqa: S311  (demo data, not security)
     to_validate: list[int] = []
@@ -106,11 +106,11 @@ async def _work(
         days = weekdays(first, today if current else None)
         if not days:
             continue
-        workshops = sorted(rng.sample(days, k=min(1 if current else 4, len(days))))
+        workshops = sorted(rng.sample(days, k=min(1 if current else 3, len(days))))
         for index, day in enumerate(workshops):
             client = str(client_ids[(index + first.month) % len(client_ids)])
             note = WORKSHOPS[(index + first.month) % len(WORKSHOPS)]
-            trainees = TRAINEES if index < 3 else rng.sample(TRAINEES, k=2)
+            trainees = TRAINEES if index < 2 else rng.sample(TRAINEES, k=3)
             for email in trainees:
                 actor = Actor(person_id=ids[email], cooperative_id=coordinator.cooperative_id)
                 data = {"client_id": client, "date": day.isoformat(), "kind": "workshop_day"}

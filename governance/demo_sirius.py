@@ -101,7 +101,7 @@ async def _work(
         days = weekdays(first, today if current else None)
         for number, email in enumerate(developers):
             actor = Actor(person_id=ids[email], cooperative_id=coordinator.cooperative_id)
-            count = 2 if current else rng.randint(4, 6)
+            count = 2 if current else rng.randint(3, 4)
             for index, day in enumerate(sorted(rng.sample(days, k=min(count, len(days))))):
                 data = {
                     "client_id": str(client_ids[(number + index) % len(client_ids)]),
