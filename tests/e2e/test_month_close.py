@@ -18,6 +18,7 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Locator, Page, expect
 
 from governance import clock
+from tests.e2e.review_support import everyone_reads
 from tests.e2e.support import (
     COOPERATOR,
     COORDINATOR,
@@ -100,7 +101,7 @@ def test_a_month_is_reviewed_contested_on_a_phone_corrected_closed_and_its_state
             start.click()
             expect(coordinator).to_have_url(re.compile(re.escape(period) + "$"))
             expect(coordinator.locator("main [role=status]").first).to_be_visible()
-            expect(coordinator.locator("form#close")).to_be_visible()
+            expect(coordinator.locator("#review-progress")).to_be_visible()
 
             # The member checks the draft on her phone and contests the new line.
             member.click("nav details.menu > summary")  # a member's months are in the menu
@@ -137,6 +138,16 @@ def test_a_month_is_reviewed_contested_on_a_phone_corrected_closed_and_its_state
             correct.locator("button[type=submit]").click()
             expect(coordinator).to_have_url(re.compile(re.escape(period) + "$"))
             expect(coordinator.locator(f"#contest-{contest_id}")).to_contain_text(reason)
+            # The review's minimum time (72 h) has not passed: the close waits until every
+            # member concerned has marked their draft read.
+            expect(coordinator.locator("#close-later")).to_be_visible()
+            expect(coordinator.locator("#close-link")).to_have_count(0)
+            assert everyone_reads(browser, base_url, month) >= 2
+            coordinator.reload()
+            # Closing asks for confirmation on a page that says what cannot be undone.
+            coordinator.locator("#close-link").click()
+            expect(coordinator).to_have_url(re.compile(re.escape(period) + "/close$"))
+            expect(coordinator.locator("#undone-title")).to_be_visible()
             coordinator.check("#f-checked")
             coordinator.locator("form#close button[type=submit]").click()
             expect(coordinator).to_have_url(re.compile(re.escape(period) + "$"))
