@@ -162,7 +162,8 @@ def not_understood(unknown: Iterable[str], reader: str) -> str:
         "Not understood: %(names)s. Choose the languages from the list, or type their names "
         "separated by commas, for example %(example)s."
     ) % {
-        "names": as_list([quote % text for text in unknown], reader),
+        # A few are enough to find the mistake (a pasted list could hold thousands).
+        "names": as_list([quote % text[:40] for text in list(unknown)[:5]], reader),
         "example": example(reader),
     }
 

@@ -171,3 +171,9 @@ def test_the_form_knows_the_notice_of_every_month_it_accepts() -> None:
     assert sorted(notices) == ["2026-08", "2026-09", "2026-10", "2026-11"]
     assert notices["2026-11"].kind == "frozen"
     assert {n.kind for m, n in notices.items() if m != "2026-11"} == {"late"}
+
+
+def test_a_long_paste_is_named_briefly() -> None:
+    with i18n.language("fr"):
+        message = not_understood([f"x{n}" * 30 for n in range(1000)], "fr")
+    assert len(message) < 600 and "x0" in message and "x999" not in message
