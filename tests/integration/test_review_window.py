@@ -339,3 +339,17 @@ def test_the_test_helper_marks_only_the_members_concerned(
     start(run, world)
     marked = run(lambda s: everyone_read(s, world.alpha))
     assert sorted(marked) == sorted([world.ids["omar"], world.ids["wen"]])
+
+
+def test_the_worker_sends_the_reminder(
+    settings: Settings, run: Any, world: Any, october: dict[str, int], moment: Any
+) -> None:
+    from tests.votes_support import run_worker_once
+
+    start(run, world)
+    run_worker_once(settings)
+    assert events(run, "period.review_reminded") == []
+    moment(hours=50)
+    run_worker_once(settings)
+    run_worker_once(settings)
+    assert len(events(run, "period.review_reminded")) == 1
