@@ -29,9 +29,15 @@ _ARABIC_LETTERS = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا",
 _TATWEEL = "\u0640"
 
 
+def visible(text: str) -> str:
+    """Without control and format characters (direction marks, zero-width joiners): what is
+    typed is compared, and given back in the form, as it shows (docs/text.md)."""
+    return "".join(c for c in text if unicodedata.category(c) not in ("Cc", "Cf"))
+
+
 def fold(text: str) -> str:
     """What is compared: no case, no accents or Arabic vowel marks, one space between words."""
-    decomposed = unicodedata.normalize("NFKD", text.replace(_TATWEEL, ""))
+    decomposed = unicodedata.normalize("NFKD", visible(text).replace(_TATWEEL, ""))
     bare = "".join(c for c in decomposed if not unicodedata.combining(c))
     return " ".join(bare.casefold().translate(_ARABIC_LETTERS).split())
 
@@ -126,7 +132,7 @@ def parse_languages(values: Iterable[str], reader: str) -> ParsedLanguages:
     unknown: list[str] = []
     for value in values:
         for piece in SEPARATORS_RE.split(value):
-            token = " ".join(piece.split())
+            token = " ".join(visible(piece).split())
             if not token:
                 continue
             found = _resolve(token, reader)

@@ -177,3 +177,8 @@ def test_a_long_paste_is_named_briefly() -> None:
     with i18n.language("fr"):
         message = not_understood([f"x{n}" * 30 for n in range(1000)], "fr")
     assert len(message) < 600 and "x0" in message and "x999" not in message
+
+
+def test_invisible_characters_are_neither_compared_nor_given_back() -> None:
+    parsed = parse_languages(["pach\u200bto, \u202eelfique\u202c"], "fr")
+    assert parsed.codes == ("ps",) and parsed.unknown == ("elfique",)
