@@ -120,14 +120,15 @@ def test_the_reconciliation_adds_up_before_and_after_the_month() -> None:
         ("2026-11", "prestation", -1260),
     ]
     payments = [
+        Payment(5, dt.date(2026, 9, 3), "2026-09", 400, None),  # before: lowers the opening
         Payment(10, dt.date(2026, 10, 5), "2026-10", 13100, 1),
         Payment(20, dt.date(2026, 12, 7), "2026-12", 15000, 2),
     ]
     owed = reconcile("2026-10", sums, payments)
-    assert owed.opening_cents == 13100
+    assert owed.opening_cents == 13100 - 400
     assert (owed.share_cents, owed.travel_cents, owed.other_cents) == (11703, 2100, -300)
-    assert owed.closing_cents == 13100 + 11703 + 2100 - 300 - 13100
-    assert owed.today_cents == -(sum(a for _p, _k, a in sums)) - 13100 - 15000
+    assert owed.closing_cents == 12700 + 11703 + 2100 - 300 - 13100
+    assert owed.today_cents == -(sum(a for _p, _k, a in sums)) - 400 - 13100 - 15000
     with i18n.language("fr"):
         during, since = month_lines(owed), since_lines(owed)
     assert adds_up(during) and adds_up(since)
