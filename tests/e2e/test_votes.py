@@ -20,12 +20,14 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 from babel.dates import format_date
 from playwright.sync_api import Browser, Locator, Page, ViewportSize, expect
 
 from governance import clock
+from tests.e2e.review_support import everyone_reads
 from tests.e2e.screenshots import SCREENSHOTS
 from tests.e2e.support import (
     COOPERATOR,
@@ -287,12 +289,19 @@ def _close_the_month_under_the_new_rule(coordinator: Page, month: str) -> None:
     coordinator.goto(PERIODS)
     coordinator.locator(f"form[action='{period}/review'] button[type=submit]").click()
     expect(coordinator).to_have_url(re.compile(re.escape(period) + "$"))
-    expect(coordinator.locator("form#close")).to_be_visible()
+    expect(coordinator.locator("#review-progress")).to_be_visible()
     draft_rule = coordinator.locator(
         "section.card", has=coordinator.locator("h3", has_text="La règle")
     )
     expect(draft_rule).to_contain_text(EQUAL_KEY)
     expect(draft_rule).not_to_contain_text(REVENUE_KEY)
+    # The members read their drafts (the close would otherwise wait 72 hours), then the
+    # coordinator confirms the close on its own page.
+    origin = urlsplit(coordinator.url)
+    assert coordinator.context.browser is not None
+    everyone_reads(coordinator.context.browser, f"{origin.scheme}://{origin.netloc}", month)
+    coordinator.reload()
+    coordinator.locator("#close-link").click()
     coordinator.check("#f-checked")
     coordinator.locator("form#close button[type=submit]").click()
     expect(coordinator).to_have_url(re.compile(re.escape(period) + "$"))
