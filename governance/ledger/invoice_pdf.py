@@ -52,19 +52,21 @@ def render(document: InvoiceDocument) -> bytes:
     out.text(document.cooperative, size=18)
     out.text(
         *document.cooperative_address.split("\n"),
-        _("Enterprise number: %(number)s") % {"number": document.cooperative_number}
+        _("Enterprise number: %(number)s") % {"number": out.ltr(document.cooperative_number)}
         if document.cooperative_number
         else "",
         " · ".join(filter(None, (document.cooperative_email, document.cooperative_phone))),
         size=9,
     )
     out.space(4)
-    out.text(f"{document.title} {document.reference}", size=14)
+    out.text(f"{document.title} {out.ltr(document.reference)}", size=14)
     out.space(2)
     out.text(
         document.client,
         document.client_address,
-        _("VAT: %(number)s") % {"number": document.client_vat} if document.client_vat else "",
+        _("VAT: %(number)s") % {"number": out.ltr(document.client_vat)}
+        if document.client_vat
+        else "",
     )
     out.space(2)
     out.text(
@@ -87,9 +89,9 @@ def render(document: InvoiceDocument) -> bytes:
     )
     out.space(4)
     out.text(
-        _("IBAN: %(iban)s") % {"iban": document.iban} if document.iban else "",
-        _("BIC: %(bic)s") % {"bic": document.bic} if document.bic else "",
-        _("Structured communication: %(code)s") % {"code": document.communication},
+        _("IBAN: %(iban)s") % {"iban": out.ltr(document.iban)} if document.iban else "",
+        _("BIC: %(bic)s") % {"bic": out.ltr(document.bic)} if document.bic else "",
+        _("Structured communication: %(code)s") % {"code": out.ltr(document.communication)},
         size=12,
     )
     return out.output()

@@ -55,6 +55,12 @@ class Page:
         else:
             self.pdf.set_text_shaping(use_shaping_engine=True, direction="ltr")
 
+    def ltr(self, text: str) -> str:
+        """An identifier (an invoice number, a structured communication, an IBAN) kept left to
+        right inside a right-to-left sentence: "2026-0001" would read "0001-2026" otherwise.
+        Isolated with U+2066…U+2069, which fpdf2's bidi algorithm honours; as is in LTR."""
+        return f"\u2066{text}\u2069" if self.rtl and text else text
+
     def _leading(self) -> float:
         """A line's height: the font's size and a third (Arabic letters reach higher and
         lower than Latin ones; a bare font size made lines touch)."""
