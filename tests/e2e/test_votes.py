@@ -212,7 +212,7 @@ def test_a_rule_is_voted_by_proxy_and_on_a_phone_closed_verified_and_applied_to_
             coordinator.reload()
             expect(coordinator.locator("main")).to_contain_text("5 membres ont participé")
             expect(coordinator.locator("main")).to_contain_text(
-                "Amina Yusufzai, Chloé Lambert, Dilan Şahin, Mariam Diallo, Nadia Benali"
+                "Amina Yusufzai, Chloé Lambert, Dilan Şahin, Mariam Diallo et Nadia Benali"
             )
         finally:
             amina.context.close()
