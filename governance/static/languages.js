@@ -11,7 +11,7 @@
   var ARABIC = { "أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ة": "ه" };
   function fold(text) {
     return text
-      .replace(/\u0640/g, "")
+      .replace(/[\u0640\p{Cc}\p{Cf}]/gu, "")
       .normalize("NFKD")
       .replace(/\p{M}/gu, "")
       .toLowerCase()
