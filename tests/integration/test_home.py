@@ -142,6 +142,7 @@ def test_coordinator_items_come_when_due_and_go_when_done(
     mine = section(home(wen), "todo-rejected")
     assert "Pas de bon de commande." in mine and "70,00" in mine
     assert 'href="/c/alpha/work/new"' in mine
+    assert '<bdi><time datetime="2026-10-28">28/10/2026</time></bdi>, <bdi>CHU</bdi>' in mine
     assert "todo-rejected" not in items(home(omar))
     assert "Pas de bon de commande." not in home(omar)
     assert re.search(r"\b1\b", section(home(carla), "todo-waiting").split("</h3>")[0])
