@@ -63,8 +63,11 @@ def test_an_open_vote_says_what_it_lacks_and_a_closed_one_what_happened(
     assert "2 more voters are needed" in text
 
     later(monkeypatch)
-    run(lambda session: close(session, pid, world))
     omar.login("omar")  # a day later: a new session
+    # Past its closing time, before the worker counts it: no "if it closed now" any more.
+    ended = omar.get(f"{BASE}/{pid}").text
+    assert 'id="counting"' in ended and 'id="result"' not in ended
+    run(lambda session: close(session, pid, world))
     classes, text = _result_box(omar.get(f"{BASE}/{pid}").text)
     assert classes.split() == ["card", "vote-result"]  # not adopted: not green
     assert text.startswith("Result The proposal was not adopted.")
