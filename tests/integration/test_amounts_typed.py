@@ -4,12 +4,14 @@ write it, and nothing is stored."""
 
 from __future__ import annotations
 
+import re
 from html import unescape
 from typing import Any
 
 import pytest
 from sqlmodel import select
 
+from governance.forms import Form
 from governance.ledger.models import Client
 
 LIST = "/c/alpha/clients/"
@@ -90,3 +92,16 @@ def test_arabic_reads_the_point_as_decimal_never_as_thousands(
     refused = visitor.post(LIST, {"name": "Arabic", "kind": "hospital", "default_rate": "1.234"})
     assert refused.status_code == 400
     assert _rate_of(run, "Arabic") is None
+
+
+def test_number_fields_take_the_digits_an_arabic_phone_types(
+    visitor: Any, world: Any, chu: int
+) -> None:
+    """A number input drops Arabic-Indic digits in the browser: the minutes field is text
+    with a numeric keyboard, and the server reads ٩٠ as 90."""
+    visitor.login("omar")
+    page = visitor.get("/c/alpha/work/new").text
+    field = re.search(r'<input id="f-duration_minutes"[^>]*>', page)
+    assert field and 'type="text"' in field[0] and 'inputmode="numeric"' in field[0]
+    form = Form({"duration_minutes": "٩٠", "persian": "۱۲۰"})
+    assert (form.integer("duration_minutes"), form.integer("persian")) == (90, 120)
