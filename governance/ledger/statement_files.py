@@ -15,7 +15,7 @@ import csv
 import io
 from collections.abc import Iterator
 
-from governance.i18n import _, date_short, money
+from governance.i18n import _, date_short, join_list, money
 from governance.ledger.closing import last_day
 from governance.ledger.export import neutralise
 from governance.ledger.pdf_layout import FontMissing, Page
@@ -44,7 +44,7 @@ def _flags(line: PrestationLine) -> list[str]:
 def prestation_label(line: PrestationLine) -> str:
     """`CHU, On site, 1 h 30` plus what makes the line special (a reversal, an adjustment)."""
     parts = [line.client, line.kind_text, line.duration]
-    return " · ".join([", ".join(filter(None, parts)), *_flags(line)])
+    return " · ".join([join_list(filter(None, parts), "plain"), *_flags(line)])
 
 
 def _money(cents: int, view: MemberStatement) -> str:
