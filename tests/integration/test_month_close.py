@@ -353,10 +353,11 @@ def test_the_work_list_marks_late_work_as_an_adjustment(
     visitor.login("omar")
     page = visitor.get("/c/alpha/work/?month=2026-10")
     assert page.status_code == 200
+    # The row names the month that counts the late work, in words (French by default).
     row = page.text.split(f'id="prestation-{pid}"')[1].split("</tr>")[0]
-    assert "2026-11" in row
+    assert "novembre 2026" in row
     other = page.text.split(f'id="prestation-{october["omar"]}"')[1].split("</tr>")[0]
-    assert "2026-11" not in other
+    assert "novembre 2026" not in other
 
 
 def test_the_explanation_of_each_share_adds_up_to_the_share(
