@@ -17,15 +17,19 @@ from governance.demo_common import (
     DemoPerson,
     add_people,
     close_months,
+    cooperative_id,
+    create_clients,
+    month_text,
+    monthly_costs,
+    pay_invoice,
     pay_members,
     set_banks,
+    submit_work,
 )
 from governance.demo_redemarts import create_redemarts
 from governance.demo_sirius import create_sirius
 from governance.demo_votes import create_demo_votes
-from governance.ledger import invoices
-from governance.ledger.costs import record_cost
-from governance.ledger.invoices import issue_invoice, record_payment
+from governance.ledger.invoices import issue_invoice
 from governance.ledger.journal import month_of
 from governance.ledger.models import ClientKind, Period
 from governance.ledger.prestations import (
@@ -33,10 +37,10 @@ from governance.ledger.prestations import (
     reject_prestation,
     validate_prestations,
 )
-from governance.ledger.service import create_client, found_cooperative
+from governance.ledger.service import found_cooperative
 from governance.members import details
 from governance.members.access import Actor
-from governance.members.models import Cooperative, Person, Role
+from governance.members.models import Person, Role
 
 DEMO_SLUG = "univerbal"
 
@@ -191,51 +195,31 @@ async def _demo_money(
                 session,
                 coordinator,
                 client_id,
-                f"{month.year:04d}-{month.month:02d}",
+                month_text(month),
                 min(today, month + dt.timedelta(days=35)),
             )
             issued.append(invoice)
     # The older month is settled except the CRIPEL's, which is late; the last month half paid.
     for invoice in issued:
         late = invoice.client_id == client_ids[-1]
-        if invoice.month == f"{month_before.year:04d}-{month_before.month:02d}" and not late:
+        if invoice.month == month_text(month_before) and not late:
             amount = invoice.total_cents
         elif invoice.client_id == client_ids[0] and invoice.issued_on < today:
             amount = invoice.total_cents // 2
         else:
             continue
-        await record_payment(
-            session,
-            coordinator,
-            {
-                "client_id": str(invoice.client_id),
-                "date": min(today, invoice.due_on).isoformat(),
-                "amount": f"{amount // 100},{amount % 100:02d}",
-                "reference": invoices.structured(invoice.communication),
-                "invoice_ids": [str(invoice.id)],
-            },
-            language="fr",
-            today=today,
-        )
-    for month in (month_before, last_month, first_of_month):
-        for category, supplier, price in (
+        await pay_invoice(session, coordinator, invoice, amount, today)
+    await monthly_costs(
+        session,
+        coordinator,
+        (month_before, last_month, first_of_month),
+        (
             ("rent", "Régie des Quartiers de Liège", "450,00"),
             ("insurance", "Ethias", "62,40"),
             ("accounting", "Fiduciaire Meuse", "180,00"),
-        ):
-            day = min(today, month.replace(day=5))
-            await record_cost(
-                session,
-                coordinator,
-                {
-                    "date": day.isoformat(),
-                    "category": category,
-                    "supplier": supplier,
-                    "amount": price,
-                },
-                language="fr",
-                today=today,
-            )
+        ),
+        today,
+    )
 
 
 async def _demo_closes(
@@ -260,23 +244,16 @@ async def _demo_closes(
     if months:
         # Work of a closed month recorded late: counted in the next open month, as adjustment.
         late_day = dt.date(int(months[-1][:4]), int(months[-1][5:7]), 28)
-        prestation, _ = await record_prestation(
-            session,
-            coordinator,
-            {
-                "client_id": str(client_ids[0]),
-                "date": late_day.isoformat(),
-                "start_time": "10:00",
-                "duration_minutes": "60",
-                "kind": "on_site",
-                "note": "Séance oubliée, encodée après la clôture.",
-            },
-            language="fr",
-            today=today,
-            submit=True,
-        )
-        assert prestation.id is not None
-        await validate_prestations(session, coordinator, [prestation.id])
+        late = {
+            "client_id": str(client_ids[0]),
+            "date": late_day.isoformat(),
+            "start_time": "10:00",
+            "duration_minutes": "60",
+            "kind": "on_site",
+            "note": "Séance oubliée, encodée après la clôture.",
+        }
+        late_id = await submit_work(session, coordinator, late, today)
+        await validate_prestations(session, coordinator, [late_id])
 
 
 async def create_demo(session: AsyncSession, today: dt.date | None = None) -> list[DemoPerson]:
@@ -286,24 +263,16 @@ async def create_demo(session: AsyncSession, today: dt.date | None = None) -> li
         session, slug=DEMO_SLUG, name="Univerbal", language="fr", rule_template="mixed_80_20"
     )
     ids = await add_people(session, DEMO_SLUG, PEOPLE)
-    async with session.begin():
-        coop = (await session.exec(select(Cooperative).where(Cooperative.slug == DEMO_SLUG))).one()
-    assert coop.id is not None
+    coop_id = await cooperative_id(session, DEMO_SLUG)
     coordinator_id = ids[PEOPLE[0].email]
-    actor = Actor(person_id=coordinator_id, cooperative_id=coop.id)
+    actor = Actor(person_id=coordinator_id, cooperative_id=coop_id)
     await details.update_details(session, actor, COOP_DETAILS[DEMO_SLUG])
-    client_ids = []
-    for name, kind, address, rate in CLIENTS:
-        client = await create_client(
-            session, actor, name=name, kind=kind, address=address, default_rate_cents=rate
-        )
-        assert client.id is not None
-        client_ids.append(client.id)
+    client_ids = await create_clients(session, actor, CLIENTS)
     await set_banks(
         session, ids, {email: Bank(iban, holder) for email, (iban, holder) in MEMBER_IBANS.items()}
     )
     day = today or clock.today()
-    await _demo_work(session, coop.id, coordinator_id, client_ids, day)
+    await _demo_work(session, coop_id, coordinator_id, client_ids, day)
     await _demo_closes(session, actor, client_ids, day)
     await create_demo_votes(session, actor, [p.email for p in PEOPLE], day)
     sirius = await create_sirius(session, day)

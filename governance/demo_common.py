@@ -4,7 +4,7 @@ month close and the payout. Every step goes through the services, as a coordinat
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 
 from sqlmodel import select
@@ -13,9 +13,13 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from governance import clock
 from governance.ledger import closing, invoices, payouts
 from governance.ledger.costs import record_cost
+from governance.ledger.day_work import Day, set_work_kinds
 from governance.ledger.invoices import issue_invoice, record_payment
-from governance.ledger.models import Invoice
+from governance.ledger.models import ClientKind, Invoice
+from governance.ledger.prestations import record_prestation
 from governance.ledger.review_window import review_hours
+from governance.ledger.service import create_client, found_cooperative
+from governance.members import details
 from governance.members import service as members
 from governance.members.access import Actor
 from governance.members.bank import set_bank_details
@@ -92,6 +96,35 @@ async def add_people(
     return ids
 
 
+# A client: name, kind, address, usual hourly rate in cents.
+Client = tuple[str, ClientKind, str, int]
+
+
+async def create_clients(
+    session: AsyncSession, coordinator: Actor, clients: Sequence[Client]
+) -> list[int]:
+    """Each client created; their ids, in order."""
+    client_ids = []
+    for name, kind, address, rate in clients:
+        client = await create_client(
+            session, coordinator, name=name, kind=kind, address=address, default_rate_cents=rate
+        )
+        assert client.id is not None
+        client_ids.append(client.id)
+    return client_ids
+
+
+async def submit_work(
+    session: AsyncSession, member: Actor, data: dict[str, str], today: dt.date
+) -> int:
+    """The member records and submits a prestation (in French); its id."""
+    prestation, _ = await record_prestation(
+        session, member, data, language="fr", today=today, submit=True
+    )
+    assert prestation.id is not None
+    return prestation.id
+
+
 async def cooperative_id(session: AsyncSession, slug: str) -> int:
     async with session.begin():
         coop = (await session.exec(select(Cooperative).where(Cooperative.slug == slug))).one()
@@ -124,11 +157,13 @@ async def invoice_months(
                 min(today, (first + dt.timedelta(days=33)).replace(day=2)),
             )
             if index < paid:
-                await _pay(session, coordinator, invoice, today)
+                await pay_invoice(session, coordinator, invoice, invoice.total_cents, today)
 
 
-async def _pay(session: AsyncSession, coordinator: Actor, invoice: Invoice, today: dt.date) -> None:
-    amount = invoice.total_cents
+async def pay_invoice(
+    session: AsyncSession, coordinator: Actor, invoice: Invoice, amount: int, today: dt.date
+) -> None:
+    """The client pays `amount` cents of the invoice, by its due day (today at the latest)."""
     await record_payment(
         session,
         coordinator,
@@ -187,3 +222,50 @@ async def pay_members(session: AsyncSession, coordinator: Actor, today: dt.date)
     """Prepare the payout of what members are owed and confirm the bank has it."""
     prepared = await payouts.prepare_batch(session, coordinator, today, today=today)
     await payouts.confirm_sent(session, coordinator, prepared.batch.id or 0, today=today)
+
+
+# What fills a small cooperative's months: (session, coordinator, member ids by email, client
+# ids, the months from oldest to this one, today).
+Work = Callable[
+    [AsyncSession, Actor, dict[str, int], list[int], list[dt.date], dt.date], Awaitable[None]
+]
+
+
+@dataclass(frozen=True)
+class SmallCoop:
+    """A demo cooperative besides Univerbal, filled the same way: its people, details, kinds of
+    work (and day rates), clients, members' accounts and monthly costs."""
+
+    slug: str
+    name: str
+    people: Sequence[DemoPerson]
+    coordinator: str  # email
+    details: dict[str, str]
+    kinds: list[str]
+    days: dict[str, Day]
+    clients: Sequence[Client]
+    banks: dict[str, Bank]
+    costs: Sequence[tuple[str, str, str]]
+
+
+async def create_small_coop(
+    session: AsyncSession, coop: SmallCoop, work: Work, today: dt.date
+) -> list[DemoPerson]:
+    """Found the cooperative and fill it: three months of work before this one's, two of them
+    invoiced, paid, closed and paid out, the last full one invoiced and ready to close."""
+    await found_cooperative(session, slug=coop.slug, name=coop.name, language="fr")
+    ids = await add_people(session, coop.slug, coop.people)
+    coordinator = Actor(
+        person_id=ids[coop.coordinator], cooperative_id=await cooperative_id(session, coop.slug)
+    )
+    await details.update_details(session, coordinator, coop.details)
+    await set_work_kinds(session, coordinator, coop.kinds, coop.days)
+    client_ids = await create_clients(session, coordinator, coop.clients)
+    await set_banks(session, ids, coop.banks)
+    months = [month_start(today, back) for back in (3, 2, 1, 0)]
+    await work(session, coordinator, ids, client_ids, months, today)
+    await invoice_months(session, coordinator, client_ids, months[:3], today, paid=2)
+    await monthly_costs(session, coordinator, months, coop.costs, today)
+    await close_months(session, coordinator, [month_text(m) for m in months[:2]], today)
+    await pay_members(session, coordinator, today)
+    return list(coop.people)

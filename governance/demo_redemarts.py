@@ -13,22 +13,14 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from governance.demo_common import (
     Bank,
     DemoPerson,
-    add_people,
-    close_months,
-    cooperative_id,
-    invoice_months,
-    month_start,
-    month_text,
-    monthly_costs,
-    pay_members,
-    set_banks,
+    SmallCoop,
+    create_small_coop,
+    submit_work,
     weekdays,
 )
-from governance.ledger.day_work import Day, set_work_kinds
+from governance.ledger.day_work import Day
 from governance.ledger.models import ClientKind
-from governance.ledger.prestations import record_prestation, validate_prestations
-from governance.ledger.service import create_client, found_cooperative
-from governance.members import details
+from governance.ledger.prestations import validate_prestations
 from governance.members.access import Actor
 from governance.members.models import Role
 
@@ -71,21 +63,41 @@ BANKS = {
 }
 
 # Who commissions the workshops; the usual hourly rate is for the trainers' hours.
+TRAINER_RATE_CENTS = 6_000
 CLIENTS = (
-    ("Ville de Liège, Échevinat de la Culture", ClientKind.OTHER, "Féronstrée 92, 4000 Liège"),
+    (
+        "Ville de Liège, Échevinat de la Culture",
+        ClientKind.OTHER,
+        "Féronstrée 92, 4000 Liège",
+        TRAINER_RATE_CENTS,
+    ),
     (
         "Maison de jeunes de Droixhe",
         ClientKind.SOCIAL_SERVICES,
         "Avenue de la Croix-Rouge 5, 4020 Liège",
+        TRAINER_RATE_CENTS,
     ),
-    ("Forem Liège", ClientKind.INTEGRATION_OFFICE, "Rue Natalis 2, 4020 Liège"),
+    ("Forem Liège", ClientKind.INTEGRATION_OFFICE, "Rue Natalis 2, 4020 Liège", TRAINER_RATE_CENTS),
 )
-TRAINER_RATE_CENTS = 6_000
 
 WORKSHOPS = (
     "Atelier vidéo : montage d'un court métrage",
     "Atelier son : prise de son et podcast",
     "Atelier d'illustration numérique",
+)
+
+
+REDEMARTS = SmallCoop(
+    slug=SLUG,
+    name="Redém'arts",
+    people=PEOPLE,
+    coordinator=COORDINATOR,
+    details=DETAILS,
+    kinds=KINDS,
+    days={"workshop_day": Day(minutes=6 * 60, rate_cents=WORKSHOP_DAY_CENTS)},
+    clients=CLIENTS,
+    banks=BANKS,
+    costs=(("rent", "Régie des Quartiers de Liège", "300,00"),),
 )
 
 
@@ -114,12 +126,9 @@ async def _work(
             for email in trainees:
                 actor = Actor(person_id=ids[email], cooperative_id=coordinator.cooperative_id)
                 data = {"client_id": client, "date": day.isoformat(), "kind": "workshop_day"}
-                prestation, _ = await record_prestation(
-                    session, actor, {**data, "note": note}, language="fr", today=today, submit=True
-                )
-                assert prestation.id is not None
+                work_id = await submit_work(session, actor, {**data, "note": note}, today)
                 if not current:
-                    to_validate.append(prestation.id)
+                    to_validate.append(work_id)
             teacher = COORDINATOR if index % 2 else TRAINER
             actor = Actor(person_id=ids[teacher], cooperative_id=coordinator.cooperative_id)
             data = {
@@ -130,48 +139,12 @@ async def _work(
                 "kind": "training",
                 "note": note,
             }
-            prestation, _ = await record_prestation(
-                session, actor, data, language="fr", today=today, submit=True
-            )
-            assert prestation.id is not None
+            work_id = await submit_work(session, actor, data, today)
             if not current:
-                to_validate.append(prestation.id)
+                to_validate.append(work_id)
     await validate_prestations(session, coordinator, to_validate)
 
 
 async def create_redemarts(session: AsyncSession, today: dt.date) -> list[DemoPerson]:
     """Found Redém'arts and fill it; returns its people."""
-    await found_cooperative(session, slug=SLUG, name="Redém'arts", language="fr")
-    ids = await add_people(session, SLUG, PEOPLE)
-    coordinator = Actor(
-        person_id=ids[COORDINATOR], cooperative_id=await cooperative_id(session, SLUG)
-    )
-    await details.update_details(session, coordinator, DETAILS)
-    await set_work_kinds(
-        session,
-        coordinator,
-        KINDS,
-        {"workshop_day": Day(minutes=6 * 60, rate_cents=WORKSHOP_DAY_CENTS)},
-    )
-    client_ids = []
-    for name, kind, address in CLIENTS:
-        client = await create_client(
-            session,
-            coordinator,
-            name=name,
-            kind=kind,
-            address=address,
-            default_rate_cents=TRAINER_RATE_CENTS,
-        )
-        assert client.id is not None
-        client_ids.append(client.id)
-    await set_banks(session, ids, BANKS)
-    months = [month_start(today, back) for back in (3, 2, 1, 0)]
-    await _work(session, coordinator, ids, client_ids, months, today)
-    await invoice_months(session, coordinator, client_ids, months[:3], today, paid=2)
-    await monthly_costs(
-        session, coordinator, months, (("rent", "Régie des Quartiers de Liège", "300,00"),), today
-    )
-    await close_months(session, coordinator, [month_text(m) for m in months[:2]], today)
-    await pay_members(session, coordinator, today)
-    return list(PEOPLE)
+    return await create_small_coop(session, REDEMARTS, _work, today)

@@ -12,22 +12,14 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from governance.demo_common import (
     Bank,
     DemoPerson,
-    add_people,
-    close_months,
-    cooperative_id,
-    invoice_months,
-    month_start,
-    month_text,
-    monthly_costs,
-    pay_members,
-    set_banks,
+    SmallCoop,
+    create_small_coop,
+    submit_work,
     weekdays,
 )
-from governance.ledger.day_work import Day, set_work_kinds
+from governance.ledger.day_work import Day
 from governance.ledger.models import ClientKind
-from governance.ledger.prestations import record_prestation, validate_prestations
-from governance.ledger.service import create_client, found_cooperative
-from governance.members import details
+from governance.ledger.prestations import validate_prestations
 from governance.members.access import Actor
 from governance.members.models import Role
 
@@ -83,6 +75,20 @@ JOBS = (
 )
 
 
+SIRIUS = SmallCoop(
+    slug=SLUG,
+    name="Sirius",
+    people=PEOPLE,
+    coordinator=PEOPLE[0].email,
+    details=DETAILS,
+    kinds=KINDS,
+    days={"project_day": Day(minutes=8 * 60, rate_cents=DAY_RATE_CENTS)},
+    clients=CLIENTS,
+    banks=BANKS,
+    costs=(("rent", "Coworking La Cité", "380,00"), ("accounting", "Fiduciaire Meuse", "120,00")),
+)
+
+
 async def _work(
     session: AsyncSession,
     coordinator: Actor,
@@ -112,44 +118,12 @@ async def _work(
                 if index == 1 and (number + first.month) % 2 == 0:
                     job, price = JOBS[(number + first.month) % len(JOBS)]
                     data = {**data, "kind": "fixed_price", "fixed_amount": price, "note": job}
-                prestation, _ = await record_prestation(
-                    session, actor, data, language="fr", today=today, submit=True
-                )
-                assert prestation.id is not None
+                work_id = await submit_work(session, actor, data, today)
                 if not current:
-                    to_validate.append(prestation.id)
+                    to_validate.append(work_id)
     await validate_prestations(session, coordinator, to_validate)
 
 
 async def create_sirius(session: AsyncSession, today: dt.date) -> list[DemoPerson]:
     """Found Sirius and fill it; returns its people (its coordinator is also Univerbal's)."""
-    await found_cooperative(session, slug=SLUG, name="Sirius", language="fr")
-    ids = await add_people(session, SLUG, PEOPLE)
-    coordinator = Actor(
-        person_id=ids[PEOPLE[0].email], cooperative_id=await cooperative_id(session, SLUG)
-    )
-    await details.update_details(session, coordinator, DETAILS)
-    await set_work_kinds(
-        session, coordinator, KINDS, {"project_day": Day(minutes=8 * 60, rate_cents=DAY_RATE_CENTS)}
-    )
-    client_ids = []
-    for name, kind, address, rate in CLIENTS:
-        client = await create_client(
-            session, coordinator, name=name, kind=kind, address=address, default_rate_cents=rate
-        )
-        assert client.id is not None
-        client_ids.append(client.id)
-    await set_banks(session, ids, BANKS)
-    months = [month_start(today, back) for back in (3, 2, 1, 0)]
-    await _work(session, coordinator, ids, client_ids, months, today)
-    await invoice_months(session, coordinator, client_ids, months[:3], today, paid=2)
-    await monthly_costs(
-        session,
-        coordinator,
-        months,
-        (("rent", "Coworking La Cité", "380,00"), ("accounting", "Fiduciaire Meuse", "120,00")),
-        today,
-    )
-    await close_months(session, coordinator, [month_text(m) for m in months[:2]], today)
-    await pay_members(session, coordinator, today)
-    return list(PEOPLE)
+    return await create_small_coop(session, SIRIUS, _work, today)
