@@ -46,6 +46,7 @@ from governance.ledger.client_routes import ClientController
 from governance.ledger.cost_routes import CostController
 from governance.ledger.import_routes import ImportController
 from governance.ledger.invoice_routes import InvoiceController, PaymentController
+from governance.ledger.kinds import kind_label
 from governance.ledger.payout_routes import PayoutController
 from governance.ledger.period_routes import PeriodController
 from governance.ledger.prestation_api import PrestationApiController
@@ -97,6 +98,7 @@ def template_environment() -> Environment:
         date=i18n.date_short,
         datetime=i18n.datetime_short,
         language_name=i18n.language_name,
+        kind_label=kind_label,  # a prestation kind's name (ledger/_labels.html)
     )
     # A name inside the page title keeps its own direction (docs/text.md).
     env.filters["isolate_text"] = _isolate_text

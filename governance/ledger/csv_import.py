@@ -38,8 +38,9 @@ from governance import clock
 from governance.audit.service import record
 from governance.db import dialect_of
 from governance.errors import Conflict, Invalid
-from governance.i18n import N_, _, join_list, ngettext, translations
+from governance.i18n import _, join_list, ngettext, translations
 from governance.ledger.journal import month_of
+from governance.ledger.kinds import KIND_LABELS  # a spreadsheet may use these names for codes
 from governance.ledger.models import Client, Period, PeriodState, Prestation, PrestationStatus
 from governance.ledger.posting import open_period_for, state_name
 from governance.ledger.prestations import (
@@ -77,18 +78,6 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "start_time": ("debut", "start_time", "heure", "heure_debut", "start"),
 }
 REQUIRED = ("date", "member_email", "client", "kind")
-# The kinds' names as the work pages show them: a spreadsheet may use those instead of codes.
-KIND_LABELS = {
-    "on_site": N_("On site"),
-    "phone": N_("Phone"),
-    "video": N_("Video"),
-    "translation": N_("Translation"),
-    "project_day": N_("Project day"),
-    "workshop_day": N_("Workshop day"),
-    "fixed_price": N_("Fixed-price job"),
-    "training": N_("Training"),
-    "other": N_("Other"),
-}
 _FORMULA_START = ("=", "+", "-", "@")
 _DAY = re.compile(r"(\d{1,2})([/.-])(\d{1,2})\2(\d{2}|\d{4})")
 _MIDNIGHT = re.compile(r"[ T]0?0:00(?::00(?:\.0+)?)?")

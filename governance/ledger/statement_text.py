@@ -20,17 +20,6 @@ from governance.i18n import FORMAT_LOCALES, N_, _, current_language
 from governance.ledger.rules import fund_label, key_label, template_label
 from governance.months import month_name
 
-_KIND_LABELS = {
-    "on_site": N_("On site"),
-    "phone": N_("Phone"),
-    "video": N_("Video"),
-    "translation": N_("Translation"),
-    "project_day": N_("Project day"),
-    "workshop_day": N_("Workshop day"),
-    "fixed_price": N_("Fixed-price job"),
-    "training": N_("Training"),
-    "other": N_("Other"),
-}
 # The same messages as the month pages' (ledger/_period_labels.html: eligible_name, basis_name).
 ELIGIBILITY_LABELS = {
     "members_with_prestations": N_("Members with work this month"),
@@ -59,10 +48,6 @@ def number_text(value: Decimal | int) -> str:
 def percent_text(percent: Decimal) -> str:
     """`Decimal("12.5")` -> `12,5 %` in French."""
     return number_text(percent) + "\u00a0%"
-
-
-def kind_label(kind: str) -> str:
-    return _(_KIND_LABELS[kind]) if kind in _KIND_LABELS else kind
 
 
 def label(function: Any, name: str) -> str:

@@ -18,12 +18,12 @@ from fractions import Fraction
 from typing import Any
 
 from governance.i18n import _, money
+from governance.ledger.kinds import kind_label
 from governance.ledger.rules import fund_label, key_label
 from governance.ledger.statement_reconciliation import Payment, Reconciliation
 from governance.ledger.statement_text import (
     RuleView,
     duration_text,
-    kind_label,
     label,
     number_text,
     percent_text,
