@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -44,6 +45,19 @@ def _checked(month: str) -> str:
     if not MONTH_RE.match(month):
         raise NotFound(i18n._("This period does not exist."))
     return month
+
+
+def _see_other(request: Request, path: str, flash: str | None) -> Redirect:
+    """303: the browser GETs the page, so a reload never sends the form again."""
+    response = redirect(request, path, flash)
+    response.status_code = 303
+    return response
+
+
+async def _member_form(request: Request, coop: CoopContext) -> dict[str, Any]:
+    """The form of a member answering their draft statement for the month (read, contested)."""
+    _may(coop, "contest_statement")
+    return await form_data(request)
 
 
 class PeriodController(Controller):
@@ -122,10 +136,32 @@ class PeriodController(Controller):
             )
 
     def _back(self, request: Request, coop: CoopContext, month: str, flash: str | None) -> Redirect:
-        """303: the browser GETs the month's page, so a reload never sends the form again."""
-        response = redirect(request, f"/c/{coop.cooperative.slug}/periods/{month}", flash)
-        response.status_code = 303
-        return response
+        """Back to the month's page (303)."""
+        return _see_other(request, f"/c/{coop.cooperative.slug}/periods/{month}", flash)
+
+    async def _answer(
+        self,
+        request: Request,
+        db: Db,
+        coop: CoopContext,
+        contest_id: int,
+        answer: Callable[[dict[str, Any]], Awaitable[object]],
+        form: str,
+        flash: str,
+    ) -> Template | Redirect:
+        """A coordinator answers a contest with the form `form` (keep, correct): back to the
+        contest's month, or its page again with the service's message."""
+        _may(coop, "close_period")
+        data = await form_data(request)
+        try:
+            await answer(data)
+        except (Invalid, Conflict) as error:
+            month = await periods.month_of_contest(db, coop.actor, contest_id)
+            return await self._refused(
+                request, db, coop, month, error, values=data, failed=f"{form}-{contest_id}"
+            )
+        month = await periods.month_of_contest(db, coop.actor, contest_id)
+        return self._back(request, coop, month, flash)
 
     @get("/periods")
     async def list_periods(self, request: Request, db: Db, coop: Coop) -> Template:
@@ -149,9 +185,7 @@ class PeriodController(Controller):
                 errors=error.fields,
                 values=data,
             )
-        response = redirect(request, f"/c/{coop.cooperative.slug}/periods", "review_time_saved")
-        response.status_code = 303
-        return response
+        return _see_other(request, f"/c/{coop.cooperative.slug}/periods", "review_time_saved")
 
     @get("/periods/{month:str}")
     async def show(self, request: Request, db: Db, coop: Coop, month: FromPath[str]) -> Template:
@@ -178,16 +212,13 @@ class PeriodController(Controller):
     ) -> Template | Redirect:
         """A member marks their draft statement as read (from the home page or the month)."""
         month = _checked(month)
-        _may(coop, "contest_statement")
-        data = await form_data(request)
+        data = await _member_form(request, coop)
         try:
             await reviews.mark_read(db, coop.actor, month)
         except Conflict as error:
             return await self._refused(request, db, coop, month, error)
         if data.get("back") == "home":
-            response = redirect(request, f"/c/{coop.cooperative.slug}/", "draft_read")
-            response.status_code = 303
-            return response
+            return _see_other(request, f"/c/{coop.cooperative.slug}/", "draft_read")
         return self._back(request, coop, month, "draft_read")
 
     @post("/periods/{month:str}/contests")
@@ -196,8 +227,7 @@ class PeriodController(Controller):
     ) -> Template | Redirect:
         """A member contests a line of their draft statement, or their share, with a comment."""
         month = _checked(month)
-        _may(coop, "contest_statement")
-        data = await form_data(request)
+        data = await _member_form(request, coop)
         try:
             await contests.contest_line(db, coop.actor, month, data)
         except (Invalid, Conflict) as error:
@@ -210,36 +240,25 @@ class PeriodController(Controller):
         self, request: Request, db: Db, coop: Coop, contest_id: FromPath[int]
     ) -> Template | Redirect:
         """Keep a contested line as it is, with a reason the member reads (coordinators)."""
-        _may(coop, "close_period")
-        data = await form_data(request)
-        try:
-            await contests.keep_line(db, coop.actor, contest_id, data)
-        except (Invalid, Conflict) as error:
-            month = await periods.month_of_contest(db, coop.actor, contest_id)
-            return await self._refused(
-                request, db, coop, month, error, values=data, failed=f"keep-{contest_id}"
-            )
-        month = await periods.month_of_contest(db, coop.actor, contest_id)
-        return self._back(request, coop, month, "contest_kept")
+
+        async def keep_line(data: dict[str, Any]) -> object:
+            return await contests.keep_line(db, coop.actor, contest_id, data)
+
+        return await self._answer(request, db, coop, contest_id, keep_line, "keep", "contest_kept")
 
     @post("/contests/{contest_id:int}/correct")
     async def correct(
         self, request: Request, db: Db, coop: Coop, contest_id: FromPath[int]
     ) -> Template | Redirect:
         """Correct a contested prestation's amount, with a reason (coordinators)."""
-        _may(coop, "close_period")
-        data = await form_data(request)
-        try:
-            await contests.correct_line(
-                db, coop.actor, contest_id, data, language=i18n.current_language()
-            )
-        except (Invalid, Conflict) as error:
-            month = await periods.month_of_contest(db, coop.actor, contest_id)
-            return await self._refused(
-                request, db, coop, month, error, values=data, failed=f"correct-{contest_id}"
-            )
-        month = await periods.month_of_contest(db, coop.actor, contest_id)
-        return self._back(request, coop, month, "contest_corrected")
+
+        async def correct_line(data: dict[str, Any]) -> object:
+            language = i18n.current_language()
+            return await contests.correct_line(db, coop.actor, contest_id, data, language=language)
+
+        return await self._answer(
+            request, db, coop, contest_id, correct_line, "correct", "contest_corrected"
+        )
 
     async def _confirm(
         self, request: Request, db: Db, coop: CoopContext, month: str, **extra: Any
