@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from governance import months
-from governance.i18n import _
+from governance.i18n import N_, _
 from governance.ledger.models import Period
 from governance.ledger.review_window import review_ends_at
 from governance.mail.outbox import enqueue
@@ -26,20 +26,41 @@ def _ends(cooperative: Cooperative, period: Period) -> str:
     return mail_time(ends, zone_of(cooperative)) if ends is not None else ""
 
 
-async def review_started(
-    session: AsyncSession, cooperative: Cooperative, period: Period, members: Iterable[int]
+# Each e-mail's subject (with %(month)s) and body (with %(name)s, %(coop)s, %(of_month)s,
+# %(ends)s and %(link)s), translated when composed, in the reader's language.
+_STARTED = (
+    N_("Review of the month: %(month)s. Your draft statement is ready"),
+    N_(
+        "Hello %(name)s,\n\nThe review of %(of_month)s has started in %(coop)s. "
+        "Your draft statement is ready. Check each line and your share; if something is "
+        "wrong, contest it with a comment. The month cannot close before %(ends)s, unless "
+        "every member has marked their draft as read.\n\nYour draft statement: %(link)s\n"
+    ),
+)
+_ENDING = (
+    N_("Review of the month: %(month)s. Less than a day left"),
+    N_(
+        "Hello %(name)s,\n\nThe review of %(of_month)s in %(coop)s ends on %(ends)s: the "
+        "month can be closed from then on. If a line of your draft statement is wrong, "
+        "contest it before. If it is right, you can mark it as read.\n\n"
+        "Your draft statement: %(link)s\n"
+    ),
+)
+
+
+async def _send(
+    session: AsyncSession,
+    cooperative: Cooperative,
+    period: Period,
+    members: Iterable[int],
+    texts: tuple[str, str],
 ) -> int:
+    """Queue the e-mail `texts` (subject, body) about the month's review to each member."""
+    subject_text, body_text = texts
+
     def compose(person: Person) -> tuple[str, str]:
-        month = months.month_name(period.month)
-        subject = _("Review of the month: %(month)s. Your draft statement is ready") % {
-            "month": month
-        }
-        body = _(
-            "Hello %(name)s,\n\nThe review of %(of_month)s has started in %(coop)s. "
-            "Your draft statement is ready. Check each line and your share; if something is "
-            "wrong, contest it with a comment. The month cannot close before %(ends)s, unless "
-            "every member has marked their draft as read.\n\nYour draft statement: %(link)s\n"
-        ) % {
+        subject = _(subject_text) % {"month": months.month_name(period.month)}
+        body = _(body_text) % {
             "name": person.name,
             "coop": cooperative.name,
             "of_month": months.month_of(period.month),
@@ -49,26 +70,17 @@ async def review_started(
         return subject, body
 
     return await enqueue(session, cooperative, members, compose)
+
+
+async def review_started(
+    session: AsyncSession, cooperative: Cooperative, period: Period, members: Iterable[int]
+) -> int:
+    """The review has started: each member's draft statement is ready."""
+    return await _send(session, cooperative, period, members, _STARTED)
 
 
 async def review_ending(
     session: AsyncSession, cooperative: Cooperative, period: Period, members: Iterable[int]
 ) -> int:
-    def compose(person: Person) -> tuple[str, str]:
-        month = months.month_name(period.month)
-        subject = _("Review of the month: %(month)s. Less than a day left") % {"month": month}
-        body = _(
-            "Hello %(name)s,\n\nThe review of %(of_month)s in %(coop)s ends on %(ends)s: the "
-            "month can be closed from then on. If a line of your draft statement is wrong, "
-            "contest it before. If it is right, you can mark it as read.\n\n"
-            "Your draft statement: %(link)s\n"
-        ) % {
-            "name": person.name,
-            "coop": cooperative.name,
-            "of_month": months.month_of(period.month),
-            "ends": _ends(cooperative, period),
-            "link": _link(cooperative, period),
-        }
-        return subject, body
-
-    return await enqueue(session, cooperative, members, compose)
+    """The review ends within a day: to the members who have not read their draft."""
+    return await _send(session, cooperative, period, members, _ENDING)
