@@ -90,6 +90,26 @@ async def concerned_members(session: AsyncSession, cooperative_id: int, month: s
     return sorted(person for person, role in rows.all() if reads_own_draft(role))
 
 
+async def draft_changed_at(session: AsyncSession, period: Period) -> dt.datetime | None:
+    """When the month's draft last changed during its review: the last contest answered by a
+    correction (reversed and recorded again into the month). A mark of "read" older than this
+    was given to a draft that no longer exists, and does not count."""
+    return (
+        await session.exec(
+            select(func.max(Contest.resolved_at)).where(
+                Contest.period_id == period.id, Contest.status == ContestStatus.CORRECTED
+            )
+        )
+    ).one()
+
+
+def _current(read_at: dt.datetime | None, changed: dt.datetime | None) -> dt.datetime | None:
+    """`read_at` if it is not older than the draft's last change, else None."""
+    if read_at is None or (changed is not None and read_at < changed):
+        return None
+    return read_at
+
+
 @dataclass(frozen=True)
 class MemberProgress:
     """One member concerned, as the coordinator's month page lists them."""
@@ -127,15 +147,17 @@ async def review_facts(
     """Where `period`'s review stands (read inside the caller's transaction)."""
     assert cooperative.id is not None
     concerned = await concerned_members(session, cooperative.id, period.month)
-    reads = dict(
-        (
+    changed = await draft_changed_at(session, period)
+    reads = {
+        member: _current(read_at, changed)
+        for member, read_at in (
             await session.exec(
                 select(ReviewRead.member_id, ReviewRead.read_at).where(
                     ReviewRead.period_id == period.id
                 )
             )
         ).all()
-    )
+    }
     contests: dict[int, list[str]] = {}
     for member_id, status in (
         await session.exec(
@@ -176,7 +198,8 @@ async def review_facts(
 async def mark_read(session: AsyncSession, actor: Actor, month: str) -> ReviewRead:
     """The member says they have read their draft statement of the month under review.
 
-    Once per member and month (marking again changes nothing and records nothing); audited.
+    Once per member and month (marking again changes nothing and records nothing), unless the
+    draft changed since (a contest answered by a correction): then the mark is renewed; audited.
     Raises PermissionDenied, NotFound (no such month), Conflict (the month is not under
     review).
     """
@@ -202,14 +225,13 @@ async def mark_read(session: AsyncSession, actor: Actor, month: str) -> ReviewRe
                 )
             )
         ).first()
-        if done is not None:
+        if done is not None and _current(done.read_at, await draft_changed_at(session, period)):
             return done
-        read = ReviewRead(
-            cooperative_id=actor.cooperative_id,
-            period_id=period.id,
-            member_id=actor.person_id,
-            read_at=clock.now(),
+        # The first mark, or a new one after the draft changed (the row keeps the latest).
+        read = done or ReviewRead(
+            cooperative_id=actor.cooperative_id, period_id=period.id, member_id=actor.person_id
         )
+        read.read_at = clock.now()
         session.add(read)
         await session.flush()
         await record(
@@ -342,10 +364,11 @@ async def _open_count(session: AsyncSession, period: Period) -> int:
 
 
 async def _read_at(session: AsyncSession, period: Period, person_id: int) -> dt.datetime | None:
-    return (
+    read_at = (
         await session.exec(
             select(ReviewRead.read_at).where(
                 ReviewRead.period_id == period.id, ReviewRead.member_id == person_id
             )
         )
     ).first()
+    return _current(read_at, await draft_changed_at(session, period))

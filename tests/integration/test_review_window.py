@@ -147,6 +147,46 @@ def test_the_month_closes_sooner_once_every_member_concerned_has_read(
     assert close(run, world).month == MONTH
 
 
+def test_a_correction_during_the_review_asks_every_member_to_read_again(
+    run: Any, world: Any, october: dict[str, int], moment: Any
+) -> None:
+    """A mark of "read" is given to a draft: once a contest is answered by a correction, every
+    share may change, so earlier marks no longer count (found by review: the month closed at
+    once on drafts nobody had read)."""
+    start(run, world)
+    read(run, world, "omar")
+    read(run, world, "wen")
+    moment(minutes=10)
+    contest = run(
+        lambda s: contests.contest_line(
+            s,
+            world.actor("wen"),
+            MONTH,
+            {"comment": "It was ten times more", "prestation_id": str(october["wen"])},
+        )
+    )
+    moment(minutes=20)
+    run(
+        lambda s: contests.correct_line(
+            s,
+            world.actor("carla"),
+            contest.id,
+            {"amount": "4000", "reason": "Right, ten times more"},
+            language="en",
+        )
+    )
+    moment(minutes=30)
+    with pytest.raises(Invalid, match="0 of 2 so far"):
+        close(run, world)
+    read(run, world, "omar")
+    with pytest.raises(Invalid, match="1 of 2 so far"):
+        close(run, world)
+    read(run, world, "wen")
+    marks = events(run, "period.draft_read")
+    assert [e.actor_id for e in marks].count(world.ids["omar"]) == 2
+    assert close(run, world).month == MONTH
+
+
 def test_a_read_mark_is_audited_once_and_counted(
     run: Any, world: Any, october: dict[str, int], moment: Any
 ) -> None:
