@@ -63,9 +63,18 @@ def separators(language: str) -> tuple[str, str]:
     """(decimal, grouping) symbols of `language` ("fr", "ar", or a tag such as "fr-BE"), as Babel
     formats its amounts (governance.i18n.FORMAT_LOCALES): fr_BE "," and a narrow space, nl_BE
     "," and ".", en_GB and ar "." and ","; any other language reads like French."""
-    primary = language.strip().lower().replace("_", "-").split("-")[0]
-    locale = FORMAT_LOCALES.get(primary, FORMAT_LOCALES[DEFAULT_LANGUAGE])
+    locale = FORMAT_LOCALES.get(_primary(language), FORMAT_LOCALES[DEFAULT_LANGUAGE])
     return get_decimal_symbol(locale), get_group_symbol(locale)
+
+
+# Languages whose readers here type both conventions: Arabic pages print 1,234.50, but an
+# Arabic reader in Belgium writes 12,50 (read as decimal), so "12,500" has two readings and is
+# refused as ambiguous rather than read as 12 500 (found by review: a thousandfold error).
+_GROUPING_AMBIGUOUS = frozenset({"ar"})
+
+
+def _primary(language: str) -> str:
+    return language.strip().lower().replace("_", "-").split("-")[0]
 
 
 def _prepare(text: str) -> str:
@@ -84,8 +93,9 @@ def _lone_separator(groups: list[str], seps: list[str], language: str) -> str | 
     one reading). Before three digits ("1.234") it could group thousands or start three
     decimals: it is decimal when it is the language's decimal symbol (French "1,234", Arabic
     "1.234": three decimals, too many for an amount); it groups when it is the language's
-    grouping symbol (Dutch "1.234", English and Arabic "1,234"); when it is neither (French
-    "1.234") the entry is refused as "ambiguous" rather than guessed.
+    grouping symbol (Dutch "1.234", English "1,234"), except in Arabic, whose readers also type
+    a decimal comma; otherwise (French "1.234", Arabic "1,234") the entry is refused as
+    "ambiguous" rather than guessed.
     """
     decimal_symbol, group_symbol = separators(language)
     for char in ".,":
@@ -97,7 +107,7 @@ def _lone_separator(groups: list[str], seps: list[str], language: str) -> str | 
             return char
         if char == decimal_symbol:
             return char
-        if char == group_symbol:
+        if char == group_symbol and _primary(language) not in _GROUPING_AMBIGUOUS:
             return None
         raise AmountError(
             "ambiguous", f"{char!r} before three digits: thousands or decimals?", whole=groups

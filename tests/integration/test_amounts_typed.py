@@ -34,7 +34,6 @@ def _rate_of(run: Any, name: str) -> int | None:
         ("ar", "1,234.50", 123450),  # as Babel prints Arabic amounts
         ("ar", "55.5", 5550),
         ("ar", "۵۵", 5500),  # Persian digits
-        ("ar", "1,234", 123400),
         ("fr", "1 234,50", 123450),
         ("fr", "٥٥٫٥", 5550),
         ("nl", "1.234,50", 123450),
