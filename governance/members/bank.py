@@ -132,6 +132,10 @@ def holder_problem(value: str) -> str | None:
     if len(holder) > HOLDER_MAX_LENGTH:
         return too_long(HOLDER_MAX_LENGTH)
     if SEPA_NAME_RE.match(holder):
+        if holder and sum(char.isalpha() for char in holder) < 2:
+            # "////" or "-" fits the character set but names nobody: a bank's check of the
+            # payee's name would refuse or flag it (found by review).
+            return _("Write the account holder's name: at least two letters.")
         return None
     suggestion = _latin_suggestion(holder)
     if suggestion:

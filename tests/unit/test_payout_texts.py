@@ -88,6 +88,9 @@ def test_names_outside_it_are_refused_with_a_way_to_write_them() -> None:
         assert "At most 70 characters" in str(holder_problem("a" * 71))
         assert holder_problem("Ольга") is not None and "example" not in str(holder_problem("Ольга"))
         assert holder_problem("Amina\u200bYusufzai") is not None
+        # In the set, but no name: a bank's payee check would refuse it.
+        for nameless in ("////", "/", "- 1 2", "A."):
+            assert "at least two letters" in str(holder_problem(nameless))
 
 
 def test_what_phones_type_is_cleaned_before_it_is_checked() -> None:
