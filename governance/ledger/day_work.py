@@ -23,14 +23,13 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy.orm.attributes import flag_modified
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from governance.audit.service import record
 from governance.errors import Invalid
 from governance.i18n import _
 from governance.members.access import Actor, Permission, authorize
 from governance.members.models import Cooperative
+from governance.members.settings import save_settings
 from governance.money import AmountError, format_cents, multiply_round, parse_decimal_rate
 
 KINDS_SETTING = "prestation_kinds"
@@ -136,15 +135,11 @@ async def set_work_kinds(
         cooperative = await session.get(Cooperative, actor.cooperative_id)
         assert cooperative is not None
         before = {name: cooperative.settings.get(name) for name in after}
-        cooperative.settings = {**cooperative.settings, **after}
-        flag_modified(cooperative, "settings")
-        session.add(cooperative)
-        await record(
+        await save_settings(
             session,
-            cooperative_id=actor.cooperative_id,
+            cooperative,
+            after,
             actor_id=actor.person_id,
             action="cooperative.work_kinds_changed",
-            subject_type="cooperative",
-            subject_id=actor.cooperative_id,
             data={"before": before, "after": after},
         )

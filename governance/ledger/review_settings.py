@@ -9,13 +9,14 @@ from typing import Any
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from governance.audit.service import lock_cooperative, record
+from governance.audit.service import lock_cooperative
 from governance.errors import NotFound
 from governance.forms import Form
 from governance.i18n import _
 from governance.ledger.review_window import REVIEW_HOURS_RANGE, REVIEW_HOURS_SETTING, review_hours
 from governance.members.access import Actor, Permission, authorize
 from governance.members.models import Cooperative
+from governance.members.settings import save_settings
 
 
 def parse_hours(data: Mapping[str, Any]) -> int:
@@ -46,16 +47,12 @@ async def set_review_hours(session: AsyncSession, actor: Actor, data: Mapping[st
         before = review_hours(cooperative.settings)
         if hours == before and REVIEW_HOURS_SETTING in cooperative.settings:
             return hours
-        cooperative.settings = {**cooperative.settings, REVIEW_HOURS_SETTING: hours}
-        session.add(cooperative)
-        await session.flush()
-        await record(
+        await save_settings(
             session,
-            cooperative_id=actor.cooperative_id,
+            cooperative,
+            {REVIEW_HOURS_SETTING: hours},
             actor_id=actor.person_id,
             action="cooperative.review_time_changed",
-            subject_type="cooperative",
-            subject_id=actor.cooperative_id,
             data={"before": before, "after": hours},
         )
     return hours

@@ -8,10 +8,11 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from governance import clock, i18n
-from governance.audit.service import lock_cooperative, record
+from governance.audit.service import lock_cooperative
 from governance.mail.models import OutboxMail
 from governance.members.access import Actor, Permission, authorize
 from governance.members.models import Cooperative, Person
+from governance.members.settings import save_settings
 
 
 def email_notices(cooperative: Cooperative) -> bool:
@@ -62,15 +63,11 @@ async def set_email_notices(session: AsyncSession, actor: Actor, on: bool) -> No
         assert cooperative is not None
         if email_notices(cooperative) == on:
             return
-        cooperative.settings = {**cooperative.settings, "email_notices": on}
-        session.add(cooperative)
-        await session.flush()
-        await record(
+        await save_settings(
             session,
-            cooperative_id=actor.cooperative_id,
+            cooperative,
+            {"email_notices": on},
             actor_id=actor.person_id,
             action="cooperative.email_notices_changed",
-            subject_type="cooperative",
-            subject_id=actor.cooperative_id,
             data={"email_notices": on},
         )

@@ -16,12 +16,13 @@ from typing import Any
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from governance.audit.service import lock_cooperative, record
+from governance.audit.service import lock_cooperative
 from governance.errors import Conflict
 from governance.forms import Form
 from governance.i18n import _
 from governance.members.access import Actor, Permission, authorize
 from governance.members.models import Cooperative
+from governance.members.settings import save_settings
 from governance.votes.minimums import (
     CATEGORIES,
     Minimums,
@@ -101,16 +102,12 @@ async def apply_voting_rules(
 ) -> None:
     """Write `rules` into the cooperative's settings and audit it (caller's transaction)."""
     before = voting_rules(cooperative.settings).as_settings()
-    cooperative.settings = {**cooperative.settings, **rules.as_settings()}
-    session.add(cooperative)
-    await session.flush()
-    await record(
+    await save_settings(
         session,
-        cooperative_id=cooperative.id,
+        cooperative,
+        rules.as_settings(),
         actor_id=actor_id,
         action="cooperative.voting_rules_changed",
-        subject_type="cooperative",
-        subject_id=cooperative.id,
         data={"before": before, "after": rules.as_settings(), "proposal_id": proposal_id},
     )
 
