@@ -26,10 +26,11 @@ from governance.web import (
     settings_of,
 )
 
-# Set when someone picks a language before logging in (a session cookie): the login then saves
+# Set when someone picks a language before logging in (for half an hour): the login then saves
 # that language on the profile. A language cookie alone (left by an earlier visit, maybe by
 # someone else on this browser) only dresses the anonymous pages: the profile wins.
 CHOSEN_COOKIE = "governance_lang_chosen"
+CHOSEN_MAX_AGE = 30 * 60
 
 
 class AuthController(Controller):
@@ -201,6 +202,9 @@ class AuthController(Controller):
             response.set_cookie(
                 CHOSEN_COOKIE,
                 "1",
+                # Half an hour: long enough to log in, short enough that on a shared browser
+                # one person's choice is not saved on the next person's profile.
+                max_age=CHOSEN_MAX_AGE,
                 httponly=True,
                 samesite="lax",
                 secure=settings_of(request).cookie_secure,

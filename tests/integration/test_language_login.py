@@ -14,6 +14,7 @@ from typing import Any
 from sqlmodel import col, select
 
 from governance.audit.models import AuditEvent
+from governance.auth.routes import CHOSEN_COOKIE, CHOSEN_MAX_AGE
 from governance.members.models import Person
 from governance.web import LANGUAGE_COOKIE
 
@@ -63,6 +64,9 @@ def test_a_language_chosen_on_the_login_page_is_kept_and_saved_on_the_profile(
     chosen = visitor.post("/language", {"language": "ar", "next": "/login?next=/c/alpha/"})
     assert chosen.headers["location"] == "/login?next=/c/alpha/"
     assert chosen.status_code in (302, 303)
+    # The mark of a choice lasts half an hour, not the browser's whole life (a shared browser).
+    marks = [h for h in chosen.headers.get_list("set-cookie") if h.startswith(CHOSEN_COOKIE)]
+    assert len(marks) == 1 and f"Max-Age={CHOSEN_MAX_AGE}" in marks[0]
     assert _page_language(visitor, "/login") == "ar/rtl"
 
     visitor.login("omar")
