@@ -54,6 +54,7 @@ from governance.ledger.period_views import (
     distribution_view,
     statement_distribution,
 )
+from governance.ledger.posting import existing_period
 from governance.ledger.reviews import own_review, review_facts
 from governance.members.access import Actor, Permission, allows, authorize
 from governance.members.models import Cooperative, Person
@@ -67,18 +68,6 @@ async def _names(session: AsyncSession, ids: Iterable[int | None]) -> dict[int, 
         return {}
     rows = await session.exec(select(Person.id, Person.name).where(col(Person.id).in_(wanted)))
     return {i: name for i, name in rows.all() if i is not None}
-
-
-async def _period(session: AsyncSession, cooperative_id: int, month: str) -> Period:
-    """The month's period; NotFound when nothing was ever recorded in it (never created here)."""
-    period = (
-        await session.exec(
-            select(Period).where(Period.cooperative_id == cooperative_id, Period.month == month)
-        )
-    ).first()
-    if period is None:
-        raise NotFound(_("This period does not exist."))
-    return period
 
 
 async def _oldest_unclosed(session: AsyncSession, cooperative_id: int) -> str | None:
@@ -193,7 +182,7 @@ async def review_page(
     async with session.begin():
         await _snapshot(session)
         membership = await authorize(session, actor, Permission.READ_COOPERATIVE)
-        period = await _period(session, actor.cooperative_id, month)
+        period = await existing_period(session, actor.cooperative_id, month)
         if allows(membership.role, Permission.READ_ALL_STATEMENTS):
             return await _whole(session, actor, period, today)
         return await _own(session, actor, period)

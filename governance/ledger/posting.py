@@ -14,7 +14,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from governance import clock
 from governance.audit.service import lock_cooperative, record
 from governance.db import bulk_insert, dialect_of
-from governance.errors import Conflict, Invalid
+from governance.errors import Conflict, Invalid, NotFound
 from governance.i18n import _
 from governance.ledger.journal import (
     Posting,
@@ -59,6 +59,18 @@ async def period_for(session: AsyncSession, cooperative_id: int, day: dt.date) -
             },
         )
         period = (await session.exec(query)).one()
+    return period
+
+
+async def existing_period(session: AsyncSession, cooperative_id: int, month: str) -> Period:
+    """The month's period; NotFound when nothing was ever recorded in it (never created here)."""
+    period = (
+        await session.exec(
+            select(Period).where(Period.cooperative_id == cooperative_id, Period.month == month)
+        )
+    ).first()
+    if period is None:
+        raise NotFound(_("This period does not exist."))
     return period
 
 

@@ -22,10 +22,11 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from governance import clock, months
 from governance.audit.service import lock_cooperative, record
-from governance.errors import Conflict, Invalid, NotFound
+from governance.errors import Conflict, Invalid
 from governance.i18n import _
 from governance.ledger.closing import _month, draft
 from governance.ledger.models import Contest, ContestStatus, Period, PeriodState, ReviewRead
+from governance.ledger.posting import existing_period
 from governance.ledger.review_window import (
     Readiness,
     duration_text,
@@ -207,15 +208,8 @@ async def mark_read(session: AsyncSession, actor: Actor, month: str) -> ReviewRe
     async with session.begin():
         await authorize(session, actor, Permission.CONTEST_STATEMENT)
         await lock_cooperative(session, actor.cooperative_id)
-        period = (
-            await session.exec(
-                select(Period).where(
-                    Period.cooperative_id == actor.cooperative_id, Period.month == month
-                )
-            )
-        ).first()
-        if period is None or period.id is None:
-            raise NotFound(_("This period does not exist."))
+        period = await existing_period(session, actor.cooperative_id, month)
+        assert period.id is not None
         if period.state != PeriodState.REVIEW:
             raise Conflict(_("The month %(month)s is not under review.") % {"month": month})
         done = (
