@@ -91,7 +91,9 @@ _TEMPLATES: dict[str, str] = {
     "proxy.given": N_("%(actor)s gave their proxy to %(holder)s."),
     "proxy.revoked": N_("%(actor)s took their proxy back."),
     "cooperative.voting_rules_changed": N_("%(actor)s changed the voting rules."),
-    "cooperative.work_kinds_changed": N_("%(actor)s changed the kinds of work and their day rates."),
+    "cooperative.work_kinds_changed": N_(
+        "%(actor)s changed the kinds of work and their day rates."
+    ),
     "cooperative.email_notices_changed": N_("%(actor)s changed whether notices are sent by email."),
     "mandate.lapsed": N_("The coordinator's mandate of %(name)s ended on %(ends_on)s."),
 }
