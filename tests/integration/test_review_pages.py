@@ -45,6 +45,7 @@ def test_a_member_reads_the_notice_on_the_home_page_and_marks_the_draft_read(
     assert 'id="review-notice"' not in omar.get(HOME).text  # nothing under review
     assert carla.post(f"{OCTOBER}/review").status_code == 303
     mine = notice(omar.get(HOME).text)
+    assert "Octobre 2026 est en révision" in mine  # the month begins the sentence: a capital
     assert f'href="{OCTOBER}"' in mine and f'href="{OCTOBER}#lines"' in mine
     assert f'action="{OCTOBER}/read"' in mine and 'name="_csrf_token"' in mine
     assert 'id="lines"' in omar.get(OCTOBER).text  # where "Contest a line" leads
