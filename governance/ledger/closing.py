@@ -26,6 +26,7 @@ from governance.ledger.distribution import Distribution, PeriodFigures, distribu
 from governance.ledger.figures import AccountTotal, income_and_expenses
 from governance.ledger.figures import period_figures as read_figures
 from governance.ledger.journal import Posting
+from governance.ledger.memos import Memo
 from governance.ledger.models import (
     DistributionRule,
     Period,
@@ -292,7 +293,7 @@ async def finalize(
                 cooperative_id=actor.cooperative_id,
                 day=last_day(month),
                 kind="close",
-                memo=f"close {month}",
+                memo=Memo("month_close", {"month": month}),
                 author_id=actor.person_id,
                 postings=postings,
                 into_review=month,

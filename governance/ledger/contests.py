@@ -24,6 +24,7 @@ from governance.i18n import _
 from governance.ledger.closing import _locked_period, _month, last_day
 from governance.ledger.figures import counted_prestations
 from governance.ledger.journal import prestation_postings
+from governance.ledger.memos import Memo
 from governance.ledger.models import (
     Contest,
     ContestStatus,
@@ -269,7 +270,7 @@ async def correct_line(
             session,
             entry,
             day=day,
-            memo=f"correction of prestation {original.id} (contest {contest.id})",
+            memo=Memo("contest_correction", {"prestation": original.id, "contest": contest.id}),
             author_id=actor.person_id,
             into_review=month,
         )
@@ -304,7 +305,9 @@ async def correct_line(
             cooperative_id=actor.cooperative_id,
             day=day,
             kind="prestation",
-            memo=f"prestation {corrected.id} (corrects {original.id})",
+            memo=Memo(
+                "prestation_correction", {"prestation": corrected.id, "original": original.id}
+            ),
             author_id=actor.person_id,
             postings=prestation_postings(
                 corrected.client_id, corrected.member_id, amount, corrected.travel_cents

@@ -17,6 +17,7 @@ from governance.errors import Invalid
 from governance.forms import Form
 from governance.i18n import _
 from governance.ledger.journal import Posting
+from governance.ledger.memos import Memo
 from governance.ledger.models import Cost
 from governance.ledger.posting import post
 from governance.ledger.work_dates import window_of
@@ -94,7 +95,7 @@ async def record_cost(
             cooperative_id=actor.cooperative_id,
             day=clean.date,
             kind="cost",
-            memo=f"{clean.category}: {clean.supplier}",
+            memo=Memo("cost", {"category": clean.category, "supplier": clean.supplier}),
             author_id=actor.person_id,
             postings=[
                 Posting(f"expense:{clean.category}", clean.amount_cents),

@@ -25,6 +25,7 @@ from governance.errors import Conflict, Invalid, NotFound
 from governance.forms import Form
 from governance.i18n import _
 from governance.ledger.journal import Posting
+from governance.ledger.memos import Memo
 from governance.ledger.models import (
     Client,
     Invoice,
@@ -329,7 +330,7 @@ async def record_payment(
             cooperative_id=actor.cooperative_id,
             day=day,
             kind="payment",
-            memo=f"payment {reference}"[:300],
+            memo=Memo("payment", {"reference": reference}),
             author_id=actor.person_id,
             postings=[Posting("bank", amount), Posting(f"receivable:{client_id}", -amount)],
         )

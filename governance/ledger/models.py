@@ -100,7 +100,13 @@ class JournalEntry(SQLModel, table=True):
     period: str = Field(max_length=7, index=True)
     date: dt.date
     kind: str = Field(max_length=30)
-    memo: str = Field(default="", max_length=300)
+    memo: str = Field(default="", max_length=300)  # stable English, for exports
+    # What the entry is, as a code with parameters rendered in the reader's language
+    # (governance/ledger/memos.py); "" for an entry that has only its text.
+    memo_code: str = Field(default="", max_length=40)
+    memo_args: dict[str, Any] = Field(
+        default_factory=dict, sa_column=Column(JSON, nullable=False, server_default="{}")
+    )
     author_id: int | None = Field(default=None, foreign_key="person.id")
     idempotency_key: str | None = Field(default=None, max_length=100)
     reverses_id: int | None = Field(
@@ -245,7 +251,13 @@ class Invoice(SQLModel, table=True):
     due_on: dt.date
     total_cents: int = Field(sa_column=Column(BigInteger, nullable=False))
     communication: str = Field(max_length=12)  # the 12 digits of +++123/4567/89002+++
+    # A credit note cancels a whole invoice (`cancels_id`, one per invoice) or credits some of
+    # its lines (`corrects_id`, any number); the lines it credits are its own invoice_line rows,
+    # with negative amounts.
     cancels_id: int | None = Field(default=None, foreign_key="invoice.id")
+    corrects_id: int | None = Field(default=None, index=True)
+    # Why a credit note was issued, as the coordinator wrote it; printed on the credit note.
+    reason: str = Field(default="", max_length=500)
     issued_by_id: int = Field(foreign_key="person.id")
     created_at: dt.datetime = utc_field()
 

@@ -29,6 +29,7 @@ from governance.errors import Conflict, Invalid
 from governance.forms import Form
 from governance.i18n import _, join_list
 from governance.ledger.journal import Posting
+from governance.ledger.memos import Memo
 from governance.ledger.models import PayoutBatch, PayoutLine, PayoutState
 from governance.ledger.payout_months import PAYABLE
 from governance.ledger.payout_reads import (
@@ -243,7 +244,7 @@ async def confirm_sent(
             cooperative_id=actor.cooperative_id,
             day=today,
             kind="payout",
-            memo=f"payout batch {batch.id}",
+            memo=Memo("payout", {"batch": batch.id}),
             author_id=actor.person_id,
             postings=[
                 *(Posting(f"{PAYABLE}{line.member_id}", line.amount_cents) for line in lines),

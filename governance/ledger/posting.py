@@ -23,6 +23,7 @@ from governance.ledger.journal import (
     month_of,
     reversal,
 )
+from governance.ledger.memos import Memo
 from governance.ledger.models import Account, JournalEntry, LedgerLine, Period, PeriodState
 
 
@@ -208,7 +209,7 @@ async def post(
     cooperative_id: int,
     day: dt.date,
     kind: str,
-    memo: str,
+    memo: Memo | str,
     author_id: int | None,
     postings: Sequence[Posting],
     reverses_id: int | None = None,
@@ -219,9 +220,10 @@ async def post(
     The entry goes into the period open_period_for(day) gives: `day`'s own, or the next open
     one when `day`'s month is closed (an adjustment keeping its real date). `into_review`
     names instead a month under review that takes the entry: only the close itself and a
-    coordinator's correction of a contested line write there. Raises UnbalancedEntry (a
-    programming error: callers build the postings) and Invalid when the period of `day` is
-    under review, or `into_review` is not.
+    coordinator's correction of a contested line write there. `memo` is a Memo (a code the
+    pages render in the reader's language); plain text is kept as it is, with no code. Raises
+    UnbalancedEntry (a programming error: callers build the postings) and Invalid when the
+    period of `day` is under review, or `into_review` is not.
     """
     check_balanced(postings)
     # Running balances are read then written: writers of one cooperative queue here.
@@ -237,7 +239,9 @@ async def post(
         period=period.month,
         date=day,
         kind=kind,
-        memo=memo[:300],
+        memo=memo.english() if isinstance(memo, Memo) else memo[:300],
+        memo_code=memo.code if isinstance(memo, Memo) else "",
+        memo_args=dict(memo.args) if isinstance(memo, Memo) else {},
         author_id=author_id,
         reverses_id=reverses_id,
         created_at=clock.now(),
@@ -296,7 +300,7 @@ async def reverse(
     entry: JournalEntry,
     *,
     day: dt.date,
-    memo: str,
+    memo: Memo | str,
     author_id: int | None,
     into_review: str | None = None,
 ) -> JournalEntry:

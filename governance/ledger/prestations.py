@@ -27,6 +27,7 @@ from governance.i18n import _
 from governance.languages import form_languages
 from governance.ledger.day_work import expand as expand_days
 from governance.ledger.journal import prestation_postings
+from governance.ledger.memos import Memo
 from governance.ledger.models import Client, Prestation, PrestationStatus
 from governance.ledger.posting import open_period_for, post
 from governance.ledger.work_dates import window_of
@@ -322,7 +323,7 @@ async def _validate_one(session: AsyncSession, actor: Actor, prestation_id: int)
         cooperative_id=actor.cooperative_id,
         day=prestation.date,
         kind="prestation",
-        memo=f"prestation {prestation.id}",
+        memo=Memo("prestation", {"prestation": prestation.id}),
         author_id=actor.person_id,
         postings=prestation_postings(
             prestation.client_id,

@@ -18,6 +18,7 @@ from governance.audit.service import lock_cooperative, record
 from governance.errors import Conflict
 from governance.forms import Form
 from governance.i18n import _
+from governance.ledger.memos import Memo
 from governance.ledger.models import (
     Invoice,
     InvoiceKind,
@@ -92,7 +93,7 @@ async def reverse_prestation(
             session,
             original,
             day=today,
-            memo=f"reversal of prestation {prestation.id}",
+            memo=Memo("prestation_reversal", {"prestation": prestation.id}),
             author_id=actor.person_id,
         )
         prestation.status = PrestationStatus.REVERSED
