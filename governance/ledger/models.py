@@ -258,6 +258,9 @@ class Invoice(SQLModel, table=True):
     corrects_id: int | None = Field(default=None, index=True)
     # Why a credit note was issued, as the coordinator wrote it; printed on the credit note.
     reason: str = Field(default="", max_length=500)
+    # What happens to money the client already paid on what a credit note credits: "refund"
+    # (paid back), "offset" (set against another invoice), "" (nothing was paid).
+    settlement: str = Field(default="", max_length=12)
     issued_by_id: int = Field(foreign_key="person.id")
     created_at: dt.datetime = utc_field()
 

@@ -7,7 +7,8 @@ any other text keeps the code ''. The journal is append-only: its triggers are l
 one backfill and put back in the same transaction.
 
 invoice.corrects_id: a credit note that credits some lines of an invoice (a whole
-cancellation keeps cancels_id, unique). invoice.reason: why a credit note was issued.
+cancellation keeps cancels_id, unique). invoice.reason: why a credit note was issued;
+invoice.settlement: what happens to money already paid on what it credits (refund, offset).
 
 Revision ID: 0015
 Revises: 0014
@@ -76,6 +77,10 @@ def upgrade() -> None:
             'reason', sqlmodel.sql.sqltypes.AutoString(length=500),
             server_default='', nullable=False
         ))
+        batch_op.add_column(sa.Column(
+            'settlement', sqlmodel.sql.sqltypes.AutoString(length=12),
+            server_default='', nullable=False
+        ))
         batch_op.create_index('ix_invoice_corrects_id', ['corrects_id'], unique=False)
     rows = bind.execute(sa.text('SELECT id, kind, memo FROM journal_entry')).all()
     updates = []
@@ -97,6 +102,7 @@ def upgrade() -> None:
 def downgrade() -> None:
     with op.batch_alter_table('invoice', schema=None) as batch_op:
         batch_op.drop_index('ix_invoice_corrects_id')
+        batch_op.drop_column('settlement')
         batch_op.drop_column('reason')
         batch_op.drop_column('corrects_id')
     with op.batch_alter_table('journal_entry', schema=None) as batch_op:
