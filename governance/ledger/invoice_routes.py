@@ -12,6 +12,7 @@ from litestar.response import Redirect, Template
 from governance import clock, i18n
 from governance.errors import Conflict, Invalid, NotFound, PermissionDenied, Unavailable
 from governance.ledger import invoice_pdf, invoices, payments
+from governance.ledger.invoice_document import invoice_document
 from governance.ledger.models import Client
 from governance.ledger.service import list_clients
 from governance.web import Coop, CoopContext, Db, form_data, page, provide_coop, redirect
@@ -82,7 +83,7 @@ class InvoiceController(Controller):
     @get("/{invoice_id:int}/pdf")
     async def pdf(self, db: Db, coop: Coop, invoice_id: FromPath[int]) -> Response[bytes]:
         """The invoice or credit note as a PDF."""
-        document = await invoices.invoice_document(db, coop.actor, invoice_id)
+        document = await invoice_document(db, coop.actor, invoice_id)
         try:
             body = invoice_pdf.render(document)
         except invoice_pdf.FontMissing as error:
