@@ -1,5 +1,6 @@
 """Casting ballots and giving proxies on an open proposal: one counted ballot per eligible
-voter (unique in the database), changeable until the close, each version with a new receipt.
+voter (unique in the database), changeable until the close, each version with a new receipt
+(the old one kept as replaced: governance/votes/receipts.py).
 
 For a secret vote the audit trail records that a person voted (or voted for someone by
 proxy), never what: no choice, no receipt.
@@ -33,6 +34,7 @@ from governance.votes.models import (
     ProposalState,
     Proxy,
 )
+from governance.votes.receipts import Replaced, remember
 from governance.votes.service import proposal_of
 from governance.votes.voting_rules import voting_rules
 
@@ -150,6 +152,8 @@ async def cast_ballot(
         if ballot is not None and voter != actor.person_id and ballot.cast_by_id == voter:
             raise Conflict(_("This member has voted themselves: their own ballot counts."))
         changed = ballot is not None
+        if ballot is not None:  # the board will say this receipt was replaced
+            await remember(session, proposal_id, ballot.receipt, Replaced.CHANGED)
         if ballot is None:
             ballot = Ballot(
                 proposal_id=proposal_id,
@@ -303,6 +307,7 @@ async def revoke_proxy(session: AsyncSession, actor: Actor, proposal_id: int) ->
             )
         ).first()
         if ballot is not None:
+            await remember(session, proposal_id, ballot.receipt, Replaced.WITHDRAWN)
             await session.delete(ballot)
         await session.flush()
         await record(

@@ -4,11 +4,8 @@ discussion and result, and the bulletin board (page and JSON download)."""
 from __future__ import annotations
 
 import json
-from decimal import Decimal
-from fractions import Fraction
 from typing import Any
 
-from babel.numbers import format_decimal
 from litestar import Controller, Request, Response, get, post
 from litestar.di import Provide
 from litestar.openapi.datastructures import ResponseSpec
@@ -21,14 +18,13 @@ from governance.forms import MAX_ROW_ID
 from governance.i18n import _, join_list
 from governance.ledger.costs import categories_of
 from governance.ledger.period_routes import month_label
-from governance.ledger.rules import TEMPLATES, fund_label, key_label, template_label
 from governance.mail.outbox import email_notices, set_email_notices
-from governance.votes import ballots, mandates, preview, service, views
+from governance.votes import ballots, mandates, preview, receipts, service, views
 from governance.votes.api_bodies import BoardOut, board_out
 from governance.votes.drafting import KIND_METHODS, QUORUMS, form_values
 from governance.votes.methods import THRESHOLDS, fraction_text
 from governance.votes.notices import notices_for
-from governance.votes.views import option_label
+from governance.votes.page_labels import labels
 from governance.votes.voting_rules import change_voting_rules, voting_rules
 from governance.web import Coop, CoopContext, Db, form_data, page, provide_coop, redirect
 
@@ -40,37 +36,6 @@ BOARD_FILE = {
     403: ResponseSpec(str, media_type="text/html", description="A page: not allowed."),
     404: ResponseSpec(str, media_type="text/html", description="A page: none, or not closed."),
 }
-
-
-def labels() -> dict[str, Any]:
-    """What the templates need to name rules, funds and keys in the reader's language."""
-    return {
-        "template_label": template_label,
-        "fund_label": _safe(fund_label),
-        "key_label": _safe(key_label),
-        "templates": list(TEMPLATES),
-        "month_label": month_label,
-        "option_label": option_label,
-        "ratio": ratio,
-        "voting_ended": views.voting_ended,
-    }
-
-
-def ratio(value: Fraction) -> str:
-    """A spread like 3,49× in the reader's language."""
-    locale = i18n.FORMAT_LOCALES.get(i18n.current_language(), "fr_BE")
-    exact = Decimal(value.numerator) / Decimal(value.denominator)
-    return format_decimal(exact, "0.00", locale=locale) + "×"
-
-
-def _safe(function: Any) -> Any:
-    def name(value: str) -> str:
-        try:
-            return str(function(value))
-        except KeyError:
-            return value
-
-    return name
 
 
 class ProposalController(Controller):
@@ -375,8 +340,13 @@ class ProposalController(Controller):
         data = await views.board(db, coop.actor, proposal_id)
         if data is None:
             raise NotFound(_("The bulletin board is published when the vote closes."))
-        receipt = request.query_params.get("receipt", "").strip().upper()[:20]
-        return page(request, "votes/board.html", view=view, board=data, request_receipt=receipt)
+        found = await receipts.search(
+            db,
+            proposal_id,
+            request.query_params.get("receipt", ""),
+            (ballot["receipt"] for ballot in data["ballots"]),
+        )
+        return page(request, "votes/board.html", view=view, board=data, search=found, **labels())
 
     @get("/{proposal_id:int}/board.json", include_in_schema=True, responses=BOARD_FILE)
     async def board_json(

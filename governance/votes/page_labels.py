@@ -1,0 +1,56 @@
+"""What the vote templates need to name rules, funds, keys and options in the reader's
+language: never a code like `pro_rata`, `reserve` or `hours` on a page."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from decimal import Decimal
+from fractions import Fraction
+from typing import Any
+
+from babel.numbers import format_decimal
+
+from governance import i18n
+from governance.ledger.period_routes import month_label
+from governance.ledger.rules import TEMPLATES, fund_label, key_label, template_label
+from governance.text import isolate
+from governance.votes import views
+from governance.votes.views import option_label
+
+
+def labels() -> dict[str, Any]:
+    """The names the vote templates use, as template globals."""
+    return {
+        "template_label": template_label,
+        "fund_label": _safe(fund_label),
+        "key_label": _safe(key_label),
+        "templates": list(TEMPLATES),
+        "month_label": month_label,
+        "option_label": option_label,
+        "ranking_text": ranking_text,
+        "ratio": ratio,
+        "voting_ended": views.voting_ended,
+    }
+
+
+def ranking_text(ranking: Iterable[object]) -> str:
+    """A ranked ballot as the reader says it: "Pro rata of revenue > Equal shares", each
+    option by its label, isolated (a French label in an Arabic sentence stays whole)."""
+    return " > ".join(isolate(option_label(str(option))) for option in ranking)
+
+
+def ratio(value: Fraction) -> str:
+    """A spread like 3,49× in the reader's language."""
+    locale = i18n.FORMAT_LOCALES.get(i18n.current_language(), "fr_BE")
+    exact = Decimal(value.numerator) / Decimal(value.denominator)
+    return format_decimal(exact, "0.00", locale=locale) + "×"
+
+
+def _safe(function: Callable[[str], str]) -> Callable[[str], str]:
+    def name(value: str) -> str:
+        try:
+            return str(function(value))
+        except KeyError:
+            return value
+
+    return name
