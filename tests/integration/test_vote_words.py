@@ -195,3 +195,14 @@ def test_an_open_vote_count_reads_as_if_it_closed_now(
         assert was not in result
         listing = _main(omar.get(f"{BASE}/").text)
         assert adopted not in listing.split(), language
+
+
+def test_a_refused_draft_keeps_the_counts_box_as_it_was_left(world: Any, make_visitor: Any) -> None:
+    omar = make_visitor()
+    omar.login("omar")
+    fresh = omar.get(f"{BASE}/new").text
+    assert re.search(r'id="f-results_hidden"[^>]*checked', fresh)  # hidden by default
+    # No title: refused; the box Omar unticked stays unticked.
+    refused = omar.post(f"{BASE}/", {**DECISION, "title": ""})
+    assert refused.status_code == 422
+    assert not re.search(r'id="f-results_hidden"[^>]*checked', refused.text)
