@@ -1,19 +1,113 @@
-"""What an invoice or a credit note shows on paper, read from the database."""
+"""What an invoice or a credit note shows on paper, read from the database.
+
+Every prestation gives a line of work described in words (kind, languages, duration) and, when
+it had travel, a line of travel of its own; the lines add up to the document's total. A credit
+note names the invoice it credits; it credits its own lines (negative amounts, a partial credit
+note), or, for a credit note written before credit notes had lines, the whole invoice's lines.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
+from sqlalchemy import func
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from governance.errors import NotFound
-from governance.i18n import _
+from governance.i18n import _, current_language
+from governance.languages import as_list, name_of
 from governance.ledger.books import may_read_books
-from governance.ledger.invoice_pdf import DocumentLine, InvoiceDocument
+from governance.ledger.invoice_pdf import Credited, DocumentLine, InvoiceDocument
 from governance.ledger.invoices import structured
-from governance.ledger.models import Client, Invoice, InvoiceKind, InvoiceLine, Prestation
+from governance.ledger.kinds import kind_label
+from governance.ledger.models import (
+    Client,
+    Invoice,
+    InvoiceKind,
+    InvoiceLine,
+    PaymentAllocation,
+    Prestation,
+)
+from governance.ledger.statement_text import duration_text
+from governance.members import vat
 from governance.members.access import Actor
 from governance.members.details import format_enterprise_number, format_iban
 from governance.members.models import Cooperative, Person
+
+
+def describe(prestation: Prestation) -> str:
+    """The work in words, in the reader's language: "Phone · Arabic and French · 1 h 30"."""
+    reader = current_language()
+    names = [name_of(code, reader) for code in prestation.languages]
+    return " · ".join(
+        filter(
+            None,
+            (
+                kind_label(prestation.kind),
+                as_list(names, reader) if names else "",
+                duration_text(prestation.duration_minutes) if prestation.duration_minutes else "",
+            ),
+        )
+    )
+
+
+def document_lines(rows: Sequence[tuple[int, Prestation, str]]) -> list[DocumentLine]:
+    """(billed amount, prestation, member) -> the work line and, apart, its travel line; the
+    lines of one prestation add up to its billed amount (negative on a credit note)."""
+    lines = []
+    for amount, prestation, member in rows:
+        sign = -1 if amount < 0 else 1
+        travel = sign * min(prestation.travel_cents, abs(amount))
+        work = amount - travel
+        lines.append(DocumentLine(prestation.date, member, describe(prestation), work))
+        if travel:
+            lines.append(
+                DocumentLine(
+                    prestation.date,
+                    member,
+                    _("Travel for this work (%(kind)s)") % {"kind": kind_label(prestation.kind)},
+                    travel,
+                )
+            )
+    return lines
+
+
+async def _rows(
+    session: AsyncSession, invoice_id: int, sign: int
+) -> list[tuple[int, Prestation, str]]:
+    found = (
+        await session.exec(
+            select(InvoiceLine.amount_cents, Prestation, Person.name)
+            .join(Prestation, col(Prestation.id) == InvoiceLine.prestation_id)
+            .join(Person, col(Person.id) == Prestation.member_id)
+            .where(InvoiceLine.invoice_id == invoice_id)
+            .order_by(col(Prestation.date), col(Prestation.id))
+        )
+    ).all()
+    return [(sign * int(amount), prestation, name) for amount, prestation, name in found]
+
+
+async def _credited(session: AsyncSession, note: Invoice) -> Credited | None:
+    original_id = note.cancels_id or note.corrects_id
+    original = await session.get(Invoice, original_id) if original_id else None
+    if original is None:
+        return None
+    paid = (
+        await session.exec(
+            select(func.sum(PaymentAllocation.amount_cents)).where(
+                PaymentAllocation.invoice_id == original.id
+            )
+        )
+    ).one()
+    return Credited(
+        reference=original.reference,
+        issued_on=original.issued_on,
+        whole=note.cancels_id is not None,
+        reason=note.reason,
+        settlement=note.settlement,
+        paid_cents=int(paid or 0),
+    )
 
 
 async def invoice_document(session: AsyncSession, actor: Actor, invoice_id: int) -> InvoiceDocument:
@@ -23,30 +117,16 @@ async def invoice_document(session: AsyncSession, actor: Actor, invoice_id: int)
         invoice = await session.get(Invoice, invoice_id)
         if invoice is None or invoice.cooperative_id != actor.cooperative_id:
             raise NotFound(_("This invoice does not exist."))
+        assert invoice.id is not None
         cooperative = await session.get(Cooperative, actor.cooperative_id)
         client = await session.get(Client, invoice.client_id)
         assert cooperative is not None and client is not None
-        source = invoice.cancels_id or invoice.id
-        rows = (
-            await session.exec(
-                select(Prestation, Person.name)
-                .join(InvoiceLine, col(InvoiceLine.prestation_id) == Prestation.id)
-                .join(Person, col(Person.id) == Prestation.member_id)
-                .where(InvoiceLine.invoice_id == source)
-                .order_by(col(Prestation.date), col(Prestation.id))
-            )
-        ).all()
-    sign = -1 if invoice.kind == InvoiceKind.CREDIT_NOTE else 1
-    lines = [
-        DocumentLine(
-            date=p.date,
-            member=name,
-            description=(f"{p.duration_minutes} min" if p.duration_minutes else "")
-            + (f" + {_('travel')}" if p.travel_cents else ""),
-            amount_cents=sign * (p.amount_cents + p.travel_cents),
-        )
-        for p, name in rows
-    ]
+        rows = await _rows(session, invoice.id, 1)
+        credited = None
+        if invoice.kind == InvoiceKind.CREDIT_NOTE:
+            credited = await _credited(session, invoice)
+            if not rows and invoice.cancels_id:  # cancelled before credit notes had lines
+                rows = await _rows(session, invoice.cancels_id, -1)
     return InvoiceDocument(
         cooperative=cooperative.legal_name or cooperative.name,
         cooperative_address=cooperative.address,
@@ -63,6 +143,9 @@ async def invoice_document(session: AsyncSession, actor: Actor, invoice_id: int)
         issued_on=invoice.issued_on,
         due_on=invoice.due_on,
         communication=structured(invoice.communication),
-        lines=lines,
+        lines=document_lines(rows),
         total_cents=invoice.total_cents,
+        vat_mention=vat.mention(cooperative.settings),
+        credit_note=invoice.kind == InvoiceKind.CREDIT_NOTE,
+        credited=credited,
     )

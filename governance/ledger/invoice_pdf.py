@@ -13,15 +13,27 @@ from dataclasses import dataclass
 from governance.i18n import _, date_short, money
 from governance.ledger.pdf_layout import FONT, FontMissing, Page
 
-__all__ = ["FONT", "DocumentLine", "FontMissing", "InvoiceDocument", "render"]
+__all__ = ["FONT", "Credited", "DocumentLine", "FontMissing", "InvoiceDocument", "render"]
 
 
 @dataclass(frozen=True)
 class DocumentLine:
     date: dt.date
     member: str
-    description: str
+    description: str  # the work in words (kind, languages, duration), or its travel
     amount_cents: int
+
+
+@dataclass(frozen=True)
+class Credited:
+    """What a credit note credits: which invoice, all of it or some lines, and why."""
+
+    reference: str
+    issued_on: dt.date
+    whole: bool  # cancels the whole invoice; else credits the lines printed
+    reason: str = ""
+    settlement: str = ""  # "refund", "offset" or "" (nothing said)
+    paid_cents: int = 0  # what the client had paid on the credited invoice
 
 
 @dataclass(frozen=True)
@@ -44,6 +56,37 @@ class InvoiceDocument:
     cooperative_phone: str = ""
     iban: str = ""  # BE71 0961 2345 6769
     bic: str = ""
+    vat_mention: str = ""  # the cooperative's legal mention about VAT, as printed
+    credit_note: bool = False  # asks for no payment: no due date, account or communication
+    credited: Credited | None = None
+
+
+def _credit_sentences(credited: Credited) -> list[str]:
+    """What a credit note credits, why, and what becomes of money already paid."""
+    values = {"reference": credited.reference, "date": date_short(credited.issued_on)}
+    said = [
+        (
+            _("This credit note cancels invoice %(reference)s of %(date)s.")
+            if credited.whole
+            else _(
+                "This credit note corrects invoice %(reference)s of %(date)s: it credits the "
+                "lines below."
+            )
+        )
+        % values
+    ]
+    if credited.reason:
+        said.append(_("Reason: %(reason)s") % {"reason": credited.reason})
+    if credited.settlement == "refund":
+        said.append(_("What the client already paid on the credited amount will be paid back."))
+    elif credited.settlement == "offset":
+        said.append(
+            _("What the client already paid on the credited amount is set against another invoice.")
+        )
+    elif credited.paid_cents == 0:
+        said.append(_("Nothing had been paid on this invoice: there is nothing to pay back."))
+    said.append(_("This credit note asks for no payment."))
+    return said
 
 
 def render(document: InvoiceDocument) -> bytes:
@@ -71,22 +114,35 @@ def render(document: InvoiceDocument) -> bytes:
     out.space(2)
     out.text(
         _("Issued on %(date)s") % {"date": date_short(document.issued_on)},
-        _("Due on %(date)s") % {"date": date_short(document.due_on)},
+        ""
+        if document.credit_note
+        else _("Due on %(date)s") % {"date": date_short(document.due_on)},
     )
+    if document.credited is not None:
+        out.space(2)
+        out.text(*_credit_sentences(document.credited))
     out.space(4)
     out.table(
-        (25, 50, 75, 30),
+        (25, 45, 80, 30),
         [_("Date"), _("Member"), _("What"), _("Amount")],
         [
             *(
                 [date_short(item.date), item.member, item.description, money(item.amount_cents)]
                 for item in document.lines
             ),
-            ["", "", _("Total"), money(document.total_cents)],
+            [
+                "",
+                "",
+                _("Total credited") if document.credit_note else _("Total"),
+                money(document.total_cents),
+            ],
         ],
         numbers=(3,),
         size=10,
     )
+    out.text(document.vat_mention, size=9)
+    if document.credit_note:
+        return out.output()
     out.space(4)
     out.text(
         _("IBAN: %(iban)s") % {"iban": out.ltr(document.iban)} if document.iban else "",
