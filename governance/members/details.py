@@ -17,11 +17,13 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from stdnum import iban
 
 from governance.audit.service import record
-from governance.errors import NotFound
+from governance.errors import Invalid, NotFound
 from governance.forms import Form
 from governance.i18n import _
+from governance.members import vat
 from governance.members.access import Actor, Permission, authorize
 from governance.members.models import Cooperative
+from governance.members.settings import save_settings
 
 LEGAL_NAME_MAX = 160
 ADDRESS_MAX = 300
@@ -88,7 +90,7 @@ def form_values(cooperative: Cooperative) -> dict[str, str]:
     values = asdict(stored_details(cooperative))
     values["enterprise_number"] = format_enterprise_number(cooperative.enterprise_number)
     values["iban"] = format_iban(cooperative.iban)
-    return values
+    return {**values, **vat.form_values(cooperative.settings)}
 
 
 def is_complete(cooperative: Cooperative) -> bool:
@@ -96,6 +98,26 @@ def is_complete(cooperative: Cooperative) -> bool:
     return all(
         getattr(cooperative, name) for name in ("address", "enterprise_number", "iban", "email")
     )
+
+
+def _parse_all(data: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, str] | None]:
+    """The details and the VAT status (None when the form does not carry it), clean. Raises
+    Invalid naming every bad field of both."""
+    errors: dict[str, str] = {}
+    clean: dict[str, Any] = {}
+    new_vat = None
+    try:
+        clean = asdict(parse_details(data))
+    except Invalid as error:
+        errors.update(error.fields or {"legal_name": error.message})
+    if "vat_status" in data:
+        try:
+            new_vat = vat.parse(data)
+        except Invalid as error:
+            errors.update(error.fields)
+    if errors:
+        raise Invalid(_("Please correct the fields marked below."), errors)
+    return clean, new_vat
 
 
 async def _load(session: AsyncSession, actor: Actor) -> Cooperative:
@@ -118,14 +140,26 @@ async def update_details(
     """A coordinator changes the cooperative's details; the audit keeps each changed field
     before and after, in the same transaction.
 
-    Nothing changed: nothing is written. Raises PermissionDenied (not a coordinator,
-    suspended), Invalid (every bad field; nothing is written).
+    The VAT status (when the form carries it) is saved in the settings and audited apart
+    (`cooperative.vat_changed`). Nothing changed: nothing is written. Raises
+    PermissionDenied (not a coordinator, suspended), Invalid (every bad field; nothing is
+    written).
     """
     async with session.begin():
         await authorize(session, actor, Permission.MANAGE_COOPERATIVE)
         cooperative = await _load(session, actor)
-        clean = asdict(parse_details(form_data))
+        clean, new_vat = _parse_all(form_data)
         before = asdict(stored_details(cooperative))
+        old_vat = vat.stored(cooperative.settings)
+        if new_vat is not None and new_vat != old_vat:
+            await save_settings(
+                session,
+                cooperative,
+                {"vat": new_vat},
+                actor_id=actor.person_id,
+                action="cooperative.vat_changed",
+                data={"name": cooperative.name, "before": old_vat, "after": new_vat},
+            )
         changed = [name for name in FIELDS if clean[name] != before[name]]
         if not changed:
             return cooperative
