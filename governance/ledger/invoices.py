@@ -3,7 +3,8 @@
 An invoice groups a client's validated prestations of one month; its number is sequential
 per cooperative and year without gaps, taken in the same transaction as the invoice. The
 receivable was posted when the work was validated, so issuing an invoice posts nothing; a
-payment posts Dr bank / Cr receivable:<client> and is allocated to invoices.
+payment posts Dr bank / Cr receivable:<client> and is allocated to invoices. Credit notes
+are governance/ledger/credit_notes.py; how invoices read, governance/ledger/invoice_views.py.
 """
 
 from __future__ import annotations
@@ -21,9 +22,16 @@ from stdnum.be import ogm_vcs
 
 from governance import clock
 from governance.audit.service import lock_cooperative, record
-from governance.errors import Conflict, Invalid, NotFound
+from governance.errors import Invalid
 from governance.forms import Form
 from governance.i18n import _
+from governance.ledger.credited import cancelled_ids, live_prestation_ids
+from governance.ledger.invoice_views import (
+    Ageing,
+    InvoiceView,
+    ageing_of,
+    views_of,
+)
 from governance.ledger.journal import Posting
 from governance.ledger.memos import Memo
 from governance.ledger.models import (
@@ -63,7 +71,7 @@ def month_bounds(month: str) -> tuple[dt.date, dt.date]:
     return dt.date(year, number, 1), dt.date(year + (number == 12), number % 12 + 1, 1)
 
 
-async def _next_number(session: AsyncSession, cooperative_id: int, year: int) -> int:
+async def next_number(session: AsyncSession, cooperative_id: int, year: int) -> int:
     """The next number of the year; the counter row is locked until this transaction ends."""
     await insert_missing(
         session, InvoiceCounter, {"cooperative_id": cooperative_id, "year": year, "last_number": 0}
@@ -78,14 +86,6 @@ async def _next_number(session: AsyncSession, cooperative_id: int, year: int) ->
         .returning(col(InvoiceCounter.last_number))
     )
     return int(result.scalar_one())
-
-
-def _live_invoice_ids() -> Any:
-    """Invoices that no credit note cancels."""
-    cancelled = select(Invoice.cancels_id).where(col(Invoice.cancels_id).is_not(None))
-    return select(Invoice.id).where(
-        Invoice.kind == InvoiceKind.INVOICE, col(Invoice.id).not_in(cancelled)
-    )
 
 
 async def _client(session: AsyncSession, actor: Actor, client_id: int) -> Client:
@@ -111,9 +111,8 @@ async def issue_invoice(
         # Two invoices for one client and month at once (or an invoice and a reversal) queue
         # here; the second then sees what the first wrote and bills nothing twice.
         await lock_cooperative(session, actor.cooperative_id)
-        invoiced = select(InvoiceLine.prestation_id).where(
-            col(InvoiceLine.invoice_id).in_(_live_invoice_ids())
-        )
+        # A prestation whose line a credit note took back can be invoiced again.
+        invoiced = live_prestation_ids()
         rows = list(
             (
                 await session.exec(
@@ -132,7 +131,7 @@ async def issue_invoice(
         )
         if not rows:
             raise Invalid(_("Nothing to invoice for this client and month."))
-        number = await _next_number(session, actor.cooperative_id, today.year)
+        number = await next_number(session, actor.cooperative_id, today.year)
         total = sum(p.amount_cents + p.travel_cents for p in rows)
         invoice = Invoice(
             cooperative_id=actor.cooperative_id,
@@ -180,75 +179,10 @@ async def issue_invoice(
     return invoice
 
 
-async def cancel_invoice(
-    session: AsyncSession, actor: Actor, invoice_id: int, today: dt.date
-) -> Invoice:
-    """Issue the credit note that cancels an invoice; its prestations can be invoiced again.
-
-    Raises PermissionDenied, NotFound, Conflict (already cancelled, or a credit note).
-    """
-    async with session.begin():
-        await authorize(session, actor, Permission.POST_JOURNAL)
-        invoice = await session.get(Invoice, invoice_id)
-        if invoice is None or invoice.cooperative_id != actor.cooperative_id:
-            raise NotFound(_("This invoice does not exist."))
-        already = (
-            await session.exec(select(Invoice.id).where(Invoice.cancels_id == invoice_id))
-        ).first()
-        if invoice.kind != InvoiceKind.INVOICE or already is not None:
-            raise Conflict(_("This invoice is already cancelled."))
-        number = await _next_number(session, actor.cooperative_id, today.year)
-        note = Invoice(
-            cooperative_id=actor.cooperative_id,
-            client_id=invoice.client_id,
-            kind=InvoiceKind.CREDIT_NOTE,
-            year=today.year,
-            number=number,
-            month=invoice.month,
-            issued_on=today,
-            due_on=today,
-            total_cents=-invoice.total_cents,
-            communication=communication_for(actor.cooperative_id, today.year, number),
-            cancels_id=invoice_id,
-            issued_by_id=actor.person_id,
-            created_at=clock.now(),
-        )
-        session.add(note)
-        await session.flush()
-        await record(
-            session,
-            cooperative_id=actor.cooperative_id,
-            actor_id=actor.person_id,
-            action="invoice.cancelled",
-            subject_type="invoice",
-            subject_id=invoice_id,
-            data={
-                "reference": invoice.reference,
-                "credit_note": note.reference,
-                "total_cents": invoice.total_cents,
-            },
-        )
-    return note
-
-
-@dataclass(frozen=True)
-class InvoiceView:
-    invoice: Invoice
-    client_name: str
-    paid_cents: int
-    cancelled: bool
-
-    @property
-    def outstanding_cents(self) -> int:
-        if self.cancelled or self.invoice.kind != InvoiceKind.INVOICE:
-            return 0
-        return self.invoice.total_cents - self.paid_cents
-
-
 async def invoices_of(
     session: AsyncSession, actor: Actor, client_id: int | None = None
 ) -> list[InvoiceView]:
-    """Invoices and credit notes, newest first, with what was paid on each."""
+    """Invoices and credit notes, newest first, with what was paid and credited on each."""
     async with session.begin():
         await authorize(session, actor, Permission.READ_COOPERATIVE)
         query = (
@@ -261,15 +195,6 @@ async def invoices_of(
         rows = (
             await session.exec(query.order_by(col(Invoice.year).desc(), col(Invoice.number).desc()))
         ).all()
-        paid = dict(
-            (
-                await session.exec(
-                    select(
-                        PaymentAllocation.invoice_id, func.sum(PaymentAllocation.amount_cents)
-                    ).group_by(col(PaymentAllocation.invoice_id))
-                )
-            ).all()
-        )
         cancelled = set(
             (
                 await session.exec(
@@ -280,10 +205,7 @@ async def invoices_of(
                 )
             ).all()
         )
-    return [
-        InvoiceView(invoice, name, int(paid.get(invoice.id or 0, 0) or 0), invoice.id in cancelled)
-        for invoice, name in rows
-    ]
+        return await views_of(session, rows, {i for i in cancelled if i is not None})
 
 
 @dataclass(frozen=True)
@@ -406,45 +328,13 @@ async def _open_invoices(session: AsyncSession, actor: Actor, client_id: int) ->
             select(Invoice).where(
                 Invoice.cooperative_id == actor.cooperative_id,
                 Invoice.client_id == client_id,
-                col(Invoice.id).in_(_live_invoice_ids()),
+                Invoice.kind == InvoiceKind.INVOICE,
+                col(Invoice.id).not_in(cancelled_ids()),
             )
         )
     ).all()
-    ids = [r.id for r in rows]
-    paid = dict(
-        (
-            await session.exec(
-                select(PaymentAllocation.invoice_id, func.sum(PaymentAllocation.amount_cents))
-                .where(col(PaymentAllocation.invoice_id).in_(ids))
-                .group_by(col(PaymentAllocation.invoice_id))
-            )
-        ).all()
-    )
-    views = [InvoiceView(r, "", int(paid.get(r.id or 0, 0) or 0), False) for r in rows]
+    views = await views_of(session, [(r, "") for r in rows], set())
     return [v for v in views if v.outstanding_cents > 0]
-
-
-AGE_BUCKETS = (0, 30, 60, 90)  # days past the due date where each bucket starts
-
-
-def age_bucket(due_on: dt.date, today: dt.date) -> int:
-    """The index of the ageing bucket: -1 not yet due, 0 up to 30 days late, … 3 over 90."""
-    late = (today - due_on).days
-    if late <= 0:
-        return -1
-    return max(i for i, start in enumerate(AGE_BUCKETS) if late > start)
-
-
-@dataclass(frozen=True)
-class Ageing:
-    open_invoices: list[InvoiceView]
-    not_due_cents: int
-    buckets_cents: tuple[int, int, int, int]
-    unallocated_cents: int  # paid by the client but not set against any invoice
-
-    @property
-    def owed_cents(self) -> int:
-        return self.not_due_cents + sum(self.buckets_cents)
 
 
 async def client_ageing(
@@ -467,19 +357,4 @@ async def client_ageing(
             ).one()
             or 0
         )
-    open_views = [v for v in views if v.outstanding_cents > 0]
-    buckets = [0, 0, 0, 0]
-    not_due = 0
-    for view in open_views:
-        index = age_bucket(view.invoice.due_on, today)
-        if index < 0:
-            not_due += view.outstanding_cents
-        else:
-            buckets[index] += view.outstanding_cents
-    allocated = sum(v.paid_cents for v in views)
-    return Ageing(
-        open_views,
-        not_due,
-        (buckets[0], buckets[1], buckets[2], buckets[3]),
-        paid_total - allocated,
-    )
+    return ageing_of(views, paid_total, today)

@@ -11,7 +11,7 @@ from stdnum.be import ogm_vcs
 
 from governance import db
 from governance.errors import Conflict, Invalid, PermissionDenied
-from governance.ledger import invoices, prestations
+from governance.ledger import credit_notes, invoices, prestations
 from governance.ledger.models import ClientKind
 from governance.ledger.service import create_client
 from governance.settings import Settings
@@ -79,10 +79,18 @@ def test_only_coordinators_invoice(run: Any, world: Any, chu: int) -> None:
 
 def test_a_credit_note_cancels_and_frees_the_work(run: Any, world: Any, chu: int) -> None:
     invoice = issue(run, world, chu, "2026-10")
-    note = run(lambda s: invoices.cancel_invoice(s, world.actor("carla"), invoice.id, TODAY))
+    note = run(
+        lambda s: credit_notes.cancel_invoice(
+            s, world.actor("carla"), invoice.id, TODAY, reason="Wrong month"
+        )
+    )
     assert (note.kind, note.number, note.total_cents) == ("credit_note", 2, -invoice.total_cents)
     with pytest.raises(Conflict):
-        run(lambda s: invoices.cancel_invoice(s, world.actor("carla"), invoice.id, TODAY))
+        run(
+            lambda s: credit_notes.cancel_invoice(
+                s, world.actor("carla"), invoice.id, TODAY, reason="Wrong month"
+            )
+        )
     again = issue(run, world, chu, "2026-10")
     assert (again.number, again.total_cents) == (3, invoice.total_cents)
 

@@ -30,7 +30,7 @@ from sqlmodel import col, select
 
 from governance import db
 from governance.errors import DomainError
-from governance.ledger import costs, invoices, prestations, reversals
+from governance.ledger import costs, credit_notes, invoices, prestations, reversals
 from governance.ledger.models import (
     Account,
     Invoice,
@@ -186,7 +186,9 @@ class LedgerMachine(RuleBasedStateMachine):
         if ids:
             chosen = data.draw(st.sampled_from(ids))
             self.attempt(
-                lambda s: invoices.cancel_invoice(s, self.world.actor("carla"), chosen, TODAY)
+                lambda s: credit_notes.cancel_invoice(
+                    s, self.world.actor("carla"), chosen, TODAY, reason="test"
+                )
             )
 
     @rule(data=st.data(), client=st.integers(0, 1), cents=st.integers(1, 10**6))

@@ -16,7 +16,7 @@ from governance import clock, db, i18n
 from governance.audit.describe import describe
 from governance.audit.models import AuditEvent
 from governance.errors import Conflict, DomainError, Invalid, NotFound, PermissionDenied
-from governance.ledger import invoices, prestations, reversals
+from governance.ledger import credit_notes, invoices, prestations, reversals
 from governance.ledger.models import (
     Account,
     ClientKind,
@@ -234,7 +234,11 @@ def test_invoiced_work_is_reversed_only_once_the_invoice_is_cancelled(
         reverse(run, world, work, "Wrong client")
     assert invoice.reference in caught.value.message
     assert books(run)["prestations"][work].status == "validated"
-    run(lambda s: invoices.cancel_invoice(s, world.actor("carla"), invoice.id, TODAY))
+    run(
+        lambda s: credit_notes.cancel_invoice(
+            s, world.actor("carla"), invoice.id, TODAY, reason="Wrong client"
+        )
+    )
     assert reverse(run, world, work, "Wrong client").status == "reversed"
     # Reversed work is no longer there to invoice.
     with pytest.raises(Invalid):
