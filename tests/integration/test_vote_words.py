@@ -206,3 +206,49 @@ def test_a_refused_draft_keeps_the_counts_box_as_it_was_left(world: Any, make_vi
     refused = omar.post(f"{BASE}/", {**DECISION, "title": ""})
     assert refused.status_code == 422
     assert not re.search(r'id="f-results_hidden"[^>]*checked', refused.text)
+
+
+def test_no_vote_page_shows_a_raw_code_in_any_language(
+    run: Any, world: Any, make_visitor: Any, monkeypatch: Any
+) -> None:
+    """Drafts, open and closed votes of each kind that names rules, keys or choices, with
+    their boards and the drafting form, read in the four languages: no code on them."""
+    from tests.raw_codes_support import codes_of, find_codes, user_text, visible_text
+
+    async def built(session: Any) -> list[int]:
+        await add_cooperators(session, world, "Ana")
+        ranked = await open_vote(session, world, RANKED_RULES)
+        await vote(session, world, "omar", ranked, ranking=["mixed_80_20", "equal"])
+        await vote(session, world, "ana", ranked, ranking=["equal", "pro_rata"])
+        single = {**DECISION, "kind": "distribution_rule", "rule_json": "equal"}
+        single_id = await open_vote(session, world, {**single, "start_month": "2027-02"})
+        await vote(session, world, "omar", single_id, choice="yes")
+        consent = await open_vote(session, world, {**DECISION, "method": "consent"})
+        await vote(session, world, "omar", consent, choice="stand_aside")
+        await vote(session, world, "ana", consent, choice="object", reason="Too dear")
+        live = await open_vote(session, world, {**DECISION, "results_hidden": ""})
+        await vote(session, world, "omar", live, choice="abstain")
+        later(monkeypatch, WEEK + 1)
+        for pid in (ranked, single_id, consent):
+            await close(session, pid, world)
+        still_open = await open_vote(session, world, {**RANKED_RULES, "start_month": "2027-04"})
+        await vote(session, world, "omar", still_open, ranking=["pro_rata"])
+        return [ranked, single_id, consent, live, still_open]
+
+    ids = run(built)
+    codes = run(codes_of)
+    mine = sorted(run(user_text), key=len, reverse=True)
+    omar = make_visitor()
+    omar.login("omar")
+    pages = [f"{BASE}/", f"{BASE}/new", f"{BASE}/rules"]
+    pages += [f"{BASE}/{pid}" for pid in ids]
+    pages += [f"{BASE}/{pid}/board" for pid in ids[:3]]
+    leaks = []
+    for language in ("fr", "en", "nl", "ar"):
+        _speak(omar, language)
+        for url in pages:
+            response = omar.get(url)
+            assert response.status_code == 200, url
+            for leak in find_codes(visible_text(response.text), codes, language, mine):
+                leaks.append((language, url, leak))
+    assert leaks == []
