@@ -1,4 +1,4 @@
-"""Invoices, credit notes and payments: the list, issuing, cancelling, recording payments."""
+"""Invoices, credit notes and payments: the list, issuing, crediting and cancelling, payments."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
 from governance import clock, i18n
-from governance.errors import Conflict, Invalid, NotFound, PermissionDenied, Unavailable
-from governance.ledger import invoice_pdf, invoices, payments
+from governance.errors import Conflict, Invalid, PermissionDenied, Unavailable
+from governance.ledger import credit_notes, credit_reads, invoice_pdf, invoices, payments
 from governance.ledger.invoice_document import invoice_document
 from governance.ledger.models import Client
 from governance.ledger.service import list_clients
@@ -97,35 +97,115 @@ class InvoiceController(Controller):
             headers={"content-disposition": f'inline; filename="{name}"'},
         )
 
+    async def _crediting(
+        self,
+        request: Request,
+        db: Db,
+        coop: CoopContext,
+        invoice_id: int,
+        template: str,
+        status_code: int = 200,
+        **extra: Any,
+    ) -> Template:
+        """The cancelling or crediting page: the invoice, its lines, what happens to money paid."""
+        if not coop.can("post_journal"):
+            raise PermissionDenied(i18n._("Your role does not allow this."))
+        found = await credit_reads.crediting(db, coop.actor, invoice_id)
+        return page(
+            request,
+            template,
+            status_code=status_code,
+            crediting=found,
+            view=found.view,
+            cancellable=found.creditable,
+            settlements=credit_notes.SETTLEMENTS,
+            structured=invoices.structured,
+            values=extra.pop("values", {}),
+            errors=extra.pop("errors", {}),
+            ticked=set(extra.pop("ticked", [])),
+            **extra,
+        )
+
     @get("/{invoice_id:int}/cancel")
     async def confirm_cancel(
         self, request: Request, db: Db, coop: Coop, invoice_id: FromPath[int]
     ) -> Template:
-        """What cancelling this invoice does and what cannot be undone; the button that does it."""
-        if not coop.can("post_journal"):
-            raise PermissionDenied(i18n._("Your role does not allow this."))
-        views = await invoices.invoices_of(db, coop.actor)
-        view = next((v for v in views if v.invoice.id == invoice_id), None)
-        if view is None:
-            raise NotFound(i18n._("This invoice does not exist."))
-        return page(
-            request,
-            "ledger/invoice_cancel.html",
-            view=view,
-            cancellable=view.invoice.kind == "invoice" and not view.cancelled,
-            structured=invoices.structured,
-        )
+        """What cancelling this invoice does and what cannot be undone; the reason, and on a paid
+        invoice what happens to the money; the button that does it."""
+        return await self._crediting(request, db, coop, invoice_id, "ledger/invoice_cancel.html")
 
     @post("/{invoice_id:int}/cancel")
     async def cancel(
         self, request: Request, db: Db, coop: Coop, invoice_id: FromPath[int]
     ) -> Template | Redirect:
         """Cancel an invoice by a credit note (coordinators), once confirmed on the page above."""
+        data = await form_data(request)
         try:
-            await invoices.cancel_invoice(db, coop.actor, invoice_id, clock.today())
+            await credit_notes.cancel_invoice(
+                db,
+                coop.actor,
+                invoice_id,
+                clock.today(),
+                reason=str(data.get("reason") or ""),
+                settlement=str(data.get("settlement") or ""),
+            )
+        except Invalid as error:
+            return await self._crediting(
+                request,
+                db,
+                coop,
+                invoice_id,
+                "ledger/invoice_cancel.html",
+                status_code=400,
+                values=data,
+                errors=error.fields,
+                error=error.message,
+            )
         except Conflict as error:
             return await self._page(request, db, coop, status_code=409, error=error.message)
         return redirect(request, f"/c/{coop.cooperative.slug}/invoices/", "invoice_cancelled")
+
+    @get("/{invoice_id:int}/credit")
+    async def confirm_credit(
+        self, request: Request, db: Db, coop: Coop, invoice_id: FromPath[int]
+    ) -> Template:
+        """Choose the lines to credit, say why and, if paid, what happens to the money; what
+        cannot be undone; the button that issues the credit note."""
+        return await self._crediting(request, db, coop, invoice_id, "ledger/invoice_credit.html")
+
+    @post("/{invoice_id:int}/credit")
+    async def credit(
+        self, request: Request, db: Db, coop: Coop, invoice_id: FromPath[int]
+    ) -> Template | Redirect:
+        """Issue a credit note for the ticked lines (coordinators)."""
+        form = await request.form()
+        data: dict[str, Any] = {key: form.get(key) for key in form}
+        raw = [str(v) for v in form.getall("prestation_ids", [])]
+        ids = [int(v) for v in raw if v.isdigit() and len(v) < 12]
+        try:
+            await credit_notes.credit_lines(
+                db,
+                coop.actor,
+                invoice_id,
+                ids,
+                clock.today(),
+                reason=str(data.get("reason") or ""),
+                settlement=str(data.get("settlement") or ""),
+            )
+        except (Invalid, Conflict) as error:
+            return await self._crediting(
+                request,
+                db,
+                coop,
+                invoice_id,
+                "ledger/invoice_credit.html",
+                status_code=400 if isinstance(error, Invalid) else 409,
+                values=data,
+                ticked=raw,
+                errors=getattr(error, "fields", {}) or {},
+                error=error.message,
+            )
+        return redirect(request, f"/c/{coop.cooperative.slug}/invoices/", "invoice_credited")
 
 
 class PaymentController(Controller):
