@@ -276,6 +276,16 @@ ROUTES: dict[tuple[str, str], tuple[Any, dict[str, str] | None, Any]] = {
         None,
         lambda p: coordinator_action(p, 404),
     ),
+    ("POST", "/c/{slug:str}/invoices/{invoice_id:int}/credit"): (
+        lambda w: "/c/alpha/invoices/999999/credit",
+        {},
+        lambda p: coordinator_action(p, 404),
+    ),
+    ("GET", "/c/{slug:str}/invoices/{invoice_id:int}/credit"): (
+        lambda w: "/c/alpha/invoices/999999/credit",
+        None,
+        lambda p: coordinator_action(p, 404),
+    ),
     ("GET", "/c/{slug:str}/payments"): (
         lambda w: "/c/alpha/payments/",
         None,

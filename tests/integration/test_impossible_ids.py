@@ -14,6 +14,8 @@ HUGE = 2**31
     [
         ("GET", f"/c/alpha/clients/{HUGE}"),
         ("POST", f"/c/alpha/invoices/{HUGE}/cancel"),
+        ("POST", f"/c/alpha/invoices/{HUGE}/credit"),
+        ("GET", f"/c/alpha/invoices/{HUGE}/credit"),
         ("GET", f"/c/alpha/invoices/{HUGE * 1000}/pdf"),
         ("POST", f"/c/alpha/work/{HUGE}/reverse"),
         ("POST", "/c/alpha/work/0/submit"),
