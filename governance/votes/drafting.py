@@ -25,6 +25,7 @@ from governance.ledger.rule_versions import MONTH_RE
 from governance.ledger.rules import TEMPLATES, RuleError, parse_rule, rule_to_data
 from governance.markdown_text import MAX_LENGTH
 from governance.text import Level, problem
+from governance.votes import funds
 from governance.votes.methods import METHODS, THRESHOLDS, fraction_text
 from governance.votes.minimums import Minimums, form_fields, minimums_from
 from governance.votes.models import Proposal, ProposalKind, Visibility
@@ -66,6 +67,8 @@ class DraftContext:
     members: tuple[MemberChoice, ...]
     last_frozen_month: str | None  # the latest month closed or under review
     minimums: Minimums = field(default_factory=Minimums)  # the voting rules' minimums now
+    # What each fund holds now, in cents (governance/votes/funds.py); None: not read.
+    fund_balances: Mapping[str, int] | None = None
 
 
 @dataclass(frozen=True)
@@ -179,6 +182,11 @@ def _effect(form: Form, kind: str, method: str, context: DraftContext) -> dict[s
         fund = form.choice("fund", context.funds)
         category = form.choice("category", context.categories)
         amount = form.money("amount", context.language, required=True)
+        balances = context.fund_balances
+        if fund in context.funds and amount is not None and balances is not None:
+            held = balances.get(fund, 0)
+            if amount > held:
+                form.fail("amount", funds.refusal(fund, held))
         return {"fund": fund, "category": category, "amount_cents": amount}
     if kind == ProposalKind.MEMBERSHIP:
         action = form.choice("action", MEMBERSHIP_ACTIONS)

@@ -19,14 +19,13 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from governance import clock
 from governance.audit.service import lock_cooperative, record
 from governance.errors import Conflict, Invalid
-from governance.i18n import _
+from governance.i18n import _, language
 from governance.ledger.journal import Posting
-from governance.ledger.models import Account
-from governance.ledger.posting import balance_of, post
+from governance.ledger.posting import post
 from governance.ledger.rule_versions import adopt_rule
 from governance.members.models import Cooperative, Membership, MembershipStatus, Role
 from governance.members.service import active_coordinators
-from governance.votes import mails, mandates
+from governance.votes import funds, mails, mandates
 from governance.votes.drafting import option_labels, quorum_value
 from governance.votes.methods import Result, approval, consent, ranked
 from governance.votes.minimums import category_of
@@ -101,18 +100,9 @@ async def tally_now(session: AsyncSession, proposal: Proposal, floor: Fraction) 
 async def _spend_from_fund(session: AsyncSession, proposal: Proposal, today: dt.date) -> int:
     effect = proposal.effect
     fund, amount = str(effect["fund"]), int(effect["amount_cents"])
-    account = (
-        await session.exec(
-            select(Account).where(
-                Account.cooperative_id == proposal.cooperative_id,
-                Account.code == f"fund:{fund}",
-            )
-        )
-    ).first()
-    # A fund is equity: its balance is a credit (negative); what it holds is the opposite.
-    held = -(await balance_of(session, account.id)) if account and account.id else 0
+    held = await funds.fund_held(session, proposal.cooperative_id, fund)
     if held < amount:
-        raise Conflict(_("The fund does not hold enough for this spending."))
+        raise funds.FundTooLow(fund, held)
     entry = await post(
         session,
         cooperative_id=proposal.cooperative_id,
@@ -237,10 +227,12 @@ async def _close_locked(session: AsyncSession, proposal_id: int, now: dt.datetim
     error = ""
     if adopted:
         try:
-            async with session.begin_nested():
-                effect = await _apply_effect(session, proposal, result)
+            # In English: the message is kept as its msgid and translated where it is shown.
+            with language("en"):
+                async with session.begin_nested():
+                    effect = await _apply_effect(session, proposal, result)
         except (Invalid, Conflict) as failure:
-            error = failure.message[:500]
+            error = str(getattr(failure, "stored", failure.message))[:500]
     proposal.state = ProposalState.CLOSED
     proposal.closed_at = now
     proposal.result = result.as_data()
