@@ -8,10 +8,12 @@ from collections.abc import Iterable
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from governance.i18n import _
+from governance.ledger.rules import TEMPLATES, rule_to_data, template_label
 from governance.mail.outbox import enqueue
 from governance.mail.times import mail_time, zone_of
 from governance.members.models import Cooperative, Person
-from governance.votes.models import Proposal
+from governance.votes import funds
+from governance.votes.models import Proposal, ProposalKind
 
 
 def _link(cooperative: Cooperative, proposal: Proposal) -> str:
@@ -39,21 +41,46 @@ async def vote_opened(
     return await enqueue(session, cooperative, voters, compose)
 
 
+def outcome_words(proposal: Proposal) -> str:
+    """A closed proposal's outcome in the reader's language, the winning option by its label
+    (a rule template's name, never its code), and whether its effect was carried out."""
+    winner = (proposal.result or {}).get("winner") if proposal.method == "ranked" else None
+    if winner is not None:
+        chosen = _("Chosen: %(option)s") % {"option": _option(str(winner))}
+        if proposal.effect_error:
+            return _("%(chosen)s, not carried out") % {"chosen": chosen}
+        return chosen
+    if not proposal.adopted:
+        return _("Not adopted")
+    if proposal.effect_error:
+        return funds.not_carried_out(proposal.effect_error)
+    rule = proposal.effect.get("rule") if proposal.kind == ProposalKind.DISTRIBUTION_RULE else None
+    named = next((n for n, r in TEMPLATES.items() if rule == rule_to_data(r)), None)
+    if named is not None:
+        return _("Adopted: %(rule)s") % {"rule": template_label(named)}
+    return _("Adopted")
+
+
+def _option(label: str) -> str:
+    return template_label(label) if label in TEMPLATES else label
+
+
 async def vote_closed(
     session: AsyncSession, cooperative: Cooperative, proposal: Proposal, voters: Iterable[int]
 ) -> int:
     def compose(person: Person) -> tuple[str, str]:
-        outcome = _("adopted") if proposal.adopted else _("not adopted")
         subject = _("Result: %(title)s") % {"title": proposal.title}
         body = _(
-            "Hello %(name)s,\n\nThe vote on %(title)s is closed: %(outcome)s.\n\n"
+            "Hello %(name)s,\n\nThe vote on %(title)s is closed.\nOutcome: %(outcome)s\n\n"
             "The result, its explanation and the bulletin board: %(link)s\n"
         ) % {
             "name": person.name,
             "title": proposal.title,
-            "outcome": outcome,
+            "outcome": outcome_words(proposal),
             "link": _link(cooperative, proposal),
         }
+        if proposal.effect_error:
+            body += "\n" + funds.failure_text(proposal.effect_error) + "\n"
         return subject, body
 
     return await enqueue(session, cooperative, voters, compose)
