@@ -20,7 +20,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from governance.ledger.distribution import MemberFigures, PeriodFigures, distribute
 from governance.ledger.models import PeriodClose
-from governance.ledger.rules import Rule, RuleError, parse_rule
+from governance.ledger.rules import Rule, RuleError, parse_rule, rule_to_data
 from governance.members.access import Actor
 from governance.members.models import Cooperative, Membership, Person
 from governance.members.visibility import MoneyReader, money_reader
@@ -41,6 +41,9 @@ class Column:
     label: str  # "" for the rule in force; an option's label otherwise
     cents: dict[Recipient, int]
     spread: Fraction | None  # None when fewer than one member receives something
+    # The rule in DESIGN's JSON form, to say who shares under it (for the rule in force: the
+    # latest month's); None when not known.
+    rule: dict[str, Any] | None = None
 
 
 @dataclass(frozen=True)
@@ -48,6 +51,9 @@ class Row:
     recipient: Recipient
     current: int
     proposed: tuple[int, ...]  # one per option, in order
+    # A member without any work in the months compared (who shares only under a rule for all
+    # active members); False for a fund.
+    no_work: bool = False
 
     @property
     def differences(self) -> tuple[int, ...]:
@@ -64,7 +70,7 @@ class Comparison:
 
 
 def _rules(proposal: Proposal) -> list[tuple[str, Rule]]:
-    found = []
+    found: list[tuple[str, Rule]] = []
     candidates = (
         [(o["label"], o["rule"]) for o in proposal.options if "rule" in o]
         if proposal.method == "ranked"
@@ -118,7 +124,9 @@ async def compare(session: AsyncSession, actor: Actor, proposal: Proposal) -> Co
     if not closes or not rules:
         return None
     totals: list[dict[tuple[str | None, int | None], int]] = [{} for _ in range(len(rules) + 1)]
+    worked: set[int] = set()
     for _month, stored in closes:
+        worked |= {int(m["member_id"]) for m in stored["members"] if int(m["prestations"]) > 0}
         for share in stored["shares"]:
             key = (share["fund"], share["member_id"])
             totals[0][key] = totals[0].get(key, 0) + int(share["cents"])
@@ -140,12 +148,14 @@ async def compare(session: AsyncSession, actor: Actor, proposal: Proposal) -> Co
         for key in keys
     }
 
-    def column(label: str, found: dict[Any, int]) -> Column:
+    def column(label: str, found: dict[Any, int], rule: Any) -> Column:
         cents = {recipients[k]: found.get(k, 0) for k in keys}
-        return Column(label, cents, _spread(cents))
+        return Column(label, cents, _spread(cents), rule if isinstance(rule, dict) else None)
 
-    current = column("", totals[0])
-    options = tuple(column(label, totals[i + 1]) for i, (label, _r) in enumerate(rules))
+    current = column("", totals[0], closes[0][1].get("rule"))  # the latest month's rule
+    options = tuple(
+        column(label, totals[i + 1], rule_to_data(rule)) for i, (label, rule) in enumerate(rules)
+    )
     ordered = sorted(
         recipients.values(),
         key=lambda r: (r.member_id is not None, r.fund or "", r.name.casefold(), r.member_id),
@@ -157,7 +167,13 @@ async def compare(session: AsyncSession, actor: Actor, proposal: Proposal) -> Co
             current=current,
             options=options,
             rows=tuple(
-                Row(r, current.cents[r], tuple(o.cents[r] for o in options)) for r in ordered
+                Row(
+                    r,
+                    current.cents[r],
+                    tuple(o.cents[r] for o in options),
+                    no_work=r.member_id is not None and r.member_id not in worked,
+                )
+                for r in ordered
             ),
             reader=actor.person_id,
         ),
@@ -187,7 +203,8 @@ def seen_by(reader: MoneyReader, comparison: Comparison) -> Comparison:
         return recipient.member_id is None or reader.may_read(recipient.member_id)
 
     def column(found: Column) -> Column:
-        return Column(found.label, {r: c for r, c in found.cents.items() if shown(r)}, found.spread)
+        cents = {r: c for r, c in found.cents.items() if shown(r)}
+        return Column(found.label, cents, found.spread, found.rule)
 
     return Comparison(
         months=comparison.months,
