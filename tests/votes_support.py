@@ -23,6 +23,23 @@ DECISION = {
 }
 
 
+async def fill_fund(session: Any, cooperative_id: int, fund: str, cents: int) -> None:
+    """Money into a fund (from the bank), as a month's close would put it there."""
+    from governance.ledger.journal import Posting
+    from governance.ledger.posting import post
+
+    async with session.begin():
+        await post(
+            session,
+            cooperative_id=cooperative_id,
+            day=clock.today(),
+            kind="adjustment",
+            memo="test: money in the fund",
+            author_id=None,
+            postings=[Posting("bank", cents), Posting(f"fund:{fund}", -cents)],
+        )
+
+
 async def add_cooperators(session: Any, world: Any, *names: str) -> None:
     """More cooperators in alpha: world.ids gains each name (lower case)."""
     for name in names:

@@ -28,6 +28,7 @@ from tests.votes_support import (
     add_cooperators,
     close,
     closing_form,
+    fill_fund,
     later,
     open_vote,
     vote,
@@ -77,6 +78,8 @@ async def _with_a_fund(session: Any, world: Any) -> None:
         await rule_versions.set_initial_rule(
             session, world.alpha, "mixed_80_20", "2026-01", world.ids["carla"]
         )
+    # A spending is drafted only within what the fund holds (governance/votes/funds.py).
+    await fill_fund(session, world.alpha, "training", 100_000)
 
 
 async def _draft(session: Any, world: Any, form: dict[str, Any]) -> int:
