@@ -30,6 +30,7 @@ FLASH_COOKIE = "governance_flash"
 # Flash messages travel as keys, never as text, so a cookie cannot inject words into a page.
 FLASHES = {
     "logged_in": N_("Welcome back."),
+    "invoice_credited": N_("The credit note has been issued."),
     "logged_out": N_("You are logged out."),
     "logged_out_everywhere": N_("Every session of your account has been ended."),
     "password_changed": N_("Your password has been changed."),

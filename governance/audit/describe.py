@@ -48,6 +48,10 @@ _TEMPLATES: dict[str, str] = {
     "invoice.cancelled": N_(
         "%(actor)s cancelled the invoice %(reference)s with the credit note %(credit_note)s."
     ),
+    "invoice.credited": N_(
+        "%(actor)s credited lines of the invoice %(reference)s with the credit note "
+        "%(credit_note)s."
+    ),
     "payment.recorded": N_("%(actor)s recorded a payment received on %(date)s."),
     "prestation.imported": N_("%(actor)s imported %(count)s prestations from a CSV file."),
     "prestation.recorded": N_("%(actor)s recorded a prestation of %(date)s."),

@@ -14,6 +14,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from sqlalchemy import func
+from sqlalchemy.orm import aliased
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -166,7 +167,8 @@ async def _batch(session: AsyncSession, coop: int) -> PreparedBatch | None:
 
 
 async def _overdue(session: AsyncSession, coop: int, today: dt.date) -> Overdue | None:
-    """Invoices not cancelled, past their due date, not fully paid: how many, what is left."""
+    """Invoices not cancelled, past their due date, not fully paid: how many, what is left
+    (total - credited by credit notes - paid)."""
     paid = (
         select(
             col(PaymentAllocation.invoice_id).label("invoice_id"),
@@ -175,13 +177,24 @@ async def _overdue(session: AsyncSession, coop: int, today: dt.date) -> Overdue 
         .group_by(col(PaymentAllocation.invoice_id))
         .subquery()
     )
+    # What credit notes took back, per invoice they credit (negative totals); a whole
+    # cancellation is left out below anyway. Same rule as ledger/credited.py.
+    note = aliased(Invoice)
+    credited_id = func.coalesce(note.cancels_id, note.corrects_id)
+    notes = (
+        select(credited_id.label("invoice_id"), (-func.sum(note.total_cents)).label("credited"))
+        .where(note.kind == InvoiceKind.CREDIT_NOTE)
+        .group_by(credited_id)
+        .subquery()
+    )
     cancelled = select(Invoice.cancels_id).where(col(Invoice.cancels_id).is_not(None))
-    left = Invoice.total_cents - func.coalesce(paid.c.paid, 0)
+    left = Invoice.total_cents - func.coalesce(notes.c.credited, 0) - func.coalesce(paid.c.paid, 0)
     count, unpaid, oldest = (
         await session.exec(
             select(func.count(), func.sum(left), func.min(Invoice.due_on))
             .select_from(Invoice)
             .outerjoin(paid, paid.c.invoice_id == Invoice.id)
+            .outerjoin(notes, notes.c.invoice_id == Invoice.id)
             .where(
                 Invoice.cooperative_id == coop,
                 Invoice.kind == InvoiceKind.INVOICE,

@@ -15,9 +15,9 @@ from typing import Any
 import pytest
 from sqlmodel import SQLModel, select
 
-from governance import clock
-from governance.ledger import closing, invoices, payouts, prestations
-from governance.ledger.models import Client, PayoutBatch
+from governance import clock, i18n
+from governance.ledger import closing, credit_notes, invoices, payouts, prestations
+from governance.ledger.models import Client, InvoiceLine, PayoutBatch
 from governance.members import bank
 from governance.members.models import Cooperative
 from tests.closing_support import TODAY, build_october, everyone_read
@@ -35,6 +35,12 @@ COORDINATOR_ITEMS = (
 COORDINATOR_LINKS = ("/c/alpha/work/queue", "/c/alpha/payouts/", "/c/alpha/invoices/")
 # The golden October's shares (Omar, Wen, Carla), as a French page writes them.
 SHARES = {"omar": "566,56", "wen": "316,15", "carla": "103,30"}
+
+
+def money(cents: int) -> str:
+    """An amount as a French page writes it, without the euro sign."""
+    with i18n.language("fr"):
+        return i18n.money(cents).replace("\xa0€", "").replace("\u202f€", "")
 
 
 def set_clock(monkeypatch: pytest.MonkeyPatch, moment: dt.datetime) -> None:
@@ -212,6 +218,29 @@ def test_coordinator_items_come_when_due_and_go_when_done(
     assert 'href="/c/alpha/invoices/"' in overdue
     assert "todo-overdue" not in items(home(omar))
 
+    # A credit note for one line: the home page asks for what is left, not the whole total.
+    async def credit_one(session: Any) -> int:
+        line = (
+            await session.exec(
+                select(InvoiceLine).where(InvoiceLine.invoice_id == invoice_id).limit(1)
+            )
+        ).one()
+        await session.commit()
+        await credit_notes.credit_lines(
+            session,
+            world.actor("carla"),
+            invoice_id,
+            [line.prestation_id],
+            dt.date(2026, 12, 7),
+            reason="Wrong duration",
+        )
+        return int(line.amount_cents)
+
+    credited = run(credit_one)
+    left = 126001 - credited
+    overdue = section(home(carla), "todo-overdue")
+    assert money(left) in overdue and "1\u202f260,01" not in overdue
+
     async def pay(session: Any) -> None:
         await invoices.record_payment(
             session,
@@ -219,7 +248,7 @@ def test_coordinator_items_come_when_due_and_go_when_done(
             {
                 "client_id": str(client_id),
                 "date": "2026-12-07",
-                "amount": "1260,01",
+                "amount": f"{left // 100},{left % 100:02d}",
                 "invoice_ids": [str(invoice_id)],
             },
             language="fr",
