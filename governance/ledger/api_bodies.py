@@ -15,8 +15,10 @@ import msgspec
 
 from governance.json_body import Body, RowId
 from governance.ledger import invoices
+from governance.ledger.account_names import AccountNames
 from governance.ledger.books import AccountPage, BalanceRow, JournalPage
 from governance.ledger.export import EntryRecord
+from governance.ledger.memos import render
 from governance.ledger.models import Client, Prestation
 from governance.money import format_cents
 
@@ -213,12 +215,18 @@ class ClientOut(msgspec.Struct, omit_defaults=True):
         )
 
 
+# The books keep their codes (`account`, `memo` in stable English, as the exports): programs
+# read them. `account_name` and `memo_text` add the same in words, in the caller's language
+# (the profile's), for programs that show them to people (docs/books.md).
+
+
 class BalanceOut(msgspec.Struct):
     account: str
     type: str
     debit_cents: int
     credit_cents: int
     balance_cents: int
+    account_name: str
 
 
 class TrialBalanceOut(msgspec.Struct):
@@ -228,11 +236,18 @@ class TrialBalanceOut(msgspec.Struct):
     total_credit_cents: int
 
     @classmethod
-    def of(cls, period: str | None, rows: list[BalanceRow]) -> TrialBalanceOut:
+    def of(cls, period: str | None, rows: list[BalanceRow], names: AccountNames) -> TrialBalanceOut:
         return cls(
             period=period,
             accounts=[
-                BalanceOut(r.account, r.type, r.debit_cents, r.credit_cents, r.balance_cents)
+                BalanceOut(
+                    r.account,
+                    r.type,
+                    r.debit_cents,
+                    r.credit_cents,
+                    r.balance_cents,
+                    names.name(r.account),
+                )
                 for r in rows
             ],
             total_debit_cents=sum(r.debit_cents for r in rows),
@@ -245,9 +260,10 @@ class AccountLineOut(msgspec.Struct):
     entry_id: int
     date: dt.date
     kind: str
-    memo: str
+    memo: str  # stable English
     amount_cents: int  # debit positive
     balance_cents: int  # the account's balance after this line
+    memo_text: str  # the memo in the caller's language
 
 
 class AccountOut(msgspec.Struct):
@@ -256,11 +272,13 @@ class AccountOut(msgspec.Struct):
     opening_balance_cents: int
     lines: list[AccountLineOut]
     next_after_id: int | None
+    account_name: str
 
     @classmethod
-    def of(cls, page: AccountPage) -> AccountOut:
+    def of(cls, page: AccountPage, names: AccountNames) -> AccountOut:
         return cls(
             account=page.account,
+            account_name=names.name(page.account),
             type=page.type,
             opening_balance_cents=page.opening_balance,
             lines=[
@@ -272,6 +290,7 @@ class AccountOut(msgspec.Struct):
                     line.memo,
                     line.amount,
                     line.balance,
+                    line.memo_text,
                 )
                 for line in page.lines
             ],
@@ -283,6 +302,7 @@ class EntryLineOut(msgspec.Struct):
     account: str
     type: str
     amount_cents: int  # debit positive
+    account_name: str
 
 
 class EntryOut(msgspec.Struct):
@@ -290,12 +310,13 @@ class EntryOut(msgspec.Struct):
     date: dt.date
     period: str
     kind: str
-    memo: str
+    memo: str  # stable English
     reverses_id: int | None
     lines: list[EntryLineOut]
+    memo_text: str  # the memo in the caller's language
 
     @classmethod
-    def of(cls, entry: EntryRecord) -> EntryOut:
+    def of(cls, entry: EntryRecord, names: AccountNames) -> EntryOut:
         return cls(
             id=entry.id,
             date=entry.date,
@@ -303,7 +324,11 @@ class EntryOut(msgspec.Struct):
             kind=entry.kind,
             memo=entry.memo,
             reverses_id=entry.reverses_id,
-            lines=[EntryLineOut(li.account, li.account_type, li.amount) for li in entry.lines],
+            lines=[
+                EntryLineOut(li.account, li.account_type, li.amount, names.name(li.account))
+                for li in entry.lines
+            ],
+            memo_text=render(entry.memo_code, entry.memo_args, entry.memo),
         )
 
 
@@ -312,5 +337,5 @@ class EntriesOut(msgspec.Struct):
     next_after_id: int | None
 
     @classmethod
-    def of(cls, page: JournalPage) -> EntriesOut:
-        return cls([EntryOut.of(e) for e in page.entries], page.next_after_id)
+    def of(cls, page: JournalPage, names: AccountNames) -> EntriesOut:
+        return cls([EntryOut.of(e, names) for e in page.entries], page.next_after_id)

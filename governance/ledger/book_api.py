@@ -3,6 +3,8 @@
 The same readers as the pages (`books.may_read_books`): coordinators and observers always,
 cooperators while the cooperative's books are open, workers never. Amounts are integer cents
 (debit positive), dates ISO-8601; pages are keyset pages: pass `next_after_id` as `after_id`.
+Accounts are codes and memos stable English, as in the exports; `account_name` and `memo_text`
+add them in words in the caller's language (docs/books.md).
 """
 
 from __future__ import annotations
@@ -37,7 +39,7 @@ class BooksApiController(Controller):
     async def trial_balance(self, db: Db, coop: Coop, period: Period = None) -> TrialBalanceOut:
         """Every account with lines, for one period or for all time."""
         rows = await books.trial_balance(db, coop.actor, period)
-        return TrialBalanceOut.of(period, rows)
+        return TrialBalanceOut.of(period, rows, await books.account_names(db, coop.actor))
 
     @get("/accounts/{code:str}", responses=API_ERRORS)
     async def account(
@@ -50,7 +52,7 @@ class BooksApiController(Controller):
     ) -> AccountOut:
         """One account's lines in posting order, with the running balance."""
         result = await books.account_lines(db, coop.actor, code, after_id=after_id, limit=limit)
-        return AccountOut.of(result)
+        return AccountOut.of(result, await books.account_names(db, coop.actor))
 
     @get("/entries", responses=API_ERRORS)
     async def entries(
@@ -65,4 +67,4 @@ class BooksApiController(Controller):
         result = await books.journal_page(
             db, coop.actor, period=period, after_id=after_id, limit=limit
         )
-        return EntriesOut.of(result)
+        return EntriesOut.of(result, await books.account_names(db, coop.actor))

@@ -1,4 +1,9 @@
-"""The cooperative's books: trial balance by period and one account's lines."""
+"""The cooperative's books: trial balance by period and one account's lines.
+
+Accounts are shown by name and memos in words, in the reader's language
+(governance.ledger.account_names, governance.ledger.memos); the codes stay in links and in the
+exports (docs/books.md).
+"""
 
 from __future__ import annotations
 
@@ -10,11 +15,8 @@ from litestar.di import Provide
 from litestar.params import QueryParameter
 from litestar.response import Template
 
-from governance.i18n import _
 from governance.ledger import books
-from governance.ledger.service import list_clients
-from governance.members import service as members
-from governance.web import Coop, CoopContext, Db, page, provide_coop
+from governance.web import Coop, Db, page, provide_coop
 
 Period = Annotated[str | None, QueryParameter(name="period", pattern=r"^\d{4}-\d{2}$")]
 # What an account code looks like (`bank`, `receivable:3`, `expense:bank_fees`); the API too.
@@ -34,29 +36,6 @@ class Row:
     balance: int
 
 
-async def _labels(db: Db, coop: CoopContext) -> dict[str, str]:
-    """Account codes told in words: clients and members by name."""
-    clients = {str(c.id): c.name for c in await list_clients(db, coop.actor, include_archived=True)}
-    people = {str(r.person.id): r.person.name for r in await members.list_members(db, coop.actor)}
-    labels = {"bank": _("Bank"), "revenue": _("Revenue")}
-    for client_id, name in clients.items():
-        labels[f"receivable:{client_id}"] = _("Owed by %(name)s") % {"name": name}
-    for person_id, name in people.items():
-        labels[f"payable:{person_id}"] = _("Owed to %(name)s") % {"name": name}
-    return labels
-
-
-def label_of(code: str, labels: dict[str, str]) -> str:
-    if code in labels:
-        return labels[code]
-    family, _sep, rest = code.partition(":")
-    if family == "expense":
-        return _("Costs: %(category)s") % {"category": rest}
-    if family == "fund":
-        return _("Fund: %(name)s") % {"name": rest}
-    return code
-
-
 class BooksController(Controller):
     path = "/c/{slug:str}/books"
     dependencies = {"coop": Provide(provide_coop)}
@@ -67,11 +46,11 @@ class BooksController(Controller):
     ) -> Template:
         """The trial balance, for one period or for all time."""
         rows = await books.trial_balance(db, coop.actor, period)
-        labels = await _labels(db, coop)
+        names = await books.account_names(db, coop.actor)
         view = [
             Row(
                 r.account,
-                label_of(r.account, labels),
+                names.name(r.account),
                 r.debit_cents,
                 r.credit_cents,
                 r.balance_cents,
@@ -93,7 +72,7 @@ class BooksController(Controller):
     ) -> Template:
         """One account's lines with the running balance, a page at a time."""
         result = await books.account_lines(db, coop.actor, code, after_id=after)
-        labels = await _labels(db, coop)
+        names = await books.account_names(db, coop.actor)
         return page(
-            request, "ledger/account.html", result=result, label=label_of(code, labels), code=code
+            request, "ledger/account.html", result=result, label=names.name(code), code=code
         )

@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import case, func
@@ -26,11 +26,13 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from governance.db import dialect_of
 from governance.errors import NotFound, PermissionDenied
 from governance.i18n import _
+from governance.ledger.account_names import AccountNames
 from governance.ledger.export import EntryRecord, LineRecord, PrestationRecord
+from governance.ledger.memos import render
 from governance.ledger.models import Account, Client, JournalEntry, LedgerLine, Prestation
 from governance.ledger.posting import balance_of
 from governance.members.access import Actor, Permission, authorize
-from governance.members.models import Cooperative, Person, Role
+from governance.members.models import Cooperative, Membership, Person, Role
 from governance.members.visibility import reads_everyones_money
 
 MAX_PAGE = 500
@@ -68,9 +70,16 @@ class AccountLine:
     entry_id: int
     date: dt.date
     kind: str
-    memo: str
+    memo: str  # stable English (the export's); pages show `memo_text`
     amount: int  # signed cents, debit positive
     balance: int  # running balance of the account after this line
+    memo_code: str = ""
+    memo_args: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def memo_text(self) -> str:
+        """The memo in the reader's language (governance.ledger.memos)."""
+        return render(self.memo_code, self.memo_args, self.memo)
 
 
 @dataclass(frozen=True)
@@ -158,6 +167,29 @@ async def trial_balance(
     ]
 
 
+async def account_names(session: AsyncSession, reader: Reader) -> AccountNames:
+    """The names account codes point at: the cooperative's clients (archived too) and every
+    person who has been its member (a payable account outlives a membership).
+
+    Raises PermissionDenied.
+    """
+    async with session.begin():
+        await may_read_books(session, reader)
+        coop = reader.cooperative_id
+        clients = await session.exec(
+            select(Client.id, Client.name).where(Client.cooperative_id == coop)
+        )
+        people = await session.exec(
+            select(Person.id, Person.name)
+            .join(Membership, col(Membership.person_id) == col(Person.id))
+            .where(Membership.cooperative_id == coop)
+        )
+        return AccountNames(
+            clients={str(i): name for i, name in clients.all()},
+            members={str(i): name for i, name in people.all()},
+        )
+
+
 async def account_lines(
     session: AsyncSession,
     reader: Reader,
@@ -209,7 +241,15 @@ async def account_lines(
         assert line.id is not None and entry.id is not None
         lines.append(
             AccountLine(
-                line.id, entry.id, entry.date, entry.kind, entry.memo, line.amount, line.balance
+                line.id,
+                entry.id,
+                entry.date,
+                entry.kind,
+                entry.memo,
+                line.amount,
+                line.balance,
+                entry.memo_code,
+                entry.memo_args or {},
             )
         )
     return AccountPage(
@@ -253,6 +293,8 @@ async def journal_for_export(session: AsyncSession, reader: Reader) -> list[Entr
                     entry.memo,
                     entry.reverses_id,
                     tuple(lines),
+                    entry.memo_code,
+                    entry.memo_args or {},
                 )
             )
             lines = []
@@ -314,6 +356,8 @@ async def journal_page(
                 entry.memo,
                 entry.reverses_id,
                 tuple(lines.get(entry.id, ())),
+                entry.memo_code,
+                entry.memo_args or {},
             )
         )
     return JournalPage(entries, entries[-1].id if more and entries else None)

@@ -1,5 +1,9 @@
 """The ledger as files: an hledger journal and CSV. Pure formatting, no database or I/O.
 
+Account names and memos stay in stable English whatever the reader's language (the pages show
+them in words, governance.ledger.account_names and memos; docs/books.md): an accountant's tools
+and scripts read the same names every month.
+
 Amounts are integer cents from start to finish and are written with `format_cents` (two
 decimals, never a float). The inputs are the plain records below; `governance.ledger.books`
 reads them from the database.
@@ -25,8 +29,9 @@ import csv
 import datetime as dt
 import io
 import re
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
 
 from governance.money import format_cents
 
@@ -63,7 +68,12 @@ class LineRecord:
 
 @dataclass(frozen=True, slots=True)
 class EntryRecord:
-    """One journal entry and its lines, as exported."""
+    """One journal entry and its lines, as exported.
+
+    `memo` is the stable English memo, the only one the files carry; `memo_code` and
+    `memo_args` let a page or the API render it in the reader's language
+    (governance.ledger.memos), never the export.
+    """
 
     id: int
     date: dt.date
@@ -72,6 +82,8 @@ class EntryRecord:
     memo: str
     reverses_id: int | None
     lines: tuple[LineRecord, ...]
+    memo_code: str = ""
+    memo_args: Mapping[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from governance.errors import PermissionDenied
+from governance.i18n import language
 from governance.ledger import books
 from tests.integration.test_books import ledger, read, set_open_books  # noqa: F401  (fixture)
 
@@ -63,7 +64,12 @@ def test_the_trial_balance_is_the_books_trial_balance(
     expected = read(run, books.trial_balance, world.actor("olga"), period)
     body = ok(visitor.get(f"{API}/trial-balance" + (f"?period={period}" if period else "")))
     assert body["period"] == period
-    assert body["accounts"] == [dataclasses.asdict(row) for row in expected]
+    codes_only = [{k: v for k, v in a.items() if k != "account_name"} for a in body["accounts"]]
+    assert codes_only == [dataclasses.asdict(row) for row in expected]
+    # Each account also in words, in Olga's language (French): never its code.
+    names = {a["account"]: a["account_name"] for a in body["accounts"]}
+    assert names.get("bank", "Banque") == "Banque"
+    assert all(name and name != code for code, name in names.items())
     assert body["total_debit_cents"] == body["total_credit_cents"]
     assert body["total_debit_cents"] == sum(row.debit_cents for row in expected)
     assert all(isinstance(row["balance_cents"], int) for row in body["accounts"])
@@ -83,6 +89,10 @@ def test_an_account_is_read_page_by_page(
     whole = read(run, books.account_lines, world.actor("omar"), code, limit=500)
     lines, pages = every_line(visitor, code, limit=1)
     assert pages == len(whole.lines) == 3
+    with language("fr"):  # Omar's language: the memos in words, as the API gives them
+        whole = read(run, books.account_lines, world.actor("omar"), code, limit=500)
+        texts = [line.memo_text for line in whole.lines]
+    assert [line["memo_text"] for line in lines] == texts
     assert lines == [
         {
             "line_id": line.line_id,
@@ -92,8 +102,9 @@ def test_an_account_is_read_page_by_page(
             "memo": line.memo,
             "amount_cents": line.amount,
             "balance_cents": line.balance,
+            "memo_text": text,
         }
-        for line in whole.lines
+        for line, text in zip(whole.lines, texts, strict=True)
     ]
     assert lines[-1]["balance_cents"] == 6000
     # The ':' may also come escaped.
