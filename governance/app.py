@@ -12,6 +12,7 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from litestar import Litestar, Request, Response, get
 from litestar.config.csrf import CSRFConfig
+from litestar.connection import ASGIConnection
 from litestar.datastructures import MutableScopeHeaders
 from litestar.di import Provide
 from litestar.exceptions import (
@@ -194,6 +195,32 @@ def _domain_error(request: Request[Any, Any, Any], exc: DomainError) -> Response
     return _error_page(request, exc.status_code, exc.message)
 
 
+async def _person_behind_an_error(exc: Exception, scope: Scope) -> None:
+    """Before the error's page: find the logged-in person when the session middleware did not
+    run (no route for the address, a method it does not take, a refused CSRF token), as the
+    middleware would, so that the page is in their language and shows them logged in.
+
+    The middleware sets `user` (a person or None) whenever it runs: this reads the session only
+    when it did not. Skipped when the database is the trouble; never raises (anonymous then).
+    """
+    if scope["type"] != "http" or "user" in scope or _database_down(exc):
+        return
+    try:
+        found = await _SESSION_READER.authenticate_request(ASGIConnection(scope))
+    except Exception as error:
+        log.warning("error page without its person: %s", type(error).__name__)
+        return
+    scope["user"] = found.user
+    scope["auth"] = found.auth
+
+
+async def _no_app(_scope: Scope, _receive: Any, _send: Any) -> None:
+    """Never called: `_SESSION_READER` only reads sessions, it wraps nothing."""
+
+
+_SESSION_READER = SessionAuthentication(app=_no_app)
+
+
 def _server_error(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
     route = request.scope.get("path_template") or "(no route)"
     if isinstance(exc, RecursionError) and json_body.too_deep(exc):
@@ -326,6 +353,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         plugins=[HTMXPlugin(), json_body.StrictBodySchema()],
         before_request=_before_request,
         before_send=[_add_security_headers],
+        after_exception=[_person_behind_an_error],
         exception_handlers={
             HTTPException: _http_error,
             DomainError: _domain_error,
