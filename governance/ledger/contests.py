@@ -2,8 +2,9 @@
 
 A member contests one of their prestations counted in a month under review (or their share as
 a whole) with a comment. While a contest is open the month cannot close. A coordinator either
-keeps the line, with a reason the member reads, or corrects it: the prestation's entry is
-reversed and a corrected prestation is recorded and validated, both in the month under review.
+keeps the line, with a reason the member reads, or corrects it (any of its date, duration,
+kind, client, amount, travel): the prestation's entry is reversed and a corrected prestation is
+recorded and validated, both in the month under review; an invoiced line is credited alone.
 A coordinator never resolves a contest about their own work (another coordinator does).
 """
 
@@ -18,12 +19,14 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from governance import clock
 from governance.audit.service import record
-from governance.errors import Conflict, Invalid, NotFound
+from governance.errors import Conflict, NotFound
 from governance.forms import Form
 from governance.i18n import _
 from governance.ledger.closing import _locked_period, _month, last_day
+from governance.ledger.contest_correction import corrected_prestation, parse_correction
 from governance.ledger.figures import counted_prestations
 from governance.ledger.journal import prestation_postings
+from governance.ledger.line_credit import credit_line
 from governance.ledger.memos import Memo
 from governance.ledger.models import (
     Contest,
@@ -35,8 +38,10 @@ from governance.ledger.models import (
     PrestationStatus,
 )
 from governance.ledger.posting import post, reverse
-from governance.ledger.reversals import _live_invoice
+from governance.ledger.prestations import _client as client_of
+from governance.ledger.prestations import kinds_of
 from governance.members.access import Actor, Permission, authorize
+from governance.members.models import Cooperative
 from governance.members.service import active_coordinators
 
 MAX_COMMENT = 1000
@@ -227,15 +232,14 @@ async def correct_line(
 ) -> Contest:
     """Correct the contested prestation: reverse it, record the corrected one, in the month.
 
-    `data`: amount (the corrected amount of the work, travel unchanged), reason. Raises
-    Conflict (resolved already; a contest of the share as a whole; the prestation is on an
-    invoice that is not cancelled), Invalid (bad amount; the same amount), NotFound.
+    `data`: reason, and any of date (in the month under review), duration_minutes (empty: a
+    fixed price), kind, client_id, amount, travel; a field left out keeps its value
+    (`contest_correction.parse_correction`); settlement ("refund", "offset": money the client
+    paid on the line, when it is invoiced and paid). A prestation on an invoice is credited
+    alone by a credit note in the same transaction; the corrected one waits for the client's
+    next invoice. Raises Conflict (resolved already; a contest of the share as a whole),
+    Invalid (a bad field; nothing changes; no settlement where one is needed), NotFound.
     """
-    form = Form(data)
-    reason = form.text("reason", max_length=MAX_COMMENT, multiline=True)
-    amount = form.money("amount", language, required=True)
-    form.done()
-    assert amount is not None
     async with session.begin():
         await authorize(session, actor, Permission.CLOSE_PERIOD)
         contest = await _open_contest(session, actor, contest_id)
@@ -251,73 +255,55 @@ async def correct_line(
         assert original is not None and original.id is not None
         if original.status != PrestationStatus.VALIDATED or original.entry_id is None:
             raise Conflict(_("Only a validated prestation can be corrected."))
-        if amount == original.amount_cents:
-            message = _("This is the amount already recorded.")
-            raise Invalid(message, {"amount": message})
-        invoice = await _live_invoice(session, original.id)
-        if invoice is not None:
-            raise Conflict(
-                _(
-                    "This prestation is on the invoice %(reference)s. Cancel that invoice by "
-                    "a credit note first, then correct the prestation."
-                )
-                % {"reference": invoice.reference}
-            )
+        cooperative = await session.get(Cooperative, actor.cooperative_id)
+        assert cooperative is not None
+        fix = parse_correction(
+            data, original, month=month, kinds=kinds_of(cooperative.settings), language=language
+        )
+        if fix.client_id != original.client_id:
+            await client_of(session, actor.cooperative_id, fix.client_id)
+        credit_note = await credit_line(
+            session, actor, original.id, fix.reason, str(data.get("settlement") or "")
+        )
         entry = await session.get(JournalEntry, original.entry_id)
         assert entry is not None
-        day = max(original.date, last_day(month).replace(day=1))
         await reverse(
             session,
             entry,
-            day=day,
+            day=max(original.date, last_day(month).replace(day=1)),
             memo=Memo("contest_correction", {"prestation": original.id, "contest": contest.id}),
             author_id=actor.person_id,
             into_review=month,
         )
         original.status = PrestationStatus.REVERSED
-        original.rejection_reason = reason
+        original.rejection_reason = fix.reason[:500]
         original.decided_by_id = actor.person_id
         original.decided_at = clock.now()
         session.add(original)
-        corrected = Prestation(
-            cooperative_id=original.cooperative_id,
-            member_id=original.member_id,
-            client_id=original.client_id,
-            date=original.date,
-            start_time=original.start_time,
-            duration_minutes=original.duration_minutes,
-            rate_cents=None,
-            amount_cents=amount,
-            travel_cents=original.travel_cents,
-            kind=original.kind,
-            languages=list(original.languages),
-            note=original.note,
-            status=PrestationStatus.VALIDATED,
-            created_by_id=actor.person_id,
-            created_at=clock.now(),
-            decided_by_id=actor.person_id,
-            decided_at=clock.now(),
-        )
+        corrected = corrected_prestation(original, fix, actor.person_id)
         session.add(corrected)
         await session.flush()
         new_entry = await post(
             session,
             cooperative_id=actor.cooperative_id,
-            day=day,
+            day=corrected.date,
             kind="prestation",
             memo=Memo(
                 "prestation_correction", {"prestation": corrected.id, "original": original.id}
             ),
             author_id=actor.person_id,
             postings=prestation_postings(
-                corrected.client_id, corrected.member_id, amount, corrected.travel_cents
+                corrected.client_id,
+                corrected.member_id,
+                corrected.amount_cents,
+                corrected.travel_cents,
             ),
             into_review=month,
         )
         corrected.entry_id = new_entry.id
         session.add(corrected)
         contest.status = ContestStatus.CORRECTED
-        contest.resolution = reason
+        contest.resolution = fix.reason
         contest.correction_id = corrected.id
         contest.resolved_by_id = actor.person_id
         contest.resolved_at = clock.now()
@@ -332,11 +318,13 @@ async def correct_line(
             data={
                 "before": "open",
                 "after": "corrected",
-                "reason": reason,
+                "reason": fix.reason,
                 "prestation_id": original.id,
                 "correction_id": corrected.id,
                 "amount_before": original.amount_cents,
-                "amount_after": amount,
+                "amount_after": corrected.amount_cents,
+                "changes": fix.changes(original),
+                "credit_note_id": credit_note.id if credit_note is not None else None,
             },
         )
     return contest

@@ -8,7 +8,7 @@ the member whose prestation they cancel.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from sqlalchemy import func
@@ -21,6 +21,8 @@ from governance.ledger.models import (
     Account,
     AccountType,
     Client,
+    Contest,
+    ContestStatus,
     JournalEntry,
     LedgerLine,
     Prestation,
@@ -50,6 +52,11 @@ class Counted:
     amount_cents: int
     sign: int
     adjustment: bool  # dated in another month than the period that counts it
+    # The contest a correction answers: on the reversal of the contested prestation and on
+    # the corrected one; the prestation a corrected one replaces; why a reversal cancels.
+    contest_id: int | None = None
+    corrects_id: int | None = None
+    reason: str = ""
 
 
 def line_data(counted: Counted) -> dict[str, Any]:
@@ -63,6 +70,9 @@ def line_data(counted: Counted) -> dict[str, Any]:
         "amount_cents": counted.amount_cents * counted.sign,
         "reversal": counted.sign < 0,
         "adjustment": counted.adjustment,
+        "contest": counted.contest_id,
+        "corrects": counted.corrects_id,
+        "reason": counted.reason if counted.sign < 0 else "",
     }
 
 
@@ -196,6 +206,7 @@ async def counted_prestations(
                 col(Prestation.kind),
                 col(Prestation.duration_minutes),
                 col(Prestation.amount_cents),
+                col(Prestation.rejection_reason),
             )
             .join(JournalEntry, col(Prestation.entry_id) == link)
             .join(Client, col(Client.id) == Prestation.client_id)
@@ -210,7 +221,7 @@ async def counted_prestations(
         sign = -1 if reversals else 1
         connection = await session.connection()
         rows = (await connection.execute(query)).all()
-        for pid, member, day, client, kind, minutes, cents in rows:
+        for pid, member, day, client, kind, minutes, cents, reason in rows:
             assert pid is not None
             found.append(
                 Counted(
@@ -223,10 +234,42 @@ async def counted_prestations(
                     amount_cents=cents,
                     sign=sign,
                     adjustment=f"{day:%Y-%m}" != month,
+                    reason=reason or "",
                 )
             )
+    found = await _with_contests(session, cooperative_id, found)
     found.sort(key=lambda c: (c.date, c.prestation_id, -c.sign))
     return found
+
+
+async def _with_contests(
+    session: AsyncSession, cooperative_id: int, found: list[Counted]
+) -> list[Counted]:
+    """Each line that a contest's correction wrote (the reversal of the contested prestation,
+    the corrected prestation) with the contest's id and the prestation it replaces."""
+    ids = {c.prestation_id for c in found}
+    if not ids:
+        return found
+    rows = (
+        await session.exec(
+            select(Contest.id, Contest.prestation_id, Contest.correction_id).where(
+                Contest.cooperative_id == cooperative_id,
+                Contest.status == ContestStatus.CORRECTED,
+                col(Contest.prestation_id).in_(ids) | col(Contest.correction_id).in_(ids),
+            )
+        )
+    ).all()
+    reversed_by = {original: cid for cid, original, _c in rows if original is not None}
+    corrected_by = {fix: (cid, original) for cid, original, fix in rows if fix is not None}
+    out = []
+    for c in found:
+        if c.sign < 0 and c.prestation_id in reversed_by:
+            c = replace(c, contest_id=reversed_by[c.prestation_id])
+        elif c.sign > 0 and c.prestation_id in corrected_by:
+            cid, original = corrected_by[c.prestation_id]
+            c = replace(c, contest_id=cid, corrects_id=original)
+        out.append(c)
+    return out
 
 
 async def counted_lines(

@@ -15,8 +15,13 @@ from litestar.response import Redirect, Template
 from governance import clock, i18n, months
 from governance.errors import Conflict, DomainError, Invalid, NotFound, PermissionDenied
 from governance.ledger import closing, contests, periods, review_settings, reviews
+from governance.ledger.clients import clients_for
+from governance.ledger.period_views import WholeReview
+from governance.ledger.prestations import kinds_of
+from governance.ledger.reversal_lines import month_reversals
 from governance.ledger.review_window import review_hours
 from governance.ledger.rule_versions import MONTH_RE
+from governance.money import format_cents, separators
 from governance.web import Coop, CoopContext, Db, form_data, page, provide_coop, redirect
 
 
@@ -33,6 +38,11 @@ def percent(text: str) -> str:
     except InvalidOperation:
         return text
     return format_percent(value, locale=locale, decimal_quantization=False)
+
+
+def amount_input(cents: int) -> str:
+    """Cents as a form field holds them in the reader's language: `110,00` in French."""
+    return format_cents(cents).replace(".", separators(i18n.current_language())[0])
 
 
 def _may(coop: CoopContext, permission: str) -> None:
@@ -91,11 +101,20 @@ class PeriodController(Controller):
         **extra: Any,
     ) -> Template:
         view = await periods.review_page(db, coop.actor, month, today=clock.today())
+        clients: list[Any] = []
+        if coop.can("close_period") and isinstance(view, WholeReview) and view.open_contests:
+            clients = await clients_for(db, coop.actor, include_archived=False)
+        cancelled = await month_reversals(db, coop.actor, month, everyone=coop.can("close_period"))
         return page(
             request,
             "ledger/period.html",
             status_code=status_code,
             view=view,
+            month_reversals=cancelled,
+            correction_clients=clients,
+            correction_kinds=kinds_of(coop.cooperative.settings),
+            last_day=closing.last_day,
+            amount_input=amount_input,
             month_label=month_label,
             months=months,
             percent=percent,
@@ -250,7 +269,8 @@ class PeriodController(Controller):
     async def correct(
         self, request: Request, db: Db, coop: Coop, contest_id: FromPath[int]
     ) -> Template | Redirect:
-        """Correct a contested prestation's amount, with a reason (coordinators)."""
+        """Correct a contested prestation (date, duration, kind, client, amount, travel), with
+        a reason (coordinators)."""
 
         async def correct_line(data: dict[str, Any]) -> object:
             language = i18n.current_language()

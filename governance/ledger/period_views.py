@@ -95,6 +95,16 @@ class ContestView:
     resolved_at: dt.datetime | None
     created_at: dt.datetime
     corrected_cents: int | None  # the amount of the corrected prestation
+    # The contested line as recorded, to pre-fill the correction form.
+    line_kind: str = ""
+    line_minutes: int | None = None
+    line_travel_cents: int = 0
+    line_client_id: int | None = None
+    # The corrected line, once the contest is answered by a correction.
+    corrected_id: int | None = None
+    corrected_date: dt.date | None = None
+    corrected_kind: str = ""
+    corrected_minutes: int | None = None
 
     @property
     def is_open(self) -> bool:
@@ -115,6 +125,11 @@ class LineView:
     adjustment: bool
     contests: tuple[ContestView, ...]
     contestable: bool
+    # The contest a correction answers (on its reversal and on the corrected line), the
+    # prestation a corrected line replaces, and why a line was cancelled.
+    contest_id: int | None = None
+    corrects_id: int | None = None
+    reason: str = ""
 
 
 @dataclass(frozen=True)

@@ -29,7 +29,7 @@ from governance.ledger.closing import (
     unvalidated,
 )
 from governance.ledger.contests import contests_of
-from governance.ledger.figures import counted_prestations
+from governance.ledger.figures import Counted, counted_prestations
 from governance.ledger.models import (
     Client,
     Contest,
@@ -271,6 +271,8 @@ async def _own(session: AsyncSession, actor: Actor, period: Period) -> MemberRev
     share: ShareView | None = None
     distribution: DistributionView | None = None
     statement = None
+    counted: list[Counted] = []
+    closed_counted: list[Counted] = []
     if period.state == PeriodState.REVIEW:
         result = await draft(session, coop, month)
         data = distribution_data(result.rule, result.figures, result.distribution)
@@ -293,6 +295,7 @@ async def _own(session: AsyncSession, actor: Actor, period: Period) -> MemberRev
         close = await period_close_of(session, coop, month)
         if statement is not None and close is not None:
             # The closed month's entries never change: its lines are read from the journal.
+            closed_counted = await counted_prestations(session, coop, month, me)
             raw_lines = [
                 (
                     c.prestation_id,
@@ -302,7 +305,7 @@ async def _own(session: AsyncSession, actor: Actor, period: Period) -> MemberRev
                     c.minutes * c.sign,
                     c.amount_cents * c.sign,
                 )
-                for c in await counted_prestations(session, coop, month, me)
+                for c in closed_counted
             ]
             how_many = sum(1 for line in raw_lines if line[5] >= 0)
             distribution = statement_distribution(statement, close.distribution, names, how_many)
@@ -311,6 +314,11 @@ async def _own(session: AsyncSession, actor: Actor, period: Period) -> MemberRev
     if distribution is not None:
         share = next((s for s in distribution.members if s.member_id == me), None)
     reversed_ids = {pid for pid, *_rest, amount in raw_lines if amount < 0}
+    # Contest, corrected prestation and reason of each line (figures.Counted), by line.
+    extra = {
+        (c.prestation_id, c.sign): c
+        for c in (counted if period.state == PeriodState.REVIEW else closed_counted)
+    }
     open_lines = {c.prestation_id for c in views if c.is_open}
     for pid, day, client, kind, minutes, amount in raw_lines:
         lines.append(
@@ -329,6 +337,9 @@ async def _own(session: AsyncSession, actor: Actor, period: Period) -> MemberRev
                 and amount >= 0
                 and pid not in reversed_ids
                 and pid not in open_lines,
+                contest_id=extra[(pid, -1 if amount < 0 else 1)].contest_id,
+                corrects_id=extra[(pid, -1 if amount < 0 else 1)].corrects_id,
+                reason=extra[(pid, -1 if amount < 0 else 1)].reason if amount < 0 else "",
             )
         )
     return MemberReview(
@@ -372,6 +383,14 @@ async def _contest_views(
                 line_date=line[0].date if line else None,
                 line_client=line[1] if line else "",
                 line_amount_cents=line[0].amount_cents if line else None,
+                line_kind=line[0].kind if line else "",
+                line_minutes=line[0].duration_minutes if line else None,
+                line_travel_cents=line[0].travel_cents if line else 0,
+                line_client_id=line[0].client_id if line else None,
+                corrected_id=c.correction_id,
+                corrected_date=correction[0].date if correction else None,
+                corrected_kind=correction[0].kind if correction else "",
+                corrected_minutes=correction[0].duration_minutes if correction else None,
                 comment=c.comment,
                 status=c.status,
                 resolution=c.resolution,

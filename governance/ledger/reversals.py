@@ -2,15 +2,14 @@
 
 Nothing in the journal is edited or deleted. The entry posted at validation is cancelled by
 its exact opposite, dated `today` in today's open period (the prestation's own period may be
-closed already), linked to it by `reverses_id`. A prestation on a live invoice cannot be
-reversed: the invoice is cancelled by a credit note first.
+closed already), linked to it by `reverses_id`. A prestation on a live invoice is reversed
+only with a credit note for its line (`credit_invoice`), or once the invoice is cancelled.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 
-from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from governance import clock
@@ -18,11 +17,10 @@ from governance.audit.service import lock_cooperative, record
 from governance.errors import Conflict
 from governance.forms import Form
 from governance.i18n import _
+from governance.ledger.credit_notes import live_invoice_of
+from governance.ledger.line_credit import credit_line
 from governance.ledger.memos import Memo
 from governance.ledger.models import (
-    Invoice,
-    InvoiceKind,
-    InvoiceLine,
     JournalEntry,
     Prestation,
     PrestationStatus,
@@ -34,25 +32,15 @@ from governance.members.access import Actor, Permission, authorize
 MAX_REASON_LENGTH = 500
 
 
-async def _live_invoice(session: AsyncSession, prestation_id: int) -> Invoice | None:
-    """The invoice that bills this prestation and that no credit note cancels, if any."""
-    cancelled = select(Invoice.cancels_id).where(col(Invoice.cancels_id).is_not(None))
-    return (
-        await session.exec(
-            select(Invoice)
-            .join(InvoiceLine, col(InvoiceLine.invoice_id) == Invoice.id)
-            .where(
-                InvoiceLine.prestation_id == prestation_id,
-                Invoice.kind == InvoiceKind.INVOICE,
-                col(Invoice.id).not_in(cancelled),
-            )
-            .limit(1)
-        )
-    ).first()
-
-
 async def reverse_prestation(
-    session: AsyncSession, actor: Actor, prestation_id: int, reason: str, *, today: dt.date
+    session: AsyncSession,
+    actor: Actor,
+    prestation_id: int,
+    reason: str,
+    *,
+    today: dt.date,
+    credit_invoice: bool = False,
+    settlement: str = "",
 ) -> Prestation:
     """Cancel a validated prestation in the books, with a reason the member reads.
 
@@ -60,7 +48,9 @@ async def reverse_prestation(
     transaction with its audit event. Raises PermissionDenied (coordinators only), Invalid
     (no reason or a reason over 500 characters; today's period is not open), NotFound
     (another cooperative's prestation), Conflict (not validated, already reversed, or on an
-    invoice that is not cancelled).
+    invoice that is not cancelled and `credit_invoice` is false). With `credit_invoice`, a
+    prestation on a live invoice is credited alone by a credit note, in the same transaction
+    (`line_credit.credit_line`): the invoice's other lines stay billed.
     """
     async with session.begin():
         await authorize(session, actor, Permission.VALIDATE_WORK)
@@ -76,15 +66,19 @@ async def reverse_prestation(
             raise Conflict(_("This prestation has already been reversed."))
         if prestation.status != PrestationStatus.VALIDATED or prestation.entry_id is None:
             raise Conflict(_("Only a validated prestation can be reversed."))
-        invoice = await _live_invoice(session, prestation_id)
-        if invoice is not None:
+        invoice = await live_invoice_of(session, prestation_id)
+        credit_note = None
+        if invoice is not None and not credit_invoice:
             raise Conflict(
                 _(
-                    "This prestation is on the invoice %(reference)s. Cancel that invoice by "
-                    "a credit note first, then reverse the prestation."
+                    "This prestation is on the invoice %(reference)s. Tick “Credit this line "
+                    "on its invoice” to credit only this line by a credit note, or cancel "
+                    "that invoice by a credit note first."
                 )
                 % {"reference": invoice.reference}
             )
+        if invoice is not None:
+            credit_note = await credit_line(session, actor, prestation_id, clean, settlement)
         original = await session.get(JournalEntry, prestation.entry_id)
         assert original is not None
         # posting.reverse refuses a second reversal of the entry, and the unique
@@ -117,6 +111,7 @@ async def reverse_prestation(
                 "amount_cents": prestation.amount_cents,
                 "travel_cents": prestation.travel_cents,
                 "date": today.isoformat(),
+                "credit_note_id": credit_note.id if credit_note is not None else None,
             },
         )
     return prestation

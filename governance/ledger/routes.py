@@ -235,7 +235,13 @@ class WorkController(Controller):
         month = raw_month if MONTH_RE.fullmatch(raw_month) else None
         try:
             await reversals.reverse_prestation(
-                db, coop.actor, prestation_id, str(data.get("reason") or ""), today=clock.today()
+                db,
+                coop.actor,
+                prestation_id,
+                str(data.get("reason") or ""),
+                today=clock.today(),
+                credit_invoice=bool(data.get("credit_line")),
+                settlement=str(data.get("settlement") or ""),
             )
         except (Invalid, Conflict) as error:
             return await self._work_page(

@@ -29,16 +29,8 @@ __all__ = ["CSV_COLUMNS", "FontMissing", "to_csv", "to_pdf"]
 
 
 def _flags(line: PrestationLine) -> list[str]:
-    """What makes a counted prestation special: it cancels earlier work, or is late."""
-    flags = []
-    if line.reversal:
-        flags.append(_("Reversal: cancels work counted before"))
-    if line.adjustment:
-        flags.append(
-            _("Adjustment: work dated %(date)s, counted this month")
-            % {"date": date_short(line.date)}
-        )
-    return flags
+    """What makes a counted prestation special: a correction, a reversal, late work."""
+    return line.flags(date_short)
 
 
 def prestation_label(line: PrestationLine) -> str:

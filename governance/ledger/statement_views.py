@@ -18,8 +18,9 @@ from fractions import Fraction
 from typing import Any
 
 from governance.i18n import _, money
-from governance.ledger.kinds import kind_label
+from governance.ledger.reversal_lines import ReversalNote
 from governance.ledger.rules import fund_label, key_label
+from governance.ledger.statement_lines import PrestationLine, prestations_of
 from governance.ledger.statement_reconciliation import Payment, Reconciliation
 from governance.ledger.statement_text import (
     RuleView,
@@ -31,7 +32,7 @@ from governance.ledger.statement_text import (
 )
 from governance.months import month_name, month_of
 
-__all__ = ["Payment", "Reconciliation", "RuleView", "rule_of"]
+__all__ = ["Payment", "PrestationLine", "Reconciliation", "RuleView", "prestations_of", "rule_of"]
 
 CHECK_COMMAND = (
     "governance audit check-statement --coop-id {coop} --month {month} --seq {seq} "
@@ -42,26 +43,6 @@ CHECK_COMMAND = (
 def fraction_of(text: str) -> Fraction:
     """An exact quota as the close stores it: `"5665577/100"` -> Fraction(5665577, 100)."""
     return Fraction(text)
-
-
-@dataclass(frozen=True)
-class PrestationLine:
-    id: int
-    date: dt.date
-    client: str
-    kind: str
-    minutes: int
-    amount_cents: int  # negative for a reversal
-    reversal: bool  # cancels work counted before: subtracts
-    adjustment: bool  # dated in an earlier month, counted in this one
-
-    @property
-    def kind_text(self) -> str:
-        return kind_label(self.kind)
-
-    @property
-    def duration(self) -> str:
-        return duration_text(self.minutes) if self.minutes else ""
 
 
 @dataclass(frozen=True)
@@ -209,22 +190,6 @@ def pool_cents(distributable_cents: int, funds: Sequence[FundShare]) -> int:
     if distributable_cents <= 0:
         return 0
     return distributable_cents - sum(f.share.cents for f in funds)
-
-
-def prestations_of(rows: Sequence[Mapping[str, Any]]) -> tuple[PrestationLine, ...]:
-    return tuple(
-        PrestationLine(
-            id=int(p["id"]),
-            date=dt.date.fromisoformat(p["date"]),
-            client=str(p["client"]),
-            kind=str(p["kind"]),
-            minutes=int(p["minutes"]),
-            amount_cents=int(p["amount_cents"]),
-            reversal=bool(p["reversal"]),
-            adjustment=bool(p["adjustment"]),
-        )
-        for p in rows
-    )
 
 
 @dataclass(frozen=True)
@@ -388,6 +353,7 @@ class Earnings:
     balance_cents: int
     latest: tuple[StatementSummary, ...]
     months: tuple[StatementSummary, ...]  # oldest first, the cooperative's closed months
+    reversals: tuple[ReversalNote, ...] = ()  # the latest cancelled work, newest first
 
 
 def member_share(data: Mapping[str, Any], member_id: int) -> dict[str, Any] | None:

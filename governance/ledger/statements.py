@@ -32,6 +32,7 @@ from governance.ledger.models import (
     PeriodClose,
     Statement,
 )
+from governance.ledger.reversal_lines import reversals_of
 from governance.ledger.statement_ledger import LedgerMismatch, reconciliation
 from governance.ledger.statement_ledger import checkpoint_of as _checkpoint
 from governance.ledger.statement_ledger import close_lines as _close_lines
@@ -364,6 +365,7 @@ async def my_earnings(session: AsyncSession, actor: Actor, months: int = 12) -> 
             balance_cents=await _owed_now(session, account),
             latest=tuple(mine[:LATEST]),
             months=_by_month(closed, mine, months),
+            reversals=await reversals_of(session, actor.cooperative_id, actor.person_id),
         )
 
 
