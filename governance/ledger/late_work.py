@@ -137,6 +137,17 @@ def waiting_notes(calendar: Calendar, rows: Iterable[Prestation]) -> dict[int, s
     return notes
 
 
+def late_notes(calendar: Calendar, days: Iterable[tuple[int, dt.date]]) -> dict[int, str]:
+    """Key -> "October 2026 is closed: this work will be counted in December 2026 as a late
+    adjustment.", for each (key, date) dated in a closed month (the import's preview)."""
+    notes = {}
+    for key, day in days:
+        target = calendar.counted_in(day)
+        if target is not None:
+            notes[key] = late_notice(month_of(day), target)
+    return notes
+
+
 def recorded_notice(calendar: Calendar, rows: Iterable[Prestation], recorded: int) -> str | None:
     """The notice above the work list after recording work dated in a closed month."""
     for row in rows:
