@@ -85,6 +85,11 @@ def _credit_sentences(credited: Credited) -> list[str]:
         )
     elif credited.paid_cents == 0:
         said.append(_("Nothing had been paid on this invoice: there is nothing to pay back."))
+    elif not credited.whole:
+        said.append(
+            _("What was already paid stays set against invoice %(reference)s, which asks for less.")
+            % values
+        )
     said.append(_("This credit note asks for no payment."))
     return said
 
