@@ -21,6 +21,7 @@ from governance.audit.service import lock_cooperative, record
 from governance.errors import Conflict, Invalid
 from governance.i18n import _, language
 from governance.ledger.journal import Posting
+from governance.ledger.memos import Memo
 from governance.ledger.posting import post
 from governance.ledger.rule_versions import adopt_rule
 from governance.members.models import Cooperative, Membership, MembershipStatus, Role
@@ -108,7 +109,7 @@ async def _spend_from_fund(session: AsyncSession, proposal: Proposal, today: dt.
         cooperative_id=proposal.cooperative_id,
         day=today,
         kind="fund_spending",
-        memo=f"{effect['category']}: {proposal.title}"[:300],
+        memo=Memo("fund_spending", {"category": effect["category"], "title": proposal.title}),
         author_id=None,
         postings=[Posting(f"fund:{fund}", amount), Posting("bank", -amount)],
     )
