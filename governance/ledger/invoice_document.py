@@ -137,7 +137,7 @@ async def invoice_document(session: AsyncSession, actor: Actor, invoice_id: int)
         bic=cooperative.bic,
         client=client.name,
         client_address=client.address,
-        client_vat=client.vat_number,
+        client_vat=format_enterprise_number(client.vat_number or "") or None,
         title=_("Credit note") if invoice.kind == InvoiceKind.CREDIT_NOTE else _("Invoice"),
         reference=invoice.reference,
         issued_on=invoice.issued_on,

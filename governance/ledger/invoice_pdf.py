@@ -61,9 +61,9 @@ class InvoiceDocument:
     credited: Credited | None = None
 
 
-def _credit_sentences(credited: Credited) -> list[str]:
+def _credit_sentences(credited: Credited, out: Page) -> list[str]:
     """What a credit note credits, why, and what becomes of money already paid."""
-    values = {"reference": credited.reference, "date": date_short(credited.issued_on)}
+    values = {"reference": out.ltr(credited.reference), "date": date_short(credited.issued_on)}
     said = [
         (
             _("This credit note cancels invoice %(reference)s of %(date)s.")
@@ -76,7 +76,7 @@ def _credit_sentences(credited: Credited) -> list[str]:
         % values
     ]
     if credited.reason:
-        said.append(_("Reason: %(reason)s") % {"reason": credited.reason})
+        said.append(_("Reason: %(reason)s") % {"reason": out.isolate(credited.reason)})
     if credited.settlement == "refund":
         said.append(_("What the client already paid on the credited amount will be paid back."))
     elif credited.settlement == "offset":
@@ -99,7 +99,7 @@ def render(document: InvoiceDocument) -> bytes:
     out = Page(f"{document.title} {document.reference}")
     out.text(document.cooperative, size=18)
     out.text(
-        *document.cooperative_address.split("\n"),
+        *map(out.isolate, document.cooperative_address.split("\n")),
         _("Enterprise number: %(number)s") % {"number": out.ltr(document.cooperative_number)}
         if document.cooperative_number
         else "",
@@ -110,8 +110,8 @@ def render(document: InvoiceDocument) -> bytes:
     out.text(f"{document.title} {out.ltr(document.reference)}", size=14)
     out.space(2)
     out.text(
-        document.client,
-        document.client_address,
+        out.isolate(document.client),
+        *map(out.isolate, document.client_address.split("\n")),
         _("VAT: %(number)s") % {"number": out.ltr(document.client_vat)}
         if document.client_vat
         else "",
@@ -125,7 +125,7 @@ def render(document: InvoiceDocument) -> bytes:
     )
     if document.credited is not None:
         out.space(2)
-        out.text(*_credit_sentences(document.credited))
+        out.text(*_credit_sentences(document.credited, out))
     out.space(4)
     out.table(
         (25, 45, 80, 30),
@@ -145,7 +145,7 @@ def render(document: InvoiceDocument) -> bytes:
         numbers=(3,),
         size=10,
     )
-    out.text(document.vat_mention, size=9)
+    out.text(out.isolate(document.vat_mention), size=9)
     if document.credit_note:
         return out.output()
     out.space(4)

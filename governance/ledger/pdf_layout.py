@@ -61,6 +61,12 @@ class Page:
         Isolated with U+2066…U+2069, which fpdf2's bidi algorithm honours; as is in LTR."""
         return f"\u2066{text}\u2069" if self.rtl and text else text
 
+    def isolate(self, text: str) -> str:
+        """A line typed by someone (an address, a name) in its own direction inside a
+        right-to-left page: "4000 Liège" stays so, not "Liège 4000". First-strong isolate
+        (U+2068…U+2069); as is in LTR."""
+        return f"\u2068{text}\u2069" if self.rtl and text else text
+
     def _leading(self) -> float:
         """A line's height: the font's size and a third (Arabic letters reach higher and
         lower than Latin ones; a bare font size made lines touch)."""
