@@ -107,3 +107,11 @@ def test_a_stale_session_cookie_counts_as_anonymous(
     page = visitor.get("/no/such/page", headers=FRENCH)
     assert page.status_code == 404 and 'lang="fr"' in page.text
     assert "/logout" not in page.text
+
+
+def test_the_apis_refusals_before_a_route_are_in_the_persons_language(
+    visitor: Any, world: Any, settings: Settings
+) -> None:
+    response = arabic_visitor(visitor, settings).get("/api/c/alpha/no-such-thing", headers=FRENCH)
+    assert response.status_code == 404
+    assert response.json()["detail"] == ARABIC_404
