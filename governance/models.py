@@ -33,6 +33,7 @@ from governance.votes.models import (
     ProposalComment,
     Proxy,
 )
+from governance.votes.receipts import ReplacedReceipt
 
 __all__ = [
     "Account",
@@ -67,6 +68,7 @@ __all__ = [
     "Proposal",
     "ProposalComment",
     "Proxy",
+    "ReplacedReceipt",
     "ReviewStart",
     "SigningKey",
     "Statement",
