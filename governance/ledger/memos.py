@@ -15,6 +15,7 @@ from typing import Any
 from governance.i18n import N_, _
 from governance.ledger.category_names import category_label
 from governance.months import month_of
+from governance.text import isolate
 
 # code -> (stable English memo, the same in words to translate). Never change an English
 # format once entries carry it: exports and reports read it.
@@ -39,10 +40,14 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "fund_spending": ("{category}: {title}", N_("%(category)s: %(title)s (vote)")),
 }
 
-# Arguments shown through a name rather than as they are stored.
+# Arguments shown through a name rather than as they are stored; text people typed (a supplier,
+# a payment's reference, a vote's title) is isolated so that it cannot turn the sentence around.
 _RENDER: dict[str, Callable[[str], str]] = {
     "month": month_of,
     "category": category_label,
+    "supplier": isolate,
+    "reference": isolate,
+    "title": isolate,
 }
 
 

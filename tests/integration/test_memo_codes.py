@@ -110,7 +110,7 @@ def test_the_migration_gives_earlier_entries_their_code(
         code, args = found["close 2026-10"]
         assert render(code, args, "close 2026-10") == "Clôture d'octobre 2026"
         code, args = found["insurance: Ethias; SA"]
-        assert render(code, args, "") == "Assurance : Ethias; SA"
+        assert render(code, args, "") == "Assurance : \u2068Ethias; SA\u2069"
         assert render("", {}, "opening balance, by hand") == "opening balance, by hand"
     # The journal's triggers are back: an entry still cannot be changed.
     engine = create_engine(db.sync_url(settings.database_url))
