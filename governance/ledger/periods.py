@@ -272,7 +272,6 @@ async def _own(session: AsyncSession, actor: Actor, period: Period) -> MemberRev
     distribution: DistributionView | None = None
     statement = None
     counted: list[Counted] = []
-    closed_counted: list[Counted] = []
     if period.state == PeriodState.REVIEW:
         result = await draft(session, coop, month)
         data = distribution_data(result.rule, result.figures, result.distribution)
@@ -281,44 +280,27 @@ async def _own(session: AsyncSession, actor: Actor, period: Period) -> MemberRev
         data["income_cents"] = data["expense_cents"] = None
         distribution = distribution_view(data, names)
         counted = await counted_prestations(session, coop, month, me)
-        raw_lines = [
-            (c.prestation_id, c.date, c.client, c.kind, c.minutes * c.sign, c.amount_cents * c.sign)
-            for c in counted
-        ]
     elif period.state == PeriodState.CLOSED:
         statement = (
             await session.exec(
                 select(Statement).where(Statement.period_id == period.id, Statement.member_id == me)
             )
         ).first()
-        raw_lines = []
         close = await period_close_of(session, coop, month)
         if statement is not None and close is not None:
             # The closed month's entries never change: its lines are read from the journal.
-            closed_counted = await counted_prestations(session, coop, month, me)
-            raw_lines = [
-                (
-                    c.prestation_id,
-                    c.date,
-                    c.client,
-                    c.kind,
-                    c.minutes * c.sign,
-                    c.amount_cents * c.sign,
-                )
-                for c in closed_counted
-            ]
-            how_many = sum(1 for line in raw_lines if line[5] >= 0)
+            counted = await counted_prestations(session, coop, month, me)
+            how_many = sum(1 for c in counted if c.sign > 0)
             distribution = statement_distribution(statement, close.distribution, names, how_many)
-    else:
-        raw_lines = []
+    raw_lines = [
+        (c.prestation_id, c.date, c.client, c.kind, c.minutes * c.sign, c.amount_cents * c.sign)
+        for c in counted
+    ]
     if distribution is not None:
         share = next((s for s in distribution.members if s.member_id == me), None)
     reversed_ids = {pid for pid, *_rest, amount in raw_lines if amount < 0}
     # Contest, corrected prestation and reason of each line (figures.Counted), by line.
-    extra = {
-        (c.prestation_id, c.sign): c
-        for c in (counted if period.state == PeriodState.REVIEW else closed_counted)
-    }
+    extra = {(c.prestation_id, c.sign): c for c in counted}
     open_lines = {c.prestation_id for c in views if c.is_open}
     for pid, day, client, kind, minutes, amount in raw_lines:
         lines.append(
