@@ -60,7 +60,7 @@ def test_a_coordinator_chooses_a_mention_and_the_audit_keeps_it(
     assert settings_of(run, world)["vat"] == {"status": "exempt", "mention": "art56bis", "text": ""}
     [event] = vat_events(run)
     assert event["before"] == {} and event["after"]["mention"] == "art56bis"
-    assert 'value="art56bis" selected' in visitor.get(PAGE).text
+    assert 'value="art56bis" id="f-vat_mention-art56bis" checked' in visitor.get(PAGE).text
 
     own = "Exonération de TVA, article 44 § 2, 2° du Code de la TVA"
     again = {**UNIVERBAL, "vat_status": "exempt", "vat_mention": "other", "vat_text": f"  {own} "}
