@@ -19,7 +19,7 @@ from governance.i18n import _, join_list
 from governance.ledger.costs import categories_of
 from governance.ledger.period_routes import month_label
 from governance.mail.outbox import email_notices, set_email_notices
-from governance.votes import ballots, mandates, preview, receipts, service, views
+from governance.votes import ballots, funds, mandates, preview, receipts, service, views
 from governance.votes.api_bodies import BoardOut, board_out
 from governance.votes.drafting import KIND_METHODS, QUORUMS, form_values
 from governance.votes.methods import THRESHOLDS, fraction_text
@@ -101,6 +101,7 @@ class ProposalController(Controller):
             status_code=status_code,
             view=view,
             comparison=comparison,
+            fund=await funds.proposal_fund(db, view.proposal),
             comparison_months=join_list(month_label(m) for m in comparison.months)
             if comparison
             else "",

@@ -29,6 +29,7 @@ from governance.votes.drafting import (
     parse_proposal,
     quorum_value,
 )
+from governance.votes.funds import fund_balances
 from governance.votes.minimums import Minimum, category_name, category_of, raised_quorum
 from governance.votes.models import EligibleVoter, Proposal, ProposalComment, ProposalState
 from governance.votes.voting_rules import voting_rules
@@ -80,6 +81,7 @@ async def draft_context(
         members=members,
         last_frozen_month=frozen,
         minimums=voting_rules(cooperative.settings).minimums,
+        fund_balances=await fund_balances(session, cooperative_id),
     )
 
 
