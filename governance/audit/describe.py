@@ -95,6 +95,9 @@ _TEMPLATES: dict[str, str] = {
     "proxy.given": N_("%(actor)s gave their proxy to %(holder)s."),
     "proxy.revoked": N_("%(actor)s took their proxy back."),
     "cooperative.voting_rules_changed": N_("%(actor)s changed the voting rules."),
+    "cooperative.vat_changed": N_(
+        "%(actor)s changed the cooperative's VAT status, which invoices and credit notes print."
+    ),
     "cooperative.work_kinds_changed": N_(
         "%(actor)s changed the kinds of work and their day rates."
     ),
