@@ -89,6 +89,9 @@ COOP_DETAILS = {
         "bic": "UNIVBEB1",
         "email": "coordination@univerbal.example",
         "phone": "+32 4 221 00 58",
+        # Interpreting for hospitals and social services: exempt from VAT (art. 44).
+        "vat_status": "exempt",
+        "vat_mention": "art44",
     },
 }
 

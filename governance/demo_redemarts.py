@@ -50,6 +50,9 @@ DETAILS = {
     "bic": "REDEBEB1",
     "email": "coordination@redemarts.example",
     "phone": "+32 4 342 17 21",
+    # Training in digital arts: exempt from VAT (art. 44).
+    "vat_status": "exempt",
+    "vat_mention": "art44",
 }
 
 # Rania has not given her account yet (a member's IBAN is stored only with its holder's name):
