@@ -245,8 +245,8 @@ async def counted_prestations(
 async def _with_contests(
     session: AsyncSession, cooperative_id: int, found: list[Counted]
 ) -> list[Counted]:
-    """Each line that a contest's correction wrote (the reversal of the contested prestation,
-    the corrected prestation) with the contest's id and the prestation it replaces."""
+    """Each line a contest's correction concerns (the contested prestation, its reversal, the
+    corrected prestation) with the contest's id, and the prestation a corrected one replaces."""
     ids = {c.prestation_id for c in found}
     if not ids:
         return found
@@ -263,7 +263,7 @@ async def _with_contests(
     corrected_by = {fix: (cid, original) for cid, original, fix in rows if fix is not None}
     out = []
     for c in found:
-        if c.sign < 0 and c.prestation_id in reversed_by:
+        if c.prestation_id in reversed_by:  # the contested line, and its reversal
             c = replace(c, contest_id=reversed_by[c.prestation_id])
         elif c.sign > 0 and c.prestation_id in corrected_by:
             cid, original = corrected_by[c.prestation_id]

@@ -48,6 +48,10 @@ class PrestationLine:
             return _("Cancelled by the correction of contest #%(contest)s") % {
                 "contest": self.contest_id
             }
+        if self.corrects_id is None:
+            return _("Contested: replaced by the correction of contest #%(contest)s") % {
+                "contest": self.contest_id
+            }
         return _("Corrected line (contest #%(contest)s), replacing work #%(original)s") % {
             "contest": self.contest_id,
             "original": self.corrects_id,

@@ -180,6 +180,9 @@ def test_a_contest_corrected_in_duration_is_credited_alone_and_billed_again(
     new_row = row(page, f"prestation-{corrected.id}")
     assert "1 h 00" in new_row and "1 h 30" not in new_row
     assert f"contest #{contest_id}" in new_row and f"#contest-{contest_id}" in new_row
+    contested_row = row(page, f"prestation-{extra}")
+    assert "1 h 30" in contested_row
+    assert f"Contested: replaced by the correction of contest #{contest_id}" in contested_row
     old_row = row(page, f"prestation-{extra}-reversal")
     assert f"Cancelled by the correction of contest #{contest_id}" in old_row
     assert "Reversal: cancels work counted before" not in old_row
