@@ -42,6 +42,7 @@ from governance.home.routes import CoopHomeController
 from governance.i18n import N_, _
 from governance.ledger.book_api import BooksApiController
 from governance.ledger.book_routes import BooksController
+from governance.ledger.category_names import category_label
 from governance.ledger.client_api import ClientApiController
 from governance.ledger.client_routes import ClientController
 from governance.ledger.cost_routes import CostController
@@ -100,6 +101,7 @@ def template_environment() -> Environment:
         datetime=i18n.datetime_short,
         language_name=i18n.language_name,
         kind_label=kind_label,  # a prestation kind's name (ledger/_labels.html)
+        category_label=category_label,  # a cost category's name (ledger/_cost_labels.html)
     )
     # A name inside the page title keeps its own direction (docs/text.md).
     env.filters["isolate_text"] = _isolate_text
