@@ -174,6 +174,16 @@ def test_a_contest_corrected_in_duration_is_credited_alone_and_billed_again(
             return [(line.prestation_id, line.amount_cents) for line in found.all()]
 
     assert run(lines_of) == [(corrected.id, 7500)]  # the re-issued invoice: the corrected line
+    if shutil.which("pdftotext"):
+        reissued = carla.get(f"/c/alpha/invoices/{again.id}/pdf")
+        assert reissued.status_code == 200
+        words = subprocess.run(
+            ["pdftotext", "-layout", "-", "-"],
+            input=reissued.content,
+            capture_output=True,
+            check=True,
+        ).stdout.decode()
+        assert "1 h 00" in words and "1 h 30" not in words
     run(lambda s: close_month_after_review(s, world))
     own = f"/c/alpha/statements/{MONTH}/members/{world.ids['wen']}"
     page = wen.get(own).text
