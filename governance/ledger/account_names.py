@@ -2,12 +2,13 @@
 books' JSON API (as an extra field) read it; the hledger export and the CSV journal keep the
 codes (docs/books.md).
 
-`bank` -> "Bank", `revenue` -> "Revenue", `receivable:<client id>` -> "Owed by <client's
-name>", `payable:<member id>` -> "Owed to <member's name>", `expense:<category>` -> "Costs:
-<category's name>" (`category_label`), `fund:<code>` -> the fund's name (`fund_label`, "Reserve
-fund"). A code without a known name (a client or member the reader cannot see, a fund or a
-family this module does not know) is shown as it is, between direction isolates so that in an
-Arabic sentence it keeps its own direction.
+`bank` -> "Bank", `revenue` -> "Revenue", `vat:payable` -> "VAT owed to the State",
+`receivable:<client id>` -> "Owed by <client's name>", `payable:<member id>` -> "Owed to
+<member's name>", `expense:<category>` -> "Costs: <category's name>" (`category_label`),
+`fund:<code>` -> the fund's name (`fund_label`, "Reserve fund"). A code without a known
+name (a client or member the reader cannot see, a fund or a family this module does not know)
+is shown as it is, between direction isolates so that in an Arabic sentence it keeps its own
+direction.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from governance.text import isolate
 SINGLE_ACCOUNTS = {
     "bank": N_("Bank"),
     "revenue": N_("Revenue"),
+    "vat:payable": N_("VAT owed to the State"),
 }
 
 

@@ -5,7 +5,9 @@ whose own lines carry the credited prestations with negative amounts. It credits
 (`corrects_id`, any number of notes per invoice) or every line still billed, which cancels the
 invoice (`cancels_id`, one per invoice). Its reason is printed on it. Money the client already
 paid beyond what the invoice still bills is either refunded or set against another invoice
-(`settlement`); issuing a credit note posts nothing (docs/invoices.md).
+(`settlement`). A credit note of an invoice with VAT credits the VAT of its lines (the last one
+takes the VAT left) and posts it back: Dr vat:payable / Cr receivable:<client>; otherwise it
+posts nothing (docs/invoices.md).
 """
 
 from __future__ import annotations
@@ -29,8 +31,9 @@ from governance.ledger.credited import (
     paid_beyond,
     paid_cents,
 )
-from governance.ledger.invoices import communication_for, next_number
+from governance.ledger.invoices import communication_for, next_number, post_vat
 from governance.ledger.models import Invoice, InvoiceKind, InvoiceLine
+from governance.ledger.vat_amounts import credited_vat
 from governance.members.access import Actor, Permission, authorize
 
 MAX_REASON_LENGTH = 500
@@ -131,8 +134,16 @@ async def credit_in_transaction(
             _("Work #%(prestation)s is already credited on the invoice %(reference)s.")
             % {"prestation": twice[0], "reference": invoice.reference}
         )
+    whole = chosen == set(lines) - already
     amount = sum(lines[p] for p in chosen)
-    to_settle = await money_to_settle(session, invoice, amount)
+    vat_back = credited_vat(
+        invoice.vat_cents,
+        await vat_credited(session, invoice.id),
+        amount,
+        invoice.vat_rate,
+        last=whole,
+    )
+    to_settle = await money_to_settle(session, invoice, amount + vat_back)
     if to_settle <= 0:
         settlement = ""
     elif settlement not in SETTLEMENTS:
@@ -141,7 +152,6 @@ async def credit_in_transaction(
             "or set against another invoice."
         )
         raise Invalid(message, {"settlement": message})
-    whole = chosen == set(lines) - already
     number = await next_number(session, actor.cooperative_id, today.year)
     note = Invoice(
         cooperative_id=actor.cooperative_id,
@@ -152,7 +162,9 @@ async def credit_in_transaction(
         month=invoice.month,
         issued_on=today,
         due_on=today,
-        total_cents=-amount,
+        total_cents=-(amount + vat_back),
+        vat_rate=invoice.vat_rate,
+        vat_cents=-vat_back,
         communication=communication_for(actor.cooperative_id, today.year, number),
         cancels_id=invoice.id if whole else None,
         corrects_id=None if whole else invoice.id,
@@ -171,6 +183,7 @@ async def credit_in_transaction(
         ]
     )
     await session.flush()
+    await post_vat(session, actor, note, -vat_back, "credit_note_vat", today)
     await record(
         session,
         cooperative_id=actor.cooperative_id,
@@ -184,9 +197,23 @@ async def credit_in_transaction(
             "prestations": sorted(chosen),
             "reason": clean,
             "settlement": settlement,
+            "vat_cents": -vat_back,
         },
     )
     return note
+
+
+async def vat_credited(session: AsyncSession, invoice_id: int) -> int:
+    """The VAT that credit notes already took back from an invoice (positive)."""
+    total = (
+        await session.exec(
+            select(func.sum(Invoice.vat_cents)).where(
+                Invoice.kind == InvoiceKind.CREDIT_NOTE,
+                func.coalesce(Invoice.cancels_id, Invoice.corrects_id) == invoice_id,
+            )
+        )
+    ).one()
+    return -int(total or 0)
 
 
 async def _invoice(session: AsyncSession, actor: Actor, invoice_id: int) -> Invoice:

@@ -48,6 +48,7 @@ _FAMILY_TYPES = {
     "bank": "asset",
     "receivable": "asset",
     "payable": "liability",
+    "vat": "liability",
     "fund": "equity",
     "revenue": "income",
     "expense": "expense",

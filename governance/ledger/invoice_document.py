@@ -145,7 +145,10 @@ async def invoice_document(session: AsyncSession, actor: Actor, invoice_id: int)
         communication=structured(invoice.communication),
         lines=document_lines(rows),
         total_cents=invoice.total_cents,
-        vat_mention=vat.mention(cooperative.settings),
+        # An invoice with VAT prints its base, rate and VAT; one without, the exempt mention.
+        vat_mention="" if invoice.vat_rate else vat.mention(cooperative.settings),
         credit_note=invoice.kind == InvoiceKind.CREDIT_NOTE,
         credited=credited,
+        vat_rate=invoice.vat_rate,
+        vat_cents=invoice.vat_cents,
     )

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from governance.i18n import _, date_short, money
 from governance.ledger.pdf_layout import FONT, FontMissing, Page
+from governance.ledger.vat_amounts import rate_text
 
 __all__ = ["FONT", "Credited", "DocumentLine", "FontMissing", "InvoiceDocument", "render"]
 
@@ -59,6 +60,27 @@ class InvoiceDocument:
     vat_mention: str = ""  # the cooperative's legal mention about VAT, as printed
     credit_note: bool = False  # asks for no payment: no due date, account or communication
     credited: Credited | None = None
+    vat_rate: int = 0  # basis points (2100 = 21 %); 0: no VAT (exempt, or before VAT)
+    vat_cents: int = 0  # included in total_cents; negative on a credit note
+
+
+def _total_rows(document: InvoiceDocument) -> list[list[str]]:
+    """The total; with VAT, the base, the VAT at its rate and the total with VAT."""
+    if not document.vat_rate:
+        label = _("Total credited") if document.credit_note else _("Total")
+        return [["", "", label, money(document.total_cents)]]
+    rate = {"rate": rate_text(document.vat_rate)}
+    net = document.total_cents - document.vat_cents
+    if document.credit_note:
+        labels = (
+            _("Credited without VAT"),
+            _("VAT credited at %(rate)s %%") % rate,
+            _("Total credited with VAT"),
+        )
+    else:
+        labels = (_("Total without VAT"), _("VAT at %(rate)s %%") % rate, _("Total with VAT"))
+    amounts = (net, document.vat_cents, document.total_cents)
+    return [["", "", label, money(value)] for label, value in zip(labels, amounts, strict=True)]
 
 
 def _credit_sentences(credited: Credited, out: Page) -> list[str]:
@@ -100,7 +122,8 @@ def render(document: InvoiceDocument) -> bytes:
     out.text(document.cooperative, size=18)
     out.text(
         *map(out.isolate, document.cooperative_address.split("\n")),
-        _("Enterprise number: %(number)s") % {"number": out.ltr(document.cooperative_number)}
+        (_("VAT number: %(number)s") if document.vat_rate else _("Enterprise number: %(number)s"))
+        % {"number": out.ltr(document.cooperative_number)}
         if document.cooperative_number
         else "",
         " · ".join(filter(None, (document.cooperative_email, document.cooperative_phone))),
@@ -135,12 +158,7 @@ def render(document: InvoiceDocument) -> bytes:
                 [date_short(item.date), item.member, item.description, money(item.amount_cents)]
                 for item in document.lines
             ),
-            [
-                "",
-                "",
-                _("Total credited") if document.credit_note else _("Total"),
-                money(document.total_cents),
-            ],
+            *_total_rows(document),
         ],
         numbers=(3,),
         size=10,

@@ -2,9 +2,10 @@
 
 An invoice groups a client's validated prestations of one month; its number is sequential
 per cooperative and year without gaps, taken in the same transaction as the invoice. The
-receivable was posted when the work was validated, so issuing an invoice posts nothing; a
-payment posts Dr bank / Cr receivable:<client> and is allocated to invoices. Credit notes
-are governance/ledger/credit_notes.py; how invoices read, governance/ledger/invoice_views.py.
+receivable was posted when the work was validated (net of VAT), so issuing an invoice posts
+only its VAT, when the cooperative is subject to VAT (Dr receivable:<client> / Cr
+vat:payable); a payment posts Dr bank / Cr receivable:<client> and is allocated to invoices.
+Credit notes: governance/ledger/credit_notes.py; how invoices read: ledger/invoice_views.py.
 """
 
 from __future__ import annotations
@@ -46,7 +47,10 @@ from governance.ledger.models import (
     PrestationStatus,
 )
 from governance.ledger.posting import insert_missing, post
+from governance.ledger.vat_amounts import vat_of
+from governance.members import vat
 from governance.members.access import Actor, Permission, authorize
+from governance.members.models import Cooperative
 from governance.text import isolate
 
 PAYMENT_TERM_DAYS = 30
@@ -96,6 +100,32 @@ async def _client(session: AsyncSession, actor: Actor, client_id: int) -> Client
     return client
 
 
+async def post_vat(
+    session: AsyncSession,
+    actor: Actor,
+    document: Invoice,
+    vat_cents: int,
+    code: str,
+    today: dt.date,
+) -> None:
+    """The VAT of an invoice (positive: Dr receivable:<client> / Cr vat:payable) or of a credit
+    note (negative: the opposite), dated `today`, in the caller's transaction. Nothing when 0."""
+    if vat_cents == 0:
+        return
+    await post(
+        session,
+        cooperative_id=actor.cooperative_id,
+        day=today,
+        kind="invoice",
+        memo=Memo(code, {"reference": document.reference}),
+        author_id=actor.person_id,
+        postings=[
+            Posting(f"receivable:{document.client_id}", vat_cents),
+            Posting("vat:payable", -vat_cents),
+        ],
+    )
+
+
 async def issue_invoice(
     session: AsyncSession, actor: Actor, client_id: int, month: str, today: dt.date
 ) -> Invoice:
@@ -132,7 +162,12 @@ async def issue_invoice(
         if not rows:
             raise Invalid(_("Nothing to invoice for this client and month."))
         number = await next_number(session, actor.cooperative_id, today.year)
-        total = sum(p.amount_cents + p.travel_cents for p in rows)
+        cooperative = await session.get(Cooperative, actor.cooperative_id)
+        assert cooperative is not None
+        rate = vat.rate_of(cooperative.settings)
+        net = sum(p.amount_cents + p.travel_cents for p in rows)
+        vat_cents = vat_of(net, rate)
+        total = net + vat_cents
         invoice = Invoice(
             cooperative_id=actor.cooperative_id,
             client_id=client_id,
@@ -143,6 +178,8 @@ async def issue_invoice(
             issued_on=today,
             due_on=today + dt.timedelta(days=PAYMENT_TERM_DAYS),
             total_cents=total,
+            vat_rate=rate,
+            vat_cents=vat_cents,
             communication=communication_for(actor.cooperative_id, today.year, number),
             issued_by_id=actor.person_id,
             created_at=clock.now(),
@@ -150,6 +187,7 @@ async def issue_invoice(
         session.add(invoice)
         await session.flush()
         assert invoice.id is not None
+        await post_vat(session, actor, invoice, vat_cents, "invoice_vat", today)
         session.add_all(
             [
                 InvoiceLine(
@@ -173,6 +211,7 @@ async def issue_invoice(
                 "client_id": client_id,
                 "month": month,
                 "total_cents": total,
+                "vat_cents": vat_cents,
                 "prestations": [p.id for p in rows],
             },
         )

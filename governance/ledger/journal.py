@@ -14,6 +14,7 @@ ACCOUNT_TYPES: dict[str, AccountType] = {
     "bank": AccountType.ASSET,
     "receivable": AccountType.ASSET,
     "payable": AccountType.LIABILITY,
+    "vat": AccountType.LIABILITY,  # vat:payable, the VAT invoices charged, owed to the State
     "fund": AccountType.EQUITY,
     "revenue": AccountType.INCOME,
     "expense": AccountType.EXPENSE,

@@ -38,6 +38,11 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "cost": ("{category}: {supplier}", N_("%(category)s: %(supplier)s")),
     "payment": ("payment {reference}", N_("Client payment %(reference)s")),
     "fund_spending": ("{category}: {title}", N_("%(category)s: %(title)s (vote)")),
+    "invoice_vat": ("VAT of invoice {reference}", N_("VAT of invoice %(reference)s")),
+    "credit_note_vat": (
+        "VAT credited by credit note {reference}",
+        N_("VAT credited by credit note %(reference)s"),
+    ),
 }
 
 # Arguments shown through a name rather than as they are stored; text people typed (a supplier,

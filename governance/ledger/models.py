@@ -249,7 +249,13 @@ class Invoice(SQLModel, table=True):
     month: str = Field(max_length=7)
     issued_on: dt.date
     due_on: dt.date
-    total_cents: int = Field(sa_column=Column(BigInteger, nullable=False))
+    total_cents: int = Field(sa_column=Column(BigInteger, nullable=False))  # VAT included
+    # VAT: the rate in basis points (2100 = 21 %) and the amount, both 0 when the cooperative
+    # was exempt; a credit note's VAT is negative like its total (governance/ledger/vat_amounts.py).
+    vat_rate: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+    vat_cents: int = Field(
+        default=0, sa_column=Column(BigInteger, nullable=False, server_default="0")
+    )
     communication: str = Field(max_length=12)  # the 12 digits of +++123/4567/89002+++
     # A credit note cancels a whole invoice (`cancels_id`, one per invoice) or credits some of
     # its lines (`corrects_id`, any number); the lines it credits are its own invoice_line rows,

@@ -100,7 +100,7 @@ def is_complete(cooperative: Cooperative) -> bool:
     )
 
 
-def _parse_all(data: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, str] | None]:
+def _parse_all(data: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, Any] | None]:
     """The details and the VAT status (None when the form does not carry it), clean. Raises
     Invalid naming every bad field of both."""
     errors: dict[str, str] = {}

@@ -1,10 +1,12 @@
 """The cooperative's VAT status, printed on every invoice and credit note. Pure module.
 
 Stored in the cooperative's settings under "vat": {"status": "exempt", "mention": <code>,
-"text": <free text>}. A cooperative exempt from VAT must say on its invoices which legal
-provision it relies on: it chooses one of the usual Belgian mentions (printed in the reader's
-language) or writes its own (printed as written). Being subject to VAT (a rate, VAT added to
-each invoice and posted to the books) is not offered yet: docs/invoices.md.
+"text": <free text>}, or {"status": "subject", "rate": 21}. A cooperative exempt from VAT must
+say on its invoices which legal provision it relies on: it chooses one of the usual Belgian
+mentions (printed in the reader's language) or writes its own (printed as written). A
+cooperative subject to VAT chooses a Belgian rate (21, 12 or 6 %): each invoice it issues then
+adds the VAT, prints its VAT number (the enterprise number, required by the details form), and
+posts the VAT to the books (docs/invoices.md, governance/ledger/vat_amounts.py).
 """
 
 from __future__ import annotations
@@ -16,6 +18,8 @@ from governance.errors import Invalid
 from governance.i18n import N_, _, ngettext
 
 EXEMPT = "exempt"
+SUBJECT = "subject"
+RATES = (21, 12, 6)  # the Belgian rates, in percent; the first is the default
 OTHER = "other"
 TEXT_MAX = 200
 
@@ -42,6 +46,23 @@ def stored(settings: Mapping[str, Any]) -> dict[str, str]:
     return dict(value) if isinstance(value, Mapping) else {}
 
 
+def rate_of(settings: Mapping[str, Any]) -> int:
+    """The VAT rate in basis points (2100 = 21 %) of an invoice issued now; 0 unless subject."""
+    vat = stored(settings)
+    if vat.get("status") != SUBJECT:
+        return 0
+    rate = vat.get("rate")
+    return int(rate) * 100 if isinstance(rate, int) and rate in RATES else 0
+
+
+def summary(settings: Mapping[str, Any]) -> str:
+    """The VAT status in a sentence, for the details page; '' when not chosen."""
+    rate = rate_of(settings)
+    if rate:
+        return _("Subject to VAT at %(rate)s %%: invoices add VAT.") % {"rate": rate // 100}
+    return mention(settings)
+
+
 def mention(settings: Mapping[str, Any]) -> str:
     """What every invoice prints about VAT, in the reader's language; '' when not chosen."""
     vat = stored(settings)
@@ -53,12 +74,14 @@ def mention(settings: Mapping[str, Any]) -> str:
     return str(vat.get("text", "")) if code == OTHER else ""
 
 
-def parse(data: Mapping[str, Any]) -> dict[str, str] | None:
+def parse(data: Mapping[str, Any]) -> dict[str, Any] | None:
     """The VAT part of the details form, clean; None when no mention is chosen yet (nothing
     to save). Raises Invalid naming the bad field."""
     status = str(data.get("vat_status") or "").strip()
     code = str(data.get("vat_mention") or "").strip()
     text = " ".join(str(data.get("vat_text") or "").split())
+    if status == SUBJECT:
+        return {"status": SUBJECT, "rate": _rate(data)}
     if status == EXEMPT and not code and not text:
         return None
     if status != EXEMPT:
@@ -80,10 +103,22 @@ def parse(data: Mapping[str, Any]) -> dict[str, str] | None:
     return {"status": EXEMPT, "mention": code, "text": text if code == OTHER else ""}
 
 
+def _rate(data: Mapping[str, Any]) -> int:
+    """The chosen rate in percent (21 when none is given). Raises Invalid."""
+    raw = str(data.get("vat_rate") or "").strip().rstrip("%").strip()
+    if not raw:
+        return RATES[0]
+    if raw.isascii() and raw.isdigit() and int(raw) in RATES:
+        return int(raw)
+    message = _("Choose a VAT rate: 21, 12 or 6 %.")
+    raise Invalid(message, {"vat_rate": message})
+
+
 def form_values(settings: Mapping[str, Any]) -> dict[str, str]:
     vat = stored(settings)
     return {
         "vat_status": vat.get("status", ""),
         "vat_mention": vat.get("mention", ""),
         "vat_text": vat.get("text", ""),
+        "vat_rate": str(vat.get("rate", RATES[0])),
     }

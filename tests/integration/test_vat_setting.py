@@ -91,9 +91,14 @@ def test_a_coordinator_chooses_a_mention_and_the_audit_keeps_it(
             "Write the legal mention the invoices print about VAT.",
         ),
         (
-            {"vat_status": "subject", "vat_mention": "art44"},
+            {"vat_status": "standard", "vat_mention": "art44"},
             "vat_status",
             "Choose the cooperative's VAT status.",
+        ),
+        (
+            {"vat_status": "subject", "vat_rate": "19"},
+            "vat_rate",
+            "Choose a VAT rate: 21, 12 or 6 %.",
         ),
     ],
 )
