@@ -7,6 +7,8 @@ carry no VAT and post nothing."""
 
 from __future__ import annotations
 
+import html
+import re
 import shutil
 from pathlib import Path
 from typing import Any
@@ -223,3 +225,24 @@ def test_the_form_saves_subject_and_its_rate(visitor: Any, world: Any, run: Any)
     page = visitor.get(PAGE).text
     assert 'value="subject" id="f-vat_status-subject" checked' in page
     assert '<option value="6" selected>' in page
+
+
+def visible(page: str) -> str:
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", "", page)).split())
+
+
+def test_the_invoice_pages_show_the_vat(
+    visitor: Any, run: Any, world: Any, subject: dict[str, Any]
+) -> None:
+    invoice = subject["invoice"]
+    speak(run, world, "carla", "en")
+    visitor.login("carla")
+    listed = visible(visitor.get("/c/alpha/invoices/").text)
+    assert "€356.95" in listed and "VAT included: €61.95" in listed
+    for page in ("credit", "cancel"):
+        shown = visible(visitor.get(f"/c/alpha/invoices/{invoice.id}/{page}").text)
+        assert "Of which VAT" in shown and "€61.95 at 21 %" in shown
+    assert (
+        "the credit note also credits their VAT, at 21 %"
+        in visitor.get(f"/c/alpha/invoices/{invoice.id}/credit").text
+    )
