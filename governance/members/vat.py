@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from governance.errors import Invalid
-from governance.i18n import N_, _, ngettext
+from governance.i18n import N_, _, join_list, ngettext
 
 EXEMPT = "exempt"
 SUBJECT = "subject"
@@ -110,7 +110,8 @@ def _rate(data: Mapping[str, Any]) -> int:
         return RATES[0]
     if raw.isascii() and raw.isdigit() and int(raw) in RATES:
         return int(raw)
-    message = _("Choose a VAT rate: 21, 12 or 6 %.")
+    rates = join_list((f"{rate}\u00a0%" for rate in RATES), "or")
+    message = _("Choose a VAT rate: %(rates)s.") % {"rates": rates}
     raise Invalid(message, {"vat_rate": message})
 
 

@@ -344,7 +344,7 @@ def test_a_line_not_on_the_invoice_is_refused(run: Any, world: Any, make_visitor
         {"prestation_ids": [str(other_work[0])], "reason": "Wrong"},
     )
     assert refused.status_code == 400
-    assert f"#{other_work[0]}" in refused.text and invoice.reference in refused.text
+    assert f"travail n°{other_work[0]} " in refused.text and invoice.reference in refused.text
     nothing = carla.post(f"{BASE}/invoices/{invoice.id}/credit", {"reason": "Wrong"})
     assert nothing.status_code == 400
     assert _written(run) == before

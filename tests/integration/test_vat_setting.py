@@ -98,7 +98,8 @@ def test_a_coordinator_chooses_a_mention_and_the_audit_keeps_it(
         (
             {"vat_status": "subject", "vat_rate": "19"},
             "vat_rate",
-            "Choose a VAT rate: 21, 12 or 6 %.",
+            # French already: the rates are a list in the reader's words.
+            "Choisissez un taux de TVA : 21\u00a0%, 12\u00a0% ou 6\u00a0%.",
         ),
     ],
 )
