@@ -2,7 +2,10 @@
 
 journal_entry.memo_code and memo_args: what an entry is, as a code with parameters rendered in
 the reader's language (governance/ledger/memos.py); `memo` stays the stable English text the
-exports use. Existing entries are given their code from the English memo our own code wrote;
+exports use. The JSON default is a plain string: an SQL expression as default makes Alembic
+rebuild the table on SQLite, which drops the table's triggers.
+
+Existing entries are given their code from the English memo our own code wrote;
 any other text keeps the code ''. The journal is append-only: its triggers are lifted for this
 one backfill and put back in the same transaction.
 
@@ -69,7 +72,7 @@ def upgrade() -> None:
             server_default='', nullable=False
         ))
         batch_op.add_column(sa.Column(
-            'memo_args', sa.JSON(), server_default=sa.text("'{}'"), nullable=False
+            'memo_args', sa.JSON(), server_default='{}', nullable=False
         ))
     with op.batch_alter_table('invoice', schema=None) as batch_op:
         batch_op.add_column(sa.Column('corrects_id', sa.Integer(), nullable=True))
@@ -88,15 +91,17 @@ def upgrade() -> None:
         found = code_of(kind, memo or '')
         if found is not None:
             updates.append({'id': entry_id, 'code': found[0], 'args': json.dumps(found[1])})
+    # The triggers are lifted for the backfill and always put back, even with nothing to fill:
+    # should SQLite ever rebuild the table above, they would be gone with the old table.
+    for statement in append_only.drop_statements(dialect, 'journal_entry'):
+        op.execute(statement)
     if updates:
-        for statement in append_only.drop_statements(dialect, 'journal_entry'):
-            op.execute(statement)
         bind.execute(
             sa.text('UPDATE journal_entry SET memo_code = :code, memo_args = :args WHERE id = :id'),
             updates,
         )
-        for statement in append_only.create_statements(dialect, 'journal_entry'):
-            op.execute(statement)
+    for statement in append_only.create_statements(dialect, 'journal_entry'):
+        op.execute(statement)
 
 
 def downgrade() -> None:
@@ -108,3 +113,10 @@ def downgrade() -> None:
     with op.batch_alter_table('journal_entry', schema=None) as batch_op:
         batch_op.drop_column('memo_args')
         batch_op.drop_column('memo_code')
+    # Dropping a column rebuilds the table on SQLite, and its triggers go with the old table.
+    dialect = op.get_bind().dialect.name
+    for table in ('invoice', 'journal_entry'):
+        for statement in append_only.drop_statements(dialect, table):
+            op.execute(statement)
+        for statement in append_only.create_statements(dialect, table):
+            op.execute(statement)

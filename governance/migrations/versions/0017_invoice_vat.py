@@ -14,6 +14,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
+from governance import append_only
+
 revision: str = "0017"
 down_revision: str | None = "0016"
 branch_labels: str | Sequence[str] | None = None
@@ -32,3 +34,9 @@ def downgrade() -> None:
     with op.batch_alter_table("invoice", schema=None) as batch_op:
         batch_op.drop_column("vat_cents")
         batch_op.drop_column("vat_rate")
+    # Dropping a column rebuilds the table on SQLite, and its triggers go with the old table.
+    dialect = op.get_bind().dialect.name
+    for statement in append_only.drop_statements(dialect, "invoice"):
+        op.execute(statement)
+    for statement in append_only.create_statements(dialect, "invoice"):
+        op.execute(statement)
