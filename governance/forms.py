@@ -34,6 +34,16 @@ _NEWLINE_RE = re.compile(r"\r\n|\r|\n")
 ASCII_DIGITS = {0x0660 + d: str(d) for d in range(10)} | {0x06F0 + d: str(d) for d in range(10)}
 
 
+def row_ids(values: Iterable[Any]) -> list[int]:
+    """The ids among `values` (ticked boxes, a chosen row): ASCII digits within a stored id's
+    range; anything else (a letter, "²", a 40-digit number) is left out, never an error."""
+    return [
+        int(text)
+        for text in (str(value) for value in values)
+        if text.isascii() and text.isdigit() and 0 < len(text) <= 10 and int(text) <= MAX_ROW_ID
+    ]
+
+
 def amount_example(language: str) -> str:
     """Twelve euros fifty as the reader types it: "12,50" in French and Dutch, "12.50" in
     English and Arabic (governance.money.separators, docs/amounts.md)."""

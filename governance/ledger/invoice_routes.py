@@ -11,6 +11,7 @@ from litestar.response import Redirect, Template
 
 from governance import clock, i18n
 from governance.errors import Conflict, Invalid, PermissionDenied, Unavailable
+from governance.forms import row_ids
 from governance.ledger import credit_notes, credit_reads, invoice_pdf, invoices, payments
 from governance.ledger.invoice_document import invoice_document
 from governance.ledger.models import Client
@@ -64,7 +65,7 @@ class InvoiceController(Controller):
             await invoices.issue_invoice(
                 db,
                 coop.actor,
-                int(client_id) if client_id.isdigit() and len(client_id) < 12 else 0,
+                next(iter(row_ids([client_id])), 0),
                 str(data.get("month") or ""),
                 clock.today(),
             )
@@ -181,7 +182,7 @@ class InvoiceController(Controller):
         form = await request.form()
         data: dict[str, Any] = {key: form.get(key) for key in form}
         raw = [str(v) for v in form.getall("prestation_ids", [])]
-        ids = [int(v) for v in raw if v.isdigit() and len(v) < 12]
+        ids = row_ids(raw)
         try:
             await credit_notes.credit_lines(
                 db,

@@ -24,7 +24,7 @@ from stdnum.be import ogm_vcs
 from governance import clock
 from governance.audit.service import lock_cooperative, record
 from governance.errors import Invalid
-from governance.forms import Form
+from governance.forms import Form, row_ids
 from governance.i18n import _
 from governance.ledger.credited import cancelled_ids, live_prestation_ids
 from governance.ledger.invoice_views import (
@@ -275,7 +275,7 @@ async def record_payment(
         reference = form.text("reference", max_length=140, required=False)
         raw_ids = data.get("invoice_ids", [])
         raw_list = raw_ids if isinstance(raw_ids, list) else [raw_ids]
-        invoice_ids = [int(v) for v in raw_list if str(v).isdigit() and len(str(v)) < 12]
+        invoice_ids = row_ids(raw_list)
         if day is not None and day > today:
             form.fail("date", _("A payment cannot be dated in the future."))
         form.done()

@@ -14,7 +14,7 @@ from litestar.response import Redirect, Template
 
 from governance import clock, i18n
 from governance.errors import Conflict, Invalid, PermissionDenied
-from governance.forms import MAX_ROW_ID, Form
+from governance.forms import MAX_ROW_ID, Form, row_ids
 from governance.ledger import late_work, prestations, reversals, work_form
 from governance.ledger.models import PrestationStatus
 from governance.ledger.service import list_clients
@@ -200,7 +200,7 @@ class WorkController(Controller):
     async def validate(self, request: Request, db: Db, coop: Coop) -> Template | Redirect:
         """Validate the ticked prestations (or the one of an htmx row), all or none."""
         form = await request.form()
-        ids = [int(v) for v in form.getall("ids", []) if str(v).isdigit() and len(str(v)) < 12]
+        ids = row_ids(form.getall("ids", []))
         try:
             done = await prestations.validate_prestations(db, coop.actor, ids)
         except (Invalid, Conflict) as error:
