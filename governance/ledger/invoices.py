@@ -1,6 +1,4 @@
-"""Invoices, credit notes and client payments.
-
-An invoice groups a client's validated prestations of one month; its number is sequential
+"""Invoices and client payments. An invoice groups a client's validated prestations of one month; its number is sequential
 per cooperative and year without gaps, taken in the same transaction as the invoice. The
 receivable was posted when the work was validated (net of VAT), so issuing an invoice posts
 only its VAT, when the cooperative is subject to VAT (Dr receivable:<client> / Cr
@@ -280,6 +278,8 @@ async def record_payment(
             form.fail("date", _("A payment cannot be dated in the future."))
         form.done()
         assert client_id is not None and day is not None and amount is not None
+        # Before reading what is owed: a payment and a credit note run one after the other.
+        await lock_cooperative(session, actor.cooperative_id)
         client = await _client(session, actor, client_id)
         views = {v.invoice.id: v for v in await _open_invoices(session, actor, client_id)}
         chosen = [views[i] for i in set(invoice_ids) if i in views]

@@ -30,5 +30,15 @@ async def credit_line(
     if invoice is None:
         return None
     return await credit_in_transaction(
-        session, actor, invoice, [prestation_id], reason[:500], clock.today(), settlement
+        session, actor, invoice, [prestation_id], one_line(reason), clock.today(), settlement
     )
+
+
+def one_line(reason: str, limit: int = 500) -> str:
+    """A reason written on several lines (a contest's resolution) as the one line a credit
+    note prints: lines joined by spaces, and cut at a word with "…" beyond `limit`."""
+    joined = " ".join(reason.split())
+    if len(joined) <= limit:
+        return joined
+    cut = joined[: limit - 1].rsplit(" ", 1)[0]
+    return cut + "…"

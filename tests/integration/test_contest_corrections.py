@@ -134,10 +134,11 @@ def test_a_contest_corrected_in_duration_is_credited_alone_and_billed_again(
             "client_id": str(chu),
             "amount": "75",
             "travel": "0",
-            "reason": "One hour, as the CHU confirmed",
+            # Written on two lines in the month page's text area: the credit note prints one.
+            "reason": "One hour,\r\nas the CHU confirmed",
         },
     )
-    assert done.status_code == 303
+    assert done.status_code == 303, done.text
 
     async def after(session: Any) -> tuple[Any, ...]:
         async with session.begin():
@@ -161,6 +162,7 @@ def test_a_contest_corrected_in_duration_is_credited_alone_and_billed_again(
     assert fixed.status == ContestStatus.CORRECTED
     assert corrected.duration_minutes == 60 and corrected.amount_cents == 7500
     assert len(notes) == 1 and notes[0].kind == InvoiceKind.CREDIT_NOTE
+    assert notes[0].reason == "One hour, as the CHU confirmed"
     assert [(line.prestation_id, line.amount_cents) for line in note_lines] == [(extra, -11000)]
     assert billed is not None and billed.id == first.id  # the other lines stay billed
     assert credited is None  # the contested line is credited
