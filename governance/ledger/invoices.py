@@ -1,9 +1,9 @@
-"""Invoices and client payments. An invoice groups a client's validated prestations of one month; its number is sequential
-per cooperative and year without gaps, taken in the same transaction as the invoice. The
-receivable was posted when the work was validated (net of VAT), so issuing an invoice posts
-only its VAT, when the cooperative is subject to VAT (Dr receivable:<client> / Cr
-vat:payable); a payment posts Dr bank / Cr receivable:<client> and is allocated to invoices.
-Credit notes: governance/ledger/credit_notes.py; how invoices read: ledger/invoice_views.py.
+"""Invoices and client payments. An invoice groups a client's validated prestations of one
+month; its number is sequential per cooperative and year without gaps, taken in the same
+transaction as the invoice. The receivable was posted when the work was validated (net of
+VAT), so issuing an invoice posts only its VAT, when the cooperative is subject to VAT (Dr
+receivable:<client> / Cr vat:payable); a payment posts Dr bank / Cr receivable:<client> and
+is allocated to invoices. Credit notes: ledger/credit_notes.py; reads: ledger/invoice_views.py.
 """
 
 from __future__ import annotations
