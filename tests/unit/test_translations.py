@@ -126,8 +126,13 @@ def test_translations_keep_the_placeholders_of_their_message(language: str) -> N
         if not message.id:
             continue
         expected = _placeholders(_forms(message.id)[-1])
-        for form in _forms(message.string):
-            if form and (_placeholders(form) != expected or _has_a_stray_percent_sign(form)):
+        for index, form in enumerate(_forms(message.string)):
+            # Arabic says zero, one and two in words ("سطران"): those forms may leave the
+            # count out (formatting with a mapping ignores a key the text does not use).
+            allowed = [expected]
+            if language == "ar" and isinstance(message.id, tuple | list) and index <= 2:
+                allowed.append([p for p in expected if not p.startswith("%(num)")])
+            if form and (_placeholders(form) not in allowed or _has_a_stray_percent_sign(form)):
                 wrong.append(f"{_key(message)!r} -> {form!r}")
     assert not wrong, "Placeholders differ from the message id:\n" + "\n".join(wrong)
 
