@@ -18,7 +18,9 @@ from governance.errors import NotFound
 from governance.i18n import _, current_language
 from governance.languages import as_list, name_of
 from governance.ledger.books import may_read_books
-from governance.ledger.invoice_pdf import Credited, DocumentLine, InvoiceDocument
+from governance.ledger.credit_notes import credit_notes_of
+from governance.ledger.credited import credited_cents, left_to_pay, paid_cents
+from governance.ledger.invoice_pdf import Credited, CreditedBy, DocumentLine, InvoiceDocument
 from governance.ledger.invoices import structured
 from governance.ledger.kinds import kind_label
 from governance.ledger.models import (
@@ -110,6 +112,25 @@ async def _credited(session: AsyncSession, note: Invoice) -> Credited | None:
     )
 
 
+async def _credited_by(session: AsyncSession, invoice: Invoice) -> CreditedBy | None:
+    """An invoice's credit notes since it was issued, and what it still asks for."""
+    assert invoice.id is not None
+    notes = await credit_notes_of(session, invoice.id)
+    if not notes:
+        return None
+    cancelling = next((note for note in notes if note.cancels_id == invoice.id), None)
+    credited = (await credited_cents(session, [invoice.id])).get(invoice.id, 0)
+    paid = (await paid_cents(session, [invoice.id])).get(invoice.id, 0)
+    return CreditedBy(
+        references=tuple(note.reference for note in notes),
+        credited_cents=credited,
+        paid_cents=paid,
+        left_cents=0 if cancelling else left_to_pay(invoice.total_cents, credited, paid),
+        cancelled_by=cancelling.reference if cancelling else "",
+        cancelled_on=cancelling.issued_on if cancelling else None,
+    )
+
+
 async def invoice_document(session: AsyncSession, actor: Actor, invoice_id: int) -> InvoiceDocument:
     """What the invoice PDF shows. Raises PermissionDenied (closed books), NotFound."""
     async with session.begin():
@@ -123,6 +144,9 @@ async def invoice_document(session: AsyncSession, actor: Actor, invoice_id: int)
         assert cooperative is not None and client is not None
         rows = await _rows(session, invoice.id, 1)
         credited = None
+        credited_by = (
+            await _credited_by(session, invoice) if invoice.kind == InvoiceKind.INVOICE else None
+        )
         if invoice.kind == InvoiceKind.CREDIT_NOTE:
             credited = await _credited(session, invoice)
             if not rows and invoice.cancels_id:  # cancelled before credit notes had lines
@@ -151,4 +175,5 @@ async def invoice_document(session: AsyncSession, actor: Actor, invoice_id: int)
         credited=credited,
         vat_rate=invoice.vat_rate,
         vat_cents=invoice.vat_cents,
+        credited_by=credited_by,
     )

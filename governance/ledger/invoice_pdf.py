@@ -10,11 +10,19 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from governance.i18n import _, date_short, money
+from governance.i18n import _, date_short, money, ngettext
 from governance.ledger.pdf_layout import FONT, FontMissing, Page
 from governance.ledger.vat_amounts import rate_text
 
-__all__ = ["FONT", "Credited", "DocumentLine", "FontMissing", "InvoiceDocument", "render"]
+__all__ = [
+    "FONT",
+    "Credited",
+    "CreditedBy",
+    "DocumentLine",
+    "FontMissing",
+    "InvoiceDocument",
+    "render",
+]
 
 
 @dataclass(frozen=True)
@@ -35,6 +43,19 @@ class Credited:
     reason: str = ""
     settlement: str = ""  # "refund", "offset" or "" (nothing said)
     paid_cents: int = 0  # what the client had paid on the credited invoice
+
+
+@dataclass(frozen=True)
+class CreditedBy:
+    """What credit notes took back from an invoice since it was issued: a re-printed invoice
+    says so instead of asking for money it no longer asks for."""
+
+    references: tuple[str, ...]  # the credit notes, oldest first
+    credited_cents: int  # what they took back (positive)
+    paid_cents: int
+    left_cents: int  # still to pay
+    cancelled_by: str = ""  # the credit note that cancelled the whole invoice
+    cancelled_on: dt.date | None = None
 
 
 @dataclass(frozen=True)
@@ -62,6 +83,7 @@ class InvoiceDocument:
     credited: Credited | None = None
     vat_rate: int = 0  # basis points (2100 = 21 %); 0: no VAT (exempt, or before VAT)
     vat_cents: int = 0  # included in total_cents; negative on a credit note
+    credited_by: CreditedBy | None = None  # an invoice that credit notes credited since
 
 
 def _total_rows(document: InvoiceDocument) -> list[list[str]]:
@@ -116,6 +138,44 @@ def _credit_sentences(credited: Credited, out: Page) -> list[str]:
     return said
 
 
+def _credited_by_sentences(credited: CreditedBy, out: Page) -> list[str]:
+    """On an invoice credited since it was issued: by which credit notes, and what is left."""
+    if credited.cancelled_by and credited.cancelled_on is not None:
+        return [
+            _("Cancelled by credit note %(reference)s of %(date)s: nothing to pay.")
+            % {
+                "reference": out.ltr(credited.cancelled_by),
+                "date": date_short(credited.cancelled_on),
+            }
+        ]
+    said = [
+        ngettext(
+            "Partly credited by credit note %(references)s: %(amount)s.",
+            "Partly credited by credit notes %(references)s: %(amount)s.",
+            len(credited.references),
+        )
+        % {
+            "references": ", ".join(out.ltr(r) for r in credited.references),
+            "amount": money(-credited.credited_cents),
+        }
+    ]
+    if credited.paid_cents:
+        said.append(_("Already paid: %(amount)s.") % {"amount": money(credited.paid_cents)})
+    said.append(
+        _("Still to pay: %(amount)s.") % {"amount": money(credited.left_cents)}
+        if credited.left_cents
+        else _("Nothing is left to pay.")
+    )
+    return said
+
+
+def _asks_for_payment(document: InvoiceDocument) -> bool:
+    """A credit note never does; an invoice does unless credit notes left nothing to pay."""
+    if document.credit_note:
+        return False
+    return document.credited_by is None or document.credited_by.left_cents > 0
+
+
 def render(document: InvoiceDocument) -> bytes:
     """The PDF bytes, in the current language. Raises FontMissing."""
     out = Page(f"{document.title} {document.reference}")
@@ -142,10 +202,13 @@ def render(document: InvoiceDocument) -> bytes:
     out.space(2)
     out.text(
         _("Issued on %(date)s") % {"date": date_short(document.issued_on)},
-        ""
-        if document.credit_note
-        else _("Due on %(date)s") % {"date": date_short(document.due_on)},
+        _("Due on %(date)s") % {"date": date_short(document.due_on)}
+        if _asks_for_payment(document)
+        else "",
     )
+    if document.credited_by is not None:
+        out.space(2)
+        out.text(*_credited_by_sentences(document.credited_by, out))
     if document.credited is not None:
         out.space(2)
         out.text(*_credit_sentences(document.credited, out))
@@ -164,7 +227,7 @@ def render(document: InvoiceDocument) -> bytes:
         size=10,
     )
     out.text(out.isolate(document.vat_mention), size=9)
-    if document.credit_note:
+    if not _asks_for_payment(document):
         return out.output()
     out.space(4)
     out.text(

@@ -260,3 +260,68 @@ def test_every_mention_of_the_form_is_the_one_printed() -> None:
     template = Path("governance/templates/members/details.html").read_text()
     for text in vat.MENTIONS.values():
         assert f'_("{text}")' in template
+
+
+def test_a_cancelled_invoice_says_so_and_asks_for_nothing(
+    visitor: Any, world: Any, run: Any, billed: dict[str, Any], tmp_path: Path
+) -> None:
+    """Downloaded again after its cancellation, the invoice names the credit note that cancelled
+    it instead of a due date, an account and a structured communication."""
+    invoice = billed["invoice"]
+    run(
+        lambda s: credit_notes.cancel_invoice(
+            s, world.actor("carla"), invoice.id, clock.today(), reason="Billed to the wrong client"
+        )
+    )
+    note = credit_note_of(run, invoice.id)
+    speak(run, world, "carla", "en")
+    visitor.login("carla")
+    text = text_of(pdf_of(visitor, invoice.id), tmp_path)
+    with i18n.language("en"):
+        day = date_short(note.issued_on)
+    assert f"Cancelled by credit note {note.reference} of {day}: nothing to pay." in text
+    assert "On site · Arabic and French · 1 h 30" in text  # the invoice as issued
+    assert "+++" not in text and "Structured communication" not in text
+    assert "IBAN" not in text and "Due on" not in text
+
+
+def test_a_partly_credited_invoice_says_what_is_still_to_pay(
+    visitor: Any, world: Any, run: Any, billed: dict[str, Any], tmp_path: Path
+) -> None:
+    invoice = billed["invoice"]
+    run(
+        lambda s: credit_notes.credit_lines(
+            s,
+            world.actor("carla"),
+            invoice.id,
+            [billed["prestations"][1]],
+            clock.today(),
+            reason="The translation was not delivered",
+        )
+    )
+    note = credit_note_of(run, invoice.id)
+    speak(run, world, "carla", "en")
+    visitor.login("carla")
+    text = text_of(pdf_of(visitor, invoice.id), tmp_path)
+    assert f"Partly credited by credit note {note.reference}: -€200.00." in text
+    assert "Still to pay: €95.00." in text
+    # Something is still asked for: the due date and the communication stay.
+    assert "Due on" in text
+    assert re.search(r"\+\+\+\d{3}/\d{4}/\d{5}\+\+\+", text)
+
+
+def test_an_arabic_cancelled_invoice_keeps_both_numbers_whole(
+    visitor: Any, world: Any, run: Any, billed: dict[str, Any], tmp_path: Path
+) -> None:
+    invoice = billed["invoice"]
+    run(
+        lambda s: credit_notes.cancel_invoice(
+            s, world.actor("carla"), invoice.id, clock.today(), reason="فاتورة مكررة"
+        )
+    )
+    note = credit_note_of(run, invoice.id)
+    speak(run, world, "carla", "ar")
+    visitor.login("carla")
+    joined = " ".join(plain(line.text) for line in lines_of(pdf_of(visitor, invoice.id), tmp_path))
+    assert note.reference in joined, joined
+    assert "+++" not in joined and "IBAN" not in joined
