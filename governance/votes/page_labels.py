@@ -11,6 +11,7 @@ from typing import Any
 from babel.numbers import format_decimal
 
 from governance import i18n
+from governance.i18n import _
 from governance.ledger.period_routes import month_label
 from governance.ledger.rules import TEMPLATES, fund_label, key_label, template_label
 from governance.text import isolate
@@ -34,9 +35,18 @@ def labels() -> dict[str, Any]:
 
 
 def ranking_text(ranking: Iterable[object]) -> str:
-    """A ranked ballot as the reader says it: "Pro rata of revenue > Equal shares", each
-    option by its label, isolated (a French label in an Arabic sentence stays whole)."""
-    return " > ".join(isolate(option_label(str(option))) for option in ranking)
+    """A ranked ballot as the reader says it: "1. Pro rata of revenue, 2. Equal shares",
+    each option numbered by its place and named by its label, isolated (a French label in
+    an Arabic sentence stays whole). Numbers, not a chevron: ">" is not mirrored in every
+    right-to-left font, and pointed at the first choice in Arabic."""
+    places = [
+        _("%(place)d. %(option)s") % {"place": place, "option": isolate(option_label(str(option)))}
+        for place, option in enumerate(ranking, start=1)
+    ]
+    text = places[0] if places else ""
+    for place in places[1:]:
+        text = _("%(before)s, %(after)s") % {"before": text, "after": place}
+    return text
 
 
 def ratio(value: Fraction) -> str:
