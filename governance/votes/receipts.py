@@ -56,8 +56,21 @@ async def remember(session: AsyncSession, proposal_id: int, receipt: str, cause:
     session.add(ReplacedReceipt(proposal_id=proposal_id, receipt=receipt, cause=cause.value))
 
 
-async def replaced(session: AsyncSession, proposal_id: int, typed: str) -> Replaced | None:
-    """Why the vote no longer counts the receipt `typed` (None: it never had it)."""
+def written(typed: str) -> str:
+    """How a receipt is printed: "k7qm2xrt9bwd" -> "K7QM-2XRT-9BWD" when it has a receipt's
+    12 letters and digits; anything else as typed (trimmed), so the reader sees what was
+    searched."""
+    key = receipt_key(typed)
+    if len(key) != 12:
+        return " ".join(typed[:MAX_TYPED].split())
+    return "-".join(key[i : i + 4] for i in range(0, 12, 4))
+
+
+async def replaced(
+    session: AsyncSession, proposal_id: int, typed: str
+) -> tuple[Replaced, str] | None:
+    """Why the vote no longer counts the receipt `typed`, with the receipt as it was given
+    (None: it never had it)."""
     key = receipt_key(typed)
     if not key:
         return None
@@ -66,20 +79,21 @@ async def replaced(session: AsyncSession, proposal_id: int, typed: str) -> Repla
         .where(ReplacedReceipt.proposal_id == proposal_id)
         .order_by(col(ReplacedReceipt.id))
     )
-    return next(
-        (Replaced(cause) for receipt, cause in rows.all() if receipt_key(receipt) == key), None
-    )
+    kept = ((Replaced(cause), receipt) for receipt, cause in rows.all())
+    return next((found for found in kept if receipt_key(found[1]) == key), None)
 
 
 @dataclass(frozen=True)
 class Search:
     """What the board's search found: `typed` as the reader typed it (trimmed), the board's
     receipt it names (`found`), or why the vote no longer counts it (`replaced`); neither:
-    no such receipt."""
+    no such receipt. `shown` is the receipt as the answer prints it: written the way
+    receipts are given (`K7QM-2XRT-9BWD`) whatever the case found, not as typed."""
 
     typed: str
     found: str | None = None
     replaced: Replaced | None = None
+    shown: str = ""
 
 
 async def search(
@@ -91,5 +105,8 @@ async def search(
         return None
     found = find_on_board(typed, board)
     if found is not None:
-        return Search(typed, found=found)
-    return Search(typed, replaced=await replaced(session, proposal_id, typed))
+        return Search(typed, found=found, shown=found)
+    gone = await replaced(session, proposal_id, typed)
+    if gone is not None:
+        return Search(typed, replaced=gone[0], shown=written(gone[1]))
+    return Search(typed, shown=written(typed))
