@@ -50,6 +50,9 @@ DETAILS = {
     "bic": "SIRIBEB1",
     "email": "bonjour@sirius.example",
     "phone": "",
+    # Web development for businesses: subject to VAT at the standard rate.
+    "vat_status": "subject",
+    "vat_rate": "21",
 }
 
 BANKS = {
