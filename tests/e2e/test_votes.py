@@ -168,6 +168,52 @@ def _draft_and_open(coordinator: Page, month: str) -> int:
     return proposal_id
 
 
+# Each comparison card's labels drawn as real elements (a pseudo-element has no box): a
+# span styled like the cell's ::before, measured against the amount's text beside it.
+_LABELS_OVER_AMOUNTS = """() => {
+  const sheet = document.styleSheets[0];  // CSSOM: the CSP forbids a <style> element
+  const cells = [...document.querySelectorAll('#comparison td.money[data-label]')];
+  const styles = cells.map(td => getComputedStyle(td, '::before'));
+  const copied = ['float', 'width', 'margin-inline-start', 'white-space', 'overflow-wrap',
+    'font-size', 'font-weight', 'line-height', 'display'];
+  const spans = cells.map((td, i) => {
+    const span = document.createElement('span');
+    span.textContent = td.dataset.label;
+    for (const name of copied) span.style.setProperty(name, styles[i].getPropertyValue(name));
+    return span;
+  });
+  const hidden = sheet.insertRule(
+    '#comparison td::before { content: none !important; }', sheet.cssRules.length);
+  cells.forEach((td, i) => td.prepend(spans[i]));
+  const overlaps = cells.flatMap((td, i) => {
+    const range = document.createRange();
+    range.setStartAfter(spans[i]);
+    range.setEnd(td, td.childNodes.length);
+    const value = range.getBoundingClientRect();
+    const label = document.createRange();
+    label.selectNodeContents(spans[i]);  // the text itself, even where it overflows its box
+    return [...label.getClientRects()]
+      .filter(line => line.left < value.right && value.left < line.right
+        && line.top < value.bottom && value.top < line.bottom)
+      .map(() => `${td.dataset.label} over ${td.textContent.slice(td.dataset.label.length)}`);
+  });
+  spans.forEach(span => span.remove());
+  sheet.deleteRule(hidden);
+  return overlaps;
+}"""
+
+
+def _labels_beside_amounts(page: Page) -> None:
+    """On a phone the comparison's labels sit beside the amounts, never over them, and the
+    page does not scroll sideways."""
+    expect(page.locator("#comparison td.money").first).to_be_visible()
+    assert page.evaluate(_LABELS_OVER_AMOUNTS) == []
+    scroll, client = page.evaluate(
+        "[document.documentElement.scrollWidth, document.documentElement.clientWidth]"
+    )
+    assert scroll <= client, (scroll, client)
+
+
 def _sees_own_difference(page: Page, name: str) -> None:
     mine = page.locator("#comparison tr.me")
     expect(mine).to_have_count(1)
@@ -192,6 +238,7 @@ def test_a_rule_is_voted_by_proxy_and_on_a_phone_closed_verified_and_applied_to_
         chloe = _member_page(browser, base_url, CHLOE, proposal)
         try:
             _sees_own_difference(amina, "Amina Yusufzai")
+            _labels_beside_amounts(amina)
             _sees_own_difference(chloe, "Chloé Lambert")
             dilan_id = amina.locator("#f-holder_id option", has_text="Dilan").get_attribute("value")
             assert dilan_id and dilan_id.isdigit(), dilan_id
@@ -250,7 +297,7 @@ def _nadia_votes_for_dilan_and_herself(
         nadia = _member_page(browser, base_url, NADIA, proposal)
         try:
             held = nadia.locator(f"#proxy-{dilan_id}")
-            expect(held.locator("h2")).to_have_text("Procuration de Dilan Şahin")
+            expect(held.locator("h2")).to_have_text("Procuration donnée par Dilan Şahin")
             for_dilan = _vote(nadia, "yes", section=f"#proxy-{dilan_id}", key=dilan_id)
             own = _vote(nadia, "yes")
             assert for_dilan != own
