@@ -35,6 +35,7 @@ from governance.ledger.invoices import communication_for, next_number, post_vat
 from governance.ledger.models import Invoice, InvoiceKind, InvoiceLine
 from governance.ledger.vat_amounts import credited_vat
 from governance.members.access import Actor, Permission, authorize
+from governance.text import isolate
 
 MAX_REASON_LENGTH = 500
 REFUND = "refund"
@@ -124,7 +125,7 @@ async def credit_in_transaction(
     if strangers:
         message = _("Work #%(prestation)s is not on the invoice %(reference)s.") % {
             "prestation": strangers[0],
-            "reference": invoice.reference,
+            "reference": isolate(invoice.reference),
         }
         raise Invalid(message, {"prestation_ids": message})
     already = await credited_prestations(session, invoice.id)
@@ -132,7 +133,7 @@ async def credit_in_transaction(
     if twice:
         raise Conflict(
             _("Work #%(prestation)s is already credited on the invoice %(reference)s.")
-            % {"prestation": twice[0], "reference": invoice.reference}
+            % {"prestation": twice[0], "reference": isolate(invoice.reference)}
         )
     whole = chosen == set(lines) - already
     amount = sum(lines[p] for p in chosen)

@@ -353,10 +353,10 @@ async def _refusal(session: AsyncSession, actor: Actor, client: Client, wrong: s
         return _(
             "Invoice %(reference)s is not addressed to %(client)s: a payment settles only "
             "its own client's invoices."
-        ) % {"reference": other.reference, "client": isolate(client.name)}
+        ) % {"reference": isolate(other.reference), "client": isolate(client.name)}
     if other is not None:
         return _("Invoice %(reference)s no longer waits for money (paid or cancelled).") % {
-            "reference": other.reference
+            "reference": isolate(other.reference)
         }
     return _("Choose unpaid invoices of this client.")
 

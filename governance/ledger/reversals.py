@@ -28,6 +28,7 @@ from governance.ledger.models import (
 from governance.ledger.posting import reverse
 from governance.ledger.prestations import load_prestation
 from governance.members.access import Actor, Permission, authorize
+from governance.text import isolate
 
 MAX_REASON_LENGTH = 500
 
@@ -75,7 +76,7 @@ async def reverse_prestation(
                     "on its invoice” to credit only this line by a credit note, or cancel "
                     "that invoice by a credit note first."
                 )
-                % {"reference": invoice.reference}
+                % {"reference": isolate(invoice.reference)}
             )
         if invoice is not None:
             credit_note = await credit_line(session, actor, prestation_id, clean, settlement)
