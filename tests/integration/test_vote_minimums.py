@@ -291,7 +291,8 @@ def test_the_pages_show_the_minimums_and_the_refusal(
     assert "This vote moves money." in draft
     assert "At least 50% of the eligible voters take part; open at least 7 days." in draft
     assert "Quorum: 1/2 of the voters take part" in draft
-    assert "(the draft asks 0: it is raised to the minimum when the vote opens)" in draft
+    asked = "(the draft asks for no quorum: it is raised to the minimum when the vote opens)"
+    assert asked in draft
     assert "It must stay open at least 7 days." in draft
     refused = carla.post(f"{BASE}/{pid}/open", _in_minutes(10))
     assert refused.status_code == 422

@@ -82,7 +82,17 @@ def test_a_ranked_receipt_and_the_board_name_rules_by_their_labels(
         _speak(omar, language)
         mine = _section(omar.get(f"{BASE}/{pid}").text, "vote")
         labels = [_in(language, code) for code in ("pro_rata", "mixed_80_20", "equal")]
-        assert " > ".join(labels) in mine, (language, mine)
+        with i18n.language(language):
+            places = [
+                i18n.gettext("%(place)d. %(option)s") % {"place": n, "option": label}
+                for n, label in enumerate(labels, start=1)
+            ]
+            joined = places[0]
+            for place in places[1:]:
+                joined = i18n.gettext("%(before)s, %(after)s") % {"before": joined, "after": place}
+        # Numbered, never a chevron: ">" is not mirrored in Arabic and pointed backwards.
+        assert joined in mine and ">" not in mine, (language, mine)
+        assert mine.index(labels[0]) < mine.index(labels[1]) < mine.index(labels[2])
         for code in CODES:
             assert code not in mine, (language, code, mine)
 
@@ -93,6 +103,7 @@ def test_a_ranked_receipt_and_the_board_name_rules_by_their_labels(
         _speak(omar, language)
         board = _main(omar.get(f"{BASE}/{pid}/board").text)
         assert _in(language, "equal") in board
+        assert " > " not in board and "1. " in board, (language, board)
         for code in CODES:
             assert code not in board, (language, code, board)
 
@@ -120,6 +131,10 @@ def test_receipt_search_ignores_case_spaces_and_dashes_and_tells_what_it_found(
         assert re.search(rf'<tr class="me" id="mine">\s*<td[^>]*><code>{current}</code>', page)
     replaced = _main(omar.get(board, params={"receipt": old.lower().replace("-", " ")}).text)
     assert "was replaced when the vote was changed" in replaced
+    # Printed the way receipts are given, like a found one, not as typed.
+    assert f"The receipt {old} was replaced" in replaced, replaced
+    missing = _main(omar.get(board, params={"receipt": "zzzzzzzzzzzz"}).text)
+    assert "No ballot of this vote has the receipt ZZZZ-ZZZZ-ZZZZ" in missing, missing
     assert 'id="mine"' not in omar.get(board, params={"receipt": old}).text
     nonsense = _main(omar.get(board, params={"receipt": "hello-world"}).text)
     assert "No ballot of this vote has the receipt hello-world" in nonsense
@@ -157,6 +172,19 @@ def test_a_refused_proxy_keeps_the_member_chosen_and_a_holder_sees_what_they_hol
     assert "You hold the proxy of" in card and "Bilal" in card
     assert "Vote for Bilal" in card
     assert "cannot give your own" in card
+    # The holder's ballot card names the giver without an elision to make ("Procuration de").
+    page = _main(ana.get(f"{BASE}/{pid}").text)
+    assert "Proxy given by Bilal" in page and "Proxy of" not in page
+
+
+def test_a_vote_without_quorum_says_there_is_none(run: Any, world: Any, make_visitor: Any) -> None:
+    pid = run(lambda session: open_vote(session, world, {**DECISION, "quorum": "0"}))
+    omar = make_visitor()
+    omar.login("omar")
+    _speak(omar, "en")
+    page = _main(omar.get(f"{BASE}/{pid}").text)
+    assert "Quorum: none, the result counts however many voters take part" in page, page
+    assert "Quorum: 0" not in page
 
 
 def test_a_refused_ranked_ballot_keeps_the_ranking_chosen(
