@@ -34,6 +34,7 @@ from governance.ledger.models import (
     PrestationStatus,
 )
 from governance.ledger.posting import balance_of
+from governance.ledger.reversal_lines import owed_back_by, reversals_of
 from governance.members.access import Actor, Permission, allows, authorize
 from governance.votes.notices import notices_for
 
@@ -59,6 +60,7 @@ class Owed:
     last_paid_cents: int
     prepared_cents: int  # in a payout batch prepared and not sent yet
     prepared_on: dt.date | None  # that batch's execution date
+    owed_back: tuple[int, ...] = ()  # owed back (negative): the cancelled work that explains it
 
     @property
     def due(self) -> bool:
@@ -159,8 +161,13 @@ async def _owed(session: AsyncSession, actor: Actor) -> Owed | None:
     ).first()
     if owed == 0 and prepared is None and last is None:
         return None
+    back: tuple[int, ...] = ()
+    if owed < 0:
+        notes = await reversals_of(session, actor.cooperative_id, actor.person_id)
+        back = tuple(n.prestation_id for n in owed_back_by(notes, owed))
     return Owed(
         owed_cents=owed,
+        owed_back=back,
         last_paid_on=last[0] if last else None,
         last_paid_cents=abs(last[1]) if last else 0,
         prepared_cents=prepared[0] if prepared else 0,

@@ -128,3 +128,19 @@ async def month_reversals(
             MONTH_LIMIT,
             period=month,
         )
+
+
+def owed_back_by(notes: tuple[ReversalNote, ...], owed_cents: int) -> tuple[ReversalNote, ...]:
+    """The reversals that explain a negative `owed_cents` (the member owes the cooperative):
+    the newest ones whose travel, taken back after it was paid, makes up the debt (`notes`
+    newest first, as `reversals_of` gives them). Empty when nothing is owed back. Pure; the
+    earnings page applies the same rule in its template."""
+    left = -owed_cents
+    found: list[ReversalNote] = []
+    for note in notes:
+        if left <= 0:
+            break
+        if note.travel_cents > 0:
+            found.append(note)
+            left -= note.travel_cents
+    return tuple(found)
