@@ -25,7 +25,7 @@ from litestar.response import Redirect, Template
 
 from governance import clock, i18n
 from governance.errors import Conflict, Invalid, NotFound, PermissionDenied
-from governance.ledger import csv_import, late_work
+from governance.ledger import csv_import, import_rows, late_work
 from governance.ledger.prestations import kinds_of
 from governance.settings import LANGUAGES, PACKAGE_DIR
 from governance.web import Coop, CoopContext, Db, choose_language, page, provide_coop, redirect
@@ -216,12 +216,16 @@ class ImportController(Controller):
             if len(payload) > MAX_PAYLOAD_CHARS:
                 return _upload_page(request, coop, 413, error=_limit_message())
         calendar = await late_work.calendar_of(db, coop.actor)
+        names = await import_rows.names_of(
+            db, coop.actor, (r.clean.member_id for r in results if r.clean is not None)
+        )
         return page(
             request,
             "ledger/import_preview.html",
             csv_file=csv_file,
             filename=upload.filename,
             results=results,
+            shown=import_rows.shown_rows(results, names),
             late=late_work.late_notes(
                 calendar, ((r.line, r.clean.date) for r in results if r.clean is not None)
             ),
