@@ -169,9 +169,7 @@ async def trial_balance(
 
 async def account_names(session: AsyncSession, reader: Reader) -> AccountNames:
     """The names account codes point at: the cooperative's clients (archived too) and every
-    person who has been its member (a payable account outlives a membership).
-
-    Raises PermissionDenied.
+    person who has been its member (a payable account outlives a membership). PermissionDenied.
     """
     async with session.begin():
         await may_read_books(session, reader)
@@ -184,10 +182,8 @@ async def account_names(session: AsyncSession, reader: Reader) -> AccountNames:
             .join(Membership, col(Membership.person_id) == col(Person.id))
             .where(Membership.cooperative_id == coop)
         )
-        return AccountNames(
-            clients={str(i): name for i, name in clients.all()},
-            members={str(i): name for i, name in people.all()},
-        )
+        named = {str(i): name for i, name in clients.all()}
+        return AccountNames(clients=named, members={str(i): name for i, name in people.all()})
 
 
 async def account_lines(
@@ -236,22 +232,13 @@ async def account_lines(
             # An empty page opens at the balance of the cursor's line (0 for no line at all).
             assert account.id is not None
             opening = await balance_of(session, account.id, after_id)
-    lines = []
-    for line, entry in rows:
-        assert line.id is not None and entry.id is not None
-        lines.append(
-            AccountLine(
-                line.id,
-                entry.id,
-                entry.date,
-                entry.kind,
-                entry.memo,
-                line.amount,
-                line.balance,
-                entry.memo_code,
-                entry.memo_args or {},
-            )
+    lines = [
+        AccountLine(
+            *(line.id or 0, entry.id or 0, entry.date, entry.kind, entry.memo),
+            *(line.amount, line.balance, entry.memo_code, entry.memo_args or {}),
         )
+        for line, entry in rows
+    ]
     return AccountPage(
         account=account.code,
         type=account.type,
