@@ -73,6 +73,7 @@ FLASHES = {
     "proxy_revoked": N_("Your proxy has been taken back."),
     "comment_added": N_("Your message has been added to the discussion."),
     "rules_saved": N_("The voting rules have been changed."),
+    "email_saved": N_("Whether notices are sent by e-mail is saved."),
 }
 
 

@@ -26,6 +26,7 @@ class Notice:
     at: dt.datetime  # the closing time (open votes) or when it closed (results)
     adopted: bool | None = None
     giver: str = ""  # proxy_received: whose proxy
+    proposal: Proposal | None = None  # result: the closed proposal, for its outcome in words
 
 
 async def notices_for(session: AsyncSession, actor: Actor, now: dt.datetime) -> list[Notice]:
@@ -104,7 +105,14 @@ async def notices_for(session: AsyncSession, actor: Actor, now: dt.datetime) -> 
     for proposal in results:
         assert proposal.id is not None and proposal.closed_at is not None
         notices.append(
-            Notice("result", proposal.id, proposal.title, proposal.closed_at, proposal.adopted)
+            Notice(
+                "result",
+                proposal.id,
+                proposal.title,
+                proposal.closed_at,
+                proposal.adopted,
+                proposal=proposal,
+            )
         )
     order = {"closing_soon": 0, "proxy_received": 1, "vote_open": 2, "result": 3}
     return sorted(

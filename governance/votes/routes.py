@@ -163,7 +163,7 @@ class ProposalController(Controller):
             raise PermissionDenied(_("Your role does not allow this."))
         data = await form_data(request)
         await set_email_notices(db, coop.actor, data.get("email_notices") == "on")
-        response = redirect(request, f"/c/{coop.cooperative.slug}/proposals/rules", "rules_saved")
+        response = redirect(request, f"/c/{coop.cooperative.slug}/proposals/rules", "email_saved")
         response.status_code = 303
         return response
 

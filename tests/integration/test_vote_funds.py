@@ -159,6 +159,10 @@ def test_a_spending_the_fund_no_longer_covers_at_the_close_is_not_carried_out_ev
         row = listing[listing.index(f'id="proposal-{second}"') :]
         row = row[: row.index("</tr>")]
         assert words in _plain(_text(row)), (code, row)
+        # The "needs your attention" box above the list says the same, not "adopted".
+        box = listing[listing.index('id="notices"') :]
+        box = box[: box.index("</section>")]
+        assert words in _plain(_text(box)), (code, box)
         assert "fund_short" not in listing
         page = visitor.get(f"{BASE}/{second}").text
         assert 'id="not-carried-out"' in page and detail in _plain(_text(page))
