@@ -83,6 +83,14 @@ def test_a_credit_note_shows_no_structured_communication(
     listing = carla.get(f"{BASE}/invoices/").text
     assert COMMUNICATION.search(_row(listing, invoice.id or 0))  # the invoice still asks
     assert not COMMUNICATION.search(_row(listing, note.id or 0))
+    # Crediting every line left cancels the invoice: then it asks for nothing either.
+    done = carla.post(
+        f"{BASE}/invoices/{invoice.id}/credit",
+        {"prestation_ids": [str(i) for i in ids[1:]], "reason": "Client erroné"},
+    )
+    assert done.status_code in (302, 303), done.text
+    listing = carla.get(f"{BASE}/invoices/").text
+    assert not COMMUNICATION.search(_row(listing, invoice.id or 0))
 
 
 def test_a_refused_cancellation_says_what_is_wrong_once(
