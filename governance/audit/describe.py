@@ -138,6 +138,8 @@ ENTRY_KINDS = {
     "payment": N_("payment"),
     "close": N_("month close"),
     "payout": N_("payout"),
+    "invoice": N_("VAT of an invoice or credit note"),
+    "fund_spending": N_("spending from a fund"),
 }
 
 # The rule templates a cooperative starts from (the ledger's rules.py names them alike).
