@@ -63,6 +63,7 @@ from governance.members.routes import (
 from governance.proxies import ForwardedHeaders
 from governance.settings import PACKAGE_DIR, Settings
 from governance.text import isolate
+from governance.votes import funds
 from governance.votes.api import ProposalApiController
 from governance.votes.routes import ProposalController
 from governance.web import LoginRequired, choose_language, json_error, login_redirect, page
@@ -102,6 +103,9 @@ def template_environment() -> Environment:
         language_name=i18n.language_name,
         kind_label=kind_label,  # a prestation kind's name (ledger/_labels.html)
         category_label=category_label,  # a cost category's name (ledger/_cost_labels.html)
+        # why an adopted proposal's effect was not carried out (votes/_effect.html)
+        effect_not_carried_out=funds.not_carried_out,
+        effect_failure_text=funds.failure_text,
     )
     # A name inside the page title keeps its own direction (docs/text.md).
     env.filters["isolate_text"] = _isolate_text

@@ -19,6 +19,7 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from governance.ledger.closing import last_day
+from governance.ledger.credited import cancelled_ids
 from governance.ledger.models import (
     Invoice,
     InvoiceKind,
@@ -187,7 +188,6 @@ async def _overdue(session: AsyncSession, coop: int, today: dt.date) -> Overdue 
         .group_by(credited_id)
         .subquery()
     )
-    cancelled = select(Invoice.cancels_id).where(col(Invoice.cancels_id).is_not(None))
     left = Invoice.total_cents - func.coalesce(notes.c.credited, 0) - func.coalesce(paid.c.paid, 0)
     count, unpaid, oldest = (
         await session.exec(
@@ -198,7 +198,7 @@ async def _overdue(session: AsyncSession, coop: int, today: dt.date) -> Overdue 
             .where(
                 Invoice.cooperative_id == coop,
                 Invoice.kind == InvoiceKind.INVOICE,
-                col(Invoice.id).not_in(cancelled),
+                col(Invoice.id).not_in(cancelled_ids()),
                 col(Invoice.due_on) < today,
                 left > 0,
             )
