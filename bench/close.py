@@ -45,13 +45,11 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 import governance.app  # noqa: F401  the server's modules, loaded in each child as in a server
-from governance import clock, faults
 from governance.audit.service import verify_chain
-from governance.db import make_engine, make_sessionmaker, migrate
-from governance.ledger import closing, periods
-from governance.ledger import service as ledger_service
-from governance.ledger.journal import Posting, account_type, prestation_postings
-from governance.ledger.models import (
+from governance.base import clock, faults
+from governance.base.db import make_engine, make_sessionmaker, migrate
+from governance.ledger.books.journal import Posting, account_type, prestation_postings
+from governance.ledger.books.models import (
     Account,
     ClientKind,
     Cost,
@@ -63,6 +61,8 @@ from governance.ledger.models import (
     PrestationStatus,
     Statement,
 )
+from governance.ledger.closing import closing, periods
+from governance.ledger.sharing import founding as ledger_service
 from governance.members import service as members
 from governance.members.access import Actor
 from governance.members.models import Membership, MembershipStatus, Person, Role

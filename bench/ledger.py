@@ -35,12 +35,11 @@ if __package__ in (None, ""):  # `python bench/ledger.py` works too
 from sqlalchemy import create_engine, func, insert, select, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from governance import clock
-from governance.db import make_engine, make_sessionmaker, migrate
-from governance.ledger import books, csv_import
-from governance.ledger import service as ledger_service
-from governance.ledger.journal import account_type
-from governance.ledger.models import (
+from governance.base import clock
+from governance.base.db import make_engine, make_sessionmaker, migrate
+from governance.ledger.books import reading
+from governance.ledger.books.journal import account_type
+from governance.ledger.books.models import (
     Account,
     ClientKind,
     JournalEntry,
@@ -48,6 +47,8 @@ from governance.ledger.models import (
     Prestation,
     PrestationStatus,
 )
+from governance.ledger.imports import csv_import
+from governance.ledger.sharing import founding as ledger_service
 from governance.members import service as members
 from governance.members.access import Actor
 from governance.members.models import Role
@@ -526,7 +527,7 @@ async def bench_books(dbs: Databases, lines: int) -> list[dict[str, Any]]:
     print(f"  filled {line_count:,} ledger lines in {fill_seconds:.1f} s", flush=True)
 
     results = []
-    reader = books.Operator(world.cooperative_id)
+    reader = reading.Operator(world.cooperative_id)
     async with engine_for(url, read_only=True) as engine:
         sessions = make_sessionmaker(engine)
 
@@ -544,11 +545,11 @@ async def bench_books(dbs: Databases, lines: int) -> list[dict[str, Any]]:
                     await connection.execute(bare_sql, {"c": world.cooperative_id})
                 ).all()
 
-        balance: list[books.BalanceRow] = []
+        balance: list[reading.BalanceRow] = []
 
         async def trial() -> None:
             async with sessions() as session:
-                balance[:] = await books.trial_balance(session, reader, None)
+                balance[:] = await reading.trial_balance(session, reader, None)
 
         await bare()  # warm the cache once each, then best of 3
         await trial()
@@ -611,15 +612,15 @@ async def bench_books(dbs: Databases, lines: int) -> list[dict[str, Any]]:
                 )
             ).scalar_one()
         page_number = skip // PAGE + 1
-        pages: dict[str, books.AccountPage] = {}
+        pages: dict[str, reading.AccountPage] = {}
 
         async def first_page() -> None:
             async with sessions() as session:
-                pages["first"] = await books.account_lines(session, reader, code, limit=PAGE)
+                pages["first"] = await reading.account_lines(session, reader, code, limit=PAGE)
 
         async def far_page() -> None:
             async with sessions() as session:
-                pages["far"] = await books.account_lines(
+                pages["far"] = await reading.account_lines(
                     session, reader, code, after_id=int(after_id), limit=PAGE
                 )
 

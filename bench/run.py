@@ -290,7 +290,7 @@ def run(args: argparse.Namespace) -> tuple[list[Summary], dict[str, object]]:
     log = workdir / "server.log"
     base_env = {
         **os.environ,
-        "DATABASE_URL": f"sqlite+aiosqlite:///{workdir / 'governance.db'}",
+        "DATABASE_URL": f"sqlite+aiosqlite:///{workdir / 'governance.base.db'}",
         "GOVERNANCE_VAR_DIR": str(workdir),
         "GOVERNANCE_SECRET_KEY": secrets.token_urlsafe(48),
         "GOVERNANCE_ENV": "development",

@@ -65,12 +65,10 @@ from bench.close import (
     _peak_kb,
     _trim_profile,
 )
-from governance import clock
-from governance.db import bulk_insert, make_engine, make_sessionmaker, migrate
-from governance.ledger import closing
-from governance.ledger import service as ledger_service
-from governance.ledger.journal import Posting, account_type, prestation_postings
-from governance.ledger.models import (
+from governance.base import clock
+from governance.base.db import bulk_insert, make_engine, make_sessionmaker, migrate
+from governance.ledger.books.journal import Posting, account_type, prestation_postings
+from governance.ledger.books.models import (
     Account,
     Cost,
     JournalEntry,
@@ -79,11 +77,15 @@ from governance.ledger.models import (
     Prestation,
     PrestationStatus,
 )
+from governance.ledger.closing import closing
+from governance.ledger.sharing import founding as ledger_service
 from governance.members import service as members
 from governance.members.access import Actor
 from governance.members.models import Membership, MembershipStatus, Person, Role
-from governance.votes import methods, outcome, preview
+from governance.votes import outcome
 from governance.votes import service as votes_service
+from governance.votes.counting import methods
+from governance.votes.drafting import preview
 from governance.votes.models import Ballot, Proposal, ProposalKind, ProposalState, Visibility
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -861,7 +863,7 @@ async def _page(
     from governance.app import create_app
 
     logging.getLogger("httpx").setLevel(logging.WARNING)  # one INFO line per request
-    from governance.settings import Settings
+    from governance.base.settings import Settings
 
     settings = Settings(database_url=url, secret_key=os.environ["GOVERNANCE_SECRET_KEY"])
     app = create_app(settings)

@@ -32,40 +32,42 @@ from markupsafe import Markup
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
-from governance import db, i18n, json_body, request_log, static_assets
-from governance.audit.checkpoint_routes import CheckpointController
-from governance.audit.routes import AuditApiController, AuditController
+from governance import request_log, static_assets
+from governance.audit.checkpoints.pages import CheckpointController
+from governance.audit.pages import AuditApiController, AuditController
 from governance.auth.middleware import SessionAuthentication
-from governance.auth.routes import AuthController
-from governance.errors import DomainError, NotFound
-from governance.home.routes import CoopHomeController
-from governance.i18n import N_, _
-from governance.ledger.book_api import BooksApiController
-from governance.ledger.book_routes import BooksController
-from governance.ledger.category_names import category_label
-from governance.ledger.client_api import ClientApiController
-from governance.ledger.client_routes import ClientController
-from governance.ledger.cost_routes import CostController
-from governance.ledger.import_routes import ImportController
-from governance.ledger.invoice_routes import InvoiceController, PaymentController
-from governance.ledger.kinds import kind_label
-from governance.ledger.payout_routes import PayoutController
-from governance.ledger.period_routes import PeriodController
-from governance.ledger.prestation_api import PrestationApiController
-from governance.ledger.routes import WorkController
-from governance.ledger.statement_routes import StatementController
-from governance.members.routes import (
+from governance.auth.pages import AuthController
+from governance.base import db, json_body
+from governance.base.errors import DomainError, NotFound
+from governance.base.settings import PACKAGE_DIR, Settings
+from governance.home.pages import CoopHomeController
+from governance.language import i18n
+from governance.language.category_names import category_label
+from governance.language.i18n import N_, _
+from governance.language.kinds import kind_label
+from governance.language.text import isolate
+from governance.ledger.billing.pages import InvoiceController, PaymentController
+from governance.ledger.books.api import BooksApiController
+from governance.ledger.books.pages import BooksController
+from governance.ledger.closing.pages import PeriodController
+from governance.ledger.costs.pages import CostController
+from governance.ledger.imports.pages import ImportController
+from governance.ledger.payouts.pages import PayoutController
+from governance.ledger.statements.pages import StatementController
+from governance.ledger.work.api import PrestationApiController
+from governance.ledger.work.client_api import ClientApiController
+from governance.ledger.work.client_pages import ClientController
+from governance.ledger.work.pages import WorkController
+from governance.members.pages import (
     CoopController,
     HomeController,
     InvitationController,
     MembersApiController,
 )
 from governance.proxies import ForwardedHeaders
-from governance.settings import PACKAGE_DIR, Settings
-from governance.text import isolate
-from governance.votes import funds
 from governance.votes.api import ProposalApiController
-from governance.votes.routes import ProposalController
+from governance.votes.drafting import funds
+from governance.votes.pages import ProposalController
 from governance.web import LoginRequired, choose_language, json_error, login_redirect, page
 
 log = logging.getLogger("governance")

@@ -9,10 +9,10 @@ import os
 import sys
 from collections.abc import Sequence
 
-from governance import db
+from governance.base import db
+from governance.base.errors import DomainError
+from governance.base.settings import Settings, SettingsError
 from governance.commands.server import add_serve_arguments
-from governance.errors import DomainError
-from governance.settings import Settings, SettingsError
 
 
 def _settings() -> Settings:
@@ -40,7 +40,7 @@ async def _with_session(action):  # type: ignore[no-untyped-def]
 
 
 def cmd_create_coop(args: argparse.Namespace) -> int:
-    from governance.ledger.service import found_cooperative
+    from governance.ledger.sharing.founding import found_cooperative
 
     async def action(session):  # type: ignore[no-untyped-def]
         return await found_cooperative(
@@ -58,9 +58,9 @@ def cmd_create_coop(args: argparse.Namespace) -> int:
 
 
 def cmd_close_month(args: argparse.Namespace) -> int:
-    from governance import clock
-    from governance.i18n import language
-    from governance.ledger.close_command import close_month
+    from governance.base import clock
+    from governance.commands.close import close_month
+    from governance.language.i18n import language
 
     step = "review" if args.review else "finalize" if args.finalize else None
 
@@ -108,7 +108,7 @@ def cmd_create_coordinator(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from governance.demo import DEMO_PASSWORD, create_demo, reset_database
+    from governance.demo.univerbal import DEMO_PASSWORD, create_demo, reset_database
 
     settings = _settings()
     if settings.production:
@@ -144,10 +144,10 @@ def cmd_demo(args: argparse.Namespace) -> int:
 def cmd_export(args: argparse.Namespace) -> int:
     """Write the books of one cooperative as the operator of the server (no login needed).
 
-    Reads through `governance.ledger.books` with an `Operator`: whoever runs this command
+    Reads through `governance.ledger.books.reading` with an `Operator`: whoever runs this command
     already holds the database, so the person checks of the web do not apply.
     """
-    from governance.ledger import books, export
+    from governance.ledger.books import export, reading
     from governance.members.service import cooperative_by_slug
 
     settings = _settings()
@@ -161,11 +161,11 @@ def cmd_export(args: argparse.Namespace) -> int:
                     cooperative = await cooperative_by_slug(session, args.coop)
                 if cooperative is None or cooperative.id is None:
                     return None
-                operator = books.Operator(cooperative_id=cooperative.id)
+                operator = reading.Operator(cooperative_id=cooperative.id)
                 if args.what == "prestations":
-                    rows = await books.prestations_for_export(session, operator)
+                    rows = await reading.prestations_for_export(session, operator)
                     return export.to_csv_prestations(rows)
-                entries = await books.journal_for_export(session, operator)
+                entries = await reading.journal_for_export(session, operator)
                 if args.format == "hledger":
                     return export.to_hledger(entries, currency=cooperative.currency)
                 return export.to_csv_lines(entries)

@@ -2,7 +2,7 @@
 
 from governance.audit.models import AuditEvent, Checkpoint, SigningKey
 from governance.auth.models import AuthSession, LoginAttempt
-from governance.ledger.models import (
+from governance.ledger.books.models import (
     Account,
     Client,
     Contest,
@@ -25,6 +25,7 @@ from governance.ledger.models import (
 )
 from governance.mail.models import OutboxMail
 from governance.members.models import Cooperative, Invitation, Membership, Person
+from governance.votes.counting.receipts import ReplacedReceipt
 from governance.votes.models import (
     Ballot,
     EligibleVoter,
@@ -33,7 +34,6 @@ from governance.votes.models import (
     ProposalComment,
     Proxy,
 )
-from governance.votes.receipts import ReplacedReceipt
 
 __all__ = [
     "Account",

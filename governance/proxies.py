@@ -15,7 +15,7 @@ from collections.abc import Iterable
 
 from litestar.types import ASGIApp, Receive, Scope, Send
 
-from governance.settings import Network
+from governance.base.settings import Network
 
 
 def _address(text: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:

@@ -37,7 +37,7 @@ if TYPE_CHECKING:
     from litestar.types import ASGIApp, HTTPScope, Message, Receive, Scope, Send
     from litestar.types.callable_types import GetLogger
 
-    from governance.settings import Settings
+    from governance.base.settings import Settings
 
 log = logging.getLogger("governance.request")
 

@@ -21,7 +21,7 @@ from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
 from litestar.response import File, Redirect
 
-from governance.settings import PACKAGE_DIR
+from governance.base.settings import PACKAGE_DIR
 
 STATIC_DIR = PACKAGE_DIR / "static"
 IMMUTABLE = "public, max-age=31536000, immutable"  # a hashed name: a year

@@ -15,14 +15,14 @@ from litestar.params import FromPath
 from litestar.response import Redirect, Template
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from governance import i18n
-from governance.errors import NotFound
-from governance.i18n import N_, _
+from governance.base.errors import NotFound
+from governance.base.settings import Settings
+from governance.language import i18n
+from governance.language.i18n import N_, _
 from governance.members import service as members
 from governance.members.access import Actor, Permission, allows
 from governance.members.models import Cooperative, Membership, Person
 from governance.members.visibility import reads_everyones_money
-from governance.settings import Settings
 
 LANGUAGE_COOKIE = "governance_lang"
 FLASH_COOKIE = "governance_flash"

@@ -24,8 +24,8 @@ from dataclasses import dataclass, field
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from governance import db
-from governance.settings import Settings
+from governance.base import db
+from governance.base.settings import Settings
 
 log = logging.getLogger("governance.worker")
 
@@ -68,7 +68,7 @@ async def send_mail(maker: Maker, settings: Settings) -> int:
 
 async def sign_checkpoints(maker: Maker, settings: Settings) -> int:
     """Sign the head of every chain that grew since its last checkpoint, a day or more ago."""
-    from governance.audit.daily import sign_due_checkpoints
+    from governance.audit.checkpoints.daily import sign_due_checkpoints
 
     async with maker() as session:
         return await sign_due_checkpoints(session)
@@ -77,9 +77,9 @@ async def sign_checkpoints(maker: Maker, settings: Settings) -> int:
 async def purge_auth(maker: Maker, settings: Settings) -> int:
     """Forget the login attempts older than the throttling window and the sessions that ended
     or expired over 30 days ago (docs/sessions.md); how many rows went."""
-    from governance import clock
     from governance.auth.service import purge_login_attempts
     from governance.auth.sessions import purge_sessions
+    from governance.base import clock
 
     now = clock.now()
     async with maker() as session:
@@ -92,7 +92,7 @@ async def purge_auth(maker: Maker, settings: Settings) -> int:
 
 async def remind_reviews(maker: Maker, settings: Settings) -> int:
     """Remind the members, once, that a month's review ends within a day; how many reviews."""
-    from governance.ledger.review_steps import remind_due
+    from governance.ledger.closing.review_steps import remind_due
 
     async with maker() as session:
         return await remind_due(session)

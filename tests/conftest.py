@@ -18,8 +18,8 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from governance import db
-from governance.settings import Settings, normalise_database_url
+from governance.base import db
+from governance.base.settings import Settings, normalise_database_url
 
 T = TypeVar("T")
 TEST_SECRET = "test-secret-key-that-is-long-enough-for-hs256-0123456789"
@@ -173,10 +173,10 @@ def make_visitor(client: Any) -> Callable[[], Any]:
 @pytest.fixture
 def chu(run: Any, world: Any) -> int:
     """A hospital client (CHU) with one validated prestation of Omar's this month: its id."""
-    from governance import clock
-    from governance.ledger import prestations
-    from governance.ledger.models import ClientKind
-    from governance.ledger.service import create_client
+    from governance.base import clock
+    from governance.ledger.books.models import ClientKind
+    from governance.ledger.sharing.founding import create_client
+    from governance.ledger.work import prestations
 
     today = clock.today()
 

@@ -17,10 +17,8 @@ from typing import Any
 
 from sqlmodel import select
 
-from governance import i18n
-from governance.ledger import costs, kinds, rules
-from governance.ledger.day_work import day_kinds
-from governance.ledger.models import (
+from governance.language import i18n, kinds
+from governance.ledger.books.models import (
     Account,
     Client,
     ClientKind,
@@ -36,9 +34,12 @@ from governance.ledger.models import (
     Prestation,
     PrestationStatus,
 )
-from governance.ledger.prestations import kinds_of
+from governance.ledger.costs import costs
+from governance.ledger.sharing import rules
+from governance.ledger.work.day_work import day_kinds
+from governance.ledger.work.prestations import kinds_of
 from governance.members.models import Cooperative, MembershipStatus, Person, Role
-from governance.votes import methods
+from governance.votes.counting import methods
 from governance.votes.models import (
     Ballot,
     Proposal,

@@ -5,11 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from governance import clock
+from governance.base import clock
 from governance.members import service as members
 from governance.members.models import Role
 from governance.votes import ballots, outcome, service
-from governance.votes.minimums import category_of
+from governance.votes.counting.minimums import category_of
 from tests.world import PASSWORD
 
 DECISION = {
@@ -25,8 +25,8 @@ DECISION = {
 
 async def fill_fund(session: Any, cooperative_id: int, fund: str, cents: int) -> None:
     """Money into a fund (from the bank), as a month's close would put it there."""
-    from governance.ledger.journal import Posting
-    from governance.ledger.posting import post
+    from governance.ledger.books.journal import Posting
+    from governance.ledger.books.posting import post
 
     async with session.begin():
         await post(
@@ -55,7 +55,7 @@ async def add_cooperators(session: Any, world: Any, *names: str) -> None:
 
 
 # Votes that move money or membership, or change the voting rules, stay open at least 7 days
-# by default (governance/votes/minimums.py): `open_vote` opens them for a week and an hour,
+# by default (governance/votes/counting/minimums.py): `open_vote` opens them for a week and an hour,
 # and `later(monkeypatch, WEEK + 1)` is past their close.
 WEEK = 7 * 24 + 1
 

@@ -12,7 +12,6 @@ from sqlalchemy import func, text
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from governance import clock
 from governance.audit.chain import (
     GENESIS,
     ChainBreak,
@@ -24,7 +23,8 @@ from governance.audit.chain import (
 )
 from governance.audit.models import AuditEvent, chain_key
 from governance.audit.redaction import MONEY_ACTIONS, SALT_KEY
-from governance.db import dialect_of
+from governance.base import clock
+from governance.base.db import dialect_of
 
 
 def _lock_key(chain: str) -> int:

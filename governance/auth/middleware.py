@@ -7,9 +7,9 @@ import logging
 from litestar.connection import ASGIConnection
 from litestar.middleware import AbstractAuthenticationMiddleware, AuthenticationResult
 
-from governance import clock
 from governance.auth import sessions, tokens
 from governance.auth.sessions import SESSION_COOKIE
+from governance.base import clock
 
 __all__ = ["SESSION_COOKIE", "SessionAuthentication"]
 log = logging.getLogger(__name__)

@@ -6,7 +6,7 @@ from datetime import datetime
 
 from sqlmodel import Field, SQLModel
 
-from governance.dbtypes import utc_field
+from governance.base.dbtypes import utc_field
 
 
 class LoginAttempt(SQLModel, table=True):

@@ -10,16 +10,16 @@ from sqlalchemy import delete
 from sqlmodel import col, func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from governance import clock
 from governance.audit.service import record
 from governance.auth.models import LoginAttempt
 from governance.auth.passwords import check_password, hash_password
 from governance.auth.sessions import end_all
-from governance.errors import Invalid, NotFound, TooManyAttempts
-from governance.forms import Form
-from governance.i18n import _, ngettext
+from governance.base import clock
+from governance.base.errors import Invalid, NotFound, TooManyAttempts
+from governance.base.forms import Form
+from governance.base.settings import LANGUAGES
+from governance.language.i18n import _, ngettext
 from governance.members.models import Person
-from governance.settings import LANGUAGES
 
 
 async def _recent_failures(

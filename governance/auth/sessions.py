@@ -19,8 +19,8 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from governance.auth import tokens
 from governance.auth.models import AuthSession
+from governance.base.settings import Settings
 from governance.members.models import Person
-from governance.settings import Settings
 
 SESSION_COOKIE = "governance_session"
 # Ended and expired sessions are kept this long (who was logged in when), then purged.

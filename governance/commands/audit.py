@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from governance import db
+from governance.base import db
 from governance.cli import _settings
 
 
@@ -26,12 +26,12 @@ class Outcome:
 async def _verify(database_url: str, slug: str, saved: list[Any] | None) -> Outcome | None:
     from sqlmodel import col, select
 
-    from governance.audit.checkpoints import checkpoints_of, verify_checkpoints
+    from governance.audit.checkpoints.checkpoints import checkpoints_of, verify_checkpoints
+    from governance.audit.checkpoints.witness import compare
     from governance.audit.models import AuditEvent, chain_key
     from governance.audit.service import verify_chain
-    from governance.audit.witness import compare
-    from governance.i18n import language
-    from governance.ledger.models import PeriodClose
+    from governance.language.i18n import language
+    from governance.ledger.books.models import PeriodClose
     from governance.members.service import cooperative_by_slug
 
     # A read-only engine: on SQLite a long verification does not hold the write lock.
@@ -84,7 +84,7 @@ async def _verify(database_url: str, slug: str, saved: list[Any] | None) -> Outc
 
 def _read_witness(path: str) -> list[Any] | None:
     """The saved heads in `path` ("-": standard input), or None after printing why not."""
-    from governance.audit.witness import WitnessError, parse
+    from governance.audit.checkpoints.witness import WitnessError, parse
 
     try:
         text = sys.stdin.read() if path == "-" else Path(path).read_text(encoding="utf-8")
@@ -136,7 +136,7 @@ def cmd_audit_verify(args: argparse.Namespace) -> int:
 
 def cmd_audit_check_statement(args: argparse.Namespace) -> int:
     """Check the checkpoint printed on a statement, without the database."""
-    from governance.audit.signing import check_printed
+    from governance.audit.checkpoints.signing import check_printed
 
     valid = check_printed(
         args.coop_id,

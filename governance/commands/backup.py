@@ -7,11 +7,11 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from governance.settings import Settings, SettingsError
+from governance.base.settings import Settings, SettingsError
 
 
 def _run(action: Any) -> int:
-    from governance.backup import BackupError
+    from governance.operations.backup import BackupError
 
     try:
         url = Settings.from_env().database_url
@@ -24,13 +24,13 @@ def _run(action: Any) -> int:
 
 
 def cmd_backup(args: argparse.Namespace) -> int:
-    from governance.backup import backup
+    from governance.operations.backup import backup
 
     return _run(lambda url: backup(url, Path(args.output), force=args.force))
 
 
 def cmd_restore(args: argparse.Namespace) -> int:
-    from governance.backup import restore
+    from governance.operations.backup import restore
 
     return _run(lambda url: restore(url, Path(args.input)))
 

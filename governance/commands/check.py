@@ -7,8 +7,9 @@ import asyncio
 import os
 from typing import Any
 
-from governance import config_check, db
-from governance.settings import Settings, SettingsError
+from governance.base import db
+from governance.base.settings import Settings, SettingsError
+from governance.operations import config_check
 
 
 async def _cooperatives_with_mail(database_url: str) -> list[str]:

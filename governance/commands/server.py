@@ -9,8 +9,8 @@ import subprocess
 import sys
 from typing import Any
 
-from governance import db
-from governance.settings import Settings, SettingsError
+from governance.base import db
+from governance.base.settings import Settings, SettingsError
 
 # How long a stopping server lets its requests finish before it ends them (docker stop
 # sends SIGKILL after 10 s).

@@ -15,8 +15,8 @@ from governance.cli import _settings, _with_session
 
 def _read_board(path: str) -> Any:
     """The board at `path` ("-": standard input), or None after printing why it cannot be read."""
-    from governance.votes.board import load_board
-    from governance.votes.methods import BallotError
+    from governance.votes.counting.board import load_board
+    from governance.votes.counting.methods import BallotError
 
     try:
         text = sys.stdin.read() if path == "-" else Path(path).read_text(encoding="utf-8")
@@ -28,8 +28,8 @@ def _read_board(path: str) -> Any:
 
 def _recount(path: str) -> Any:
     """(board, result) recounted from the board at `path`, or None after printing why not."""
-    from governance.votes.board import tally
-    from governance.votes.methods import BallotError
+    from governance.votes.counting.board import tally
+    from governance.votes.counting.methods import BallotError
 
     board = _read_board(path)
     if board is None:
@@ -83,7 +83,7 @@ def cmd_mail_send(args: argparse.Namespace) -> int:
 
 def cmd_votes_verify(args: argparse.Namespace) -> int:
     """Recount a bulletin board and compare with the result it states: exit 1 if they differ."""
-    from governance.votes.board import differences
+    from governance.votes.counting.board import differences
 
     recounted = _recount(args.file)
     if recounted is None:

@@ -4,7 +4,7 @@ Each item is read only for a role allowed to act on it (governance.members.acces
 counts and sums rather than rows: prestations waiting for validation, the month whose review
 can start, the payout batch prepared and not sent, overdue invoices, the votes ending soon.
 The month under review (its open contests, whether it may close) is
-governance.ledger.reviews.review_notice. Votes are counted by the worker at their closing
+governance.ledger.closing.reviews.review_notice. Votes are counted by the worker at their closing
 time, nobody counts them by hand: a vote past its time waits for that count, within a minute.
 """
 
@@ -18,9 +18,8 @@ from sqlalchemy.orm import aliased
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from governance.ledger.closing import last_day
-from governance.ledger.credited import cancelled_ids
-from governance.ledger.models import (
+from governance.ledger.billing.credited import cancelled_ids
+from governance.ledger.books.models import (
     Invoice,
     InvoiceKind,
     PaymentAllocation,
@@ -32,6 +31,7 @@ from governance.ledger.models import (
     Prestation,
     PrestationStatus,
 )
+from governance.ledger.closing.closing import last_day
 from governance.members.access import Actor, Permission, allows
 from governance.votes.models import Ballot, EligibleVoter, Proposal, ProposalState
 

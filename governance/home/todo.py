@@ -8,7 +8,7 @@ is a plain dataclass; the template says what it means and what happens next.
   their prestations rejected lately with the reasons. Their own money only (docs/privacy.md).
 - The month under review (a member's draft and the time left to contest it; a coordinator's
   read and contested counts, the open contests, when the month may close) is
-  governance.ledger.reviews.review_notice, which the page shows first.
+  governance.ledger.closing.reviews.review_notice, which the page shows first.
 - A coordinator's items (governance.home.coordinator), each for a role allowed to act on it.
 """
 
@@ -20,9 +20,9 @@ from dataclasses import dataclass
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from governance.db import dialect_of
+from governance.base.db import dialect_of
 from governance.home.coordinator import CoordinatorTodo, coordinator_todo
-from governance.ledger.models import (
+from governance.ledger.books.models import (
     Account,
     Client,
     JournalEntry,
@@ -33,8 +33,8 @@ from governance.ledger.models import (
     Prestation,
     PrestationStatus,
 )
-from governance.ledger.posting import balance_of
-from governance.ledger.reversal_lines import owed_back_by, reversals_of
+from governance.ledger.books.posting import balance_of
+from governance.ledger.statements.reversal_lines import owed_back_by, reversals_of
 from governance.members.access import Actor, Permission, allows, authorize
 from governance.votes.notices import notices_for
 

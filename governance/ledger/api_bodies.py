@@ -13,14 +13,14 @@ from typing import Any
 
 import msgspec
 
-from governance.json_body import Body, RowId
-from governance.ledger import invoices
-from governance.ledger.account_names import AccountNames
-from governance.ledger.books import AccountPage, BalanceRow, JournalPage
-from governance.ledger.export import EntryRecord
-from governance.ledger.memos import render
-from governance.ledger.models import Client, Prestation
-from governance.money import format_cents
+from governance.base.json_body import Body, RowId
+from governance.base.money import format_cents
+from governance.ledger.billing import invoices
+from governance.ledger.books.account_names import AccountNames
+from governance.ledger.books.export import EntryRecord
+from governance.ledger.books.memos import render
+from governance.ledger.books.models import Client, Prestation
+from governance.ledger.books.reading import AccountPage, BalanceRow, JournalPage
 
 # The form's field for each amount of the API, so that a refusal names the field sent.
 PRESTATION_AMOUNTS = {

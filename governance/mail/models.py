@@ -7,7 +7,7 @@ import datetime as dt
 from sqlalchemy import Column, Index, Text, text
 from sqlmodel import Field, SQLModel
 
-from governance.dbtypes import utc_field
+from governance.base.dbtypes import utc_field
 
 
 class OutboxMail(SQLModel, table=True):

@@ -32,7 +32,7 @@ from sqlalchemy import ColumnElement, func, or_, update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from governance import clock
+from governance.base import clock
 from governance.mail.models import OutboxMail
 
 log = logging.getLogger("governance.mail")

@@ -8,14 +8,15 @@ from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_time, get_timezone_location
 
-from governance import clock, i18n
-from governance.i18n import _
+from governance.base import clock
+from governance.language import i18n
+from governance.language.i18n import _
 from governance.members.models import Cooperative
 
 
 def zone_of(cooperative: Cooperative) -> ZoneInfo:
     """The time zone a cooperative works in: Brussels for every one of them today (the
-    months close on Belgian time too, governance.clock)."""
+    months close on Belgian time too, governance.base.clock)."""
     return clock.BRUSSELS
 
 

@@ -8,8 +8,8 @@ from enum import StrEnum
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from governance.errors import PermissionDenied
-from governance.i18n import _
+from governance.base.errors import PermissionDenied
+from governance.language.i18n import _
 from governance.members.models import Membership, MembershipStatus, Role
 
 

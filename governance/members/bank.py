@@ -27,11 +27,11 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from text_unidecode import unidecode
 
 from governance.audit.service import record
-from governance.errors import NotFound
-from governance.forms import ASCII_DIGITS, Form, too_long
-from governance.i18n import _
+from governance.base.errors import NotFound
+from governance.base.forms import ASCII_DIGITS, Form, too_long
+from governance.language.i18n import _
+from governance.language.text import isolate
 from governance.members.models import Person
-from governance.text import isolate
 
 # What people type between the groups of an IBAN: spaces, dashes, dots.
 _SEPARATORS_RE = re.compile(r"[\s.\-]+")

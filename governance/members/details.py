@@ -17,9 +17,9 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from stdnum import iban
 
 from governance.audit.service import record
-from governance.errors import Invalid, NotFound
-from governance.forms import Form
-from governance.i18n import _
+from governance.base.errors import Invalid, NotFound
+from governance.base.forms import Form
+from governance.language.i18n import _
 from governance.members import vat
 from governance.members.access import Actor, Permission, authorize
 from governance.members.models import Cooperative

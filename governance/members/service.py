@@ -11,15 +11,16 @@ from typing import Any
 from sqlmodel import col, func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from governance import clock
-from governance.audit.checkpoints import ensure_key
+from governance.audit.checkpoints.checkpoints import ensure_key
 from governance.audit.service import AuditPage, list_events, record, subject_types
 from governance.auth import tokens
 from governance.auth.passwords import hash_password
 from governance.auth.sessions import end_all
-from governance.errors import Conflict, Invalid, NotFound, PermissionDenied
-from governance.forms import SLUG_RE, Form
-from governance.i18n import _
+from governance.base import clock
+from governance.base.errors import Conflict, Invalid, NotFound, PermissionDenied
+from governance.base.forms import SLUG_RE, Form
+from governance.base.settings import LANGUAGES
+from governance.language.i18n import _
 from governance.members.access import Actor, Permission, authorize
 from governance.members.models import (
     DEFAULT_COOP_SETTINGS,
@@ -30,7 +31,6 @@ from governance.members.models import (
     Person,
     Role,
 )
-from governance.settings import LANGUAGES
 
 INVITATION_TTL = timedelta(days=7)
 

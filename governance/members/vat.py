@@ -6,7 +6,7 @@ say on its invoices which legal provision it relies on: it chooses one of the us
 mentions (printed in the reader's language) or writes its own (printed as written). A
 cooperative subject to VAT chooses a Belgian rate (21, 12 or 6 %): each invoice it issues then
 adds the VAT, prints its VAT number (the enterprise number, required by the details form), and
-posts the VAT to the books (docs/invoices.md, governance/ledger/vat_amounts.py).
+posts the VAT to the books (docs/invoices.md, governance/ledger/billing/vat_amounts.py).
 """
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from governance.errors import Invalid
-from governance.i18n import N_, _, join_list, ngettext
+from governance.base.errors import Invalid
+from governance.language.i18n import N_, _, join_list, ngettext
 
 EXEMPT = "exempt"
 SUBJECT = "subject"

@@ -6,7 +6,7 @@ from alembic import context
 from sqlalchemy import create_engine, pool, text
 
 import governance.models  # noqa: F401  (registers every table)
-from governance.db import metadata
+from governance.base.db import metadata
 
 config = context.config
 url: str = config.attributes.get("sync_url") or config.get_main_option("sqlalchemy.url") or ""

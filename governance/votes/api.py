@@ -10,9 +10,9 @@ from litestar import Controller, get, post
 from litestar.di import NamedDependency, Provide
 from litestar.params import JSONBody, Parameter
 
-from governance.errors import NotFound
-from governance.i18n import _
-from governance.json_body import API_ERRORS, strict_body
+from governance.base.errors import NotFound
+from governance.base.json_body import API_ERRORS, strict_body
+from governance.language.i18n import _
 from governance.votes import ballots, views
 from governance.votes.api_bodies import (
     BallotIn,

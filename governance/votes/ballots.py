@@ -1,6 +1,6 @@
 """Casting ballots and giving proxies on an open proposal: one counted ballot per eligible
 voter (unique in the database), changeable until the close, each version with a new receipt
-(the old one kept as replaced: governance/votes/receipts.py).
+(the old one kept as replaced: governance/votes/counting/receipts.py).
 
 For a secret vote the audit trail records that a person voted (or voted for someone by
 proxy), never what: no choice, no receipt.
@@ -16,17 +16,19 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from governance import clock
 from governance.audit.service import lock_cooperative, record
-from governance.errors import Conflict, Invalid, NotFound, PermissionDenied
-from governance.forms import Form
-from governance.i18n import _, ngettext
+from governance.base import clock
+from governance.base.errors import Conflict, Invalid, NotFound, PermissionDenied
+from governance.base.forms import Form
+from governance.language.i18n import _, ngettext
 from governance.members.access import Actor, Permission, allows, authorize
 from governance.members.models import Cooperative, MembershipStatus, Person
 from governance.members.service import membership_of
 from governance.votes import mails
-from governance.votes.drafting import option_labels
-from governance.votes.methods import APPROVAL_CHOICES, CONSENT_CHOICES
+from governance.votes.counting.methods import APPROVAL_CHOICES, CONSENT_CHOICES
+from governance.votes.counting.receipts import Replaced, remember
+from governance.votes.drafting.drafting import option_labels
+from governance.votes.drafting.voting_rules import voting_rules
 from governance.votes.models import (
     Ballot,
     EligibleVoter,
@@ -34,9 +36,7 @@ from governance.votes.models import (
     ProposalState,
     Proxy,
 )
-from governance.votes.receipts import Replaced, remember
 from governance.votes.service import proposal_of
-from governance.votes.voting_rules import voting_rules
 
 MAX_REASON = 1000
 # Receipts: 12 characters without look-alikes (0/O, 1/I/L), about 58 bits.

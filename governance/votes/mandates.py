@@ -10,14 +10,14 @@ from typing import Any
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from governance import clock
 from governance.audit.service import lock_cooperative, record
-from governance.errors import Conflict
-from governance.i18n import _
+from governance.base import clock
+from governance.base.errors import Conflict
+from governance.language.i18n import _
 from governance.members.models import Cooperative, Membership, MembershipStatus, Person, Role
 from governance.members.service import active_coordinators
+from governance.votes.drafting.voting_rules import voting_rules
 from governance.votes.models import Mandate, Proposal
-from governance.votes.voting_rules import voting_rules
 
 
 def add_months(day: dt.date, months: int) -> dt.date:

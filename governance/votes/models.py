@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import JSON, Column, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from governance.dbtypes import utc_field
+from governance.base.dbtypes import utc_field
 
 
 class ProposalKind(StrEnum):

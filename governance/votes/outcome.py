@@ -16,20 +16,22 @@ from typing import Any
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from governance import clock
 from governance.audit.service import lock_cooperative, record
-from governance.errors import Conflict, Invalid
-from governance.i18n import _, language
-from governance.ledger.journal import Posting
-from governance.ledger.memos import Memo
-from governance.ledger.posting import post
-from governance.ledger.rule_versions import adopt_rule
+from governance.base import clock
+from governance.base.errors import Conflict, Invalid
+from governance.language.i18n import _, language
+from governance.ledger.books.journal import Posting
+from governance.ledger.books.memos import Memo
+from governance.ledger.books.posting import post
+from governance.ledger.sharing.rule_versions import adopt_rule
 from governance.members.models import Cooperative, Membership, MembershipStatus, Role
 from governance.members.service import active_coordinators
-from governance.votes import funds, mails, mandates
-from governance.votes.drafting import option_labels, quorum_value
-from governance.votes.methods import Result, approval, consent, ranked
-from governance.votes.minimums import category_of
+from governance.votes import mails, mandates
+from governance.votes.counting.methods import Result, approval, consent, ranked
+from governance.votes.counting.minimums import category_of
+from governance.votes.drafting import funds
+from governance.votes.drafting.drafting import option_labels, quorum_value
+from governance.votes.drafting.voting_rules import apply_voting_rules, voting_rules
 from governance.votes.models import (
     Ballot,
     EligibleVoter,
@@ -37,7 +39,6 @@ from governance.votes.models import (
     ProposalKind,
     ProposalState,
 )
-from governance.votes.voting_rules import apply_voting_rules, voting_rules
 
 
 def quorum_of(proposal: Proposal, floor: Fraction = Fraction(0)) -> Fraction:

@@ -10,18 +10,19 @@ from typing import Any
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from governance import clock
 from governance.audit.service import lock_cooperative, record
-from governance.errors import Conflict, Invalid, NotFound, PermissionDenied
-from governance.forms import Form
-from governance.i18n import _, datetime_short, ngettext
-from governance.ledger.costs import categories_of
-from governance.ledger.models import Period, PeriodState
-from governance.ledger.rule_versions import rule_in_force
+from governance.base import clock
+from governance.base.errors import Conflict, Invalid, NotFound, PermissionDenied
+from governance.base.forms import Form
+from governance.language.i18n import _, datetime_short, ngettext
+from governance.ledger.books.models import Period, PeriodState
+from governance.ledger.costs.costs import categories_of
+from governance.ledger.sharing.rule_versions import rule_in_force
 from governance.members.access import Actor, Permission, authorize
 from governance.members.models import Cooperative, Membership, MembershipStatus, Person, Role
 from governance.votes import mails
-from governance.votes.drafting import (
+from governance.votes.counting.minimums import Minimum, category_name, category_of, raised_quorum
+from governance.votes.drafting.drafting import (
     DraftContext,
     MemberChoice,
     ProposalInput,
@@ -29,10 +30,9 @@ from governance.votes.drafting import (
     parse_proposal,
     quorum_value,
 )
-from governance.votes.funds import fund_balances
-from governance.votes.minimums import Minimum, category_name, category_of, raised_quorum
+from governance.votes.drafting.funds import fund_balances
+from governance.votes.drafting.voting_rules import voting_rules
 from governance.votes.models import EligibleVoter, Proposal, ProposalComment, ProposalState
-from governance.votes.voting_rules import voting_rules
 
 MAX_DAYS_OPEN = 90
 MIN_MINUTES_OPEN = 10
@@ -231,7 +231,7 @@ async def open_proposal(
     """Open a draft for voting until the closing time given; freezes its eligible voters (the
     active cooperators and coordinators) and, from then on, everything it says. The closing
     time must respect the minimum duration of the proposal's category, and a quorum below the
-    category's minimum is raised to it (governance/votes/minimums.py).
+    category's minimum is raised to it (governance/votes/counting/minimums.py).
 
     Raises PermissionDenied, NotFound, Conflict (not a draft; nobody could vote), Invalid.
     """

@@ -17,16 +17,25 @@ from markupsafe import Markup
 from sqlmodel import col, func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from governance import clock
-from governance.i18n import _
-from governance.ledger.rules import TEMPLATES, template_label
-from governance.markdown_text import render
+from governance.base import clock
+from governance.language.i18n import _
+from governance.language.markdown_text import render
+from governance.ledger.sharing.rules import TEMPLATES, template_label
 from governance.members.access import Actor, Permission, authorize
 from governance.members.models import Cooperative, Person
-from governance.votes.board import FORMAT
-from governance.votes.drafting import option_labels
-from governance.votes.methods import Result, fraction_text
-from governance.votes.minimums import Minimum, category_of, category_sentence, describe, percent
+from governance.votes.counting.board import FORMAT
+from governance.votes.counting.methods import Result, fraction_text
+from governance.votes.counting.minimums import (
+    Minimum,
+    category_of,
+    category_sentence,
+    describe,
+    percent,
+)
+from governance.votes.counting.standing import quorum_needed
+from governance.votes.counting.wording import Wording, explain, explain_now
+from governance.votes.drafting.drafting import option_labels
+from governance.votes.drafting.voting_rules import VotingRules, voting_rules
 from governance.votes.models import (
     Ballot,
     EligibleVoter,
@@ -38,9 +47,6 @@ from governance.votes.models import (
 )
 from governance.votes.outcome import ballots_of, choices_of, count, minimum_quorum, quorum_of
 from governance.votes.service import may_open, proposal_of
-from governance.votes.standing import quorum_needed
-from governance.votes.voting_rules import VotingRules, voting_rules
-from governance.votes.wording import Wording, explain, explain_now
 
 
 @dataclass(frozen=True)
@@ -79,7 +85,9 @@ class ProposalView:
     labels: list[str] = field(default_factory=list)
     effect_member: str = ""  # the member a membership or mandate proposal is about
     new_rules: VotingRules | None = None  # the voting rules a decision would set
-    category: str = "none"  # money, membership, rules or none (governance/votes/minimums.py)
+    category: str = (
+        "none"  # money, membership, rules or none (governance/votes/counting/minimums.py)
+    )
     minimum: Minimum | None = None  # the minimums in force now for that category
     quorum: str = ""  # the quorum it is (or would now be) counted with, "1/2"
     minimum_text: str = ""  # what its category needs, in the reader's language

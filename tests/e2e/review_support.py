@@ -7,7 +7,7 @@ import re
 
 from playwright.sync_api import Browser, expect
 
-from governance.demo import PEOPLE
+from governance.demo.univerbal import PEOPLE
 from governance.members.models import Role
 from tests.e2e.support import SLUG, log_in, new_context
 

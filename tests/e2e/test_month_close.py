@@ -17,7 +17,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Locator, Page, expect
 
-from governance import clock
+from governance.base import clock
 from tests.e2e.review_support import everyone_reads
 from tests.e2e.support import (
     COOPERATOR,

@@ -17,7 +17,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Page, expect
 
-from governance import clock
+from governance.base import clock
 from tests.e2e.support import (
     ARABIC_COOPERATOR,
     ARTIFACTS,

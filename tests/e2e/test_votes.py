@@ -26,7 +26,7 @@ import pytest
 from babel.dates import format_date
 from playwright.sync_api import Browser, Locator, Page, ViewportSize, expect
 
-from governance import clock
+from governance.base import clock
 from tests.e2e.review_support import everyone_reads
 from tests.e2e.screenshots import SCREENSHOTS
 from tests.e2e.support import (

@@ -10,8 +10,8 @@ import pytest
 from alembic import command
 from sqlalchemy import create_engine, text
 
-from governance import append_only, db
-from governance.settings import Settings
+from governance.base import append_only, db
+from governance.base.settings import Settings
 
 
 def _guarded_tables(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> set[str]:

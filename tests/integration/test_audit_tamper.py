@@ -20,14 +20,14 @@ from typing import Any
 
 import pytest
 
-from governance import clock
-from governance.audit import signing
 from governance.audit.chain import GENESIS, EventPayload, event_hash
-from governance.audit.daily import sign_daily
+from governance.audit.checkpoints import signing
+from governance.audit.checkpoints.daily import sign_daily
 from governance.audit.service import record
+from governance.base import clock
+from governance.base.settings import Settings
 from governance.cli import main
-from governance.ledger import closing
-from governance.settings import Settings
+from governance.ledger.closing import closing
 from tests.closing_support import build_october, everyone_read
 from tests.integration.test_checkpoints import query, tamper
 

@@ -12,11 +12,11 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.exc import DBAPIError
 
-from governance import append_only, db
 from governance.audit.chain import EventPayload, event_hash
 from governance.audit.service import record, verify_chain
+from governance.base import append_only, db
+from governance.base.settings import Settings
 from governance.cli import main
-from governance.settings import Settings
 
 
 def tamper(settings: Settings, *statements: str, params: dict[str, Any] | None = None) -> None:

@@ -17,10 +17,10 @@ import pytest
 from sqlalchemy import create_engine, inspect, text
 from sqlalchemy.engine import make_url
 
-from governance import clock, db
+from governance.base import clock, db
+from governance.base.settings import Settings
 from governance.cli import main
-from governance.demo import DEMO_SLUG, create_demo
-from governance.settings import Settings
+from governance.demo.univerbal import DEMO_SLUG, create_demo
 
 TODAY = dt.date(2026, 11, 27)
 SQLITE_HEADER = b"SQLite format 3\x00"
@@ -47,7 +47,7 @@ def admin_engine(url: str) -> Any:
 def target_url(database_url: str, tmp_path: Path) -> Iterator[str]:
     """Where to restore: a SQLite file not yet there, or a new empty PostgreSQL database."""
     if is_sqlite(database_url):
-        yield f"sqlite+aiosqlite:///{tmp_path / 'restored' / 'governance.db'}"
+        yield f"sqlite+aiosqlite:///{tmp_path / 'restored' / 'governance.base.db'}"
         return
     name = f"gov_restore_{uuid.uuid4().hex[:12]}"
     admin = admin_engine(database_url)
@@ -122,7 +122,7 @@ def test_the_demo_survives_a_backup_and_a_restore_into_a_new_database(
     assert len(balances) > 10 and counts["ledger_line"] > 100 and counts["signing_key"] > 0
 
     use(monkeypatch, settings, settings.database_url, tmp_path)
-    archive = tmp_path / "governance.backup"
+    archive = tmp_path / "governance.operations.backup"
     assert main(["backup", "--output", str(archive)]) == 0
     out = capsys.readouterr().out
     assert f"written to {archive}" in out

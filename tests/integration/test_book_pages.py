@@ -6,8 +6,8 @@ from typing import Any
 
 from sqlalchemy import create_engine, text
 
-from governance import db
-from governance.settings import Settings
+from governance.base import db
+from governance.base.settings import Settings
 
 
 def test_the_trial_balance_names_accounts_and_balances(visitor: Any, world: Any, chu: int) -> None:

@@ -15,17 +15,18 @@ from typing import Any
 
 import pytest
 
+from governance.base.errors import NotFound, PermissionDenied
+from governance.base.settings import Settings
 from governance.cli import main
-from governance.errors import NotFound, PermissionDenied
-from governance.ledger import books, prestations
-from governance.ledger.export import hledger_account, to_hledger
-from governance.ledger.journal import Posting
-from governance.ledger.models import ClientKind, JournalEntry
-from governance.ledger.posting import post, reverse
-from governance.ledger.service import create_client
+from governance.ledger.books import reading
+from governance.ledger.books.export import hledger_account, to_hledger
+from governance.ledger.books.journal import Posting
+from governance.ledger.books.models import ClientKind, JournalEntry
+from governance.ledger.books.posting import post, reverse
+from governance.ledger.sharing.founding import create_client
+from governance.ledger.work import prestations
 from governance.members.access import Actor
 from governance.members.models import Cooperative
-from governance.settings import Settings
 
 TODAY = dt.date(2026, 11, 27)
 TRICKY_MEMO = '=HYPERLINK("x"); wrong client\nsee ticket'
@@ -66,7 +67,7 @@ def hledger_balances(path: Path, *args: str) -> dict[str, int]:
     return balances
 
 
-def expected_balances(rows: list[books.BalanceRow]) -> dict[str, int]:
+def expected_balances(rows: list[reading.BalanceRow]) -> dict[str, int]:
     return {
         hledger_account(row.account, row.type): row.balance_cents
         for row in rows
@@ -174,7 +175,7 @@ def read(run: Any, function: Any, reader: Any, *args: Any, **kwargs: Any) -> Any
 
 
 def test_the_trial_balance_balances(run: Any, world: Any, ledger: dict[str, int]) -> None:
-    rows = read(run, books.trial_balance, world.actor("carla"))
+    rows = read(run, reading.trial_balance, world.actor("carla"))
     by_code = {row.account: row for row in rows}
     assert sum(row.balance_cents for row in rows) == 0
     assert sum(row.debit_cents for row in rows) == sum(row.credit_cents for row in rows)
@@ -186,13 +187,13 @@ def test_the_trial_balance_balances(run: Any, world: Any, ledger: dict[str, int]
     assert by_code[f"receivable:{ledger['cpas']}"].credit_cents == 6000
     assert by_code["bank"].balance_cents == 9500 - 2399  # beta's 7.77 is not here
     assert by_code[f"payable:{world.ids['omar']}"].balance_cents == -1250
-    october = read(run, books.trial_balance, world.actor("carla"), "2026-10")
+    october = read(run, reading.trial_balance, world.actor("carla"), "2026-10")
     assert {row.account: row.balance_cents for row in october} == {
         f"receivable:{ledger['chu']}": 9500,
         "revenue": -8250,
         f"payable:{world.ids['omar']}": -1250,
     }
-    assert read(run, books.trial_balance, world.actor("carla"), "2026-13") == []
+    assert read(run, reading.trial_balance, world.actor("carla"), "2026-13") == []
 
 
 def test_hledger_accepts_the_export_and_agrees_on_every_balance(
@@ -206,7 +207,7 @@ def test_hledger_accepts_the_export_and_agrees_on_every_balance(
     path = tmp_path / "alpha.journal"
     assert main(["export", "--coop", "alpha", "--format", "hledger", "--output", str(path)]) == 0
     text = path.read_text(encoding="utf-8")
-    assert text == to_hledger(read(run, books.journal_for_export, world.actor("olga")))
+    assert text == to_hledger(read(run, reading.journal_for_export, world.actor("olga")))
     assert "beta only" not in text
 
     check = subprocess.run(
@@ -214,11 +215,11 @@ def test_hledger_accepts_the_export_and_agrees_on_every_balance(
     )
     assert check.returncode == 0, check.stderr + text
 
-    rows = read(run, books.trial_balance, world.actor("carla"))
+    rows = read(run, reading.trial_balance, world.actor("carla"))
     assert hledger_balances(path) == expected_balances(rows)
     assert "expenses:office%20supplies%3B%20%3Dx" in hledger_balances(path)
     for period, hledger_period in (("2026-10", "2026-10"), ("2026-11", "2026-11")):
-        rows = read(run, books.trial_balance, world.actor("carla"), period)
+        rows = read(run, reading.trial_balance, world.actor("carla"), period)
         assert hledger_balances(path, "-p", hledger_period) == expected_balances(rows)
 
     reversal = subprocess.run(
@@ -241,7 +242,7 @@ def test_the_csv_export_of_lines_adds_up_to_the_trial_balance(
     totals: Counter[str] = Counter()
     for row in rows:
         totals[row["account"]] += int(Decimal(row["amount"]) * 100)
-    balances = read(run, books.trial_balance, world.actor("carla"))
+    balances = read(run, reading.trial_balance, world.actor("carla"))
     assert {k: v for k, v in totals.items() if v} == {
         row.account: row.balance_cents for row in balances if row.balance_cents
     }
@@ -300,7 +301,7 @@ def test_pages_of_an_account_carry_the_running_balance(
 
     run(more)
     carla = world.actor("carla")
-    whole = read(run, books.account_lines, carla, "bank", limit=500)
+    whole = read(run, reading.account_lines, carla, "bank", limit=500)
     assert whole.next_after_id is None and whole.opening_balance == 0
     assert len(whole.lines) == 10
     running = 0
@@ -309,10 +310,10 @@ def test_pages_of_an_account_carry_the_running_balance(
         assert line.balance == running
     assert [line.line_id for line in whole.lines] == sorted(line.line_id for line in whole.lines)
 
-    pages = [read(run, books.account_lines, carla, "bank", limit=3)]
+    pages = [read(run, reading.account_lines, carla, "bank", limit=3)]
     while pages[-1].next_after_id is not None:
         pages.append(
-            read(run, books.account_lines, carla, "bank", pages[-1].next_after_id, limit=3)
+            read(run, reading.account_lines, carla, "bank", pages[-1].next_after_id, limit=3)
         )
     assert [len(page.lines) for page in pages] == [3, 3, 3, 1]
     assert [line for page in pages for line in page.lines] == whole.lines
@@ -321,13 +322,13 @@ def test_pages_of_an_account_carry_the_running_balance(
     assert third.opening_balance == pages[1].lines[-1].balance
     assert third.lines[0].memo == "payment 5"
 
-    past_the_end = read(run, books.account_lines, carla, "bank", whole.lines[-1].line_id)
+    past_the_end = read(run, reading.account_lines, carla, "bank", whole.lines[-1].line_id)
     assert (past_the_end.lines, past_the_end.next_after_id) == ([], None)
     assert past_the_end.opening_balance == whole.lines[-1].balance
     with pytest.raises(NotFound):
-        read(run, books.account_lines, carla, "bank:nowhere")
+        read(run, reading.account_lines, carla, "bank:nowhere")
     # Beta's bank is another account: alpha's pages never show it, and the reverse.
-    beta_bank = read(run, books.account_lines, world.actor("bea", "beta"), "bank")
+    beta_bank = read(run, reading.account_lines, world.actor("bea", "beta"), "bank")
     assert [line.amount for line in beta_bank.lines] == [777]
 
 
@@ -342,9 +343,9 @@ def set_open_books(run: Any, cooperative_id: int, value: Any) -> None:
 
 
 READERS = [
-    (books.trial_balance, ()),
-    (books.account_lines, ("bank",)),
-    (books.journal_for_export, ()),
+    (reading.trial_balance, ()),
+    (reading.account_lines, ("bank",)),
+    (reading.journal_for_export, ()),
 ]
 
 
@@ -375,7 +376,7 @@ def test_closed_books_refuse_cooperators_and_workers_only(
             read(run, function, world.actor(key), *args)
     for key in ("olga", "carla"):
         assert read(run, function, world.actor(key), *args) is not None
-    assert read(run, function, books.Operator(world.alpha), *args) is not None
+    assert read(run, function, reading.Operator(world.alpha), *args) is not None
 
 
 @pytest.mark.parametrize(("function", "args"), READERS)
@@ -393,11 +394,11 @@ def test_strangers_and_suspended_members_never_read(
 def test_prestations_for_export_follow_who_sees_whose_work(
     run: Any, world: Any, ledger: dict[str, int]
 ) -> None:
-    everyone = read(run, books.prestations_for_export, world.actor("olga"))
-    own = read(run, books.prestations_for_export, world.actor("omar"))
-    operator = read(run, books.prestations_for_export, books.Operator(world.alpha))
+    everyone = read(run, reading.prestations_for_export, world.actor("olga"))
+    own = read(run, reading.prestations_for_export, world.actor("omar"))
+    operator = read(run, reading.prestations_for_export, reading.Operator(world.alpha))
     assert len(everyone) == len(operator) == 4
     assert len(own) == 3 and {row.member for row in own} == {"Omar Cooperator"}
     assert [row.date for row in everyone] == sorted(row.date for row in everyone)
     with pytest.raises(PermissionDenied):
-        read(run, books.prestations_for_export, world.actor("bea", "alpha"))
+        read(run, reading.prestations_for_export, world.actor("bea", "alpha"))

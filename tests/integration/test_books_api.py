@@ -7,9 +7,9 @@ from typing import Any
 
 import pytest
 
-from governance.errors import PermissionDenied
-from governance.i18n import language
-from governance.ledger import books
+from governance.base.errors import PermissionDenied
+from governance.language.i18n import language
+from governance.ledger.books import reading
 from tests.integration.test_books import ledger, read, set_open_books  # noqa: F401  (fixture)
 
 API = "/api/c/alpha/books"
@@ -61,7 +61,7 @@ def test_the_trial_balance_is_the_books_trial_balance(
     period: str | None,
 ) -> None:
     visitor.login("olga")
-    expected = read(run, books.trial_balance, world.actor("olga"), period)
+    expected = read(run, reading.trial_balance, world.actor("olga"), period)
     body = ok(visitor.get(f"{API}/trial-balance" + (f"?period={period}" if period else "")))
     assert body["period"] == period
     codes_only = [{k: v for k, v in a.items() if k != "account_name"} for a in body["accounts"]]
@@ -86,11 +86,11 @@ def test_an_account_is_read_page_by_page(
 ) -> None:
     visitor.login("omar")
     code = f"receivable:{ledger['cpas']}"
-    whole = read(run, books.account_lines, world.actor("omar"), code, limit=500)
+    whole = read(run, reading.account_lines, world.actor("omar"), code, limit=500)
     lines, pages = every_line(visitor, code, limit=1)
     assert pages == len(whole.lines) == 3
     with language("fr"):  # Omar's language: the memos in words, as the API gives them
-        whole = read(run, books.account_lines, world.actor("omar"), code, limit=500)
+        whole = read(run, reading.account_lines, world.actor("omar"), code, limit=500)
         texts = [line.memo_text for line in whole.lines]
     assert [line["memo_text"] for line in lines] == texts
     assert lines == [
@@ -123,7 +123,7 @@ def test_the_journal_is_read_page_by_page(
 ) -> None:
     visitor.login("omar")
     entries = every_entry(visitor, "", limit=2)
-    exported = read(run, books.journal_for_export, world.actor("omar"))
+    exported = read(run, reading.journal_for_export, world.actor("omar"))
     assert [e["id"] for e in entries] == sorted(e.id for e in exported)
     assert "beta only" not in {e["memo"] for e in entries}
     by_id = {e.id: e for e in exported}
@@ -147,23 +147,23 @@ def test_the_journal_pages_of_the_service_add_up_to_the_export(
     ledger: dict[str, int],  # noqa: F811
 ) -> None:
     carla = world.actor("carla")
-    exported = sorted(read(run, books.journal_for_export, carla), key=lambda e: e.id)
+    exported = sorted(read(run, reading.journal_for_export, carla), key=lambda e: e.id)
     seen: list[Any] = []
     after = None
     while True:
-        page = read(run, books.journal_page, carla, after_id=after, limit=3)
+        page = read(run, reading.journal_page, carla, after_id=after, limit=3)
         seen += page.entries
         after = page.next_after_id
         if after is None:
             break
     assert seen == exported
-    assert read(run, books.journal_page, carla, period="2026-13").entries == []
-    assert len(read(run, books.journal_page, carla, limit=10**9).entries) == len(exported)
+    assert read(run, reading.journal_page, carla, period="2026-13").entries == []
+    assert len(read(run, reading.journal_page, carla, limit=10**9).entries) == len(exported)
     set_open_books(run, world.alpha, False)
     with pytest.raises(PermissionDenied):
-        read(run, books.journal_page, world.actor("omar"))
+        read(run, reading.journal_page, world.actor("omar"))
     with pytest.raises(PermissionDenied):
-        read(run, books.journal_page, world.actor("bea", "alpha"))
+        read(run, reading.journal_page, world.actor("bea", "alpha"))
 
 
 READS = ["/trial-balance", "/accounts/bank", "/entries"]

@@ -17,13 +17,16 @@ from typing import Any
 import pytest
 from sqlalchemy import create_engine, text
 
-from governance import clock, db
-from governance.i18n import language
-from governance.ledger import books, costs, payouts, reversals
-from governance.ledger.export import to_csv_lines, to_hledger
+from governance.base import clock, db
+from governance.base.settings import Settings
+from governance.language.i18n import language
+from governance.ledger.billing import reversals
+from governance.ledger.books import reading
+from governance.ledger.books.export import to_csv_lines, to_hledger
+from governance.ledger.costs import costs
+from governance.ledger.payouts import payouts
 from governance.members import bank
 from governance.members.models import Cooperative
-from governance.settings import Settings
 from tests.closing_support import TODAY, build_october, close_month, record_work
 
 # What the books must never show a person: account codes, cost categories and funds by their
@@ -81,7 +84,7 @@ def books_world(run: Any, world: Any, settings: Settings) -> dict[str, Any]:
 
 
 async def _client_of(session: Any, prestation_id: int) -> int:
-    from governance.ledger.models import Prestation
+    from governance.ledger.books.models import Prestation
 
     async with session.begin():
         prestation = await session.get(Prestation, prestation_id)
@@ -178,7 +181,7 @@ def test_the_exports_keep_the_english_names_in_any_language(
     run: Any, world: Any, books_world: dict[str, Any]
 ) -> None:
     async def entries(session: Any) -> Any:
-        return await books.journal_for_export(session, world.actor("carla"))
+        return await reading.journal_for_export(session, world.actor("carla"))
 
     with language("ar"):  # as if an Arabic reader exported: the files do not change
         found = run(entries)

@@ -9,12 +9,12 @@ from typing import Any
 
 import pytest
 
-from governance.audit import witness
-from governance.audit.checkpoints import sign_head
+from governance.audit.checkpoints import witness
+from governance.audit.checkpoints.checkpoints import sign_head
 from governance.audit.models import Checkpoint
+from governance.base.settings import Settings
 from governance.cli import main
-from governance.ledger import closing
-from governance.settings import Settings
+from governance.ledger.closing import closing
 from tests.closing_support import build_october, everyone_read
 from tests.integration.test_audit_tamper import LATER
 

@@ -14,10 +14,9 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlmodel import col, select
 
-from governance import append_only, clock, db
-from governance.audit import signing
 from governance.audit.chain import EventPayload, event_hash
-from governance.audit.checkpoints import (
+from governance.audit.checkpoints import signing
+from governance.audit.checkpoints.checkpoints import (
     SigningKeyMismatch,
     checkpoints_of,
     ensure_key,
@@ -26,10 +25,11 @@ from governance.audit.checkpoints import (
 )
 from governance.audit.models import AuditEvent, Checkpoint, SigningKey
 from governance.audit.service import lock_cooperative, record
+from governance.base import append_only, clock, db
+from governance.base.settings import Settings
 from governance.cli import main
-from governance.i18n import language
+from governance.language.i18n import language
 from governance.members.models import Cooperative
-from governance.settings import Settings
 
 GUARDED = ("audit_event", "checkpoint", "period_close")
 

@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
+from governance.base.settings import Settings
 from governance.cli import main
-from governance.settings import Settings
 
 
 @pytest.fixture

@@ -12,9 +12,9 @@ from hypothesis import strategies as st
 from sqlmodel import col, select
 
 from governance.audit.models import AuditEvent
-from governance.errors import Invalid
-from governance.ledger import clients, prestations
-from governance.ledger.models import Client
+from governance.base.errors import Invalid
+from governance.ledger.books.models import Client
+from governance.ledger.work import clients, prestations
 
 LIST = "/c/alpha/clients/"
 CHU = {

@@ -9,8 +9,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from governance import clock
-from governance.ledger import clients, invoices
+from governance.base import clock
+from governance.ledger.billing import invoices
+from governance.ledger.work import clients
 from tests.integration.test_books import set_open_books
 from tests.integration.test_clients import CHU, add, audit_of, stored
 

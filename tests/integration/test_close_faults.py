@@ -1,7 +1,7 @@
 """A close killed at any point, and two closes from two processes at once.
 
 The close runs in a real `governance close-month` process. GOVERNANCE_FAULT kills it between
-two writes of the close (governance.faults), or holds it there while a second process tries.
+two writes of the close (governance.base.faults), or holds it there while a second process tries.
 """
 
 from __future__ import annotations
@@ -15,14 +15,14 @@ from typing import Any
 import pytest
 from sqlmodel import select
 
-from governance.audit.checkpoints import verify_checkpoints
+from governance.audit.checkpoints.checkpoints import verify_checkpoints
 from governance.audit.models import Checkpoint
 from governance.audit.service import verify_chain
-from governance.faults import FAULT_VARIABLE, KILLED_EXIT_CODE
-from governance.ledger import closing
-from governance.ledger.closing import CUT_POINTS
-from governance.ledger.models import JournalEntry, Period, PeriodClose, Statement
-from governance.settings import Settings
+from governance.base.faults import FAULT_VARIABLE, KILLED_EXIT_CODE
+from governance.base.settings import Settings
+from governance.ledger.books.models import JournalEntry, Period, PeriodClose, Statement
+from governance.ledger.closing import closing
+from governance.ledger.closing.closing import CUT_POINTS
 from tests.closing_support import everyone_read
 from tests.integration.test_month_close import TODAY, october  # noqa: F401  (a fixture)
 

@@ -14,10 +14,10 @@ from typing import Any
 import pytest
 from sqlmodel import col, select
 
-from governance import clock
-from governance.ledger import invoices, prestations
-from governance.ledger.credit_notes import live_invoice_of
-from governance.ledger.models import (
+from governance.base import clock
+from governance.ledger.billing import invoices
+from governance.ledger.billing.credit_notes import live_invoice_of
+from governance.ledger.books.models import (
     Client,
     ClientKind,
     Contest,
@@ -28,7 +28,8 @@ from governance.ledger.models import (
     Prestation,
     PrestationStatus,
 )
-from governance.ledger.service import create_client
+from governance.ledger.sharing.founding import create_client
+from governance.ledger.work import prestations
 from governance.members.models import Person
 from tests.closing_support import TODAY, build_october, close_month, everyone_read
 from tests.integration.test_csv_import import csv_bytes, upload
@@ -253,7 +254,7 @@ def test_a_contest_corrected_in_date_kind_and_client(run: Any, world: Any, peopl
 
 
 async def close_month_after_review(session: Any, world: Any) -> None:
-    from governance.ledger import closing
+    from governance.ledger.closing import closing
 
     await everyone_read(session, world.alpha)
     await closing.finalize(session, world.actor("carla"), MONTH)

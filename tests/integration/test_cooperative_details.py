@@ -13,13 +13,13 @@ from hypothesis import given
 from hypothesis import strategies as st
 from sqlmodel import col, select
 
-from governance import clock
 from governance.audit.models import AuditEvent
-from governance.errors import Invalid
-from governance.ledger import prestations
-from governance.ledger.invoices import issue_invoice
-from governance.ledger.models import ClientKind
-from governance.ledger.service import create_client
+from governance.base import clock
+from governance.base.errors import Invalid
+from governance.ledger.billing.invoices import issue_invoice
+from governance.ledger.books.models import ClientKind
+from governance.ledger.sharing.founding import create_client
+from governance.ledger.work import prestations
 from governance.members import details
 from governance.members.models import Cooperative
 
@@ -254,7 +254,7 @@ def _invoice(run: Any, world: Any) -> int:
 
 
 def _pdf_text(visitor: Any, invoice_id: int) -> str:
-    from governance.ledger.invoice_pdf import FONT
+    from governance.ledger.billing.invoice_pdf import FONT
 
     if not FONT.exists():
         pytest.skip("fonts-dejavu-core is not installed")
@@ -327,7 +327,7 @@ def test_the_home_and_members_pages_link_to_the_details(visitor: Any, world: Any
 
 
 def test_the_demo_details_are_valid() -> None:
-    from governance.demo import COOP_DETAILS
+    from governance.demo.univerbal import COOP_DETAILS
 
     for values in COOP_DETAILS.values():
         clean = details.parse_details(values)

@@ -8,9 +8,9 @@ from typing import Any
 import pytest
 from sqlmodel import select
 
-from governance.errors import Invalid, PermissionDenied
-from governance.ledger import costs
-from governance.ledger.models import Account, LedgerLine
+from governance.base.errors import Invalid, PermissionDenied
+from governance.ledger.books.models import Account, LedgerLine
+from governance.ledger.costs import costs
 
 TODAY = dt.date(2026, 11, 27)
 

@@ -15,12 +15,13 @@ from typing import Any
 from sqlalchemy import func
 from sqlmodel import select
 
-from governance import clock
 from governance.audit.models import AuditEvent
-from governance.errors import Conflict
-from governance.ledger import invoices, prestations, reversals
-from governance.ledger.models import ClientKind, Invoice, InvoiceLine
-from governance.ledger.service import create_client
+from governance.base import clock
+from governance.base.errors import Conflict
+from governance.ledger.billing import invoices, reversals
+from governance.ledger.books.models import ClientKind, Invoice, InvoiceLine
+from governance.ledger.sharing.founding import create_client
+from governance.ledger.work import prestations
 
 BASE = "/c/alpha"
 MINUTES = (60, 90, 30)  # at 60,00 € an hour: 60,00 + 90,00 + 30,00 = 180,00 €

@@ -11,8 +11,8 @@ from sqlalchemy import func
 from sqlmodel import col, select
 
 from governance.audit.models import AuditEvent
-from governance.ledger.models import ClientKind, Prestation
-from governance.ledger.service import create_client
+from governance.ledger.books.models import ClientKind, Prestation
+from governance.ledger.sharing.founding import create_client
 from governance.members.models import Person
 from tests.world import EMAILS
 
@@ -199,7 +199,7 @@ def test_a_row_that_became_invalid_stops_the_whole_import(carla: Any, run: Any, 
     page = upload(carla, csv_bytes(*GOOD))
 
     async def archive_cpas(session: Any) -> None:
-        from governance.ledger.models import Client
+        from governance.ledger.books.models import Client
 
         async with session.begin():
             client = (await session.exec(select(Client).where(Client.name == "CPAS"))).one()
@@ -288,8 +288,8 @@ def test_two_coordinators_importing_the_same_file_at_once_import_it_once(
     import asyncio
     import datetime as dt
 
-    from governance import db
-    from governance.ledger import csv_import
+    from governance.base import db
+    from governance.ledger.imports import csv_import
 
     csv_file = csv_import.read_csv(csv_bytes(*GOOD))
 

@@ -11,15 +11,15 @@ from alembic import command
 from sqlalchemy import create_engine, text
 from sqlmodel import col, select
 
-from governance import clock, db
-from governance.audit import signing
-from governance.audit.checkpoints import checkpoints_of, sign_head, verify_checkpoints
-from governance.audit.daily import sign_due_checkpoints
+from governance.audit.checkpoints import signing
+from governance.audit.checkpoints.checkpoints import checkpoints_of, sign_head, verify_checkpoints
+from governance.audit.checkpoints.daily import sign_due_checkpoints
 from governance.audit.describe import describe
 from governance.audit.models import AuditEvent, Checkpoint
 from governance.audit.service import record
-from governance.i18n import language
-from governance.settings import Settings
+from governance.base import clock, db
+from governance.base.settings import Settings
+from governance.language.i18n import language
 from tests.integration.test_checkpoints import query, tamper
 
 TWO_DAYS = dt.timedelta(days=2)

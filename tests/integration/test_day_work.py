@@ -8,11 +8,11 @@ from typing import Any
 import pytest
 from sqlmodel import select
 
-from governance import clock
 from governance.audit.models import AuditEvent
-from governance.errors import Invalid, PermissionDenied
-from governance.ledger import prestations
-from governance.ledger.day_work import Day, set_work_kinds
+from governance.base import clock
+from governance.base.errors import Invalid, PermissionDenied
+from governance.ledger.work import prestations
+from governance.ledger.work.day_work import Day, set_work_kinds
 from governance.members.models import Cooperative
 
 KINDS = ["project_day", "fixed_price", "other"]

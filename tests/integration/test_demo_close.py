@@ -9,13 +9,11 @@ from typing import Any
 from sqlalchemy import func
 from sqlmodel import col, select
 
-from governance import clock
-from governance.audit.checkpoints import verify_checkpoints
+from governance.audit.checkpoints.checkpoints import verify_checkpoints
 from governance.audit.service import verify_chain
-from governance.demo import DEMO_SLUG, create_demo
-from governance.ledger import closing
-from governance.ledger.figures import counted_lines
-from governance.ledger.models import (
+from governance.base import clock
+from governance.demo.univerbal import DEMO_SLUG, create_demo
+from governance.ledger.books.models import (
     Account,
     JournalEntry,
     LedgerLine,
@@ -25,6 +23,8 @@ from governance.ledger.models import (
     Prestation,
     Statement,
 )
+from governance.ledger.closing import closing
+from governance.ledger.sharing.figures import counted_lines
 from governance.members.access import Actor
 from governance.members.models import Cooperative, Person
 from tests.closing_support import everyone_read

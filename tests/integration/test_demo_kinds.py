@@ -12,13 +12,13 @@ from typing import Any
 import pytest
 from sqlmodel import col, select
 
-from governance import clock
 from governance.auth.service import login
-from governance.demo import DEMO_PASSWORD, create_demo
-from governance.demo_redemarts import WORKSHOP_DAY_CENTS
-from governance.demo_sirius import DAY_RATE_CENTS
-from governance.errors import Invalid, PermissionDenied
-from governance.ledger.models import Period, PeriodClose, Prestation, Statement
+from governance.base import clock
+from governance.base.errors import Invalid, PermissionDenied
+from governance.demo.redemarts import WORKSHOP_DAY_CENTS
+from governance.demo.sirius import DAY_RATE_CENTS
+from governance.demo.univerbal import DEMO_PASSWORD, create_demo
+from governance.ledger.books.models import Period, PeriodClose, Prestation, Statement
 from governance.members.access import Actor, Permission, authorize
 from governance.members.models import Cooperative, Membership, Person, Role
 

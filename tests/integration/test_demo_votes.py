@@ -12,7 +12,7 @@ from typing import Any
 from sqlmodel import select
 
 from governance.cli import main
-from governance.demo import DEMO_SLUG, create_demo
+from governance.demo.univerbal import DEMO_SLUG, create_demo
 from governance.members.access import Actor
 from governance.members.models import Cooperative, Person
 from governance.votes import views

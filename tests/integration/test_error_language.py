@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 from sqlalchemy import create_engine, text
 
-from governance import db
-from governance.settings import Settings
+from governance.base import db
+from governance.base.settings import Settings
 
 FRENCH = {"accept-language": "fr-BE,fr;q=0.9"}
 ARABIC_404 = "هذه الصفحة غير موجودة."

@@ -15,9 +15,13 @@ from typing import Any
 import pytest
 from sqlmodel import SQLModel, select
 
-from governance import clock, i18n
-from governance.ledger import closing, credit_notes, invoices, payouts, prestations
-from governance.ledger.models import Client, InvoiceLine, PayoutBatch
+from governance.base import clock
+from governance.language import i18n
+from governance.ledger.billing import credit_notes, invoices
+from governance.ledger.books.models import Client, InvoiceLine, PayoutBatch
+from governance.ledger.closing import closing
+from governance.ledger.payouts import payouts
+from governance.ledger.work import prestations
 from governance.members import bank
 from governance.members.models import Cooperative
 from tests.closing_support import TODAY, build_october, everyone_read

@@ -12,13 +12,15 @@ import pytest
 from sqlalchemy import func
 from sqlmodel import select
 
-from governance import clock
 from governance.audit.models import AuditEvent
+from governance.base import clock
+from governance.base.errors import Conflict, Invalid
+from governance.base.settings import Settings
 from governance.cli import main
-from governance.errors import Conflict, Invalid
-from governance.ledger import closing, contests, prestations
-from governance.ledger.models import ClientKind, Contest, ContestStatus, Prestation
-from governance.ledger.service import create_client
+from governance.ledger.books.models import ClientKind, Contest, ContestStatus, Prestation
+from governance.ledger.closing import closing, contests
+from governance.ledger.sharing.founding import create_client
+from governance.ledger.work import prestations
 from governance.members import service as members
 from governance.members.models import (
     Cooperative,
@@ -28,7 +30,6 @@ from governance.members.models import (
     Person,
     Role,
 )
-from governance.settings import Settings
 from governance.votes import ballots
 from tests.closing_support import MONTH, TODAY, build_october
 from tests.votes_support import add_cooperators, open_vote

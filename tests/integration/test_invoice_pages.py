@@ -54,7 +54,7 @@ def test_nothing_to_invoice_says_so(visitor: Any, world: Any, chu: int) -> None:
 
 
 def test_the_invoice_pdf(make_visitor: Any, world: Any, chu: int) -> None:
-    from governance.ledger.invoice_pdf import FONT
+    from governance.ledger.billing.invoice_pdf import FONT
 
     if not FONT.exists():
         if os.environ.get("CI"):
@@ -86,7 +86,7 @@ def test_the_client_page_shows_what_is_owed_and_since_when(
 
 
 def test_ageing_buckets() -> None:
-    from governance.ledger.invoice_views import age_bucket
+    from governance.ledger.billing.invoice_views import age_bucket
 
     due = dt.date(2026, 10, 1)
     assert [age_bucket(due, due + dt.timedelta(days=d)) for d in (0, 1, 30, 31, 61, 91, 400)] == [

@@ -9,12 +9,13 @@ from typing import Any
 import pytest
 from stdnum.be import ogm_vcs
 
-from governance import db
-from governance.errors import Conflict, Invalid, PermissionDenied
-from governance.ledger import credit_notes, invoices, prestations
-from governance.ledger.models import ClientKind
-from governance.ledger.service import create_client
-from governance.settings import Settings
+from governance.base import db
+from governance.base.errors import Conflict, Invalid, PermissionDenied
+from governance.base.settings import Settings
+from governance.ledger.billing import credit_notes, invoices
+from governance.ledger.books.models import ClientKind
+from governance.ledger.sharing.founding import create_client
+from governance.ledger.work import prestations
 
 TODAY = dt.date(2026, 11, 27)
 

@@ -14,7 +14,7 @@ from typing import Any
 from sqlmodel import col, select
 
 from governance.audit.models import AuditEvent
-from governance.auth.routes import CHOSEN_COOKIE, CHOSEN_MAX_AGE
+from governance.auth.pages import CHOSEN_COOKIE, CHOSEN_MAX_AGE
 from governance.members.models import Person
 from governance.web import LANGUAGE_COOKIE
 

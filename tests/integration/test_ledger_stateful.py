@@ -28,10 +28,10 @@ from sqlalchemy import func
 from sqlalchemy.engine import make_url
 from sqlmodel import col, select
 
-from governance import db
-from governance.errors import DomainError
-from governance.ledger import costs, credit_notes, invoices, prestations, reversals
-from governance.ledger.models import (
+from governance.base import db
+from governance.base.errors import DomainError
+from governance.ledger.billing import credit_notes, invoices, reversals
+from governance.ledger.books.models import (
     Account,
     Invoice,
     JournalEntry,
@@ -39,7 +39,9 @@ from governance.ledger.models import (
     Payment,
     Prestation,
 )
-from governance.ledger.posting import reverse
+from governance.ledger.books.posting import reverse
+from governance.ledger.costs import costs
+from governance.ledger.work import prestations
 from tests.conftest import empty_postgres
 from tests.world import build_world
 
@@ -69,8 +71,8 @@ class LedgerMachine(RuleBasedStateMachine):
 
     @initialize()
     def build(self) -> None:
-        from governance.ledger.models import ClientKind
-        from governance.ledger.service import create_client
+        from governance.ledger.books.models import ClientKind
+        from governance.ledger.sharing.founding import create_client
 
         self.world = self.run(build_world)
 

@@ -20,7 +20,9 @@ from typing import Any
 import pytest
 from sqlmodel import col, select
 
-from governance import clock, db, i18n
+from governance.base import clock, db
+from governance.base.settings import Settings
+from governance.language import i18n
 from governance.mail import sender
 from governance.mail.invitations import invitation_mail
 from governance.mail.models import OutboxMail
@@ -28,7 +30,6 @@ from governance.mail.outbox import set_email_notices
 from governance.mail.sender import LEASE, MAX_ATTEMPTS, SmtpConfig, send_pending
 from governance.mail.times import mail_time
 from governance.members import service as members
-from governance.settings import Settings
 from tests.conftest import TEST_SECRET
 from tests.votes_support import open_vote
 

@@ -8,8 +8,8 @@ from typing import Any
 
 from sqlalchemy import create_engine, text
 
-from governance import db
-from governance.settings import Settings
+from governance.base import db
+from governance.base.settings import Settings
 
 LINK = re.compile(r"https?://[^/<\s]+(/invite/[A-Za-z0-9._\-]+)")
 

@@ -10,10 +10,10 @@ from alembic import command
 from sqlalchemy import create_engine, text
 from sqlalchemy.exc import DBAPIError
 
-from governance import db
-from governance.i18n import language
-from governance.ledger.memos import render
-from governance.settings import Settings
+from governance.base import db
+from governance.base.settings import Settings
+from governance.language.i18n import language
+from governance.ledger.books.memos import render
 from tests.integration.test_running_balance import validate_some
 
 MEMOS = "SELECT kind, memo, memo_code, memo_args FROM journal_entry ORDER BY id"

@@ -10,15 +10,14 @@ import pytest
 from sqlalchemy import func
 from sqlmodel import col, select
 
-from governance import db
-from governance.audit.checkpoints import verify_checkpoints
+from governance.audit.checkpoints.checkpoints import verify_checkpoints
 from governance.audit.models import Checkpoint
 from governance.audit.service import verify_chain
-from governance.errors import Conflict, Invalid, NotFound, PermissionDenied
-from governance.i18n import language
-from governance.ledger import closing, contests, costs, prestations
-from governance.ledger.figures import counted_lines
-from governance.ledger.models import (
+from governance.base import db
+from governance.base.errors import Conflict, Invalid, NotFound, PermissionDenied
+from governance.base.settings import Settings
+from governance.language.i18n import language
+from governance.ledger.books.models import (
     Account,
     ClientKind,
     ContestStatus,
@@ -28,10 +27,13 @@ from governance.ledger.models import (
     PeriodClose,
     Statement,
 )
-from governance.ledger.period_views import distribution_view
-from governance.ledger.service import create_client
-from governance.ledger.statement_views import member_share
-from governance.settings import Settings
+from governance.ledger.closing import closing, contests
+from governance.ledger.closing.period_views import distribution_view
+from governance.ledger.costs import costs
+from governance.ledger.sharing.figures import counted_lines
+from governance.ledger.sharing.founding import create_client
+from governance.ledger.statements.statement_views import member_share
+from governance.ledger.work import prestations
 from tests.closing_support import TODAY, build_october, everyone_read
 from tests.closing_support import record_work as _work
 

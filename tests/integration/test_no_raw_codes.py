@@ -23,9 +23,10 @@ from urllib.parse import urlsplit
 
 from sqlmodel import col, select
 
-from governance import clock, i18n
-from governance.demo import DEMO_PASSWORD, create_demo
-from governance.ledger.models import PayoutBatch, Period
+from governance.base import clock
+from governance.demo.univerbal import DEMO_PASSWORD, create_demo
+from governance.language import i18n
+from governance.ledger.books.models import PayoutBatch, Period
 from governance.mail import invitations, outbox
 from governance.mail.models import OutboxMail
 from governance.members.models import Cooperative, Person

@@ -12,8 +12,8 @@ from typing import Any
 import httpx
 import pytest
 
+from governance.base.settings import Settings, trusted_proxies
 from governance.proxies import client_address
-from governance.settings import Settings, trusted_proxies
 from tests.world import EMAILS, PASSWORD
 
 PROXY = "127.0.0.1"
@@ -182,7 +182,7 @@ def test_a_bug_in_a_query_is_a_500_with_its_trace_and_without_the_values(
 
     from sqlalchemy import create_engine, text
 
-    from governance import db
+    from governance.base import db
 
     def rename(old: str, new: str) -> None:
         engine = create_engine(db.sync_url(settings.database_url))

@@ -20,8 +20,8 @@ from litestar.testing import TestClient
 
 from governance import request_log
 from governance.app import create_app
+from governance.base.settings import Settings
 from governance.cli import main
-from governance.settings import Settings
 from tests.integration.test_authorization_matrix import ROUTES
 from tests.world import PASSWORD, Visitor
 
@@ -131,7 +131,7 @@ def test_governance_lines_share_the_json_format(
 
 @pytest.fixture
 def invoice_pdf_path(chu: int, visitor: Any) -> str:
-    from governance.ledger.invoice_pdf import FONT
+    from governance.ledger.billing.invoice_pdf import FONT
 
     if not FONT.exists():
         if os.environ.get("CI"):

@@ -7,9 +7,9 @@ from typing import Any
 from argon2 import PasswordHasher
 from sqlalchemy import create_engine, text
 
-from governance import db
 from governance.auth.passwords import hash_password
-from governance.settings import Settings
+from governance.base import db
+from governance.base.settings import Settings
 from tests.world import PASSWORD
 
 

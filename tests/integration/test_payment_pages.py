@@ -16,11 +16,11 @@ import pytest
 from sqlalchemy import func
 from sqlmodel import select
 
-from governance import clock
 from governance.audit.models import AuditEvent
-from governance.ledger import prestations
-from governance.ledger.models import ClientKind, Invoice, JournalEntry, Payment
-from governance.ledger.service import create_client
+from governance.base import clock
+from governance.ledger.books.models import ClientKind, Invoice, JournalEntry, Payment
+from governance.ledger.sharing.founding import create_client
+from governance.ledger.work import prestations
 
 BASE = "/c/alpha"
 

@@ -15,14 +15,15 @@ import sepaxml
 import xmlschema
 from sqlmodel import col, select, update
 
-from governance import clock, i18n
 from governance.audit.models import AuditEvent
 from governance.auth import service as auth_service
-from governance.errors import Invalid
-from governance.ledger import payouts
-from governance.ledger.journal import Posting, month_of
-from governance.ledger.models import JournalEntry
-from governance.ledger.posting import post
+from governance.base import clock
+from governance.base.errors import Invalid
+from governance.language import i18n
+from governance.ledger.books.journal import Posting, month_of
+from governance.ledger.books.models import JournalEntry
+from governance.ledger.books.posting import post
+from governance.ledger.payouts import payouts
 from governance.members import bank
 from governance.members.models import Cooperative, Person
 

@@ -14,13 +14,14 @@ import sepaxml
 import xmlschema
 from sqlmodel import col, func, select
 
-from governance import clock, db, i18n
 from governance.audit.models import AuditEvent
-from governance.errors import Conflict, Invalid, NotFound, PermissionDenied
-from governance.ledger import payout_sepa, payouts
-from governance.ledger.journal import Posting
-from governance.ledger.models import Account, JournalEntry, LedgerLine, PayoutBatch
-from governance.ledger.posting import balance_of, post
+from governance.base import clock, db
+from governance.base.errors import Conflict, Invalid, NotFound, PermissionDenied
+from governance.language import i18n
+from governance.ledger.books.journal import Posting
+from governance.ledger.books.models import Account, JournalEntry, LedgerLine, PayoutBatch
+from governance.ledger.books.posting import balance_of, post
+from governance.ledger.payouts import payout_sepa, payouts
 from governance.members import bank
 from governance.members.models import Cooperative, Person
 

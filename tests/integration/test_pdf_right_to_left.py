@@ -17,9 +17,9 @@ from typing import Any
 
 import pytest
 
-from governance import i18n
-from governance.ledger import statement_files, statements
-from governance.ledger.invoice_pdf import DocumentLine, InvoiceDocument, render
+from governance.language import i18n
+from governance.ledger.billing.invoice_pdf import DocumentLine, InvoiceDocument, render
+from governance.ledger.statements import statement_files, statements
 from tests.closing_support import MONTH, build_october, close_month
 
 pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="needs poppler-utils")

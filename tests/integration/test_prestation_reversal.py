@@ -12,20 +12,16 @@ import pytest
 from sqlalchemy import create_engine, func, text
 from sqlmodel import col, select
 
-from governance import clock, db, i18n
 from governance.audit.describe import describe
 from governance.audit.models import AuditEvent
-from governance.errors import Conflict, DomainError, Invalid, NotFound, PermissionDenied
-from governance.ledger import credit_notes, invoices, prestations, reversals
-from governance.ledger.models import (
-    Account,
-    ClientKind,
-    JournalEntry,
-    LedgerLine,
-    Prestation,
-)
-from governance.ledger.service import create_client
-from governance.settings import Settings
+from governance.base import clock, db
+from governance.base.errors import Conflict, DomainError, Invalid, NotFound, PermissionDenied
+from governance.base.settings import Settings
+from governance.language import i18n
+from governance.ledger.billing import credit_notes, invoices, reversals
+from governance.ledger.books.models import Account, ClientKind, JournalEntry, LedgerLine, Prestation
+from governance.ledger.sharing.founding import create_client
+from governance.ledger.work import prestations
 
 TODAY = dt.date(2026, 11, 27)
 

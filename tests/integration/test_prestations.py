@@ -11,12 +11,12 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.exc import DBAPIError
 from sqlmodel import select
 
-from governance import db
-from governance.errors import Conflict, Invalid, PermissionDenied
-from governance.ledger import prestations
-from governance.ledger.models import ClientKind, LedgerLine, Prestation
-from governance.ledger.service import create_client
-from governance.settings import Settings
+from governance.base import db
+from governance.base.errors import Conflict, Invalid, PermissionDenied
+from governance.base.settings import Settings
+from governance.ledger.books.models import ClientKind, LedgerLine, Prestation
+from governance.ledger.sharing.founding import create_client
+from governance.ledger.work import prestations
 
 TODAY = dt.date(2026, 11, 27)
 

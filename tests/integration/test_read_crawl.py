@@ -27,11 +27,11 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 import pytest
 from sqlmodel import col, select
 
-from governance import clock
 from governance.audit.models import AuditEvent
 from governance.audit.service import record
-from governance.ledger import invoices, payouts, rule_versions
-from governance.ledger.models import (
+from governance.base import clock
+from governance.ledger.billing import invoices
+from governance.ledger.books.models import (
     Account,
     Client,
     ClientKind,
@@ -44,7 +44,9 @@ from governance.ledger.models import (
     Prestation,
     Statement,
 )
-from governance.ledger.service import create_client
+from governance.ledger.payouts import payouts
+from governance.ledger.sharing import rule_versions
+from governance.ledger.sharing.founding import create_client
 from governance.members import bank
 from governance.members.models import Cooperative
 from governance.votes.models import Proposal

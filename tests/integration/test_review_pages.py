@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from governance import clock
+from governance.base import clock
 from tests.closing_support import TODAY, build_october
 
 OCTOBER = "/c/alpha/periods/2026-10"

@@ -19,17 +19,17 @@ from typing import Any
 import pytest
 from sqlmodel import col, select
 
-from governance import clock
 from governance.audit.models import AuditEvent
-from governance.errors import Conflict, Invalid, PermissionDenied
-from governance.i18n import language
-from governance.ledger import closing, contests, reviews
-from governance.ledger.models import Period, PeriodState, ReviewRead
-from governance.ledger.review_steps import remind_due
+from governance.base import clock
+from governance.base.errors import Conflict, Invalid, PermissionDenied
+from governance.base.settings import Settings
+from governance.language.i18n import language
+from governance.ledger.books.models import Period, PeriodState, ReviewRead
+from governance.ledger.closing import closing, contests, reviews
+from governance.ledger.closing.review_steps import remind_due
 from governance.mail.models import OutboxMail
 from governance.mail.outbox import set_email_notices
 from governance.members.models import Cooperative, Person
-from governance.settings import Settings
 from tests.closing_support import TODAY, build_october, everyone_read
 
 MONTH = "2026-10"

@@ -9,14 +9,15 @@ from typing import Any
 import pytest
 from sqlmodel import select
 
-from governance import clock
 from governance.audit.models import AuditEvent
-from governance.errors import Conflict, Invalid
-from governance.i18n import language
-from governance.ledger import closing, rule_versions
-from governance.ledger.models import DistributionRule
-from governance.ledger.rules import TEMPLATES, rule_to_data
-from governance.ledger.service import found_cooperative
+from governance.base import clock
+from governance.base.errors import Conflict, Invalid
+from governance.language.i18n import language
+from governance.ledger.books.models import DistributionRule
+from governance.ledger.closing import closing
+from governance.ledger.sharing import rule_versions
+from governance.ledger.sharing.founding import found_cooperative
+from governance.ledger.sharing.rules import TEMPLATES, rule_to_data
 from tests.closing_support import TODAY, build_october, everyone_read
 
 HOURS_ONLY = {

@@ -10,11 +10,11 @@ from alembic import command
 from sqlalchemy import create_engine, text
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
-from governance import db
-from governance.ledger import prestations
-from governance.ledger.models import ClientKind, LedgerLine
-from governance.ledger.service import create_client
-from governance.settings import Settings
+from governance.base import db
+from governance.base.settings import Settings
+from governance.ledger.books.models import ClientKind, LedgerLine
+from governance.ledger.sharing.founding import create_client
+from governance.ledger.work import prestations
 
 RUNNING = (
     "SELECT line.id, line.balance, (SELECT SUM(earlier.amount) FROM ledger_line AS earlier "

@@ -12,12 +12,12 @@ from jose import jwt
 from sqlalchemy import create_engine, text
 from sqlmodel import col, select
 
-from governance import db
 from governance.auth import tokens
 from governance.auth.models import AuthSession, LoginAttempt
 from governance.auth.service import purge_login_attempts
 from governance.auth.sessions import SESSION_COOKIE, purge_sessions
-from governance.settings import Settings
+from governance.base import db
+from governance.base.settings import Settings
 from tests.conftest import TEST_SECRET
 
 SID = "A" * 32

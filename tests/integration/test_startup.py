@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 
 from governance.app import create_app
-from governance.db import NotMigratedError
-from governance.settings import Settings
+from governance.base.db import NotMigratedError
+from governance.base.settings import Settings
 from tests.conftest import TEST_SECRET
 
 
@@ -46,7 +46,7 @@ def test_sqlite_runs_in_wal_mode_with_foreign_keys(settings: Settings) -> None:
 
     from sqlalchemy import text
 
-    from governance import db
+    from governance.base import db
 
     if not db.is_sqlite(settings.database_url):
         pytest.skip("SQLite only")
@@ -72,7 +72,7 @@ def test_migrations_started_at_once_by_three_replicas_apply_once(tmp_path: Path)
     from sqlalchemy import create_engine, text
     from sqlalchemy.engine import make_url
 
-    from governance import db
+    from governance.base import db
     from tests.conftest import _admin_url, _base_url
 
     base = _base_url()

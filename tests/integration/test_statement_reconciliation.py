@@ -13,12 +13,14 @@ from typing import Any
 import pytest
 from sqlmodel import col, select
 
-from governance import clock, i18n
-from governance.demo import create_demo
-from governance.ledger import books, statements
-from governance.ledger.models import LedgerLine, PeriodClose, Statement
-from governance.ledger.statement_files import to_csv
-from governance.ledger.statement_reconciliation import adds_up, month_lines, since_lines
+from governance.base import clock
+from governance.demo.univerbal import create_demo
+from governance.language import i18n
+from governance.ledger.books import reading
+from governance.ledger.books.models import LedgerLine, PeriodClose, Statement
+from governance.ledger.statements import statements
+from governance.ledger.statements.statement_files import to_csv
+from governance.ledger.statements.statement_reconciliation import adds_up, month_lines, since_lines
 from governance.members.access import Actor
 from governance.members.models import Cooperative, Membership
 
@@ -67,7 +69,7 @@ async def _payable_by_period(session: Any, actor: Actor, member_id: int) -> dict
         )
     owed, running = {}, 0
     for period in periods:
-        rows = await books.trial_balance(session, actor, period)
+        rows = await reading.trial_balance(session, actor, period)
         running -= sum(r.balance_cents for r in rows if r.account == f"payable:{member_id}")
         owed[period] = running
     return owed

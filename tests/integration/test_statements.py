@@ -17,11 +17,11 @@ import pytest
 from sqlalchemy import func
 from sqlmodel import col, select
 
-from governance import i18n
 from governance.audit.models import Checkpoint
-from governance.errors import NotFound, PermissionDenied
-from governance.ledger import payouts, reversals, statement_files, statements
-from governance.ledger.models import (
+from governance.base.errors import NotFound, PermissionDenied
+from governance.language import i18n
+from governance.ledger.billing import reversals
+from governance.ledger.books.models import (
     Account,
     ClientKind,
     JournalEntry,
@@ -30,9 +30,11 @@ from governance.ledger.models import (
     Prestation,
     Statement,
 )
-from governance.ledger.posting import balance_of
-from governance.ledger.service import create_client
-from governance.ledger.statement_views import member_share
+from governance.ledger.books.posting import balance_of
+from governance.ledger.payouts import payouts
+from governance.ledger.sharing.founding import create_client
+from governance.ledger.statements import statement_files, statements
+from governance.ledger.statements.statement_views import member_share
 from governance.members import bank
 from governance.members.models import Cooperative
 from tests.closing_support import (

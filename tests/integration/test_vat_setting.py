@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 from sqlmodel import col, select
 
-from governance import i18n
 from governance.audit.models import AuditEvent
+from governance.language import i18n
 from governance.members import vat
 from governance.members.models import Cooperative
 from tests.integration.test_cooperative_details import PAGE, UNIVERBAL
@@ -116,7 +116,7 @@ def test_bad_vat_input_is_refused_and_changes_nothing(
 
 
 def test_a_mention_too_long_is_refused() -> None:
-    from governance.errors import Invalid
+    from governance.base.errors import Invalid
 
     with pytest.raises(Invalid) as refused:
         vat.parse({"vat_status": "exempt", "vat_mention": "other", "vat_text": "x" * 201})

@@ -11,10 +11,10 @@ from typing import Any
 import httpx
 from sqlmodel import select
 
-from governance import db
 from governance.audit.models import AuditEvent
 from governance.audit.service import verify_chain
-from governance.errors import Conflict
+from governance.base import db
+from governance.base.errors import Conflict
 from governance.votes import ballots
 from governance.votes.models import Ballot, Proposal
 from tests.votes_support import later, open_vote

@@ -12,14 +12,14 @@ from typing import Any
 import pytest
 from sqlmodel import func, select
 
-from governance import clock
-from governance.i18n import language, money
-from governance.ledger import closing
-from governance.ledger.models import JournalEntry
+from governance.base import clock
+from governance.language.i18n import language, money
+from governance.ledger.books.models import JournalEntry
+from governance.ledger.closing import closing
 from governance.mail.models import OutboxMail
 from governance.mail.outbox import set_email_notices
 from governance.members.models import Person
-from governance.votes import funds
+from governance.votes.drafting import funds
 from governance.votes.models import Proposal
 from tests.closing_support import TODAY, build_october, everyone_read
 from tests.votes_support import DECISION, WEEK, closing_form, later, run_worker_once
@@ -240,6 +240,6 @@ def test_the_result_mail_names_the_winning_rule_and_the_page_says_who_shares(
     for body, code in bodies:
         assert not re.search(r"\b(pro_rata|mixed_80_20|equal)\b", body), body
         with language(code):
-            from governance.ledger.rules import template_label
+            from governance.ledger.sharing.rules import template_label
 
             assert template_label("equal") in body

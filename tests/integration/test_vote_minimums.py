@@ -12,16 +12,16 @@ from typing import Any
 import pytest
 from sqlmodel import select
 
-from governance import clock
 from governance.audit.models import AuditEvent
-from governance.errors import Invalid
-from governance.i18n import language
-from governance.ledger import rule_versions
+from governance.base import clock
+from governance.base.errors import Invalid
+from governance.language.i18n import language
+from governance.ledger.sharing import rule_versions
 from governance.members.models import Cooperative
 from governance.votes import service, views
-from governance.votes.board import differences, load_board, tally
+from governance.votes.counting.board import differences, load_board, tally
+from governance.votes.drafting.voting_rules import change_voting_rules, voting_rules
 from governance.votes.models import Proposal
-from governance.votes.voting_rules import change_voting_rules, voting_rules
 from tests.votes_support import (
     DECISION,
     WEEK,
@@ -78,7 +78,7 @@ async def _with_a_fund(session: Any, world: Any) -> None:
         await rule_versions.set_initial_rule(
             session, world.alpha, "mixed_80_20", "2026-01", world.ids["carla"]
         )
-    # A spending is drafted only within what the fund holds (governance/votes/funds.py).
+    # A spending is drafted only within what the fund holds (governance/votes/drafting/funds.py).
     await fill_fund(session, world.alpha, "training", 100_000)
 
 

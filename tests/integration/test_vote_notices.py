@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from sqlmodel import select
 
-from governance import clock
+from governance.base import clock
 from governance.mail.models import OutboxMail
 from governance.mail.outbox import set_email_notices
 from governance.mail.sender import SmtpConfig, send_pending

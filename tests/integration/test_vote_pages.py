@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlmodel import select
 
-from governance.votes.board import differences, load_board, tally
+from governance.votes.counting.board import differences, load_board, tally
 from governance.votes.models import Ballot, Proposal, ProposalComment
 from tests.votes_support import DECISION, closing_form, later, run_worker_once
 

@@ -14,20 +14,25 @@ from typing import Any
 import pytest
 from sqlmodel import select
 
-from governance import clock, db
 from governance.audit.models import AuditEvent
 from governance.audit.service import lock_cooperative
-from governance.errors import Conflict, Invalid, PermissionDenied
-from governance.i18n import language
+from governance.base import clock, db
+from governance.base.errors import Conflict, Invalid, PermissionDenied
+from governance.language.i18n import language
 from governance.mail.models import OutboxMail
 from governance.mail.outbox import set_email_notices
 from governance.mail.sender import SmtpConfig, send_pending
 from governance.members import service as members
 from governance.members.models import Membership, MembershipStatus
 from governance.votes import ballots, outcome, service
-from governance.votes.drafting import DraftContext, MemberChoice, form_values, parse_proposal
+from governance.votes.drafting.drafting import (
+    DraftContext,
+    MemberChoice,
+    form_values,
+    parse_proposal,
+)
+from governance.votes.drafting.voting_rules import change_voting_rules
 from governance.votes.models import Ballot, Proposal
-from governance.votes.voting_rules import change_voting_rules
 from tests.votes_support import (
     DECISION,
     WEEK,

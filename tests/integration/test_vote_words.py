@@ -8,8 +8,8 @@ import re
 from html import unescape
 from typing import Any
 
-from governance import i18n
-from governance.ledger.rules import template_label
+from governance.language import i18n
+from governance.ledger.sharing.rules import template_label
 from tests.votes_support import (
     DECISION,
     WEEK,

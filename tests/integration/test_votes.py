@@ -9,16 +9,16 @@ from typing import Any
 import pytest
 from sqlmodel import select
 
-from governance import clock
 from governance.audit.models import AuditEvent
-from governance.errors import Conflict, Invalid, NotFound, PermissionDenied
-from governance.i18n import language
-from governance.ledger import rule_versions
-from governance.ledger.models import DistributionRule
-from governance.ledger.rules import TEMPLATES, rule_to_data
+from governance.base import clock
+from governance.base.errors import Conflict, Invalid, NotFound, PermissionDenied
+from governance.language.i18n import language
+from governance.ledger.books.models import DistributionRule
+from governance.ledger.sharing import rule_versions
+from governance.ledger.sharing.rules import TEMPLATES, rule_to_data
 from governance.members.models import Membership
 from governance.votes import ballots, outcome, service, views
-from governance.votes.board import load_board, tally
+from governance.votes.counting.board import load_board, tally
 from governance.votes.models import Ballot, Proposal
 from tests.votes_support import (
     DECISION,
@@ -361,7 +361,7 @@ def test_a_mandate_elects_a_coordinator_who_lapses_at_the_end_of_the_term(
 
 def test_by_mandate_only_the_role_cannot_be_given_by_hand(run: Any, world: Any) -> None:
     from governance.members import service as members
-    from governance.votes.voting_rules import change_voting_rules
+    from governance.votes.drafting.voting_rules import change_voting_rules
 
     async def action(session: Any) -> Any:
         await change_voting_rules(
@@ -416,12 +416,12 @@ def test_a_decision_can_change_the_voting_rules(run: Any, world: Any, monkeypatc
 def test_fund_spending_posts_from_the_fund_or_reports_why_not(
     run: Any, world: Any, monkeypatch
 ) -> None:
-    from governance.ledger.models import JournalEntry
+    from governance.ledger.books.models import JournalEntry
     from tests.closing_support import TODAY, build_october, everyone_read
 
     async def action(session: Any) -> Any:
         await build_october(session, world)
-        from governance.ledger import closing
+        from governance.ledger.closing import closing
 
         monkeypatch.setattr(clock, "today", lambda: TODAY)
         await closing.start_review(session, world.actor("carla"), "2026-10", today=clock.today())
@@ -460,8 +460,8 @@ def test_fund_spending_posts_from_the_fund_or_reports_why_not(
 def test_the_comparison_shows_what_was_paid_and_what_the_proposal_would_pay(
     run: Any, world: Any, monkeypatch
 ) -> None:
-    from governance.ledger import closing
-    from governance.votes import preview
+    from governance.ledger.closing import closing
+    from governance.votes.drafting import preview
     from tests.closing_support import FUNDS, SHARES, TODAY, build_october, everyone_read
 
     async def action(session: Any) -> Any:

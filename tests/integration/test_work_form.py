@@ -10,12 +10,13 @@ from typing import Any
 import pytest
 from sqlmodel import select
 
-from governance import clock
-from governance.ledger import closing, rule_versions
-from governance.ledger.models import ClientKind, Prestation
-from governance.ledger.service import create_client
+from governance.base import clock
+from governance.language.months import month_name
+from governance.ledger.books.models import ClientKind, Prestation
+from governance.ledger.closing import closing
+from governance.ledger.sharing import rule_versions
+from governance.ledger.sharing.founding import create_client
 from governance.members.models import Person
-from governance.months import month_name
 from tests.closing_support import everyone_read
 
 FORM = "/c/alpha/work/new"

@@ -19,7 +19,7 @@ import pytest
 from sqlalchemy.engine import make_url
 
 from governance import worker
-from governance.settings import Settings
+from governance.base.settings import Settings
 from governance.votes.models import Proposal
 from tests.conftest import TEST_SECRET, is_postgres
 from tests.votes_support import open_vote
@@ -78,7 +78,7 @@ def test_worker_once_counts_a_due_vote_and_only_a_due_one(
 def test_worker_once_signs_the_daily_checkpoints_of_chains_that_grew(
     settings: Settings, run: Any, world: Any, tmp_path: Path
 ) -> None:
-    from governance.audit.checkpoints import checkpoints_of
+    from governance.audit.checkpoints.checkpoints import checkpoints_of
 
     command = [sys.executable, "-m", "governance", "worker", "--once"]
     first = subprocess.run(
@@ -106,8 +106,8 @@ def test_worker_once_forgets_login_attempts_older_than_the_throttling_window(
 
     from sqlmodel import select
 
-    from governance import clock
     from governance.auth.models import LoginAttempt
+    from governance.base import clock
 
     async def add(session: Any) -> None:
         async with session.begin():

@@ -8,15 +8,15 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from governance.audit import signing, witness
-from governance.audit.checkpoint_chain import (
+from governance.audit.checkpoints import signing, witness
+from governance.audit.checkpoints.checkpoint_chain import (
     Announcement,
     Link,
     chain_problems,
     link_hash,
     truncation,
 )
-from governance.i18n import language
+from governance.language.i18n import language
 
 COOP = 3
 HEAD = "cd" * 32

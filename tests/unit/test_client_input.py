@@ -6,9 +6,9 @@ from typing import Any
 
 import pytest
 
-from governance.errors import Invalid
-from governance.ledger.clients import ClientInput, parse_client
-from governance.ledger.models import ClientKind
+from governance.base.errors import Invalid
+from governance.ledger.books.models import ClientKind
+from governance.ledger.work.clients import ClientInput, parse_client
 
 
 def parse(language: str = "fr", **fields: str) -> ClientInput:

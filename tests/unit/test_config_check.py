@@ -6,8 +6,8 @@ import ipaddress
 
 import pytest
 
-from governance.config_check import mail_problems, notes, problems
-from governance.settings import Settings
+from governance.base.settings import Settings
+from governance.operations.config_check import mail_problems, notes, problems
 
 GOOD_KEY = "pQ3v_Zr8kT1xWm9sLb4yNc7hGd2fJa6e-Ru0oKiEuYtVnXw5"
 POSTGRES = "postgresql+psycopg://governance:Vq8rT2mZ4kLp9xWs@db:5432/governance"
@@ -32,7 +32,9 @@ def test_a_sound_production_has_no_problem_and_no_note() -> None:
 
 
 def test_a_sound_development_has_no_problem() -> None:
-    settings = Settings(database_url="sqlite+aiosqlite:///var/governance.db", secret_key=GOOD_KEY)
+    settings = Settings(
+        database_url="sqlite+aiosqlite:///var/governance.base.db", secret_key=GOOD_KEY
+    )
     assert problems(settings, {}) == []
 
 
@@ -130,7 +132,7 @@ def test_no_problem_quotes_the_database_password() -> None:
 
 
 def test_sqlite_in_production_is_a_note_not_a_problem() -> None:
-    settings = production(database_url="sqlite+aiosqlite:////srv/governance/governance.db")
+    settings = production(database_url="sqlite+aiosqlite:////srv/governance/governance.base.db")
     assert problems(settings, {}) == []
     (note,) = notes(settings, {})
     assert "SQLite in production" in note and "governance backup" in note

@@ -10,9 +10,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from governance import i18n
-from governance.errors import Invalid
-from governance.ledger.csv_import import (
+from governance.base.errors import Invalid
+from governance.language import i18n
+from governance.ledger.imports.csv_import import (
     ClientRef,
     CsvRow,
     Lookups,
@@ -22,7 +22,7 @@ from governance.ledger.csv_import import (
     name_key,
     read_csv,
 )
-from governance.ledger.prestations import DEFAULT_KINDS, PrestationInput
+from governance.ledger.work.prestations import DEFAULT_KINDS, PrestationInput
 
 HEADER = "date;membre;client;duree_minutes;tarif;montant_fixe;deplacement;type;langues;note"
 ROW = "20/11/2026;amina@coop.example;CHU de Liège;90;55,00;;;on_site;ps fa;Pédiatrie"

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from governance.errors import Invalid
-from governance.ledger.day_work import Day, day_kinds, expand
-from governance.ledger.prestations import parse_input
+from governance.base.errors import Invalid
+from governance.ledger.work.day_work import Day, day_kinds, expand
+from governance.ledger.work.prestations import parse_input
 
 SETTINGS = {
     "prestation_kinds": ["project_day", "fixed_price"],

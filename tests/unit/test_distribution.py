@@ -12,8 +12,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from governance import i18n
-from governance.ledger.distribution import (
+from governance.language import i18n
+from governance.ledger.sharing.distribution import (
     Distribution,
     KeyQuota,
     MemberFigures,
@@ -21,7 +21,7 @@ from governance.ledger.distribution import (
     Share,
     distribute,
 )
-from governance.ledger.rules import (
+from governance.ledger.sharing.rules import (
     ELIGIBILITY,
     FUNDS,
     KEYS,

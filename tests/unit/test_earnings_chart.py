@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from governance.ledger.earnings_chart import BAR_ROOM, CHART_WIDTH, chart
+from governance.ledger.statements.earnings_chart import BAR_ROOM, CHART_WIDTH, chart
 
 amounts = st.lists(st.integers(min_value=-(10**9), max_value=10**9), max_size=24)
 

@@ -8,7 +8,7 @@ import io
 
 import pytest
 
-from governance.ledger.export import (
+from governance.ledger.books.export import (
     LINE_COLUMNS,
     PRESTATION_COLUMNS,
     EntryRecord,

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from governance.ledger.journal import (
+from governance.ledger.books.journal import (
     Posting,
     UnbalancedEntry,
     account_type,
@@ -17,7 +17,7 @@ from governance.ledger.journal import (
     prestation_postings,
     reversal,
 )
-from governance.ledger.models import AccountType
+from governance.ledger.books.models import AccountType
 
 
 def test_a_balanced_entry_passes() -> None:

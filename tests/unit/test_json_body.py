@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import pytest
 
-from governance import i18n
-from governance.errors import Invalid
-from governance.json_body import decode_body, field_errors, refused_parameters
+from governance.base.errors import Invalid
+from governance.base.json_body import decode_body, field_errors, refused_parameters
+from governance.base.money import format_cents, parse_amount
+from governance.language import i18n
 from governance.ledger.api_bodies import ClientIn, PrestationIn
-from governance.money import format_cents, parse_amount
 
 PRESTATION = b'{"client_id": 1, "date": "2026-11-20", "kind": "phone", "rate_cents": 5406}'
 

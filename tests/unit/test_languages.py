@@ -6,13 +6,13 @@ import datetime as dt
 
 import pytest
 
-from governance import i18n
-from governance.errors import Invalid
-from governance.languages import choices, fold, name_of, not_understood, parse_languages
-from governance.ledger.late_work import Calendar, notice_for, notices_by_month
-from governance.ledger.prestations import parse_input
-from governance.ledger.work_dates import window_of
-from governance.ledger.work_form import language_field, usual_codes
+from governance.base.errors import Invalid
+from governance.language import i18n
+from governance.language.languages import choices, fold, name_of, not_understood, parse_languages
+from governance.ledger.work.late_work import Calendar, notice_for, notices_by_month
+from governance.ledger.work.prestations import parse_input
+from governance.ledger.work.work_dates import window_of
+from governance.ledger.work.work_form import language_field, usual_codes
 
 
 def codes(text: str | list[str], reader: str) -> tuple[str, ...]:

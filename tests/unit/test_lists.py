@@ -1,4 +1,5 @@
-"""Lists joined in the reader's language (governance.i18n.join_list), for text and for pages."""
+"""Lists joined in the reader's language (governance.language.i18n.join_list), for text and for
+pages."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from markupsafe import escape
 
-from governance import i18n
+from governance.language import i18n
 
 
 @pytest.mark.parametrize(

@@ -7,7 +7,7 @@ from html.parser import HTMLParser
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from governance.markdown_text import render
+from governance.language.markdown_text import render
 
 ATTACKS = [
     "<script>alert(1)</script>",

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from governance.i18n import language
-from governance.ledger.memos import CATALOGUE, Memo, render
+from governance.language.i18n import language
+from governance.ledger.books.memos import CATALOGUE, Memo, render
 
 
 def test_every_code_renders_in_every_language_without_its_english_text() -> None:

@@ -12,10 +12,8 @@ from babel.numbers import format_currency, format_decimal
 from hypothesis import given
 from hypothesis import strategies as st
 
-from governance import i18n
-from governance.forms import amount_message
-from governance.i18n import language as language_of
-from governance.money import (
+from governance.base.forms import amount_message
+from governance.base.money import (
     MAX_AMOUNT_CENTS,
     AmountError,
     format_cents,
@@ -25,6 +23,8 @@ from governance.money import (
     separators,
     split,
 )
+from governance.language import i18n
+from governance.language.i18n import language as language_of
 
 LANGUAGES = ("fr", "en", "nl", "ar")
 NNBSP, NBSP = "\u202f", "\u00a0"

@@ -7,10 +7,10 @@ import re
 
 import pytest
 
-from governance.forms import EMAIL_RE, PHONE_RE, SLUG_RE
-from governance.ledger.costs import CATEGORY_RE
-from governance.ledger.invoices import MONTH_RE
-from governance.ledger.prestations import KEY_RE
+from governance.base.forms import EMAIL_RE, PHONE_RE, SLUG_RE
+from governance.ledger.billing.invoices import MONTH_RE
+from governance.ledger.costs.costs import CATEGORY_RE
+from governance.ledger.work.prestations import KEY_RE
 
 CASES = [
     (SLUG_RE, "alpha"),

@@ -7,11 +7,11 @@ import datetime as dt
 
 import pytest
 
-from governance import i18n
-from governance.errors import Conflict
-from governance.ledger.models import PayoutBatch, PayoutLine
-from governance.ledger.payout_months import Movement, months_paid
-from governance.ledger.payout_sepa import build_sepa, remittance, sepa_text
+from governance.base.errors import Conflict
+from governance.language import i18n
+from governance.ledger.books.models import PayoutBatch, PayoutLine
+from governance.ledger.payouts.payout_months import Movement, months_paid
+from governance.ledger.payouts.payout_sepa import build_sepa, remittance, sepa_text
 from governance.members.bank import clean_holder, holder_problem, parse_bank_details
 from governance.members.models import Cooperative
 

@@ -8,8 +8,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from governance.errors import Invalid
-from governance.ledger.prestations import DEFAULT_KINDS, parse_input
+from governance.base.errors import Invalid
+from governance.ledger.work.prestations import DEFAULT_KINDS, parse_input
 
 FIELDS = [
     "client_id",

@@ -7,8 +7,8 @@ import datetime as dt
 
 import pytest
 
-from governance.i18n import language
-from governance.ledger.review_window import (
+from governance.language.i18n import language
+from governance.ledger.closing.review_window import (
     can_close,
     duration_text,
     reminder_due,

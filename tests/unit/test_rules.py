@@ -12,8 +12,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from governance import i18n
-from governance.ledger.rules import (
+from governance.language import i18n
+from governance.ledger.sharing.rules import (
     BASES,
     ELIGIBILITY,
     FUNDS,

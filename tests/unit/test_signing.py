@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from governance.audit import signing
+from governance.audit.checkpoints import signing
 
 HEAD = "ab" * 32
 PRIVATE = signing.new_private_key()

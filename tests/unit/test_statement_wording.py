@@ -10,17 +10,17 @@ from fractions import Fraction
 
 import pytest
 
-from governance import i18n
-from governance.ledger.statement_reconciliation import (
+from governance.language import i18n
+from governance.language.months import month_name, month_of
+from governance.ledger.statements.statement_reconciliation import (
     Payment,
     adds_up,
     month_lines,
     reconcile,
     since_lines,
 )
-from governance.ledger.statement_text import RuleView
-from governance.ledger.statement_views import FundShare, KeyPart, Share
-from governance.months import month_name, month_of
+from governance.ledger.statements.statement_text import RuleView
+from governance.ledger.statements.statement_views import FundShare, KeyPart, Share
 
 # Decimals longer than two ("2 333,7600 €"); a group of thousands is followed by its decimals.
 FOUR_DECIMALS = re.compile(r"\d[.,٫]\d{3,}(?![.,٫]\d)")

@@ -1,4 +1,5 @@
-"""Which characters a field refuses (governance/text.py, docs/text.md), and the form reader's
+"""Which characters a field refuses (governance/language/text.py, docs/text.md), and the form
+reader's
 messages for them."""
 
 from __future__ import annotations
@@ -9,10 +10,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from governance.errors import Invalid
-from governance.forms import Form
-from governance.i18n import language
-from governance.text import (
+from governance.base.errors import Invalid
+from governance.base.forms import Form
+from governance.language.i18n import language
+from governance.language.text import (
     DIRECTION_CONTROLS,
     DIRECTION_MARKS,
     Level,

@@ -163,7 +163,7 @@ def test_owners_are_read_from_the_trail() -> None:
 def test_a_rule_comparison_keeps_the_funds_and_the_readers_row() -> None:
     from fractions import Fraction
 
-    from governance.votes.preview import Column, Comparison, Recipient, Row, seen_by
+    from governance.votes.drafting.preview import Column, Comparison, Recipient, Row, seen_by
 
     fund, me, other = (
         Recipient("reserve", None, ""),

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from governance.votes.methods import (
+from governance.votes.counting.methods import (
     APPROVAL_CHOICES,
     CONSENT_CHOICES,
     THRESHOLDS,

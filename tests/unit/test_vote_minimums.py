@@ -6,9 +6,9 @@ from fractions import Fraction
 
 import pytest
 
-from governance.errors import Invalid
-from governance.forms import Form
-from governance.votes.minimums import (
+from governance.base.errors import Invalid
+from governance.base.forms import Form
+from governance.votes.counting.minimums import (
     DEFAULTS,
     Minimum,
     category_of,

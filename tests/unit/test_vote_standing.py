@@ -1,5 +1,6 @@
-"""What an open vote still lacks (governance/votes/standing.py), and the result in words, open
-and closed (governance/votes/wording.py)."""
+"""What an open vote still lacks (governance/votes/counting/standing.py), and the result in words,
+open
+and closed (governance/votes/counting/wording.py)."""
 
 from __future__ import annotations
 
@@ -9,10 +10,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from governance.i18n import language
-from governance.votes.methods import THRESHOLDS, approval, consent, ranked
-from governance.votes.standing import quorum_needed, standing, yes_needed
-from governance.votes.wording import explain, explain_now
+from governance.language.i18n import language
+from governance.votes.counting.methods import THRESHOLDS, approval, consent, ranked
+from governance.votes.counting.standing import quorum_needed, standing, yes_needed
+from governance.votes.counting.wording import explain, explain_now
 
 HALF, TWO_THIRDS, THREE_QUARTERS = Fraction(1, 2), Fraction(2, 3), Fraction(3, 4)
 FSI, PDI = "\u2068", "\u2069"

@@ -1,4 +1,5 @@
-"""The days work may be dated (governance/ledger/work_dates.py), and the CSV import's use of it."""
+"""The days work may be dated (governance/ledger/work/work_dates.py), and the CSV import's use of
+it."""
 
 from __future__ import annotations
 
@@ -8,8 +9,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from governance.i18n import language
-from governance.ledger.work_dates import window_of
+from governance.language.i18n import language
+from governance.ledger.work.work_dates import window_of
 from tests.unit.test_csv_import import check
 
 TODAY = dt.date(2026, 12, 7)

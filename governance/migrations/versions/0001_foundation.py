@@ -10,8 +10,8 @@ import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
-import governance.dbtypes
-from governance import append_only
+import governance.base.dbtypes
+from governance.base import append_only
 
 revision: str = '0001'
 down_revision: str | None = None
@@ -27,7 +27,7 @@ def upgrade() -> None:
     sa.Column('currency', sqlmodel.sql.sqltypes.AutoString(length=3), nullable=False),
     sa.Column('language', sqlmodel.sql.sqltypes.AutoString(length=5), nullable=False),
     sa.Column('settings', sa.JSON(), nullable=False),
-    sa.Column('created_at', governance.dbtypes.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', governance.base.dbtypes.UTCDateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('id')
     )
     with op.batch_alter_table('cooperative', schema=None) as batch_op:
@@ -38,7 +38,7 @@ def upgrade() -> None:
     sa.Column('email', sqlmodel.sql.sqltypes.AutoString(length=254), nullable=False),
     sa.Column('address', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
     sa.Column('succeeded', sa.Boolean(), nullable=False),
-    sa.Column('at', governance.dbtypes.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('at', governance.base.dbtypes.UTCDateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('id')
     )
     with op.batch_alter_table('login_attempt', schema=None) as batch_op:
@@ -53,7 +53,7 @@ def upgrade() -> None:
     sa.Column('language', sqlmodel.sql.sqltypes.AutoString(length=5), nullable=False),
     sa.Column('languages', sa.JSON(), nullable=False),
     sa.Column('token_version', sa.Integer(), nullable=False),
-    sa.Column('created_at', governance.dbtypes.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', governance.base.dbtypes.UTCDateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('id')
     )
     with op.batch_alter_table('person', schema=None) as batch_op:
@@ -94,7 +94,7 @@ def upgrade() -> None:
     sa.Column('address', sqlmodel.sql.sqltypes.AutoString(length=300), nullable=False),
     sa.Column('default_rate_cents', sa.BigInteger(), nullable=False),
     sa.Column('archived', sa.Boolean(), nullable=False),
-    sa.Column('created_at', governance.dbtypes.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', governance.base.dbtypes.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['cooperative_id'], ['cooperative.id'], ),
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('cooperative_id', 'name', name='uq_client_name')
@@ -109,9 +109,9 @@ def upgrade() -> None:
     sa.Column('role', sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
     sa.Column('nonce', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
     sa.Column('invited_by_id', sa.Integer(), nullable=False),
-    sa.Column('created_at', governance.dbtypes.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('expires_at', governance.dbtypes.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('used_at', governance.dbtypes.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('created_at', governance.base.dbtypes.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('expires_at', governance.base.dbtypes.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('used_at', governance.base.dbtypes.UTCDateTime(timezone=True), nullable=True),
     sa.Column('used_by_id', sa.Integer(), nullable=True),
     sa.ForeignKeyConstraint(['cooperative_id'], ['cooperative.id'], ),
     sa.ForeignKeyConstraint(['invited_by_id'], ['person.id'], ),
@@ -128,7 +128,7 @@ def upgrade() -> None:
     sa.Column('person_id', sa.Integer(), nullable=False),
     sa.Column('role', sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
     sa.Column('status', sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
-    sa.Column('joined_at', governance.dbtypes.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('joined_at', governance.base.dbtypes.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['cooperative_id'], ['cooperative.id'], ),
     sa.ForeignKeyConstraint(['person_id'], ['person.id'], ),
     sa.PrimaryKeyConstraint('id'),

@@ -10,8 +10,8 @@ import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
-import governance.dbtypes
-from governance import append_only
+import governance.base.dbtypes
+from governance.base import append_only
 
 APPEND_ONLY = ('journal_entry', 'ledger_line')
 
@@ -27,7 +27,7 @@ def upgrade() -> None:
     sa.Column('cooperative_id', sa.Integer(), nullable=False),
     sa.Column('code', sqlmodel.sql.sqltypes.AutoString(length=80), nullable=False),
     sa.Column('type', sqlmodel.sql.sqltypes.AutoString(length=12), nullable=False),
-    sa.Column('created_at', governance.dbtypes.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', governance.base.dbtypes.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['cooperative_id'], ['cooperative.id'], ),
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('cooperative_id', 'code', name='uq_account_code')
@@ -45,7 +45,7 @@ def upgrade() -> None:
     sa.Column('author_id', sa.Integer(), nullable=True),
     sa.Column('idempotency_key', sqlmodel.sql.sqltypes.AutoString(length=100), nullable=True),
     sa.Column('reverses_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=True),
-    sa.Column('created_at', governance.dbtypes.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', governance.base.dbtypes.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['author_id'], ['person.id'], ),
     sa.ForeignKeyConstraint(['cooperative_id'], ['cooperative.id'], ),
     sa.ForeignKeyConstraint(['reverses_id'], ['journal_entry.id'], ),
@@ -62,7 +62,7 @@ def upgrade() -> None:
     sa.Column('cooperative_id', sa.Integer(), nullable=False),
     sa.Column('month', sqlmodel.sql.sqltypes.AutoString(length=7), nullable=False),
     sa.Column('state', sqlmodel.sql.sqltypes.AutoString(length=10), nullable=False),
-    sa.Column('created_at', governance.dbtypes.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', governance.base.dbtypes.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['cooperative_id'], ['cooperative.id'], ),
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('cooperative_id', 'month', name='uq_period_month')
@@ -107,9 +107,9 @@ def upgrade() -> None:
     sa.Column('idempotency_key', sqlmodel.sql.sqltypes.AutoString(length=100), nullable=True),
     sa.Column('request_fingerprint', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
     sa.Column('created_by_id', sa.Integer(), nullable=False),
-    sa.Column('created_at', governance.dbtypes.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', governance.base.dbtypes.UTCDateTime(timezone=True), nullable=False),
     sa.Column('decided_by_id', sa.Integer(), nullable=True),
-    sa.Column('decided_at', governance.dbtypes.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('decided_at', governance.base.dbtypes.UTCDateTime(timezone=True), nullable=True),
     sa.Column('entry_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=True),
     sa.CheckConstraint('amount_cents > 0 AND amount_cents <= 100000000', name='ck_prestation_amount'),
     sa.CheckConstraint('travel_cents >= 0', name='ck_prestation_travel'),

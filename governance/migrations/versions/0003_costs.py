@@ -10,8 +10,8 @@ import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
-import governance.dbtypes
-from governance import append_only
+import governance.base.dbtypes
+from governance.base import append_only
 
 revision: str = '0003'
 down_revision: str | None = '0002'
@@ -30,7 +30,7 @@ def upgrade() -> None:
     sa.Column('amount_cents', sa.BigInteger(), nullable=False),
     sa.Column('entry_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
     sa.Column('created_by_id', sa.Integer(), nullable=False),
-    sa.Column('created_at', governance.dbtypes.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', governance.base.dbtypes.UTCDateTime(timezone=True), nullable=False),
     sa.CheckConstraint('amount_cents > 0', name='ck_cost_amount'),
     sa.ForeignKeyConstraint(['cooperative_id'], ['cooperative.id'], ),
     sa.ForeignKeyConstraint(['created_by_id'], ['person.id'], ),

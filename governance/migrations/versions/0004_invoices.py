@@ -10,8 +10,8 @@ import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
-import governance.dbtypes
-from governance import append_only
+import governance.base.dbtypes
+from governance.base import append_only
 
 APPEND_ONLY = ('invoice', 'invoice_line', 'payment', 'payment_allocation')
 
@@ -43,7 +43,7 @@ def upgrade() -> None:
     sa.Column('communication', sqlmodel.sql.sqltypes.AutoString(length=12), nullable=False),
     sa.Column('cancels_id', sa.Integer(), nullable=True),
     sa.Column('issued_by_id', sa.Integer(), nullable=False),
-    sa.Column('created_at', governance.dbtypes.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', governance.base.dbtypes.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['cancels_id'], ['invoice.id'], ),
     sa.ForeignKeyConstraint(['client_id'], ['client.id'], ),
     sa.ForeignKeyConstraint(['cooperative_id'], ['cooperative.id'], ),
@@ -65,7 +65,7 @@ def upgrade() -> None:
     sa.Column('reference', sqlmodel.sql.sqltypes.AutoString(length=140), nullable=False),
     sa.Column('entry_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
     sa.Column('created_by_id', sa.Integer(), nullable=False),
-    sa.Column('created_at', governance.dbtypes.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', governance.base.dbtypes.UTCDateTime(timezone=True), nullable=False),
     sa.CheckConstraint('amount_cents > 0', name='ck_payment_amount'),
     sa.ForeignKeyConstraint(['client_id'], ['client.id'], ),
     sa.ForeignKeyConstraint(['cooperative_id'], ['cooperative.id'], ),

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
-import governance.dbtypes
+import governance.base.dbtypes
 
 revision: str = '0005'
 down_revision: str | None = '0004'

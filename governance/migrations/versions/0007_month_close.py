@@ -10,8 +10,8 @@ import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
-import governance.dbtypes
-from governance import append_only
+import governance.base.dbtypes
+from governance.base import append_only
 
 revision: str = '0007'
 down_revision: str | None = '0006'
@@ -54,7 +54,7 @@ def upgrade() -> None:
     sa.Column('template', sqlmodel.sql.sqltypes.AutoString(length=30), nullable=False),
     sa.Column('proposal_id', sa.Integer(), nullable=True),
     sa.Column('created_by_id', sa.Integer(), nullable=True),
-    sa.Column('created_at', governance.dbtypes.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', governance.base.dbtypes.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['cooperative_id'], ['cooperative.id'], ),
     sa.ForeignKeyConstraint(['created_by_id'], ['person.id'], ),
     sa.PrimaryKeyConstraint('id')
@@ -76,9 +76,9 @@ def upgrade() -> None:
     sa.Column('total_cents', sa.BigInteger(), nullable=False),
     sa.Column('execution_date', sa.Date(), nullable=False),
     sa.Column('created_by_id', sa.Integer(), nullable=False),
-    sa.Column('created_at', governance.dbtypes.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', governance.base.dbtypes.UTCDateTime(timezone=True), nullable=False),
     sa.Column('decided_by_id', sa.Integer(), nullable=True),
-    sa.Column('decided_at', governance.dbtypes.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('decided_at', governance.base.dbtypes.UTCDateTime(timezone=True), nullable=True),
     sa.Column('entry_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=True),
     sa.ForeignKeyConstraint(['cooperative_id'], ['cooperative.id'], ),
     sa.ForeignKeyConstraint(['created_by_id'], ['person.id'], ),
@@ -99,7 +99,7 @@ def upgrade() -> None:
     sa.Column('checkpoint_id', sa.Integer(), nullable=False),
     sa.Column('distribution', sa.JSON(), nullable=False),
     sa.Column('closed_by_id', sa.Integer(), nullable=True),
-    sa.Column('closed_at', governance.dbtypes.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('closed_at', governance.base.dbtypes.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['checkpoint_id'], ['checkpoint.id'], ),
     sa.ForeignKeyConstraint(['closed_by_id'], ['person.id'], ),
     sa.ForeignKeyConstraint(['cooperative_id'], ['cooperative.id'], ),
@@ -117,7 +117,7 @@ def upgrade() -> None:
     sa.Column('cooperative_id', sa.Integer(), nullable=False),
     sa.Column('period_id', sa.Integer(), nullable=False),
     sa.Column('started_by_id', sa.Integer(), nullable=True),
-    sa.Column('started_at', governance.dbtypes.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('started_at', governance.base.dbtypes.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['cooperative_id'], ['cooperative.id'], ),
     sa.ForeignKeyConstraint(['period_id'], ['period.id'], ),
     sa.ForeignKeyConstraint(['started_by_id'], ['person.id'], ),
@@ -137,7 +137,7 @@ def upgrade() -> None:
     sa.Column('revenue_cents', sa.BigInteger(), nullable=False),
     sa.Column('minutes', sa.Integer(), nullable=False),
     sa.Column('data', sa.JSON(), nullable=False),
-    sa.Column('created_at', governance.dbtypes.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', governance.base.dbtypes.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['cooperative_id'], ['cooperative.id'], ),
     sa.ForeignKeyConstraint(['member_id'], ['person.id'], ),
     sa.ForeignKeyConstraint(['period_id'], ['period.id'], ),
@@ -157,9 +157,9 @@ def upgrade() -> None:
     sa.Column('status', sqlmodel.sql.sqltypes.AutoString(length=10), nullable=False),
     sa.Column('resolution', sqlmodel.sql.sqltypes.AutoString(length=1000), nullable=False),
     sa.Column('correction_id', sa.Integer(), nullable=True),
-    sa.Column('created_at', governance.dbtypes.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', governance.base.dbtypes.UTCDateTime(timezone=True), nullable=False),
     sa.Column('resolved_by_id', sa.Integer(), nullable=True),
-    sa.Column('resolved_at', governance.dbtypes.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('resolved_at', governance.base.dbtypes.UTCDateTime(timezone=True), nullable=True),
     sa.ForeignKeyConstraint(['cooperative_id'], ['cooperative.id'], ),
     sa.ForeignKeyConstraint(['correction_id'], ['prestation.id'], ),
     sa.ForeignKeyConstraint(['member_id'], ['person.id'], ),

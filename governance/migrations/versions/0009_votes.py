@@ -10,8 +10,8 @@ import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
-import governance.dbtypes
-from governance import append_only
+import governance.base.dbtypes
+from governance.base import append_only
 
 revision: str = '0009'
 down_revision: str | None = '0008'
@@ -38,12 +38,12 @@ def upgrade() -> None:
     sa.Column('effect', sa.JSON(), nullable=False),
     sa.Column('state', sqlmodel.sql.sqltypes.AutoString(length=10), nullable=False),
     sa.Column('created_by_id', sa.Integer(), nullable=False),
-    sa.Column('created_at', governance.dbtypes.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', governance.base.dbtypes.UTCDateTime(timezone=True), nullable=False),
     sa.Column('opened_by_id', sa.Integer(), nullable=True),
-    sa.Column('opens_at', governance.dbtypes.UTCDateTime(timezone=True), nullable=True),
-    sa.Column('closes_at', governance.dbtypes.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('opens_at', governance.base.dbtypes.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('closes_at', governance.base.dbtypes.UTCDateTime(timezone=True), nullable=True),
     sa.Column('eligible_count', sa.Integer(), nullable=False),
-    sa.Column('closed_at', governance.dbtypes.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('closed_at', governance.base.dbtypes.UTCDateTime(timezone=True), nullable=True),
     sa.Column('result', sa.JSON(), nullable=True),
     sa.Column('adopted', sa.Boolean(), nullable=True),
     sa.Column('effect_error', sqlmodel.sql.sqltypes.AutoString(length=500), nullable=False),
@@ -63,7 +63,7 @@ def upgrade() -> None:
     sa.Column('choice', sa.JSON(), nullable=False),
     sa.Column('reason', sqlmodel.sql.sqltypes.AutoString(length=1000), nullable=False),
     sa.Column('receipt', sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
-    sa.Column('cast_at', governance.dbtypes.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('cast_at', governance.base.dbtypes.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['cast_by_id'], ['person.id'], ),
     sa.ForeignKeyConstraint(['proposal_id'], ['proposal.id'], ),
     sa.ForeignKeyConstraint(['voter_id'], ['person.id'], ),
@@ -85,7 +85,7 @@ def upgrade() -> None:
     sa.Column('proposal_id', sa.Integer(), nullable=False),
     sa.Column('author_id', sa.Integer(), nullable=False),
     sa.Column('body', sa.Text(), nullable=False),
-    sa.Column('created_at', governance.dbtypes.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', governance.base.dbtypes.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['author_id'], ['person.id'], ),
     sa.ForeignKeyConstraint(['proposal_id'], ['proposal.id'], ),
     sa.PrimaryKeyConstraint('id')
@@ -98,8 +98,8 @@ def upgrade() -> None:
     sa.Column('proposal_id', sa.Integer(), nullable=False),
     sa.Column('giver_id', sa.Integer(), nullable=False),
     sa.Column('holder_id', sa.Integer(), nullable=False),
-    sa.Column('given_at', governance.dbtypes.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('revoked_at', governance.dbtypes.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('given_at', governance.base.dbtypes.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('revoked_at', governance.base.dbtypes.UTCDateTime(timezone=True), nullable=True),
     sa.ForeignKeyConstraint(['giver_id'], ['person.id'], ),
     sa.ForeignKeyConstraint(['holder_id'], ['person.id'], ),
     sa.ForeignKeyConstraint(['proposal_id'], ['proposal.id'], ),
@@ -116,7 +116,7 @@ def upgrade() -> None:
     sa.Column('proposal_id', sa.Integer(), nullable=False),
     sa.Column('starts_on', sa.Date(), nullable=False),
     sa.Column('ends_on', sa.Date(), nullable=False),
-    sa.Column('ended_at', governance.dbtypes.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('ended_at', governance.base.dbtypes.UTCDateTime(timezone=True), nullable=True),
     sa.Column('end_reason', sqlmodel.sql.sqltypes.AutoString(length=10), nullable=False),
     sa.ForeignKeyConstraint(['cooperative_id'], ['cooperative.id'], ),
     sa.ForeignKeyConstraint(['person_id'], ['person.id'], ),
@@ -133,10 +133,10 @@ def upgrade() -> None:
     sa.Column('to_address', sqlmodel.sql.sqltypes.AutoString(length=254), nullable=False),
     sa.Column('subject', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
     sa.Column('body', sa.Text(), nullable=False),
-    sa.Column('created_at', governance.dbtypes.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', governance.base.dbtypes.UTCDateTime(timezone=True), nullable=False),
     sa.Column('attempts', sa.Integer(), nullable=False),
     sa.Column('last_error', sqlmodel.sql.sqltypes.AutoString(length=300), nullable=False),
-    sa.Column('sent_at', governance.dbtypes.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('sent_at', governance.base.dbtypes.UTCDateTime(timezone=True), nullable=True),
     sa.ForeignKeyConstraint(['cooperative_id'], ['cooperative.id'], ),
     sa.ForeignKeyConstraint(['person_id'], ['person.id'], ),
     sa.PrimaryKeyConstraint('id')

@@ -15,7 +15,7 @@ import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
-import governance.dbtypes
+import governance.base.dbtypes
 
 revision: str = '0010'
 down_revision: str | None = '0009'
@@ -28,13 +28,13 @@ UNSENT = sa.text('sent_at IS NULL')
 def upgrade() -> None:
     with op.batch_alter_table('outbox_mail', schema=None) as batch_op:
         batch_op.add_column(
-            sa.Column('next_attempt_at', governance.dbtypes.UTCDateTime(timezone=True), nullable=True)
+            sa.Column('next_attempt_at', governance.base.dbtypes.UTCDateTime(timezone=True), nullable=True)
         )
         batch_op.add_column(
             sa.Column('claim_token', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=True)
         )
         batch_op.add_column(
-            sa.Column('lease_until', governance.dbtypes.UTCDateTime(timezone=True), nullable=True)
+            sa.Column('lease_until', governance.base.dbtypes.UTCDateTime(timezone=True), nullable=True)
         )
         batch_op.add_column(
             sa.Column('message_id', sqlmodel.sql.sqltypes.AutoString(length=250), nullable=True)

@@ -5,7 +5,7 @@ close, 'daily' for the worker's daily checkpoint), `previous` (the hash of the c
 before it, signed with the head; NULL for the checkpoints made before this migration, which
 stay as they were signed) and a `month` wide enough for a day (YYYY-MM-DD). The existing
 checkpoints are numbered in the order of the events they signed; the first new checkpoint of
-a cooperative links to the last of them (governance/audit/checkpoints.py).
+a cooperative links to the last of them (governance/audit/checkpoints/checkpoints.py).
 
 The append-only triggers are lifted for the numbering only, then put back.
 
@@ -19,7 +19,7 @@ import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
-from governance import append_only
+from governance.base import append_only
 
 revision: str = '0011'
 down_revision: str | None = '0010'

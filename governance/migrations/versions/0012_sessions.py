@@ -15,7 +15,7 @@ import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
-import governance.dbtypes
+import governance.base.dbtypes
 
 revision: str = '0012'
 down_revision: str | None = '0011'
@@ -27,9 +27,9 @@ def upgrade() -> None:
     op.create_table('auth_session',
     sa.Column('id', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
     sa.Column('person_id', sa.Integer(), nullable=False),
-    sa.Column('created_at', governance.dbtypes.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('expires_at', governance.dbtypes.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('ended_at', governance.dbtypes.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('created_at', governance.base.dbtypes.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('expires_at', governance.base.dbtypes.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('ended_at', governance.base.dbtypes.UTCDateTime(timezone=True), nullable=True),
     sa.ForeignKeyConstraint(['person_id'], ['person.id'], ),
     sa.PrimaryKeyConstraint('id')
     )

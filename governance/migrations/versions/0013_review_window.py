@@ -14,7 +14,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-import governance.dbtypes
+import governance.base.dbtypes
 
 revision: str = '0013'
 down_revision: str | None = '0012'
@@ -25,17 +25,17 @@ depends_on: str | Sequence[str] | None = None
 def upgrade() -> None:
     with op.batch_alter_table('period', schema=None) as batch_op:
         batch_op.add_column(sa.Column(
-            'review_started_at', governance.dbtypes.UTCDateTime(timezone=True), nullable=True
+            'review_started_at', governance.base.dbtypes.UTCDateTime(timezone=True), nullable=True
         ))
         batch_op.add_column(sa.Column(
-            'review_reminded_at', governance.dbtypes.UTCDateTime(timezone=True), nullable=True
+            'review_reminded_at', governance.base.dbtypes.UTCDateTime(timezone=True), nullable=True
         ))
     op.create_table('review_read',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('cooperative_id', sa.Integer(), nullable=False),
     sa.Column('period_id', sa.Integer(), nullable=False),
     sa.Column('member_id', sa.Integer(), nullable=False),
-    sa.Column('read_at', governance.dbtypes.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('read_at', governance.base.dbtypes.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['cooperative_id'], ['cooperative.id'], ),
     sa.ForeignKeyConstraint(['member_id'], ['person.id'], ),
     sa.ForeignKeyConstraint(['period_id'], ['period.id'], ),

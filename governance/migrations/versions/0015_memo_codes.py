@@ -1,7 +1,7 @@
 """memo codes, credit notes for some lines, credit note reasons
 
 journal_entry.memo_code and memo_args: what an entry is, as a code with parameters rendered in
-the reader's language (governance/ledger/memos.py); `memo` stays the stable English text the
+the reader's language (governance/ledger/books/memos.py); `memo` stays the stable English text the
 exports use. The JSON default is a plain string: an SQL expression as default makes Alembic
 rebuild the table on SQLite, which drops the table's triggers.
 
@@ -25,14 +25,14 @@ import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
-from governance import append_only
+from governance.base import append_only
 
 revision: str = '0015'
 down_revision: str | None = '0014'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
-# The memos the code wrote before codes existed (governance/ledger/memos.py, English side).
+# The memos the code wrote before codes existed (governance/ledger/books/memos.py, English side).
 PATTERNS = (
     ('prestation', re.compile(r'prestation (?P<prestation>\d+)\Z')),
     ('prestation_correction',

@@ -1,7 +1,7 @@
 """replaced receipts: the receipts a vote no longer counts (changed vote, proxy taken back)
 
 replaced_receipt keeps the proposal, the old receipt and why (changed, withdrawn): no voter,
-no choice, no time (governance/votes/receipts.py), so that the bulletin board tells a voter
+no choice, no time (governance/votes/counting/receipts.py), so that the bulletin board tells a voter
 who types an old receipt that it was replaced. Append-only.
 
 Revision ID: 0016
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
-from governance import append_only
+from governance.base import append_only
 
 revision: str = '0016'
 down_revision: str | None = '0015'

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-from governance import append_only
+from governance.base import append_only
 
 revision: str = "0017"
 down_revision: str | None = "0016"

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 
 from alembic import op
 
-from governance import append_only
+from governance.base import append_only
 
 revision: str = '0018'
 down_revision: str | None = '0017'

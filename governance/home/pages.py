@@ -1,0 +1,41 @@
+"""The cooperative's home: the reader's to-do list (governance.home.todo), then the places."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from litestar import Controller, Request, get
+from litestar.di import Provide
+from litestar.response import Template
+
+from governance.base import clock
+from governance.home.todo import todo_for
+from governance.language.months import month_of
+from governance.ledger.closing.review_window import duration_text
+from governance.ledger.closing.reviews import review_notice
+from governance.web import Coop, Db, page, provide_coop
+
+
+class CoopHomeController(Controller):
+    path = "/c/{slug:str}"
+    dependencies = {"coop": Provide(provide_coop)}
+
+    @get("/", name="coop_home")
+    async def home(self, request: Request, db: Db, coop: Coop) -> Template:
+        """What the reader has to do now in this cooperative, then links to everything else."""
+        now = clock.now()
+        todo = await todo_for(db, coop.actor, now)
+        notice = await review_notice(db, coop.actor.cooperative_id, coop.actor.person_id, now)
+
+        def time_left(at: dt.datetime) -> str:
+            return duration_text(at - now)
+
+        return page(
+            request,
+            "home.html",
+            todo=todo,
+            review_notice=notice,
+            nothing_to_do=todo.empty and notice is None,
+            time_left=time_left,
+            month_of=month_of,
+        )

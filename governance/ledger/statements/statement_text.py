@@ -1,0 +1,129 @@
+"""How statements word things: numbers, durations, kinds of work, the rule. Pure module.
+
+One wording for each idea: the rule's settings are named here with the same messages as the
+month pages (`ledger/_period_labels.html`), so "who shares" reads the same on the month page,
+the statement and its PDF. Texts are computed where they are shown, in the language of that
+request.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from babel import Locale
+from babel.numbers import format_decimal
+
+from governance.language.i18n import FORMAT_LOCALES, N_, _, current_language
+from governance.language.months import month_name
+from governance.ledger.sharing.rules import fund_label, key_label, template_label
+
+# The same messages as the month pages' (ledger/_period_labels.html: eligible_name, basis_name).
+ELIGIBILITY_LABELS = {
+    "members_with_prestations": N_("Members with work this month"),
+    "all_active_members": N_("All active cooperators and workers"),
+}
+BASIS_LABELS = {
+    "accrual": N_("Validated prestations of the month"),
+    "cash": N_("Client payments received in the month"),
+}
+
+
+def _locale() -> Locale:
+    return Locale.parse(FORMAT_LOCALES.get(current_language(), "fr_BE"))
+
+
+def duration_text(minutes: int) -> str:
+    sign = "-" if minutes < 0 else ""
+    hours, rest = divmod(abs(minutes), 60)
+    return sign + _("%(hours)d h %(minutes)02d") % {"hours": hours, "minutes": rest}
+
+
+def number_text(value: Decimal | int) -> str:
+    return format_decimal(value, locale=_locale())
+
+
+def percent_text(percent: Decimal) -> str:
+    """`Decimal("12.5")` -> `12,5 %` in French."""
+    return number_text(percent) + "\u00a0%"
+
+
+def label(function: Any, name: str) -> str:
+    try:
+        return str(function(name))
+    except KeyError:
+        return name
+
+
+@dataclass(frozen=True)
+class RuleView:
+    """The rule applied at the close of `month`, as it was stored then."""
+
+    basis: str
+    funds: tuple[tuple[str, Decimal], ...]
+    keys: tuple[tuple[str, Decimal], ...]
+    eligible: str
+    start_month: str  # the first month of its version ("" unknown)
+    template: str  # "" for a rule adopted by a proposal
+    month: str = ""  # the month it was applied to
+
+    @property
+    def basis_text(self) -> str:
+        return _(BASIS_LABELS[self.basis]) if self.basis in BASIS_LABELS else self.basis
+
+    @property
+    def eligible_text(self) -> str:
+        found = ELIGIBILITY_LABELS.get(self.eligible)
+        return _(found) if found else self.eligible
+
+    @property
+    def start_month_text(self) -> str:
+        return month_name(self.start_month) if self.start_month else ""
+
+    @property
+    def period_text(self) -> str:
+        """Since when the rule applies, true for the month it was applied to.
+
+        A cooperative's first rule also applies to the months before the one it was chosen
+        in (work can be recorded for earlier months): "since December 2026" on October's
+        statement would be false, so it says it is the first rule."""
+        if not self.start_month:
+            return ""
+        if self.month and self.month < self.start_month:
+            return _(
+                "The cooperative's first rule, chosen at its creation: it applies to every "
+                "month until another rule is adopted."
+            )
+        return _("In force since %(month)s") % {"month": self.start_month_text}
+
+    @property
+    def template_text(self) -> str:
+        return label(template_label, self.template) if self.template else ""
+
+    @property
+    def fund_lines(self) -> list[str]:
+        return [
+            _("%(fund)s: %(percent)s") % {"fund": label(fund_label, f), "percent": percent_text(p)}
+            for f, p in self.funds
+        ]
+
+    @property
+    def key_lines(self) -> list[str]:
+        return [
+            _("%(key)s: %(percent)s") % {"key": label(key_label, k), "percent": percent_text(w)}
+            for k, w in self.keys
+        ]
+
+
+def rule_of(data: Mapping[str, Any], start_month: str, template: str, month: str = "") -> RuleView:
+    return RuleView(
+        basis=str(data.get("basis", "")),
+        funds=tuple((f["fund"], Decimal(f["percent"])) for f in data.get("funds", ())),
+        keys=tuple((k["key"], Decimal(k["weight"])) for k in data.get("member_keys", ())),
+        eligible=str(data.get("eligible", "")),
+        start_month=start_month,
+        template=template,
+        month=month,
+    )

@@ -1,0 +1,261 @@
+"""Prestations: my work, recording, and the coordinators' queue to validate."""
+
+from __future__ import annotations
+
+import re
+import secrets
+from collections.abc import Sequence
+from typing import Annotated, Any
+
+from litestar import Controller, Request, get, post
+from litestar.di import Provide
+from litestar.params import FromPath, QueryParameter
+from litestar.response import Redirect, Template
+
+from governance.base import clock
+from governance.base.errors import Conflict, Invalid, PermissionDenied
+from governance.base.forms import MAX_ROW_ID, Form, row_ids
+from governance.language import i18n
+from governance.language.months import month_name
+from governance.ledger.billing import reversals
+from governance.ledger.books.models import PrestationStatus
+from governance.ledger.sharing.founding import list_clients
+from governance.ledger.work import late_work, prestations, work_form
+from governance.ledger.work.work_dates import window_of
+from governance.members import service as members
+from governance.members.models import Role
+from governance.web import Coop, CoopContext, Db, form_data, page, provide_coop, redirect
+
+Month = Annotated[str | None, QueryParameter(name="month", pattern=r"^\d{4}-\d{2}$")]
+MemberParam = Annotated[int | None, QueryParameter(name="member", ge=1, le=MAX_ROW_ID)]
+Recorded = Annotated[int | None, QueryParameter(name="recorded", ge=1, le=MAX_ROW_ID)]
+MONTH_RE = re.compile(r"\d{4}-\d{2}")
+NOT_COUNTED = (PrestationStatus.REJECTED, PrestationStatus.REVERSED)
+
+
+class WorkController(Controller):
+    path = "/c/{slug:str}/work"
+    dependencies = {"coop": Provide(provide_coop)}
+
+    async def _form_page(
+        self,
+        request: Request,
+        db: Db,
+        coop: CoopContext,
+        status_code: int = 200,
+        chosen: Sequence[str] = (),
+        **extra: Any,
+    ) -> Template:
+        if not coop.can("record_own_work"):
+            raise PermissionDenied(i18n._("Your role does not allow this."))
+        clients = await list_clients(db, coop.actor)
+        active = [
+            row
+            for row in await members.list_members(db, coop.actor)
+            if row.membership.role != Role.OBSERVER and row.membership.status == "active"
+        ]
+        people = active if coop.can("record_for_anyone") else []
+        values = extra.pop("values", {})
+        reader = i18n.current_language()
+        posted = values.get("languages")
+        languages = work_form.language_field(
+            reader,
+            work_form.usual_codes((row.person.languages for row in active), coop.person.languages),
+            chosen,
+            posted if isinstance(posted, list) else None,
+        )
+        calendar = await late_work.calendar_of(db, coop.actor)
+        window = window_of(coop.cooperative.settings, clock.today())
+        day = Form(values).day("date")
+        return page(
+            request,
+            "ledger/new.html",
+            status_code=status_code,
+            clients=clients,
+            people=people,
+            own_languages=coop.person.languages,
+            kinds=prestations.kinds_of(coop.cooperative.settings),
+            key=secrets.token_urlsafe(16),
+            today=clock.today().isoformat(),
+            language_field=languages,
+            month_notices=work_form.notices_json(late_work.notices_by_month(calendar, window)),
+            date_notice=late_work.notice_for(calendar, day) if day else None,
+            values=values,
+            errors=extra.pop("errors", {}),
+            **extra,
+        )
+
+    async def _work_page(
+        self,
+        request: Request,
+        db: Db,
+        coop: CoopContext,
+        month: str | None,
+        status_code: int = 200,
+        recorded: int | None = None,
+        **extra: Any,
+    ) -> Template:
+        rows = await prestations.prestations_of(db, coop.actor, month=month)
+        adjustments = await late_work.adjustment_periods(db, rows)
+        calendar = await late_work.calendar_of(db, coop.actor)
+        clients = {c.id: c.name for c in await list_clients(db, coop.actor, include_archived=True)}
+        names = {r.person.id: r.person.name for r in await members.list_members(db, coop.actor)}
+        return page(
+            request,
+            "ledger/work.html",
+            status_code=status_code,
+            rows=rows,
+            adjustments={pid: month_name(m) for pid, m in adjustments.items()},
+            later=late_work.waiting_notes(calendar, rows),
+            late_notice=late_work.recorded_notice(calendar, rows, recorded) if recorded else None,
+            clients=clients,
+            names=names,
+            month=month or "",
+            # Rejected and reversed work is shown with its reason but no longer counts.
+            total=sum(r.amount_cents for r in rows if r.status not in NOT_COUNTED),
+            values=extra.pop("values", {}),
+            errors=extra.pop("errors", {}),
+            **extra,
+        )
+
+    @get("/")
+    async def mine(
+        self, request: Request, db: Db, coop: Coop, month: Month = None, recorded: Recorded = None
+    ) -> Template:
+        """My prestations, newest first (coordinators and observers see everyone's);
+        `?recorded=` the one just recorded, when a closed month's: where it will count."""
+        return await self._work_page(request, db, coop, month, recorded=recorded)
+
+    @get("/new")
+    async def new(
+        self, request: Request, db: Db, coop: Coop, member: MemberParam = None
+    ) -> Template:
+        """The form to record a prestation, with the member's usual languages chosen
+        (`?member=` a coordinator records for: that member's)."""
+        values: dict[str, Any] = {"date": clock.today().isoformat()}
+        chosen = coop.person.languages
+        if member is not None and member != coop.person.id and coop.can("record_for_anyone"):
+            for row in await members.list_members(db, coop.actor):
+                if row.person.id == member:
+                    values["member_id"] = str(member)
+                    chosen = row.person.languages
+        return await self._form_page(request, db, coop, values=values, chosen=chosen)
+
+    @post("/")
+    async def create(self, request: Request, db: Db, coop: Coop) -> Template | Redirect:
+        """Record (and maybe submit) a prestation; a resent form does not record it twice.
+        Work dated in a closed month is recorded, and the work list says which month counts it."""
+        data = await form_data(request)
+        # The list of chosen languages and the typed names share the name `languages`.
+        data["languages"] = [str(v) for v in (await request.form()).getall("languages", [])]
+        key = str(data.get("idempotency_key") or "") or None
+        try:
+            prestation, _new = await prestations.record_prestation(
+                db,
+                coop.actor,
+                data,
+                language=i18n.current_language(),
+                today=clock.today(),
+                submit=data.get("action") == "submit",
+                idempotency_key=key,
+                language_names=True,
+            )
+        except (Invalid, Conflict) as error:
+            return await self._form_page(
+                request,
+                db,
+                coop,
+                status_code=400,
+                values=data,
+                errors=error.fields,
+                error=error.message,
+            )
+        work = f"/c/{coop.cooperative.slug}/work/"
+        calendar = await late_work.calendar_of(db, coop.actor)
+        if calendar.counted_in(prestation.date) is not None:
+            # Recorded, but counted in a later month: the list says so at its top.
+            work += f"?recorded={prestation.id}"
+        return redirect(request, work, "prestation_recorded")
+
+    @post("/{prestation_id:int}/submit")
+    async def submit(
+        self, request: Request, db: Db, coop: Coop, prestation_id: FromPath[int]
+    ) -> Redirect:
+        """Send a draft to the coordinators."""
+        await prestations.submit_prestation(db, coop.actor, prestation_id)
+        return redirect(request, f"/c/{coop.cooperative.slug}/work/", "prestation_submitted")
+
+    @get("/queue")
+    async def queue(self, request: Request, db: Db, coop: Coop) -> Template:
+        """Submitted prestations waiting for a coordinator."""
+        if not coop.can("validate_work"):
+            raise PermissionDenied(i18n._("Your role does not allow this."))
+        rows = await prestations.prestations_of(db, coop.actor, status="submitted")
+        clients = {c.id: c.name for c in await list_clients(db, coop.actor, include_archived=True)}
+        names = {r.person.id: r.person.name for r in await members.list_members(db, coop.actor)}
+        later = late_work.waiting_notes(await late_work.calendar_of(db, coop.actor), rows)
+        return page(
+            request, "ledger/queue.html", rows=rows, clients=clients, names=names, later=later
+        )
+
+    @post("/validate")
+    async def validate(self, request: Request, db: Db, coop: Coop) -> Template | Redirect:
+        """Validate the ticked prestations (or the one of an htmx row), all or none."""
+        form = await request.form()
+        ids = row_ids(form.getall("ids", []))
+        try:
+            done = await prestations.validate_prestations(db, coop.actor, ids)
+        except (Invalid, Conflict) as error:
+            return page(
+                request, "errors/error.html", status_code=400, status=400, message=error.message
+            )
+        if request.headers.get("hx-request") and len(done) == 1:
+            return page(request, "ledger/_queue_done.html", prestation=done[0])
+        return redirect(request, f"/c/{coop.cooperative.slug}/work/queue", "prestations_validated")
+
+    @post("/{prestation_id:int}/reject")
+    async def reject(
+        self, request: Request, db: Db, coop: Coop, prestation_id: FromPath[int]
+    ) -> Template | Redirect:
+        """Reject with a reason the member will read."""
+        data = await form_data(request)
+        try:
+            await prestations.reject_prestation(db, coop.actor, prestation_id, data)
+        except (Invalid, Conflict) as error:
+            return page(
+                request, "errors/error.html", status_code=400, status=400, message=error.message
+            )
+        return redirect(request, f"/c/{coop.cooperative.slug}/work/queue", "prestation_rejected")
+
+    @post("/{prestation_id:int}/reverse")
+    async def reverse(
+        self, request: Request, db: Db, coop: Coop, prestation_id: FromPath[int]
+    ) -> Template | Redirect:
+        """Cancel a validated prestation in the books, with a reason (coordinators)."""
+        data = await form_data(request)
+        raw_month = str(data.get("month") or "")
+        month = raw_month if MONTH_RE.fullmatch(raw_month) else None
+        try:
+            await reversals.reverse_prestation(
+                db,
+                coop.actor,
+                prestation_id,
+                str(data.get("reason") or ""),
+                today=clock.today(),
+                credit_invoice=bool(data.get("credit_line")),
+                settlement=str(data.get("settlement") or ""),
+            )
+        except (Invalid, Conflict) as error:
+            return await self._work_page(
+                request,
+                db,
+                coop,
+                month,
+                status_code=error.status_code,
+                values=data,
+                errors=error.fields,
+                error=error.message,
+                reversing=prestation_id,
+            )
+        back = f"/c/{coop.cooperative.slug}/work/" + (f"?month={month}" if month else "")
+        return redirect(request, back, "prestation_reversed")
