@@ -1,6 +1,6 @@
 """Wheel build hook: compile the catalogues (.po) into .mo files shipped inside the package.
 
-The checkout keeps only the .po sources; `governance/i18n.py` reads a .mo when one is there
+The checkout keeps only the .po sources; `governance/base/i18n.py` reads a .mo when one is there
 (an installed wheel) and otherwise compiles the .po in memory (a checkout)."""
 
 from __future__ import annotations

@@ -49,20 +49,13 @@ from governance.audit.service import verify_chain
 from governance.base import clock, faults
 from governance.base.db import make_engine, make_sessionmaker, migrate
 from governance.ledger.books.journal import Posting, account_type, prestation_postings
-from governance.ledger.books.models import (
-    Account,
-    ClientKind,
-    Cost,
-    JournalEntry,
-    LedgerLine,
-    Period,
-    PeriodClose,
-    Prestation,
-    PrestationStatus,
-    Statement,
-)
+from governance.ledger.books.models import Account, JournalEntry, LedgerLine, Period
 from governance.ledger.closing import closing, periods
+from governance.ledger.closing.models import PeriodClose
+from governance.ledger.costs.models import Cost
 from governance.ledger.sharing import founding as ledger_service
+from governance.ledger.statements.models import Statement
+from governance.ledger.work.models import ClientKind, Prestation, PrestationStatus
 from governance.members import service as members
 from governance.members.access import Actor
 from governance.members.models import Membership, MembershipStatus, Person, Role

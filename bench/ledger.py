@@ -39,16 +39,10 @@ from governance.base import clock
 from governance.base.db import make_engine, make_sessionmaker, migrate
 from governance.ledger.books import reading
 from governance.ledger.books.journal import account_type
-from governance.ledger.books.models import (
-    Account,
-    ClientKind,
-    JournalEntry,
-    LedgerLine,
-    Prestation,
-    PrestationStatus,
-)
+from governance.ledger.books.models import Account, JournalEntry, LedgerLine
 from governance.ledger.imports import csv_import
 from governance.ledger.sharing import founding as ledger_service
+from governance.ledger.work.models import ClientKind, Prestation, PrestationStatus
 from governance.members import service as members
 from governance.members.access import Actor
 from governance.members.models import Role

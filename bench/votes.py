@@ -68,17 +68,11 @@ from bench.close import (
 from governance.base import clock
 from governance.base.db import bulk_insert, make_engine, make_sessionmaker, migrate
 from governance.ledger.books.journal import Posting, account_type, prestation_postings
-from governance.ledger.books.models import (
-    Account,
-    Cost,
-    JournalEntry,
-    LedgerLine,
-    Period,
-    Prestation,
-    PrestationStatus,
-)
+from governance.ledger.books.models import Account, JournalEntry, LedgerLine, Period
 from governance.ledger.closing import closing
+from governance.ledger.costs.models import Cost
 from governance.ledger.sharing import founding as ledger_service
+from governance.ledger.work.models import Prestation, PrestationStatus
 from governance.members import service as members
 from governance.members.access import Actor
 from governance.members.models import Membership, MembershipStatus, Person, Role

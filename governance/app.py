@@ -35,17 +35,19 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 from governance import request_log, static_assets
 from governance.audit.checkpoints.pages import CheckpointController
 from governance.audit.pages import AuditApiController, AuditController
+from governance.auth.current import choose_language
 from governance.auth.middleware import SessionAuthentication
 from governance.auth.pages import AuthController
-from governance.base import db, json_body
+from governance.base import db, i18n
 from governance.base.errors import DomainError, NotFound
+from governance.base.http import LoginRequired, json_error, login_redirect, page
+from governance.base.i18n import N_, _
 from governance.base.settings import PACKAGE_DIR, Settings
 from governance.home.pages import CoopHomeController
-from governance.language import i18n
+from governance.input import json_body
+from governance.input.text import isolate
 from governance.language.category_names import category_label
-from governance.language.i18n import N_, _
 from governance.language.kinds import kind_label
-from governance.language.text import isolate
 from governance.ledger.billing.pages import InvoiceController, PaymentController
 from governance.ledger.books.api import BooksApiController
 from governance.ledger.books.pages import BooksController
@@ -68,7 +70,6 @@ from governance.proxies import ForwardedHeaders
 from governance.votes.api import ProposalApiController
 from governance.votes.drafting import funds
 from governance.votes.pages import ProposalController
-from governance.web import LoginRequired, choose_language, json_error, login_redirect, page
 
 log = logging.getLogger("governance")
 
@@ -307,7 +308,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             await engine.dispose()
             await reader.dispose()
 
-    from governance.web import provide_db
+    from governance.base.http import provide_db
 
     app = Litestar(
         route_handlers=[

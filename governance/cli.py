@@ -59,8 +59,8 @@ def cmd_create_coop(args: argparse.Namespace) -> int:
 
 def cmd_close_month(args: argparse.Namespace) -> int:
     from governance.base import clock
+    from governance.base.i18n import language
     from governance.commands.close import close_month
-    from governance.language.i18n import language
 
     step = "review" if args.review else "finalize" if args.finalize else None
 

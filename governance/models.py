@@ -2,27 +2,20 @@
 
 from governance.audit.models import AuditEvent, Checkpoint, SigningKey
 from governance.auth.models import AuthSession, LoginAttempt
-from governance.ledger.books.models import (
-    Account,
-    Client,
-    Contest,
-    Cost,
-    DistributionRule,
+from governance.ledger.billing.models import (
     Invoice,
     InvoiceCounter,
     InvoiceLine,
-    JournalEntry,
-    LedgerLine,
     Payment,
     PaymentAllocation,
-    PayoutBatch,
-    PayoutLine,
-    Period,
-    PeriodClose,
-    Prestation,
-    ReviewStart,
-    Statement,
 )
+from governance.ledger.books.models import Account, JournalEntry, LedgerLine, Period
+from governance.ledger.closing.models import Contest, PeriodClose, ReviewStart
+from governance.ledger.costs.models import Cost
+from governance.ledger.payouts.models import PayoutBatch, PayoutLine
+from governance.ledger.sharing.models import DistributionRule
+from governance.ledger.statements.models import Statement
+from governance.ledger.work.models import Client, Prestation
 from governance.mail.models import OutboxMail
 from governance.members.models import Cooperative, Invitation, Membership, Person
 from governance.votes.counting.receipts import ReplacedReceipt

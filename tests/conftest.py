@@ -174,9 +174,9 @@ def make_visitor(client: Any) -> Callable[[], Any]:
 def chu(run: Any, world: Any) -> int:
     """A hospital client (CHU) with one validated prestation of Omar's this month: its id."""
     from governance.base import clock
-    from governance.ledger.books.models import ClientKind
     from governance.ledger.sharing.founding import create_client
     from governance.ledger.work import prestations
+    from governance.ledger.work.models import ClientKind
 
     today = clock.today()
 

@@ -7,7 +7,7 @@ import json
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from governance.language.i18n import N_, _, date_short, datetime_short, join_list, money
+from governance.base.i18n import N_, _, date_short, datetime_short, join_list, money
 
 ROLE_NAMES = {
     "cooperator": N_("cooperator"),

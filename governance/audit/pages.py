@@ -17,11 +17,12 @@ from governance.audit.describe import describe, subject_name
 from governance.audit.models import AuditEvent
 from governance.audit.owners import read_owners
 from governance.audit.redaction import MONEY_ACTIONS, Owners, redact
-from governance.base.json_body import API_ERRORS
-from governance.language.i18n import datetime_short
+from governance.base.http import Db, page
+from governance.base.i18n import datetime_short
+from governance.input.json_body import API_ERRORS
 from governance.members import service as members
+from governance.members.context import Coop, CoopContext, provide_coop
 from governance.members.visibility import MoneyReader, money_reader
-from governance.web import Coop, CoopContext, Db, page, provide_coop
 
 MAX_ID = 2**62
 # A person's id is 32-bit on PostgreSQL: a larger one was a 500 there (found by check-api).

@@ -8,24 +8,22 @@ from litestar.params import FromQuery
 from litestar.response import Redirect, Template
 
 from governance.auth import service, sessions, tokens
+from governance.auth.current import current_person, require_person
 from governance.auth.sessions import SESSION_COOKIE
-from governance.base import clock
+from governance.base import clock, i18n
 from governance.base.errors import Invalid, TooManyAttempts
-from governance.language import i18n
-from governance.members import bank
-from governance.web import (
+from governance.base.http import (
     LANGUAGE_COOKIE,
     Db,
-    current_person,
     expired_cookie,
     flash_cookie,
     form_data,
     page,
     redirect,
-    require_person,
     safe_next,
     settings_of,
 )
+from governance.members import bank
 
 # Set when someone picks a language before logging in (for half an hour): the login then saves
 # that language on the profile. A language cookie alone (left by an earlier visit, maybe by

@@ -16,9 +16,9 @@ from governance.auth.passwords import check_password, hash_password
 from governance.auth.sessions import end_all
 from governance.base import clock
 from governance.base.errors import Invalid, NotFound, TooManyAttempts
-from governance.base.forms import Form
+from governance.base.i18n import _, ngettext
 from governance.base.settings import LANGUAGES
-from governance.language.i18n import _, ngettext
+from governance.input.forms import Form
 from governance.members.models import Person
 
 

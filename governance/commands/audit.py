@@ -30,8 +30,8 @@ async def _verify(database_url: str, slug: str, saved: list[Any] | None) -> Outc
     from governance.audit.checkpoints.witness import compare
     from governance.audit.models import AuditEvent, chain_key
     from governance.audit.service import verify_chain
-    from governance.language.i18n import language
-    from governance.ledger.books.models import PeriodClose
+    from governance.base.i18n import language
+    from governance.ledger.closing.models import PeriodClose
     from governance.members.service import cooperative_by_slug
 
     # A read-only engine: on SQLite a long verification does not hold the write lock.

@@ -15,11 +15,12 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from governance.base import clock
 from governance.base.errors import Invalid, NotFound
-from governance.base.money import format_cents
+from governance.input.money import format_cents
 from governance.ledger.books.journal import MONTH_RE
-from governance.ledger.books.models import Period, PeriodState, Statement
+from governance.ledger.books.models import Period, PeriodState
 from governance.ledger.closing import closing
 from governance.ledger.closing.reviews import review_facts
+from governance.ledger.statements.models import Statement
 from governance.members.access import Actor
 from governance.members.models import (
     Cooperative,

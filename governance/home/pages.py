@@ -9,11 +9,12 @@ from litestar.di import Provide
 from litestar.response import Template
 
 from governance.base import clock
+from governance.base.http import Db, page
 from governance.home.todo import todo_for
 from governance.language.months import month_of
 from governance.ledger.closing.review_window import duration_text
 from governance.ledger.closing.reviews import review_notice
-from governance.web import Coop, Db, page, provide_coop
+from governance.members.context import Coop, provide_coop
 
 
 class CoopHomeController(Controller):

@@ -4,7 +4,7 @@ shown as it is."""
 
 from __future__ import annotations
 
-from governance.language.i18n import N_, _
+from governance.base.i18n import N_, _
 
 CATEGORY_LABELS = {
     "rent": N_("Rent"),

@@ -4,7 +4,7 @@ module."""
 
 from __future__ import annotations
 
-from governance.language.i18n import N_, _
+from governance.base.i18n import N_, _
 
 KIND_LABELS = {
     "on_site": N_("On site"),

@@ -16,7 +16,7 @@ import datetime as dt
 
 from babel.dates import format_date
 
-from governance.language.i18n import FORMAT_LOCALES, current_language
+from governance.base.i18n import FORMAT_LOCALES, current_language
 
 # French elides "de" before a vowel or a mute h; of the month names: avril, août, octobre.
 _FRENCH_ELIDES = tuple("aâàeéèêiîoôuûyh")

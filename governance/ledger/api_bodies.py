@@ -13,14 +13,14 @@ from typing import Any
 
 import msgspec
 
-from governance.base.json_body import Body, RowId
-from governance.base.money import format_cents
+from governance.input.json_body import Body, RowId
+from governance.input.money import format_cents
 from governance.ledger.billing import invoices
 from governance.ledger.books.account_names import AccountNames
 from governance.ledger.books.export import EntryRecord
 from governance.ledger.books.memos import render
-from governance.ledger.books.models import Client, Prestation
 from governance.ledger.books.reading import AccountPage, BalanceRow, JournalPage
+from governance.ledger.work.models import Client, Prestation
 
 # The form's field for each amount of the API, so that a refusal names the field sent.
 PRESTATION_AMOUNTS = {

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from fpdf import FPDF
 
-from governance.language.i18n import direction
+from governance.base.i18n import direction
 
 FONT = Path(
     os.environ.get("GOVERNANCE_PDF_FONT", "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")

@@ -6,9 +6,8 @@ from __future__ import annotations
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from governance.base import clock
-from governance.language import i18n
-from governance.language.i18n import _
+from governance.base import clock, i18n
+from governance.base.i18n import _
 from governance.mail.models import OutboxMail
 from governance.mail.outbox import email_notices
 from governance.mail.times import mail_time, zone_of

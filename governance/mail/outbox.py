@@ -8,8 +8,7 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from governance.audit.service import lock_cooperative
-from governance.base import clock
-from governance.language import i18n
+from governance.base import clock, i18n
 from governance.mail.models import OutboxMail
 from governance.members.access import Actor, Permission, authorize
 from governance.members.models import Cooperative, Person

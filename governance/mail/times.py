@@ -8,9 +8,8 @@ from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_time, get_timezone_location
 
-from governance.base import clock
-from governance.language import i18n
-from governance.language.i18n import _
+from governance.base import clock, i18n
+from governance.base.i18n import _
 from governance.members.models import Cooperative
 
 

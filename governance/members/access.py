@@ -9,7 +9,7 @@ from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from governance.base.errors import PermissionDenied
-from governance.language.i18n import _
+from governance.base.i18n import _
 from governance.members.models import Membership, MembershipStatus, Role
 
 

@@ -28,9 +28,9 @@ from text_unidecode import unidecode
 
 from governance.audit.service import record
 from governance.base.errors import NotFound
-from governance.base.forms import ASCII_DIGITS, Form, too_long
-from governance.language.i18n import _
-from governance.language.text import isolate
+from governance.base.i18n import _
+from governance.input.forms import ASCII_DIGITS, Form, too_long
+from governance.input.text import isolate
 from governance.members.models import Person
 
 # What people type between the groups of an IBAN: spaces, dashes, dots.

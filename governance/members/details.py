@@ -18,8 +18,8 @@ from stdnum import iban
 
 from governance.audit.service import record
 from governance.base.errors import Invalid, NotFound
-from governance.base.forms import Form
-from governance.language.i18n import _
+from governance.base.i18n import _
+from governance.input.forms import Form
 from governance.members import vat
 from governance.members.access import Actor, Permission, authorize
 from governance.members.models import Cooperative

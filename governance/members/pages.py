@@ -10,24 +10,16 @@ from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
 from governance.auth import sessions
+from governance.auth.current import current_person, require_person
 from governance.base import clock
 from governance.base.errors import Conflict, Invalid, NotFound
-from governance.base.json_body import API_ERRORS
+from governance.base.http import Db, form_data, page, redirect, settings_of
+from governance.input.json_body import API_ERRORS
 from governance.mail.invitations import invitation_mail
 from governance.members import details, service
 from governance.members.api_bodies import MemberOut, MembershipOut, MeOut
+from governance.members.context import Coop, provide_coop
 from governance.members.models import Cooperative, MembershipStatus, Role
-from governance.web import (
-    Coop,
-    Db,
-    current_person,
-    form_data,
-    page,
-    provide_coop,
-    redirect,
-    require_person,
-    settings_of,
-)
 
 
 class HomeController(Controller):

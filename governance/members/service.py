@@ -18,9 +18,9 @@ from governance.auth.passwords import hash_password
 from governance.auth.sessions import end_all
 from governance.base import clock
 from governance.base.errors import Conflict, Invalid, NotFound, PermissionDenied
-from governance.base.forms import SLUG_RE, Form
+from governance.base.i18n import _
 from governance.base.settings import LANGUAGES
-from governance.language.i18n import _
+from governance.input.forms import SLUG_RE, Form
 from governance.members.access import Actor, Permission, authorize
 from governance.members.models import (
     DEFAULT_COOP_SETTINGS,

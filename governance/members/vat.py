@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from governance.base.errors import Invalid
-from governance.language.i18n import N_, _, join_list, ngettext
+from governance.base.i18n import N_, _, join_list, ngettext
 
 EXEMPT = "exempt"
 SUBJECT = "subject"

@@ -11,8 +11,10 @@ from litestar.di import NamedDependency, Provide
 from litestar.params import JSONBody, Parameter
 
 from governance.base.errors import NotFound
-from governance.base.json_body import API_ERRORS, strict_body
-from governance.language.i18n import _
+from governance.base.http import Db
+from governance.base.i18n import _
+from governance.input.json_body import API_ERRORS, strict_body
+from governance.members.context import Coop, provide_coop
 from governance.votes import ballots, views
 from governance.votes.api_bodies import (
     BallotIn,
@@ -24,7 +26,6 @@ from governance.votes.api_bodies import (
     ReceiptOut,
     board_out,
 )
-from governance.web import Coop, Db, provide_coop
 
 ProposalId = Annotated[int, Parameter(ge=1, le=2**31 - 1)]
 Checked = NamedDependency[None]

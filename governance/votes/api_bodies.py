@@ -8,7 +8,7 @@ from typing import Any
 import msgspec
 
 from governance.base import clock
-from governance.base.json_body import Body, RowId
+from governance.input.json_body import Body, RowId
 from governance.votes.models import Ballot, Proposal
 
 # A choice: "yes", "no", "abstain", "consent", "object"...; a ranked vote's labels, best first.

@@ -19,8 +19,8 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from governance.audit.service import lock_cooperative, record
 from governance.base import clock
 from governance.base.errors import Conflict, Invalid, NotFound, PermissionDenied
-from governance.base.forms import Form
-from governance.language.i18n import _, ngettext
+from governance.base.i18n import _, ngettext
+from governance.input.forms import Form
 from governance.members.access import Actor, Permission, allows, authorize
 from governance.members.models import Cooperative, MembershipStatus, Person
 from governance.members.service import membership_of

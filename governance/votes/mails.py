@@ -7,7 +7,7 @@ from collections.abc import Iterable
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from governance.language.i18n import _
+from governance.base.i18n import _
 from governance.ledger.sharing.rules import TEMPLATES, rule_to_data, template_label
 from governance.mail.outbox import enqueue
 from governance.mail.times import mail_time, zone_of

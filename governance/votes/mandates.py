@@ -13,7 +13,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from governance.audit.service import lock_cooperative, record
 from governance.base import clock
 from governance.base.errors import Conflict
-from governance.language.i18n import _
+from governance.base.i18n import _
 from governance.members.models import Cooperative, Membership, MembershipStatus, Person, Role
 from governance.members.service import active_coordinators
 from governance.votes.drafting.voting_rules import voting_rules

@@ -19,7 +19,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from governance.audit.service import lock_cooperative, record
 from governance.base import clock
 from governance.base.errors import Conflict, Invalid
-from governance.language.i18n import _, language
+from governance.base.i18n import _, language
 from governance.ledger.books.journal import Posting
 from governance.ledger.books.memos import Memo
 from governance.ledger.books.posting import post

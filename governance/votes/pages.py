@@ -12,14 +12,15 @@ from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
-from governance.base import clock
+from governance.base import clock, i18n
 from governance.base.errors import Conflict, Invalid, NotFound, PermissionDenied
-from governance.base.forms import MAX_ROW_ID
-from governance.language import i18n
-from governance.language.i18n import _, join_list
+from governance.base.http import Db, form_data, page, redirect
+from governance.base.i18n import _, join_list
+from governance.input.forms import MAX_ROW_ID
 from governance.ledger.closing.pages import month_label
 from governance.ledger.costs.costs import categories_of
 from governance.mail.outbox import email_notices, set_email_notices
+from governance.members.context import Coop, CoopContext, provide_coop
 from governance.votes import ballots, mandates, service, views
 from governance.votes.api_bodies import BoardOut, board_out
 from governance.votes.counting import receipts
@@ -29,7 +30,6 @@ from governance.votes.drafting.drafting import KIND_METHODS, QUORUMS, form_value
 from governance.votes.drafting.page_labels import labels
 from governance.votes.drafting.voting_rules import change_voting_rules, voting_rules
 from governance.votes.notices import notices_for
-from governance.web import Coop, CoopContext, Db, form_data, page, provide_coop, redirect
 
 # The file is the JSON API's board (BoardOut); a refusal is a page, as everywhere under /c/.
 BOARD_FILE = {

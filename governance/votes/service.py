@@ -13,8 +13,8 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from governance.audit.service import lock_cooperative, record
 from governance.base import clock
 from governance.base.errors import Conflict, Invalid, NotFound, PermissionDenied
-from governance.base.forms import Form
-from governance.language.i18n import _, datetime_short, ngettext
+from governance.base.i18n import _, datetime_short, ngettext
+from governance.input.forms import Form
 from governance.ledger.books.models import Period, PeriodState
 from governance.ledger.costs.costs import categories_of
 from governance.ledger.sharing.rule_versions import rule_in_force

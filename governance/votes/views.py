@@ -18,7 +18,7 @@ from sqlmodel import col, func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from governance.base import clock
-from governance.language.i18n import _
+from governance.base.i18n import _
 from governance.language.markdown_text import render
 from governance.ledger.sharing.rules import TEMPLATES, template_label
 from governance.members.access import Actor, Permission, authorize

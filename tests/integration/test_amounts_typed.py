@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 from sqlmodel import select
 
-from governance.base.forms import Form
-from governance.ledger.books.models import Client
+from governance.input.forms import Form
+from governance.ledger.work.models import Client
 
 LIST = "/c/alpha/clients/"
 

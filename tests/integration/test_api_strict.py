@@ -13,7 +13,7 @@ import msgspec
 import pytest
 from sqlmodel import select
 
-from governance.ledger.books.models import Client, Prestation
+from governance.ledger.work.models import Client, Prestation
 from governance.members.models import Person
 from governance.votes.api_bodies import BoardOut
 from tests.votes_support import later, open_vote, run_worker_once

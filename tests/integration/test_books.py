@@ -21,10 +21,11 @@ from governance.cli import main
 from governance.ledger.books import reading
 from governance.ledger.books.export import hledger_account, to_hledger
 from governance.ledger.books.journal import Posting
-from governance.ledger.books.models import ClientKind, JournalEntry
+from governance.ledger.books.models import JournalEntry
 from governance.ledger.books.posting import post, reverse
 from governance.ledger.sharing.founding import create_client
 from governance.ledger.work import prestations
+from governance.ledger.work.models import ClientKind
 from governance.members.access import Actor
 from governance.members.models import Cooperative
 

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from governance.base.errors import PermissionDenied
-from governance.language.i18n import language
+from governance.base.i18n import language
 from governance.ledger.books import reading
 from tests.integration.test_books import ledger, read, set_open_books  # noqa: F401  (fixture)
 

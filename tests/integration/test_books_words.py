@@ -18,8 +18,8 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from governance.base import clock, db
+from governance.base.i18n import language
 from governance.base.settings import Settings
-from governance.language.i18n import language
 from governance.ledger.billing import reversals
 from governance.ledger.books import reading
 from governance.ledger.books.export import to_csv_lines, to_hledger
@@ -84,7 +84,7 @@ def books_world(run: Any, world: Any, settings: Settings) -> dict[str, Any]:
 
 
 async def _client_of(session: Any, prestation_id: int) -> int:
-    from governance.ledger.books.models import Prestation
+    from governance.ledger.work.models import Prestation
 
     async with session.begin():
         prestation = await session.get(Prestation, prestation_id)

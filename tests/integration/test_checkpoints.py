@@ -26,9 +26,9 @@ from governance.audit.checkpoints.checkpoints import (
 from governance.audit.models import AuditEvent, Checkpoint, SigningKey
 from governance.audit.service import lock_cooperative, record
 from governance.base import append_only, clock, db
+from governance.base.i18n import language
 from governance.base.settings import Settings
 from governance.cli import main
-from governance.language.i18n import language
 from governance.members.models import Cooperative
 
 GUARDED = ("audit_event", "checkpoint", "period_close")

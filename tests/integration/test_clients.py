@@ -13,8 +13,8 @@ from sqlmodel import col, select
 
 from governance.audit.models import AuditEvent
 from governance.base.errors import Invalid
-from governance.ledger.books.models import Client
 from governance.ledger.work import clients, prestations
+from governance.ledger.work.models import Client
 
 LIST = "/c/alpha/clients/"
 CHU = {

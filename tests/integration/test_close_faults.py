@@ -20,9 +20,11 @@ from governance.audit.models import Checkpoint
 from governance.audit.service import verify_chain
 from governance.base.faults import FAULT_VARIABLE, KILLED_EXIT_CODE
 from governance.base.settings import Settings
-from governance.ledger.books.models import JournalEntry, Period, PeriodClose, Statement
+from governance.ledger.books.models import JournalEntry, Period
 from governance.ledger.closing import closing
 from governance.ledger.closing.closing import CUT_POINTS
+from governance.ledger.closing.models import PeriodClose
+from governance.ledger.statements.models import Statement
 from tests.closing_support import everyone_read
 from tests.integration.test_month_close import TODAY, october  # noqa: F401  (a fixture)
 

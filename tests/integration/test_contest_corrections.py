@@ -17,19 +17,11 @@ from sqlmodel import col, select
 from governance.base import clock
 from governance.ledger.billing import invoices
 from governance.ledger.billing.credit_notes import live_invoice_of
-from governance.ledger.books.models import (
-    Client,
-    ClientKind,
-    Contest,
-    ContestStatus,
-    Invoice,
-    InvoiceKind,
-    InvoiceLine,
-    Prestation,
-    PrestationStatus,
-)
+from governance.ledger.billing.models import Invoice, InvoiceKind, InvoiceLine
+from governance.ledger.closing.models import Contest, ContestStatus
 from governance.ledger.sharing.founding import create_client
 from governance.ledger.work import prestations
+from governance.ledger.work.models import Client, ClientKind, Prestation, PrestationStatus
 from governance.members.models import Person
 from tests.closing_support import TODAY, build_october, close_month, everyone_read
 from tests.integration.test_csv_import import csv_bytes, upload

@@ -17,9 +17,9 @@ from governance.audit.models import AuditEvent
 from governance.base import clock
 from governance.base.errors import Invalid
 from governance.ledger.billing.invoices import issue_invoice
-from governance.ledger.books.models import ClientKind
 from governance.ledger.sharing.founding import create_client
 from governance.ledger.work import prestations
+from governance.ledger.work.models import ClientKind
 from governance.members import details
 from governance.members.models import Cooperative
 

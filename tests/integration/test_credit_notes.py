@@ -19,9 +19,10 @@ from governance.audit.models import AuditEvent
 from governance.base import clock
 from governance.base.errors import Conflict
 from governance.ledger.billing import invoices, reversals
-from governance.ledger.books.models import ClientKind, Invoice, InvoiceLine
+from governance.ledger.billing.models import Invoice, InvoiceLine
 from governance.ledger.sharing.founding import create_client
 from governance.ledger.work import prestations
+from governance.ledger.work.models import ClientKind
 
 BASE = "/c/alpha"
 MINUTES = (60, 90, 30)  # at 60,00 € an hour: 60,00 + 90,00 + 30,00 = 180,00 €

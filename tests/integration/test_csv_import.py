@@ -11,8 +11,8 @@ from sqlalchemy import func
 from sqlmodel import col, select
 
 from governance.audit.models import AuditEvent
-from governance.ledger.books.models import ClientKind, Prestation
 from governance.ledger.sharing.founding import create_client
+from governance.ledger.work.models import ClientKind, Prestation
 from governance.members.models import Person
 from tests.world import EMAILS
 
@@ -199,7 +199,7 @@ def test_a_row_that_became_invalid_stops_the_whole_import(carla: Any, run: Any, 
     page = upload(carla, csv_bytes(*GOOD))
 
     async def archive_cpas(session: Any) -> None:
-        from governance.ledger.books.models import Client
+        from governance.ledger.work.models import Client
 
         async with session.begin():
             client = (await session.exec(select(Client).where(Client.name == "CPAS"))).one()

@@ -18,8 +18,8 @@ from governance.audit.describe import describe
 from governance.audit.models import AuditEvent, Checkpoint
 from governance.audit.service import record
 from governance.base import clock, db
+from governance.base.i18n import language
 from governance.base.settings import Settings
-from governance.language.i18n import language
 from tests.integration.test_checkpoints import query, tamper
 
 TWO_DAYS = dt.timedelta(days=2)

@@ -17,10 +17,11 @@ from governance.base import clock
 from governance.base.errors import Conflict, Invalid
 from governance.base.settings import Settings
 from governance.cli import main
-from governance.ledger.books.models import ClientKind, Contest, ContestStatus, Prestation
 from governance.ledger.closing import closing, contests
+from governance.ledger.closing.models import Contest, ContestStatus
 from governance.ledger.sharing.founding import create_client
 from governance.ledger.work import prestations
+from governance.ledger.work.models import ClientKind, Prestation
 from governance.members import service as members
 from governance.members.models import (
     Cooperative,

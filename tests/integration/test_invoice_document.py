@@ -14,15 +14,15 @@ from typing import Any
 import pytest
 from sqlmodel import col, select
 
-from governance.base import clock
-from governance.language import i18n
-from governance.language.i18n import date_short
+from governance.base import clock, i18n
+from governance.base.i18n import date_short
 from governance.ledger.billing import credit_notes
 from governance.ledger.billing.invoice_pdf import FONT
 from governance.ledger.billing.invoices import issue_invoice
-from governance.ledger.books.models import ClientKind, Invoice, InvoiceKind
+from governance.ledger.billing.models import Invoice, InvoiceKind
 from governance.ledger.sharing.founding import create_client
 from governance.ledger.work import prestations
+from governance.ledger.work.models import ClientKind
 from governance.members import vat
 from governance.members.models import Cooperative, Person
 from tests.integration.test_pdf_right_to_left import BIDI_MARKS, lines_of, plain

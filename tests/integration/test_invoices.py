@@ -13,9 +13,9 @@ from governance.base import db
 from governance.base.errors import Conflict, Invalid, PermissionDenied
 from governance.base.settings import Settings
 from governance.ledger.billing import credit_notes, invoices
-from governance.ledger.books.models import ClientKind
 from governance.ledger.sharing.founding import create_client
 from governance.ledger.work import prestations
+from governance.ledger.work.models import ClientKind
 
 TODAY = dt.date(2026, 11, 27)
 

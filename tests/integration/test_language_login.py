@@ -15,8 +15,8 @@ from sqlmodel import col, select
 
 from governance.audit.models import AuditEvent
 from governance.auth.pages import CHOSEN_COOKIE, CHOSEN_MAX_AGE
+from governance.base.http import LANGUAGE_COOKIE
 from governance.members.models import Person
-from governance.web import LANGUAGE_COOKIE
 
 
 def _profile(run: Any, world: Any, key: str) -> str:

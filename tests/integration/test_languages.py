@@ -77,7 +77,7 @@ def test_the_api_answers_bad_input_with_json(visitor: Any, world: Any) -> None:
 def test_money_and_dates_follow_the_belgian_french_format() -> None:
     from datetime import date
 
-    from governance.language import i18n
+    from governance.base import i18n
 
     with i18n.language("fr"):
         assert i18n.money(123456).replace("\u202f", " ").replace("\xa0", " ") == "1 234,56 €"

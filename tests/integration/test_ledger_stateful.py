@@ -31,17 +31,12 @@ from sqlmodel import col, select
 from governance.base import db
 from governance.base.errors import DomainError
 from governance.ledger.billing import credit_notes, invoices, reversals
-from governance.ledger.books.models import (
-    Account,
-    Invoice,
-    JournalEntry,
-    LedgerLine,
-    Payment,
-    Prestation,
-)
+from governance.ledger.billing.models import Invoice, Payment
+from governance.ledger.books.models import Account, JournalEntry, LedgerLine
 from governance.ledger.books.posting import reverse
 from governance.ledger.costs import costs
 from governance.ledger.work import prestations
+from governance.ledger.work.models import Prestation
 from tests.conftest import empty_postgres
 from tests.world import build_world
 
@@ -71,8 +66,8 @@ class LedgerMachine(RuleBasedStateMachine):
 
     @initialize()
     def build(self) -> None:
-        from governance.ledger.books.models import ClientKind
         from governance.ledger.sharing.founding import create_client
+        from governance.ledger.work.models import ClientKind
 
         self.world = self.run(build_world)
 

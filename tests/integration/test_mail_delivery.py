@@ -20,9 +20,8 @@ from typing import Any
 import pytest
 from sqlmodel import col, select
 
-from governance.base import clock, db
+from governance.base import clock, db, i18n
 from governance.base.settings import Settings
-from governance.language import i18n
 from governance.mail import sender
 from governance.mail.invitations import invitation_mail
 from governance.mail.models import OutboxMail

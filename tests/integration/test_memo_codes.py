@@ -11,8 +11,8 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.exc import DBAPIError
 
 from governance.base import db
+from governance.base.i18n import language
 from governance.base.settings import Settings
-from governance.language.i18n import language
 from governance.ledger.books.memos import render
 from tests.integration.test_running_balance import validate_some
 

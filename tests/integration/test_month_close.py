@@ -15,25 +15,19 @@ from governance.audit.models import Checkpoint
 from governance.audit.service import verify_chain
 from governance.base import db
 from governance.base.errors import Conflict, Invalid, NotFound, PermissionDenied
+from governance.base.i18n import language
 from governance.base.settings import Settings
-from governance.language.i18n import language
-from governance.ledger.books.models import (
-    Account,
-    ClientKind,
-    ContestStatus,
-    JournalEntry,
-    LedgerLine,
-    Period,
-    PeriodClose,
-    Statement,
-)
+from governance.ledger.books.models import Account, JournalEntry, LedgerLine, Period
 from governance.ledger.closing import closing, contests
+from governance.ledger.closing.models import ContestStatus, PeriodClose
 from governance.ledger.closing.period_views import distribution_view
 from governance.ledger.costs import costs
 from governance.ledger.sharing.figures import counted_lines
 from governance.ledger.sharing.founding import create_client
+from governance.ledger.statements.models import Statement
 from governance.ledger.statements.statement_views import member_share
 from governance.ledger.work import prestations
+from governance.ledger.work.models import ClientKind
 from tests.closing_support import TODAY, build_october, everyone_read
 from tests.closing_support import record_work as _work
 

@@ -23,10 +23,10 @@ from urllib.parse import urlsplit
 
 from sqlmodel import col, select
 
-from governance.base import clock
+from governance.base import clock, i18n
 from governance.demo.univerbal import DEMO_PASSWORD, create_demo
-from governance.language import i18n
-from governance.ledger.books.models import PayoutBatch, Period
+from governance.ledger.books.models import Period
+from governance.ledger.payouts.models import PayoutBatch
 from governance.mail import invitations, outbox
 from governance.mail.models import OutboxMail
 from governance.members.models import Cooperative, Person

@@ -11,10 +11,10 @@ import re
 from typing import Any
 
 from governance.base import clock
-from governance.ledger.books.models import ClientKind
 from governance.ledger.payouts import payouts
 from governance.ledger.sharing.founding import create_client
 from governance.ledger.work import prestations
+from governance.ledger.work.models import ClientKind
 from governance.members import bank
 from governance.members.models import Cooperative
 from tests.closing_support import TODAY, build_october, close_month

@@ -17,9 +17,8 @@ from sqlmodel import col, select, update
 
 from governance.audit.models import AuditEvent
 from governance.auth import service as auth_service
-from governance.base import clock
+from governance.base import clock, i18n
 from governance.base.errors import Invalid
-from governance.language import i18n
 from governance.ledger.books.journal import Posting, month_of
 from governance.ledger.books.models import JournalEntry
 from governance.ledger.books.posting import post

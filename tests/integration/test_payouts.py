@@ -15,13 +15,13 @@ import xmlschema
 from sqlmodel import col, func, select
 
 from governance.audit.models import AuditEvent
-from governance.base import clock, db
+from governance.base import clock, db, i18n
 from governance.base.errors import Conflict, Invalid, NotFound, PermissionDenied
-from governance.language import i18n
 from governance.ledger.books.journal import Posting
-from governance.ledger.books.models import Account, JournalEntry, LedgerLine, PayoutBatch
+from governance.ledger.books.models import Account, JournalEntry, LedgerLine
 from governance.ledger.books.posting import balance_of, post
 from governance.ledger.payouts import payout_sepa, payouts
+from governance.ledger.payouts.models import PayoutBatch
 from governance.members import bank
 from governance.members.models import Cooperative, Person
 

@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from governance.language import i18n
+from governance.base import i18n
 from governance.ledger.billing.invoice_pdf import DocumentLine, InvoiceDocument, render
 from governance.ledger.statements import statement_files, statements
 from tests.closing_support import MONTH, build_october, close_month

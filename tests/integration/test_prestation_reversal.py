@@ -14,14 +14,14 @@ from sqlmodel import col, select
 
 from governance.audit.describe import describe
 from governance.audit.models import AuditEvent
-from governance.base import clock, db
+from governance.base import clock, db, i18n
 from governance.base.errors import Conflict, DomainError, Invalid, NotFound, PermissionDenied
 from governance.base.settings import Settings
-from governance.language import i18n
 from governance.ledger.billing import credit_notes, invoices, reversals
-from governance.ledger.books.models import Account, ClientKind, JournalEntry, LedgerLine, Prestation
+from governance.ledger.books.models import Account, JournalEntry, LedgerLine
 from governance.ledger.sharing.founding import create_client
 from governance.ledger.work import prestations
+from governance.ledger.work.models import ClientKind, Prestation
 
 TODAY = dt.date(2026, 11, 27)
 

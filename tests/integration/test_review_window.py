@@ -22,10 +22,11 @@ from sqlmodel import col, select
 from governance.audit.models import AuditEvent
 from governance.base import clock
 from governance.base.errors import Conflict, Invalid, PermissionDenied
+from governance.base.i18n import language
 from governance.base.settings import Settings
-from governance.language.i18n import language
-from governance.ledger.books.models import Period, PeriodState, ReviewRead
+from governance.ledger.books.models import Period, PeriodState
 from governance.ledger.closing import closing, contests, reviews
+from governance.ledger.closing.models import ReviewRead
 from governance.ledger.closing.review_steps import remind_due
 from governance.mail.models import OutboxMail
 from governance.mail.outbox import set_email_notices

@@ -12,11 +12,11 @@ from sqlmodel import select
 from governance.audit.models import AuditEvent
 from governance.base import clock
 from governance.base.errors import Conflict, Invalid
-from governance.language.i18n import language
-from governance.ledger.books.models import DistributionRule
+from governance.base.i18n import language
 from governance.ledger.closing import closing
 from governance.ledger.sharing import rule_versions
 from governance.ledger.sharing.founding import found_cooperative
+from governance.ledger.sharing.models import DistributionRule
 from governance.ledger.sharing.rules import TEMPLATES, rule_to_data
 from tests.closing_support import TODAY, build_october, everyone_read
 

@@ -12,9 +12,10 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from governance.base import db
 from governance.base.settings import Settings
-from governance.ledger.books.models import ClientKind, LedgerLine
+from governance.ledger.books.models import LedgerLine
 from governance.ledger.sharing.founding import create_client
 from governance.ledger.work import prestations
+from governance.ledger.work.models import ClientKind
 
 RUNNING = (
     "SELECT line.id, line.balance, (SELECT SUM(earlier.amount) FROM ledger_line AS earlier "

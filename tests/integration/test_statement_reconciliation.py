@@ -13,12 +13,13 @@ from typing import Any
 import pytest
 from sqlmodel import col, select
 
-from governance.base import clock
+from governance.base import clock, i18n
 from governance.demo.univerbal import create_demo
-from governance.language import i18n
 from governance.ledger.books import reading
-from governance.ledger.books.models import LedgerLine, PeriodClose, Statement
+from governance.ledger.books.models import LedgerLine
+from governance.ledger.closing.models import PeriodClose
 from governance.ledger.statements import statements
+from governance.ledger.statements.models import Statement
 from governance.ledger.statements.statement_files import to_csv
 from governance.ledger.statements.statement_reconciliation import adds_up, month_lines, since_lines
 from governance.members.access import Actor

@@ -18,23 +18,18 @@ from sqlalchemy import func
 from sqlmodel import col, select
 
 from governance.audit.models import Checkpoint
+from governance.base import i18n
 from governance.base.errors import NotFound, PermissionDenied
-from governance.language import i18n
 from governance.ledger.billing import reversals
-from governance.ledger.books.models import (
-    Account,
-    ClientKind,
-    JournalEntry,
-    LedgerLine,
-    PeriodClose,
-    Prestation,
-    Statement,
-)
+from governance.ledger.books.models import Account, JournalEntry, LedgerLine
 from governance.ledger.books.posting import balance_of
+from governance.ledger.closing.models import PeriodClose
 from governance.ledger.payouts import payouts
 from governance.ledger.sharing.founding import create_client
 from governance.ledger.statements import statement_files, statements
+from governance.ledger.statements.models import Statement
 from governance.ledger.statements.statement_views import member_share
+from governance.ledger.work.models import ClientKind, Prestation
 from governance.members import bank
 from governance.members.models import Cooperative
 from tests.closing_support import (

@@ -21,9 +21,10 @@ from governance.base import clock
 from governance.ledger.billing import credit_notes, invoices
 from governance.ledger.billing.invoice_pdf import FONT
 from governance.ledger.billing.vat_amounts import vat_of
-from governance.ledger.books.models import Account, ClientKind, JournalEntry, LedgerLine
+from governance.ledger.books.models import Account, JournalEntry, LedgerLine
 from governance.ledger.sharing.founding import create_client
 from governance.ledger.work import prestations
+from governance.ledger.work.models import ClientKind
 from governance.members.models import Cooperative
 from tests.integration.test_cooperative_details import PAGE, UNIVERBAL
 from tests.integration.test_invoice_document import pdf_of, speak, text_of

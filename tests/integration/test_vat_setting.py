@@ -12,7 +12,7 @@ import pytest
 from sqlmodel import col, select
 
 from governance.audit.models import AuditEvent
-from governance.language import i18n
+from governance.base import i18n
 from governance.members import vat
 from governance.members.models import Cooperative
 from tests.integration.test_cooperative_details import PAGE, UNIVERBAL

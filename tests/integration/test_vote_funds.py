@@ -13,7 +13,7 @@ import pytest
 from sqlmodel import func, select
 
 from governance.base import clock
-from governance.language.i18n import language, money
+from governance.base.i18n import language, money
 from governance.ledger.books.models import JournalEntry
 from governance.ledger.closing import closing
 from governance.mail.models import OutboxMail

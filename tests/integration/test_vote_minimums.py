@@ -15,7 +15,7 @@ from sqlmodel import select
 from governance.audit.models import AuditEvent
 from governance.base import clock
 from governance.base.errors import Invalid
-from governance.language.i18n import language
+from governance.base.i18n import language
 from governance.ledger.sharing import rule_versions
 from governance.members.models import Cooperative
 from governance.votes import service, views

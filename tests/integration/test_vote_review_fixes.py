@@ -18,7 +18,7 @@ from governance.audit.models import AuditEvent
 from governance.audit.service import lock_cooperative
 from governance.base import clock, db
 from governance.base.errors import Conflict, Invalid, PermissionDenied
-from governance.language.i18n import language
+from governance.base.i18n import language
 from governance.mail.models import OutboxMail
 from governance.mail.outbox import set_email_notices
 from governance.mail.sender import SmtpConfig, send_pending

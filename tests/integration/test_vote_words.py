@@ -8,7 +8,7 @@ import re
 from html import unescape
 from typing import Any
 
-from governance.language import i18n
+from governance.base import i18n
 from governance.ledger.sharing.rules import template_label
 from tests.votes_support import (
     DECISION,

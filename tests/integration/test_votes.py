@@ -12,9 +12,9 @@ from sqlmodel import select
 from governance.audit.models import AuditEvent
 from governance.base import clock
 from governance.base.errors import Conflict, Invalid, NotFound, PermissionDenied
-from governance.language.i18n import language
-from governance.ledger.books.models import DistributionRule
+from governance.base.i18n import language
 from governance.ledger.sharing import rule_versions
+from governance.ledger.sharing.models import DistributionRule
 from governance.ledger.sharing.rules import TEMPLATES, rule_to_data
 from governance.members.models import Membership
 from governance.votes import ballots, outcome, service, views

@@ -12,10 +12,10 @@ from sqlmodel import select
 
 from governance.base import clock
 from governance.language.months import month_name
-from governance.ledger.books.models import ClientKind, Prestation
 from governance.ledger.closing import closing
 from governance.ledger.sharing import rule_versions
 from governance.ledger.sharing.founding import create_client
+from governance.ledger.work.models import ClientKind, Prestation
 from governance.members.models import Person
 from tests.closing_support import everyone_read
 

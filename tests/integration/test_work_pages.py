@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from governance.ledger.books.models import ClientKind
 from governance.ledger.sharing.founding import create_client
+from governance.ledger.work.models import ClientKind
 
 
 @pytest.fixture

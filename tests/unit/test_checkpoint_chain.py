@@ -16,7 +16,7 @@ from governance.audit.checkpoints.checkpoint_chain import (
     link_hash,
     truncation,
 )
-from governance.language.i18n import language
+from governance.base.i18n import language
 
 COOP = 3
 HEAD = "cd" * 32

@@ -10,8 +10,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from governance.base import i18n
 from governance.base.errors import Invalid
-from governance.language import i18n
 from governance.ledger.imports.csv_import import (
     ClientRef,
     CsvRow,

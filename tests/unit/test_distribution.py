@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from governance.language import i18n
+from governance.base import i18n
 from governance.ledger.sharing.distribution import (
     Distribution,
     KeyQuota,

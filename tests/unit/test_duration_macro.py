@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from governance.app import template_environment
-from governance.language.i18n import language
+from governance.base.i18n import language
 
 
 @pytest.mark.parametrize(

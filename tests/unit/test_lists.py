@@ -1,4 +1,4 @@
-"""Lists joined in the reader's language (governance.language.i18n.join_list), for text and for
+"""Lists joined in the reader's language (governance.base.i18n.join_list), for text and for
 pages."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from markupsafe import escape
 
-from governance.language import i18n
+from governance.base import i18n
 
 
 @pytest.mark.parametrize(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from governance.language.i18n import language
+from governance.base.i18n import language
 from governance.ledger.books.memos import CATALOGUE, Memo, render
 
 

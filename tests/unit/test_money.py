@@ -12,8 +12,10 @@ from babel.numbers import format_currency, format_decimal
 from hypothesis import given
 from hypothesis import strategies as st
 
-from governance.base.forms import amount_message
-from governance.base.money import (
+from governance.base import i18n
+from governance.base.i18n import language as language_of
+from governance.input.forms import amount_message
+from governance.input.money import (
     MAX_AMOUNT_CENTS,
     AmountError,
     format_cents,
@@ -23,8 +25,6 @@ from governance.base.money import (
     separators,
     split,
 )
-from governance.language import i18n
-from governance.language.i18n import language as language_of
 
 LANGUAGES = ("fr", "en", "nl", "ar")
 NNBSP, NBSP = "\u202f", "\u00a0"

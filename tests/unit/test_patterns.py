@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from governance.base.forms import EMAIL_RE, PHONE_RE, SLUG_RE
+from governance.input.forms import EMAIL_RE, PHONE_RE, SLUG_RE
 from governance.ledger.billing.invoices import MONTH_RE
 from governance.ledger.costs.costs import CATEGORY_RE
 from governance.ledger.work.prestations import KEY_RE

@@ -7,9 +7,9 @@ import datetime as dt
 
 import pytest
 
+from governance.base import i18n
 from governance.base.errors import Conflict
-from governance.language import i18n
-from governance.ledger.books.models import PayoutBatch, PayoutLine
+from governance.ledger.payouts.models import PayoutBatch, PayoutLine
 from governance.ledger.payouts.payout_months import Movement, months_paid
 from governance.ledger.payouts.payout_sepa import build_sepa, remittance, sepa_text
 from governance.members.bank import clean_holder, holder_problem, parse_bank_details

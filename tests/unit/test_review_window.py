@@ -7,7 +7,7 @@ import datetime as dt
 
 import pytest
 
-from governance.language.i18n import language
+from governance.base.i18n import language
 from governance.ledger.closing.review_window import (
     can_close,
     duration_text,

@@ -10,7 +10,7 @@ from fractions import Fraction
 
 import pytest
 
-from governance.language import i18n
+from governance.base import i18n
 from governance.language.months import month_name, month_of
 from governance.ledger.statements.statement_reconciliation import (
     Payment,

@@ -1,4 +1,4 @@
-"""Which characters a field refuses (governance/language/text.py, docs/text.md), and the form
+"""Which characters a field refuses (governance/input/text.py, docs/text.md), and the form
 reader's
 messages for them."""
 
@@ -11,9 +11,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from governance.base.errors import Invalid
-from governance.base.forms import Form
-from governance.language.i18n import language
-from governance.language.text import (
+from governance.base.i18n import language
+from governance.input.forms import Form
+from governance.input.text import (
     DIRECTION_CONTROLS,
     DIRECTION_MARKS,
     Level,

@@ -17,8 +17,8 @@ from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.pofile import read_po
 
+from governance.base import i18n
 from governance.base.settings import LANGUAGES
-from governance.language import i18n
 
 ROOT = Path(__file__).resolve().parents[2]
 # A %-conversion as Python's `%` operator reads it, or an escaped `%%`.

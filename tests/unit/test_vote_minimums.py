@@ -7,7 +7,7 @@ from fractions import Fraction
 import pytest
 
 from governance.base.errors import Invalid
-from governance.base.forms import Form
+from governance.input.forms import Form
 from governance.votes.counting.minimums import (
     DEFAULTS,
     Minimum,

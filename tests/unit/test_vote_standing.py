@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from governance.language.i18n import language
+from governance.base.i18n import language
 from governance.votes.counting.methods import THRESHOLDS, approval, consent, ranked
 from governance.votes.counting.standing import quorum_needed, standing, yes_needed
 from governance.votes.counting.wording import explain, explain_now

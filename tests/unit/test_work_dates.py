@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from governance.language.i18n import language
+from governance.base.i18n import language
 from governance.ledger.work.work_dates import window_of
 from tests.unit.test_csv_import import check
 

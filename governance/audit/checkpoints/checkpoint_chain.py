@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from governance.audit.checkpoints import signing
 from governance.audit.models import CLOSE, DAILY
-from governance.language.i18n import _
+from governance.base.i18n import _
 
 # The events that announce a checkpoint at their own sequence number.
 ANNOUNCING = {"period.closed": CLOSE, "checkpoint.daily": DAILY}

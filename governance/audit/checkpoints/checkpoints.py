@@ -37,7 +37,7 @@ from governance.audit.models import (
 )
 from governance.audit.service import lock_cooperative, record
 from governance.base import clock
-from governance.language.i18n import _
+from governance.base.i18n import _
 from governance.members.models import Cooperative
 
 __all__ = [

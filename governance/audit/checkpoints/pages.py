@@ -18,9 +18,10 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from governance.audit.checkpoints.checkpoints import checkpoints_of, hash_of
 from governance.audit.models import DAILY, Checkpoint
-from governance.language.i18n import datetime_short
+from governance.base.http import Db, page
+from governance.base.i18n import datetime_short
 from governance.members.access import Actor, Permission, authorize
-from governance.web import Coop, Db, page, provide_coop
+from governance.members.context import Coop, provide_coop
 
 
 async def read_checkpoints(session: AsyncSession, actor: Actor) -> list[Checkpoint]:

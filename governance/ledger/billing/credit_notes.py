@@ -22,9 +22,9 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from governance.audit.service import lock_cooperative, record
 from governance.base import clock
 from governance.base.errors import Conflict, Invalid, NotFound
-from governance.base.forms import Form
-from governance.language.i18n import N_, _
-from governance.language.text import isolate
+from governance.base.i18n import N_, _
+from governance.input.forms import Form
+from governance.input.text import isolate
 from governance.ledger.billing.credited import (
     credited_cents,
     credited_prestations,
@@ -33,8 +33,8 @@ from governance.ledger.billing.credited import (
     paid_cents,
 )
 from governance.ledger.billing.invoices import communication_for, next_number, post_vat
+from governance.ledger.billing.models import Invoice, InvoiceKind, InvoiceLine
 from governance.ledger.billing.vat_amounts import credited_vat
-from governance.ledger.books.models import Invoice, InvoiceKind, InvoiceLine
 from governance.members.access import Actor, Permission, authorize
 
 MAX_REASON_LENGTH = 500

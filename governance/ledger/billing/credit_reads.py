@@ -9,12 +9,13 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from governance.base.errors import NotFound
-from governance.language.i18n import _
+from governance.base.i18n import _
 from governance.ledger.billing.credit_notes import credit_notes_of, money_to_settle
 from governance.ledger.billing.credited import credited_prestations
 from governance.ledger.billing.invoice_views import InvoiceView, views_of
-from governance.ledger.books.models import Client, Invoice, InvoiceLine, Prestation
+from governance.ledger.billing.models import Invoice, InvoiceLine
 from governance.ledger.books.reading import may_read_books
+from governance.ledger.work.models import Client, Prestation
 from governance.members.access import Actor
 from governance.members.models import Person
 

@@ -19,7 +19,7 @@ from sqlalchemy.orm import aliased
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from governance.ledger.books.models import Invoice, InvoiceKind, InvoiceLine, PaymentAllocation
+from governance.ledger.billing.models import Invoice, InvoiceKind, InvoiceLine, PaymentAllocation
 
 
 def cancelled_ids() -> Any:

@@ -15,9 +15,9 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from governance.base.errors import NotFound
-from governance.language.i18n import _, current_language
+from governance.base.i18n import _, current_language
+from governance.input.languages import as_list, name_of
 from governance.language.kinds import kind_label
-from governance.language.languages import as_list, name_of
 from governance.ledger.billing.credit_notes import credit_notes_of
 from governance.ledger.billing.credited import credited_cents, left_to_pay, paid_cents
 from governance.ledger.billing.invoice_pdf import (
@@ -27,16 +27,10 @@ from governance.ledger.billing.invoice_pdf import (
     InvoiceDocument,
 )
 from governance.ledger.billing.invoices import structured
-from governance.ledger.books.models import (
-    Client,
-    Invoice,
-    InvoiceKind,
-    InvoiceLine,
-    PaymentAllocation,
-    Prestation,
-)
+from governance.ledger.billing.models import Invoice, InvoiceKind, InvoiceLine, PaymentAllocation
 from governance.ledger.books.reading import may_read_books
 from governance.ledger.statements.statement_text import duration_text
+from governance.ledger.work.models import Client, Prestation
 from governance.members import vat
 from governance.members.access import Actor
 from governance.members.details import format_enterprise_number, format_iban

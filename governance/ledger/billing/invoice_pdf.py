@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from governance.language.i18n import _, date_short, money, ngettext
+from governance.base.i18n import _, date_short, money, ngettext
 from governance.ledger.billing.vat_amounts import rate_text
 from governance.ledger.pdf_layout import FONT, FontMissing, Page
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from governance.ledger.billing.credited import credited_cents, left_to_pay, paid_cents
-from governance.ledger.books.models import Invoice, InvoiceKind
+from governance.ledger.billing.models import Invoice, InvoiceKind
 
 
 @dataclass(frozen=True)

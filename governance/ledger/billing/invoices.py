@@ -22,26 +22,24 @@ from stdnum.be import ogm_vcs
 from governance.audit.service import lock_cooperative, record
 from governance.base import clock
 from governance.base.errors import Invalid
-from governance.base.forms import Form, row_ids
-from governance.language.i18n import _
-from governance.language.text import isolate
+from governance.base.i18n import _
+from governance.input.forms import Form, row_ids
+from governance.input.text import isolate
 from governance.ledger.billing.credited import cancelled_ids, live_prestation_ids
 from governance.ledger.billing.invoice_views import Ageing, InvoiceView, ageing_of, views_of
-from governance.ledger.billing.vat_amounts import vat_of
-from governance.ledger.books.journal import Posting
-from governance.ledger.books.memos import Memo
-from governance.ledger.books.models import (
-    Client,
+from governance.ledger.billing.models import (
     Invoice,
     InvoiceCounter,
     InvoiceKind,
     InvoiceLine,
     Payment,
     PaymentAllocation,
-    Prestation,
-    PrestationStatus,
 )
+from governance.ledger.billing.vat_amounts import vat_of
+from governance.ledger.books.journal import Posting
+from governance.ledger.books.memos import Memo
 from governance.ledger.books.posting import insert_missing, post
+from governance.ledger.work.models import Client, Prestation, PrestationStatus
 from governance.members import vat
 from governance.members.access import Actor, Permission, authorize
 from governance.members.models import Cooperative

@@ -13,7 +13,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from governance.base import clock
 from governance.ledger.billing.credit_notes import credit_in_transaction, live_invoice_of
-from governance.ledger.books.models import Invoice
+from governance.ledger.billing.models import Invoice
 from governance.members.access import Actor
 
 

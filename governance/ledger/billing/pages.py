@@ -9,15 +9,15 @@ from litestar.di import Provide
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
-from governance.base import clock
+from governance.base import clock, i18n
 from governance.base.errors import Conflict, Invalid, PermissionDenied, Unavailable
-from governance.base.forms import row_ids
-from governance.language import i18n
+from governance.base.http import Db, form_data, page, redirect
+from governance.input.forms import row_ids
 from governance.ledger.billing import credit_notes, credit_reads, invoice_pdf, invoices, payments
 from governance.ledger.billing.invoice_document import invoice_document
-from governance.ledger.books.models import Client
 from governance.ledger.sharing.founding import list_clients
-from governance.web import Coop, CoopContext, Db, form_data, page, provide_coop, redirect
+from governance.ledger.work.models import Client
+from governance.members.context import Coop, CoopContext, provide_coop
 
 RECENT_PAYMENTS = 5  # on the invoices page; the payments page lists them all
 

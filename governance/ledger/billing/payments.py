@@ -13,8 +13,9 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from governance.ledger.billing.invoices import InvoiceView, invoices_of
-from governance.ledger.books.models import Client, Invoice, Payment, PaymentAllocation
+from governance.ledger.billing.models import Invoice, Payment, PaymentAllocation
 from governance.ledger.books.reading import may_read_books
+from governance.ledger.work.models import Client
 from governance.members.access import Actor
 
 

@@ -15,14 +15,15 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from governance.audit.service import lock_cooperative, record
 from governance.base import clock
 from governance.base.errors import Conflict
-from governance.base.forms import Form
-from governance.language.i18n import _
-from governance.language.text import isolate
+from governance.base.i18n import _
+from governance.input.forms import Form
+from governance.input.text import isolate
 from governance.ledger.billing.credit_notes import live_invoice_of
 from governance.ledger.billing.line_credit import credit_line
 from governance.ledger.books.memos import Memo
-from governance.ledger.books.models import JournalEntry, Prestation, PrestationStatus
+from governance.ledger.books.models import JournalEntry
 from governance.ledger.books.posting import reverse
+from governance.ledger.work.models import Prestation, PrestationStatus
 from governance.ledger.work.prestations import load_prestation
 from governance.members.access import Actor, Permission, authorize
 

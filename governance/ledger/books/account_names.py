@@ -16,9 +16,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from governance.base.i18n import N_, _
+from governance.input.text import isolate
 from governance.language.category_names import category_label
-from governance.language.i18n import N_, _
-from governance.language.text import isolate
 from governance.ledger.sharing.rules import fund_label
 
 # Accounts that are one per cooperative, named by their code alone.

@@ -15,11 +15,12 @@ from litestar import Controller, get
 from litestar.di import Provide
 from litestar.params import Parameter, QueryParameter
 
-from governance.base.json_body import API_ERRORS
+from governance.base.http import Db
+from governance.input.json_body import API_ERRORS
 from governance.ledger.api_bodies import AccountOut, EntriesOut, TrialBalanceOut
 from governance.ledger.books import reading
 from governance.ledger.books.pages import CODE_MAX_LENGTH, CODE_PATTERN
-from governance.web import Coop, Db, provide_coop
+from governance.members.context import Coop, provide_coop
 
 # Stricter than the pages' filter: an impossible month is refused rather than shown empty.
 Period = Annotated[str | None, QueryParameter(name="period", pattern=r"^\d{4}-(0[1-9]|1[0-2])$")]

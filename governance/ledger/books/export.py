@@ -34,7 +34,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from governance.base.money import format_cents
+from governance.input.money import format_cents
 
 # hledger top-level account and account type code, by our AccountType value.
 _TOP_LEVEL: dict[str, tuple[str, str]] = {

@@ -12,10 +12,10 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from governance.base.i18n import N_, _
+from governance.input.text import isolate
 from governance.language.category_names import category_label
-from governance.language.i18n import N_, _
 from governance.language.months import month_of
-from governance.language.text import isolate
 
 # code -> (stable English memo, the same in words to translate). Never change an English
 # format once entries carry it: exports and reports read it.

@@ -16,8 +16,9 @@ from litestar.di import Provide
 from litestar.params import QueryParameter
 from litestar.response import Template
 
+from governance.base.http import Db, page
 from governance.ledger.books import reading
-from governance.web import Coop, Db, page, provide_coop
+from governance.members.context import Coop, provide_coop
 
 Period = Annotated[str | None, QueryParameter(name="period", pattern=r"^\d{4}-\d{2}$")]
 # What an account code looks like (`bank`, `receivable:3`, `expense:bank_fees`); the API too.

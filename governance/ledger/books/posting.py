@@ -15,7 +15,7 @@ from governance.audit.service import lock_cooperative, record
 from governance.base import clock
 from governance.base.db import bulk_insert, dialect_of
 from governance.base.errors import Conflict, Invalid, NotFound
-from governance.language.i18n import _
+from governance.base.i18n import _
 from governance.ledger.books.journal import (
     Posting,
     account_type,

@@ -25,12 +25,13 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from governance.base.db import dialect_of
 from governance.base.errors import NotFound, PermissionDenied
-from governance.language.i18n import _
+from governance.base.i18n import _
 from governance.ledger.books.account_names import AccountNames
 from governance.ledger.books.export import EntryRecord, LineRecord, PrestationRecord
 from governance.ledger.books.memos import render
-from governance.ledger.books.models import Account, Client, JournalEntry, LedgerLine, Prestation
+from governance.ledger.books.models import Account, JournalEntry, LedgerLine
 from governance.ledger.books.posting import balance_of
+from governance.ledger.work.models import Client, Prestation
 from governance.members.access import Actor, Permission, authorize
 from governance.members.models import Cooperative, Membership, Person, Role
 from governance.members.visibility import reads_everyones_money

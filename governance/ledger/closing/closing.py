@@ -21,25 +21,20 @@ from governance.audit.service import lock_cooperative, record
 from governance.base import clock, faults
 from governance.base.db import bulk_insert
 from governance.base.errors import Conflict, Invalid, NotFound
-from governance.language.i18n import _, join_list
+from governance.base.i18n import _, join_list
 from governance.ledger.books.journal import Posting
 from governance.ledger.books.memos import Memo
-from governance.ledger.books.models import (
-    DistributionRule,
-    Period,
-    PeriodClose,
-    PeriodState,
-    Prestation,
-    PrestationStatus,
-    ReviewStart,
-    Statement,
-)
+from governance.ledger.books.models import Period, PeriodState
 from governance.ledger.books.posting import period_for, post, state_name
+from governance.ledger.closing.models import PeriodClose, ReviewStart
 from governance.ledger.sharing.distribution import Distribution, PeriodFigures, distribute
 from governance.ledger.sharing.figures import AccountTotal, income_and_expenses
 from governance.ledger.sharing.figures import period_figures as read_figures
+from governance.ledger.sharing.models import DistributionRule
 from governance.ledger.sharing.rule_versions import MONTH_RE, checked, rule_in_force
 from governance.ledger.sharing.rules import Rule, rule_to_data
+from governance.ledger.statements.models import Statement
+from governance.ledger.work.models import Prestation, PrestationStatus
 from governance.members.access import Actor, Permission, authorize
 
 

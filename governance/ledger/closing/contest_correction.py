@@ -16,11 +16,11 @@ from typing import Any
 
 from governance.base import clock
 from governance.base.errors import Invalid
-from governance.base.forms import Form
-from governance.language.i18n import _
+from governance.base.i18n import _
+from governance.input.forms import Form
 from governance.language.months import month_name
 from governance.ledger.books.journal import month_of
-from governance.ledger.books.models import Prestation, PrestationStatus
+from governance.ledger.work.models import Prestation, PrestationStatus
 
 MAX_COMMENT = 1000
 MAX_DURATION_MINUTES = 1440

@@ -12,10 +12,11 @@ from litestar.di import Provide
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
-from governance.base import clock
+from governance.base import clock, i18n
 from governance.base.errors import Conflict, DomainError, Invalid, NotFound, PermissionDenied
-from governance.base.money import format_cents, separators
-from governance.language import i18n, months
+from governance.base.http import Db, form_data, page, redirect
+from governance.input.money import format_cents, separators
+from governance.language import months
 from governance.ledger.closing import closing, contests, periods, review_settings, reviews
 from governance.ledger.closing.period_views import WholeReview
 from governance.ledger.closing.review_window import review_hours
@@ -23,7 +24,7 @@ from governance.ledger.sharing.rule_versions import MONTH_RE
 from governance.ledger.statements.reversal_lines import month_reversals
 from governance.ledger.work.clients import clients_for
 from governance.ledger.work.prestations import kinds_of
-from governance.web import Coop, CoopContext, Db, form_data, page, provide_coop, redirect
+from governance.members.context import Coop, CoopContext, provide_coop
 
 
 def month_label(month: str) -> str:

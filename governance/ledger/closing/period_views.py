@@ -14,8 +14,9 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
-from governance.ledger.books.models import ContestStatus, Statement
+from governance.ledger.closing.models import ContestStatus
 from governance.ledger.sharing.rules import fund_label, key_label
+from governance.ledger.statements.models import Statement
 from governance.ledger.statements.statement_views import member_share
 
 if TYPE_CHECKING:

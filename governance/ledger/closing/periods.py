@@ -18,18 +18,8 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from governance.base import clock
 from governance.base.errors import Invalid, NotFound
-from governance.language.i18n import _
-from governance.ledger.books.models import (
-    Client,
-    Contest,
-    ContestStatus,
-    Period,
-    PeriodClose,
-    PeriodState,
-    Prestation,
-    ReviewStart,
-    Statement,
-)
+from governance.base.i18n import _
+from governance.ledger.books.models import Period, PeriodState
 from governance.ledger.books.posting import existing_period
 from governance.ledger.books.reading import _snapshot
 from governance.ledger.closing.closing import (
@@ -41,6 +31,7 @@ from governance.ledger.closing.closing import (
     unvalidated,
 )
 from governance.ledger.closing.contests import contests_of
+from governance.ledger.closing.models import Contest, ContestStatus, PeriodClose, ReviewStart
 from governance.ledger.closing.period_views import (
     ContestView,
     DistributionView,
@@ -56,6 +47,8 @@ from governance.ledger.closing.period_views import (
 )
 from governance.ledger.closing.reviews import own_review, review_facts
 from governance.ledger.sharing.figures import Counted, counted_prestations
+from governance.ledger.statements.models import Statement
+from governance.ledger.work.models import Client, Prestation
 from governance.members.access import Actor, Permission, allows, authorize
 from governance.members.models import Cooperative, Person
 

@@ -8,8 +8,8 @@ from collections.abc import Iterable
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from governance.base.i18n import N_, _
 from governance.language import months
-from governance.language.i18n import N_, _
 from governance.ledger.books.models import Period
 from governance.ledger.closing.review_window import review_ends_at
 from governance.mail.outbox import enqueue

@@ -12,8 +12,8 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from governance.audit.service import lock_cooperative
 from governance.base.errors import NotFound
-from governance.base.forms import Form
-from governance.language.i18n import _
+from governance.base.i18n import _
+from governance.input.forms import Form
 from governance.ledger.closing.review_window import (
     REVIEW_HOURS_RANGE,
     REVIEW_HOURS_SETTING,

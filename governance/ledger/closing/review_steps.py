@@ -13,7 +13,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from governance.audit.service import lock_cooperative, record
 from governance.base import clock
 from governance.base.errors import Invalid
-from governance.language.i18n import _, datetime_short
+from governance.base.i18n import _, datetime_short
 from governance.ledger.books.models import Period, PeriodState
 from governance.ledger.closing import review_mails
 from governance.ledger.closing.review_window import duration_text, reminder_due

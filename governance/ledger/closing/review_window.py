@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from governance.language.i18n import _, ngettext
+from governance.base.i18n import _, ngettext
 
 REVIEW_HOURS_SETTING = "review_min_hours"
 DEFAULT_REVIEW_HOURS = 72

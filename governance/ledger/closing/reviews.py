@@ -23,11 +23,12 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from governance.audit.service import lock_cooperative, record
 from governance.base import clock
 from governance.base.errors import Conflict, Invalid
+from governance.base.i18n import _
 from governance.language import months
-from governance.language.i18n import _
-from governance.ledger.books.models import Contest, ContestStatus, Period, PeriodState, ReviewRead
+from governance.ledger.books.models import Period, PeriodState
 from governance.ledger.books.posting import existing_period
 from governance.ledger.closing.closing import _month, draft
+from governance.ledger.closing.models import Contest, ContestStatus, ReviewRead
 from governance.ledger.closing.review_window import (
     Readiness,
     duration_text,

@@ -14,12 +14,12 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from governance.audit.service import record
 from governance.base import clock
 from governance.base.errors import Invalid
-from governance.base.forms import Form
-from governance.language.i18n import _
+from governance.base.i18n import _
+from governance.input.forms import Form
 from governance.ledger.books.journal import Posting
 from governance.ledger.books.memos import Memo
-from governance.ledger.books.models import Cost
 from governance.ledger.books.posting import post
+from governance.ledger.costs.models import Cost
 from governance.ledger.work.work_dates import window_of
 from governance.members.access import Actor, Permission, authorize
 from governance.members.models import Cooperative

@@ -8,11 +8,11 @@ from litestar import Controller, Request, get, post
 from litestar.di import Provide
 from litestar.response import Redirect, Template
 
-from governance.base import clock
+from governance.base import clock, i18n
 from governance.base.errors import Invalid, PermissionDenied
-from governance.language import i18n
+from governance.base.http import Db, form_data, page, redirect
 from governance.ledger.costs import costs
-from governance.web import Coop, CoopContext, Db, form_data, page, provide_coop, redirect
+from governance.members.context import Coop, CoopContext, provide_coop
 
 
 class CostController(Controller):

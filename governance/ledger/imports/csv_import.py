@@ -38,12 +38,13 @@ from governance.audit.service import record
 from governance.base import clock
 from governance.base.db import dialect_of
 from governance.base.errors import Conflict, Invalid
+from governance.base.i18n import _, join_list, ngettext, translations
 from governance.base.settings import LANGUAGES
-from governance.language.i18n import _, join_list, ngettext, translations
 from governance.language.kinds import KIND_LABELS
 from governance.ledger.books.journal import month_of
-from governance.ledger.books.models import Client, Period, PeriodState, Prestation, PrestationStatus
+from governance.ledger.books.models import Period, PeriodState
 from governance.ledger.books.posting import open_period_for, state_name
+from governance.ledger.work.models import Client, Prestation, PrestationStatus
 from governance.ledger.work.prestations import WORKING_ROLES, PrestationInput, kinds_of, parse_input
 from governance.ledger.work.work_dates import (
     DAYS_AHEAD_SETTING,

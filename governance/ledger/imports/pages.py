@@ -23,14 +23,15 @@ from litestar.di import Provide
 from litestar.exceptions.http_exceptions import RequestEntityTooLarge
 from litestar.response import Redirect, Template
 
-from governance.base import clock
+from governance.auth.current import choose_language
+from governance.base import clock, i18n
 from governance.base.errors import Conflict, Invalid, NotFound, PermissionDenied
+from governance.base.http import Db, page, redirect
 from governance.base.settings import LANGUAGES, PACKAGE_DIR
-from governance.language import i18n
 from governance.ledger.imports import csv_import, import_rows
 from governance.ledger.work import late_work
 from governance.ledger.work.prestations import kinds_of
-from governance.web import Coop, CoopContext, Db, choose_language, page, provide_coop, redirect
+from governance.members.context import Coop, CoopContext, provide_coop
 
 SAMPLE = PACKAGE_DIR / "samples" / "prestations.csv"
 CHUNK = 64 * 1024
@@ -266,5 +267,5 @@ class ImportController(Controller):
         if not result.imported:
             notice = i18n._("Nothing was imported: this file was already imported.")
             return _upload_page(request, coop, notice=notice)
-        # Flash key to register in governance/web.py: "prestations_imported".
+        # Flash key registered in governance/base/http.py: "prestations_imported".
         return redirect(request, f"/c/{coop.cooperative.slug}/work/queue", "prestations_imported")

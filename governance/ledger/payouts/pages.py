@@ -11,10 +11,11 @@ from litestar.response import Redirect, Template
 
 from governance.base import clock
 from governance.base.errors import Conflict, Invalid
+from governance.base.http import Db, form_data, page, redirect
 from governance.language.months import month_name
 from governance.ledger.payouts import payouts
 from governance.members.bank import format_iban
-from governance.web import Coop, CoopContext, Db, form_data, page, provide_coop, redirect
+from governance.members.context import Coop, CoopContext, provide_coop
 
 
 def _months_shown(view: payouts.BatchView) -> dict[int, list[str]]:

@@ -18,7 +18,8 @@ from dataclasses import dataclass
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from governance.ledger.books.models import Account, JournalEntry, LedgerLine, PayoutLine
+from governance.ledger.books.models import Account, JournalEntry, LedgerLine
+from governance.ledger.payouts.models import PayoutLine
 
 PAYABLE = "payable:"
 PAYOUT_KIND = "payout"

@@ -13,11 +13,12 @@ from dataclasses import dataclass
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from governance.base import i18n
 from governance.base.errors import Conflict, Invalid, NotFound
-from governance.language import i18n
-from governance.language.i18n import _
-from governance.ledger.books.models import Account, PayoutBatch, PayoutLine, PayoutState
+from governance.base.i18n import _
+from governance.ledger.books.models import Account
 from governance.ledger.books.posting import balance_of
+from governance.ledger.payouts.models import PayoutBatch, PayoutLine, PayoutState
 from governance.ledger.payouts.payout_months import PAYABLE, months_of_lines
 from governance.ledger.payouts.payout_sepa import (
     build_sepa,

@@ -18,11 +18,11 @@ from sepaxml import SepaTransfer
 from sepaxml.validation import ValidationError as SepaValidationError
 from text_unidecode import unidecode
 
+from governance.base import i18n
 from governance.base.errors import Conflict, Invalid
-from governance.language import i18n
-from governance.language.i18n import _, ngettext
-from governance.ledger.books.models import PayoutBatch, PayoutLine
+from governance.base.i18n import _, ngettext
 from governance.ledger.books.posting import next_month
+from governance.ledger.payouts.models import PayoutBatch, PayoutLine
 from governance.members.bank import SEPA_NAME_RE
 from governance.members.models import Cooperative
 

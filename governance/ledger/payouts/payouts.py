@@ -26,12 +26,12 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from governance.audit.service import lock_cooperative, record
 from governance.base import clock
 from governance.base.errors import Conflict, Invalid
-from governance.base.forms import Form
-from governance.language.i18n import _, join_list
+from governance.base.i18n import _, join_list
+from governance.input.forms import Form
 from governance.ledger.books.journal import Posting
 from governance.ledger.books.memos import Memo
-from governance.ledger.books.models import PayoutBatch, PayoutLine, PayoutState
 from governance.ledger.books.posting import post
+from governance.ledger.payouts.models import PayoutBatch, PayoutLine, PayoutState
 from governance.ledger.payouts.payout_months import PAYABLE
 from governance.ledger.payouts.payout_reads import (
     BatchView,

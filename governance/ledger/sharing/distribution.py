@@ -4,7 +4,7 @@ No database, web or clock: `distribute(figures, rule)` is all of DESIGN's "Distr
 The distributable amount D (income − expenses, in cents) goes to the rule's funds (percent% of D
 each, exactly) and the rest, the members' pool P, to the eligible members by the rule's keys.
 Every quota is an exact Fraction; the cents come from ONE largest-remainder pass
-(`governance.base.money.split`) over all recipients, funds in rule order first, then members by
+(`governance.input.money.split`) over all recipients, funds in rule order first, then members by
 ascending id, so the shares add up to D to the cent. Each share keeps its explanation: the exact
 quota, the cent rounding added, and per key the member's value, the total and the resulting
 quota. Nothing depends on the order of the members given.
@@ -18,8 +18,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 
-from governance.base.money import split
-from governance.language.i18n import _, money
+from governance.base.i18n import _, money
+from governance.input.money import split
 from governance.ledger.sharing.rules import Rule, key_label, number_text
 
 RESERVE = "reserve"

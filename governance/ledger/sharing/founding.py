@@ -7,13 +7,13 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from governance.base import clock
 from governance.base.errors import Invalid
-from governance.base.money import format_cents
-from governance.language.i18n import _, join_list
+from governance.base.i18n import _, join_list
+from governance.input.money import format_cents
 from governance.ledger.books.journal import month_of
-from governance.ledger.books.models import Client, ClientKind
 from governance.ledger.sharing.rule_versions import set_initial_rule
 from governance.ledger.sharing.rules import TEMPLATES
 from governance.ledger.work.clients import add_client
+from governance.ledger.work.models import Client, ClientKind
 from governance.members import service as members
 from governance.members.access import Actor, Permission, authorize
 from governance.members.models import Cooperative

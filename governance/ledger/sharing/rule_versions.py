@@ -11,10 +11,11 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from governance.audit.service import lock_cooperative, record
 from governance.base import clock
 from governance.base.errors import Conflict, Invalid
-from governance.language.i18n import _, join_list
+from governance.base.i18n import _, join_list
 from governance.ledger.books.journal import MONTH_RE
-from governance.ledger.books.models import DistributionRule, Period, PeriodState
+from governance.ledger.books.models import Period, PeriodState
 from governance.ledger.books.posting import state_name
+from governance.ledger.sharing.models import DistributionRule
 from governance.ledger.sharing.rules import TEMPLATES, Rule, RuleError, parse_rule, rule_to_data
 
 

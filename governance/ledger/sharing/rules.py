@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Literal
 
-from governance.language.i18n import N_, _
+from governance.base.i18n import N_, _
 
 BASES = ("accrual", "cash")
 SUPPORTED_BASES = ("accrual",)

@@ -7,12 +7,13 @@ from litestar.di import Provide
 from litestar.params import FromPath
 from litestar.response import Template
 
+from governance.base import i18n
 from governance.base.errors import Unavailable
-from governance.language import i18n
+from governance.base.http import Db, page
 from governance.ledger.statements import statement_files, statements
 from governance.ledger.statements.earnings_chart import chart
 from governance.ledger.statements.statement_reconciliation import month_lines, since_lines
-from governance.web import Coop, Db, page, provide_coop
+from governance.members.context import Coop, provide_coop
 
 
 def _file_name(month: str, member_id: int, extension: str) -> str:

@@ -15,14 +15,9 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from governance.language.months import month_name
-from governance.ledger.books.models import (
-    Client,
-    Contest,
-    ContestStatus,
-    JournalEntry,
-    Prestation,
-    PrestationStatus,
-)
+from governance.ledger.books.models import JournalEntry
+from governance.ledger.closing.models import Contest, ContestStatus
+from governance.ledger.work.models import Client, Prestation, PrestationStatus
 from governance.members.access import Actor, Permission, authorize
 from governance.members.models import Person
 

@@ -15,8 +15,8 @@ import csv
 import io
 from collections.abc import Iterator
 
-from governance.base.money import format_cents
-from governance.language.i18n import _, date_short, join_list, money
+from governance.base.i18n import _, date_short, join_list, money
+from governance.input.money import format_cents
 from governance.ledger.books.export import neutralise
 from governance.ledger.closing.closing import last_day
 from governance.ledger.pdf_layout import FontMissing, Page

@@ -14,14 +14,10 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from governance.audit.models import Checkpoint
-from governance.ledger.books.models import (
-    Account,
-    JournalEntry,
-    LedgerLine,
-    PayoutBatch,
-    PeriodClose,
-)
+from governance.ledger.books.models import Account, JournalEntry, LedgerLine
 from governance.ledger.books.posting import balance_of
+from governance.ledger.closing.models import PeriodClose
+from governance.ledger.payouts.models import PayoutBatch
 from governance.ledger.statements.statement_reconciliation import (
     PAYOUT_KIND,
     Payment,

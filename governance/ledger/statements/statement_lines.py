@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from governance.language.i18n import _
+from governance.base.i18n import _
 from governance.language.kinds import kind_label
 from governance.ledger.statements.statement_text import duration_text
 

@@ -28,7 +28,7 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from governance.language.i18n import _, date_short
+from governance.base.i18n import _, date_short
 from governance.language.months import month_of
 
 SHARE_KINDS = ("close",)

@@ -16,7 +16,7 @@ from typing import Any
 from babel import Locale
 from babel.numbers import format_decimal
 
-from governance.language.i18n import FORMAT_LOCALES, N_, _, current_language
+from governance.base.i18n import FORMAT_LOCALES, N_, _, current_language
 from governance.language.months import month_name
 from governance.ledger.sharing.rules import fund_label, key_label, template_label
 

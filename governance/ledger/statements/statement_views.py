@@ -18,7 +18,7 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
-from governance.language.i18n import _, money
+from governance.base.i18n import _, money
 from governance.language.months import month_name, month_of
 from governance.ledger.sharing.rules import fund_label, key_label
 from governance.ledger.statements.reversal_lines import ReversalNote

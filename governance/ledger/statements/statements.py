@@ -23,10 +23,13 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from governance.base.db import dialect_of
 from governance.base.errors import NotFound, PermissionDenied
-from governance.language.i18n import _
+from governance.base.i18n import _
 from governance.ledger.books.journal import MONTH_RE
-from governance.ledger.books.models import AccountType, DistributionRule, PeriodClose, Statement
+from governance.ledger.books.models import AccountType
+from governance.ledger.closing.models import PeriodClose
 from governance.ledger.sharing.figures import counted_lines
+from governance.ledger.sharing.models import DistributionRule
+from governance.ledger.statements.models import Statement
 from governance.ledger.statements.reversal_lines import reversals_of
 from governance.ledger.statements.statement_ledger import LedgerMismatch, reconciliation
 from governance.ledger.statements.statement_ledger import checkpoint_of as _checkpoint

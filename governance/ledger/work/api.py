@@ -11,12 +11,12 @@ from litestar.di import NamedDependency, Provide
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import FromPath, JSONBody, QueryParameter
 
-from governance.base import clock
+from governance.base import clock, i18n
 from governance.base.errors import Invalid, PermissionDenied
-from governance.base.forms import MAX_ROW_ID
-from governance.base.json_body import API_ERRORS, NoBody, OptionalBody, rename, strict_body
-from governance.language import i18n
-from governance.language.i18n import _
+from governance.base.http import Db
+from governance.base.i18n import _
+from governance.input.forms import MAX_ROW_ID
+from governance.input.json_body import API_ERRORS, NoBody, OptionalBody, rename, strict_body
 from governance.ledger.api_bodies import (
     PRESTATION_AMOUNTS,
     PrestationIn,
@@ -26,7 +26,7 @@ from governance.ledger.api_bodies import (
 )
 from governance.ledger.billing import reversals
 from governance.ledger.work import prestations
-from governance.web import Coop, CoopContext, Db, provide_coop
+from governance.members.context import Coop, CoopContext, provide_coop
 
 # A month that exists (found by Schemathesis: "0000-00" and "2026-13" were a 500).
 Month = Annotated[str | None, QueryParameter(name="month", pattern=r"^[1-9]\d{3}-(0[1-9]|1[0-2])$")]

@@ -12,16 +12,16 @@ from litestar import Controller, get, post
 from litestar.di import NamedDependency, Provide
 from litestar.params import FromQuery, JSONBody, Parameter
 
-from governance.base import clock
+from governance.base import clock, i18n
 from governance.base.errors import Invalid, PermissionDenied
-from governance.base.json_body import API_ERRORS, NoBody, OptionalBody, rename, strict_body
-from governance.language import i18n
-from governance.language.i18n import _
+from governance.base.http import Db
+from governance.base.i18n import _
+from governance.input.json_body import API_ERRORS, NoBody, OptionalBody, rename, strict_body
 from governance.ledger.api_bodies import CLIENT_AMOUNTS, AgeingOut, ClientIn, ClientOut
 from governance.ledger.billing import invoices
 from governance.ledger.books import reading
 from governance.ledger.work import clients
-from governance.web import Coop, CoopContext, Db, provide_coop
+from governance.members.context import Coop, CoopContext, provide_coop
 
 # The client table's id is a 32-bit INTEGER: PostgreSQL refuses to compare it with more.
 ClientId = Annotated[int, Parameter(ge=1, le=2**31 - 1)]

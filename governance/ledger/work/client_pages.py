@@ -9,13 +9,13 @@ from litestar.di import Provide
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
-from governance.base import clock
+from governance.base import clock, i18n
 from governance.base.errors import Invalid, PermissionDenied
-from governance.language import i18n
+from governance.base.http import Db, form_data, page, redirect
 from governance.ledger.billing import invoices
-from governance.ledger.books.models import Client
 from governance.ledger.work import clients
-from governance.web import Coop, CoopContext, Db, form_data, page, provide_coop, redirect
+from governance.ledger.work.models import Client
+from governance.members.context import Coop, CoopContext, provide_coop
 
 
 def _require_manager(coop: CoopContext) -> None:

@@ -18,10 +18,10 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from governance.audit.service import record
 from governance.base import clock
 from governance.base.errors import Invalid, NotFound
-from governance.base.forms import Form, amount_message
-from governance.base.money import AmountError, format_cents, parse_amount
-from governance.language.i18n import N_, _
-from governance.ledger.books.models import Client, ClientKind
+from governance.base.i18n import N_, _
+from governance.input.forms import Form, amount_message
+from governance.input.money import AmountError, format_cents, parse_amount
+from governance.ledger.work.models import Client, ClientKind
 from governance.members.access import Actor, Permission, authorize
 
 NAME_MAX = 160

@@ -26,8 +26,8 @@ from typing import Any
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from governance.base.errors import Invalid
-from governance.base.money import AmountError, format_cents, multiply_round, parse_decimal_rate
-from governance.language.i18n import _
+from governance.base.i18n import _
+from governance.input.money import AmountError, format_cents, multiply_round, parse_decimal_rate
 from governance.members.access import Actor, Permission, authorize
 from governance.members.models import Cooperative
 from governance.members.settings import save_settings

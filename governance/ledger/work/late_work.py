@@ -17,17 +17,12 @@ from dataclasses import dataclass
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from governance.language.i18n import _
+from governance.base.i18n import _
 from governance.language.months import month_name
 from governance.ledger.books.journal import month_of
-from governance.ledger.books.models import (
-    JournalEntry,
-    Period,
-    PeriodState,
-    Prestation,
-    PrestationStatus,
-)
+from governance.ledger.books.models import JournalEntry, Period, PeriodState
 from governance.ledger.books.posting import next_month, state_name
+from governance.ledger.work.models import Prestation, PrestationStatus
 from governance.ledger.work.work_dates import DateWindow
 from governance.members.access import Actor, Permission, authorize
 

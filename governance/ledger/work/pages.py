@@ -12,19 +12,19 @@ from litestar.di import Provide
 from litestar.params import FromPath, QueryParameter
 from litestar.response import Redirect, Template
 
-from governance.base import clock
+from governance.base import clock, i18n
 from governance.base.errors import Conflict, Invalid, PermissionDenied
-from governance.base.forms import MAX_ROW_ID, Form, row_ids
-from governance.language import i18n
+from governance.base.http import Db, form_data, page, redirect
+from governance.input.forms import MAX_ROW_ID, Form, row_ids
 from governance.language.months import month_name
 from governance.ledger.billing import reversals
-from governance.ledger.books.models import PrestationStatus
 from governance.ledger.sharing.founding import list_clients
 from governance.ledger.work import late_work, prestations, work_form
+from governance.ledger.work.models import PrestationStatus
 from governance.ledger.work.work_dates import window_of
 from governance.members import service as members
+from governance.members.context import Coop, CoopContext, provide_coop
 from governance.members.models import Role
-from governance.web import Coop, CoopContext, Db, form_data, page, provide_coop, redirect
 
 Month = Annotated[str | None, QueryParameter(name="month", pattern=r"^\d{4}-\d{2}$")]
 MemberParam = Annotated[int | None, QueryParameter(name="member", ge=1, le=MAX_ROW_ID)]

@@ -22,15 +22,15 @@ from governance.audit.chain import canonical
 from governance.audit.service import lock_cooperative, record
 from governance.base import clock
 from governance.base.errors import Conflict, Invalid, NotFound
-from governance.base.forms import Form
-from governance.base.money import multiply_round
-from governance.language.i18n import _
-from governance.language.languages import form_languages
+from governance.base.i18n import _
+from governance.input.forms import Form
+from governance.input.languages import form_languages
+from governance.input.money import multiply_round
 from governance.ledger.books.journal import prestation_postings
 from governance.ledger.books.memos import Memo
-from governance.ledger.books.models import Client, Prestation, PrestationStatus
 from governance.ledger.books.posting import open_period_for, post
 from governance.ledger.work.day_work import expand as expand_days
+from governance.ledger.work.models import Client, Prestation, PrestationStatus
 from governance.ledger.work.work_dates import window_of
 from governance.members.access import Actor, Permission, allows, authorize
 from governance.members.models import Membership, MembershipStatus, Role

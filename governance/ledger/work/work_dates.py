@@ -17,7 +17,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from governance.language.i18n import _, date_short, ngettext
+from governance.base.i18n import _, date_short, ngettext
 
 MAX_AGE_SETTING = "prestation_max_age_days"
 DAYS_AHEAD_SETTING = "max_days_ahead"

@@ -13,7 +13,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from governance.language.languages import (
+from governance.input.languages import (
     SEPARATORS_RE,
     LanguageChoice,
     choices,

@@ -25,8 +25,8 @@ from typing import Any
 
 from babel.numbers import format_percent
 
-from governance.base.forms import Form
-from governance.language.i18n import FORMAT_LOCALES, _, current_language, ngettext
+from governance.base.i18n import FORMAT_LOCALES, _, current_language, ngettext
+from governance.input.forms import Form
 from governance.votes.models import ProposalKind
 
 CATEGORIES = ("money", "membership", "rules", "none")

@@ -17,8 +17,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from fractions import Fraction
 
-from governance.language.i18n import _, join_list, ngettext
-from governance.language.text import isolate
+from governance.base.i18n import _, join_list, ngettext
+from governance.input.text import isolate
 from governance.votes.counting.methods import Result, fraction_text
 from governance.votes.counting.standing import Standing, quorum_needed, standing
 

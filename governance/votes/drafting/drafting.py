@@ -19,10 +19,10 @@ from typing import Any
 from babel.numbers import format_decimal
 
 from governance.base.errors import Invalid
-from governance.base.forms import Form, text_problem_message, too_long
-from governance.language.i18n import FORMAT_LOCALES, _
+from governance.base.i18n import FORMAT_LOCALES, _
+from governance.input.forms import Form, text_problem_message, too_long
+from governance.input.text import Level, problem
 from governance.language.markdown_text import MAX_LENGTH
-from governance.language.text import Level, problem
 from governance.ledger.sharing.rule_versions import MONTH_RE
 from governance.ledger.sharing.rules import TEMPLATES, RuleError, parse_rule, rule_to_data
 from governance.votes.counting.methods import METHODS, THRESHOLDS, fraction_text

@@ -17,7 +17,7 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from governance.base.errors import Conflict
-from governance.language.i18n import _, money
+from governance.base.i18n import _, money
 from governance.ledger.books.models import Account
 from governance.ledger.books.posting import balance_of
 from governance.ledger.sharing.rules import fund_label

@@ -10,9 +10,9 @@ from typing import Any
 
 from babel.numbers import format_decimal
 
-from governance.language import i18n
-from governance.language.i18n import _
-from governance.language.text import isolate
+from governance.base import i18n
+from governance.base.i18n import _
+from governance.input.text import isolate
 from governance.ledger.closing.pages import month_label
 from governance.ledger.sharing.rules import TEMPLATES, fund_label, key_label, template_label
 from governance.votes import views

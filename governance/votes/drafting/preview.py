@@ -18,7 +18,7 @@ from typing import Any
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from governance.ledger.books.models import PeriodClose
+from governance.ledger.closing.models import PeriodClose
 from governance.ledger.sharing.distribution import MemberFigures, PeriodFigures, distribute
 from governance.ledger.sharing.rules import Rule, RuleError, parse_rule, rule_to_data
 from governance.members.access import Actor

@@ -18,8 +18,8 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from governance.audit.service import lock_cooperative
 from governance.base.errors import Conflict
-from governance.base.forms import Form
-from governance.language.i18n import _
+from governance.base.i18n import _
+from governance.input.forms import Form
 from governance.members.access import Actor, Permission, authorize
 from governance.members.models import Cooperative
 from governance.members.settings import save_settings

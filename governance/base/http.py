@@ -1,9 +1,10 @@
-"""What every route shares: the database session, the cooperative context, page rendering."""
+"""What every page and API handler shares: the database session, settings, cookies and flashes,
+redirects, page rendering and JSON errors. Nothing here knows who is logged in or in which
+cooperative: governance/auth/current.py and governance/members/context.py add that."""
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Mapping
-from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
 
@@ -11,18 +12,12 @@ from litestar import Request, Response
 from litestar.datastructures import Cookie
 from litestar.di import NamedDependency
 from litestar.exceptions import HTTPException
-from litestar.params import FromPath
 from litestar.response import Redirect, Template
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from governance.base.errors import NotFound
+from governance.base import i18n
+from governance.base.i18n import N_, _
 from governance.base.settings import Settings
-from governance.language import i18n
-from governance.language.i18n import N_, _
-from governance.members import service as members
-from governance.members.access import Actor, Permission, allows
-from governance.members.models import Cooperative, Membership, Person
-from governance.members.visibility import reads_everyones_money
 
 LANGUAGE_COOKIE = "governance_lang"
 FLASH_COOKIE = "governance_flash"
@@ -101,62 +96,6 @@ def settings_of(request: Request) -> Settings:
     return settings
 
 
-def current_person(request: Request) -> Person | None:
-    user = request.scope.get("user")
-    return user if isinstance(user, Person) else None
-
-
-def require_person(request: Request) -> Person:
-    person = current_person(request)
-    if person is None:
-        raise LoginRequired()
-    return person
-
-
-@dataclass(frozen=True)
-class CoopContext:
-    cooperative: Cooperative
-    membership: Membership
-    person: Person
-
-    @property
-    def actor(self) -> Actor:
-        assert self.cooperative.id is not None and self.person.id is not None
-        return Actor(person_id=self.person.id, cooperative_id=self.cooperative.id)
-
-    def can(self, permission: str) -> bool:
-        return allows(self.membership.role, Permission(permission))
-
-    @property
-    def reads_everyones_money(self) -> bool:
-        """Whether the reader sees other members' money, the books among it (docs/privacy.md)."""
-        return reads_everyones_money(self.membership.role, self.cooperative.settings)
-
-
-Coop = NamedDependency[CoopContext]
-
-
-async def provide_coop(request: Request, slug: FromPath[str], db: Db) -> CoopContext:
-    """The cooperative of the URL and the person's active membership there.
-
-    Anonymous: LoginRequired. Unknown cooperative or not a member: NotFound (a person never
-    learns about cooperatives they do not belong to). Suspended: PermissionDenied.
-    """
-    person = require_person(request)
-    assert person.id is not None
-    found = await members.membership_in(db, person.id, slug)
-    if found is None:
-        raise NotFound(_("There is no cooperative at this address."))
-    cooperative, membership = found
-    await db.rollback()  # the services begin their own transactions on this session
-    # A request never ends a lapsed mandate (GET requests never write): the worker does
-    # (governance/worker.py), within a minute of the term's end.
-    membership = members.ensure_not_denied(membership)
-    context = CoopContext(cooperative, membership, person)
-    request.state.coop = context
-    return context
-
-
 def safe_next(target: str | None) -> str:
     """Only local paths, so that a crafted link cannot send someone elsewhere after login."""
     if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
@@ -208,7 +147,7 @@ async def form_data(request: Request) -> dict[str, Any]:
 
 
 def base_context(request: Request) -> dict[str, Any]:
-    person = current_person(request)
+    person = request.scope.get("user")  # the logged-in Person, or None
     flash_key = request.cookies.get(FLASH_COOKIE)
     return {
         "person": person,
@@ -239,15 +178,3 @@ def json_error(
     if fields:
         body["errors"] = dict(fields)
     return Response(body, status_code=status_code)
-
-
-def choose_language(request: Request) -> str:
-    person = current_person(request)
-    if person is not None:
-        return person.language
-    cookie = request.cookies.get(LANGUAGE_COOKIE)
-    if cookie in i18n.LANGUAGE_NAMES:
-        return cookie
-    return i18n.negotiate(
-        request.headers.get("accept-language"), settings_of(request).default_language
-    )

@@ -29,8 +29,8 @@ from litestar.openapi.spec import Operation, RequestBody, Schema
 from litestar.typing import FieldDefinition
 
 from governance.base.errors import Invalid
-from governance.base.forms import MAX_ROW_ID
-from governance.language.i18n import N_, _
+from governance.base.i18n import N_, _
+from governance.input.forms import MAX_ROW_ID
 
 # A row's id: 32-bit on PostgreSQL, so a larger number names no row.
 RowId = Annotated[int, msgspec.Meta(ge=1, le=MAX_ROW_ID)]

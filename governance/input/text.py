@@ -1,7 +1,7 @@
 """What may be typed in a field: invisible and direction-changing characters (docs/text.md).
 
 Pure functions on strings, no I/O and no translations: `problem` names what is wrong with a
-value (or None), the form reader (governance/base/forms.py) turns that into the reader's message.
+value (or None), the form reader (governance/input/forms.py) turns that into the reader's message.
 
 Three levels, strictest first:
 

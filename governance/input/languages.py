@@ -17,14 +17,8 @@ from functools import cache
 from babel import Locale
 from babel.lists import format_list
 
-from governance.base.forms import Form
-from governance.language.i18n import (
-    EXTRA_LANGUAGES,
-    FORMAT_LOCALES,
-    _,
-    is_language_code,
-    translations,
-)
+from governance.base.i18n import EXTRA_LANGUAGES, FORMAT_LOCALES, _, is_language_code, translations
+from governance.input.forms import Form
 
 # Plain ISO 639 codes (two or three letters): CLDR also names variants like `en_GB`, `zh_Hant`.
 CODE_RE = re.compile(r"[a-z]{2,3}\Z")

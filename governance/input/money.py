@@ -20,7 +20,7 @@ from typing import Literal, TypeVar
 
 from babel.numbers import get_decimal_symbol, get_group_symbol
 
-from governance.language.i18n import DEFAULT_LANGUAGE, FORMAT_LOCALES
+from governance.base.i18n import DEFAULT_LANGUAGE, FORMAT_LOCALES
 
 MAX_AMOUNT_CENTS = 100_000_000  # 1 000 000 €
 MAX_INPUT_LENGTH = 40
@@ -61,7 +61,7 @@ _RATE_RE = re.compile(rf"(?P<s1>[+-]?)\s*(?P<num>{_NUMBER})")
 @functools.cache
 def separators(language: str) -> tuple[str, str]:
     """(decimal, grouping) symbols of `language` ("fr", "ar", or a tag such as "fr-BE"), as Babel
-    formats its amounts (governance.language.i18n.FORMAT_LOCALES): fr_BE "," and a narrow space,
+    formats its amounts (governance.base.i18n.FORMAT_LOCALES): fr_BE "," and a narrow space,
     nl_BE
     "," and ".", en_GB and ar "." and ","; any other language reads like French."""
     locale = FORMAT_LOCALES.get(_primary(language), FORMAT_LOCALES[DEFAULT_LANGUAGE])

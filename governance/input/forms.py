@@ -12,9 +12,9 @@ from stdnum.be import vat
 from stdnum.exceptions import ValidationError
 
 from governance.base.errors import Invalid
-from governance.base.money import AmountError, parse_amount, separators
-from governance.language.i18n import _, ngettext
-from governance.language.text import Level, Problem, normalise, problem
+from governance.base.i18n import _, ngettext
+from governance.input.money import AmountError, parse_amount, separators
+from governance.input.text import Level, Problem, normalise, problem
 
 PASSWORD_MIN_LENGTH = 12
 # Row ids are 32-bit integers on PostgreSQL: a larger number names no row.
@@ -46,7 +46,7 @@ def row_ids(values: Iterable[Any]) -> list[int]:
 
 def amount_example(language: str) -> str:
     """Twelve euros fifty as the reader types it: "12,50" in French and Dutch, "12.50" in
-    English and Arabic (governance.base.money.separators, docs/amounts.md)."""
+    English and Arabic (governance.input.money.separators, docs/amounts.md)."""
     return f"12{separators(language)[0]}50"
 
 
@@ -69,7 +69,7 @@ def amount_message(error: AmountError, language: str) -> str:
 
 def text_problem_message(found: Problem) -> str:
     """What the person reads when a field holds characters it may not
-    (governance/language/text.py)."""
+    (governance/input/text.py)."""
     if found == Problem.DIRECTION:
         return _(
             "This field contains invisible characters that change the direction of the text. "
