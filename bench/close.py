@@ -46,6 +46,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 import governance.app  # noqa: F401  the server's modules, loaded in each child as in a server
 from governance.audit.service import verify_chain
+from governance.auth.models import Person
 from governance.base import clock, faults
 from governance.base.db import make_engine, make_sessionmaker, migrate
 from governance.ledger.books.journal import Posting, account_type, prestation_postings
@@ -58,7 +59,7 @@ from governance.ledger.statements.models import Statement
 from governance.ledger.work.models import ClientKind, Prestation, PrestationStatus
 from governance.members import service as members
 from governance.members.access import Actor
-from governance.members.models import Membership, MembershipStatus, Person, Role
+from governance.members.models import Membership, MembershipStatus, Role
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS_DIR = ROOT / "bench" / "results"

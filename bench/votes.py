@@ -65,6 +65,7 @@ from bench.close import (
     _peak_kb,
     _trim_profile,
 )
+from governance.auth.models import Person
 from governance.base import clock
 from governance.base.db import bulk_insert, make_engine, make_sessionmaker, migrate
 from governance.ledger.books.journal import Posting, account_type, prestation_postings
@@ -75,7 +76,7 @@ from governance.ledger.sharing import founding as ledger_service
 from governance.ledger.work.models import Prestation, PrestationStatus
 from governance.members import service as members
 from governance.members.access import Actor
-from governance.members.models import Membership, MembershipStatus, Person, Role
+from governance.members.models import Membership, MembershipStatus, Role
 from governance.votes import outcome
 from governance.votes import service as votes_service
 from governance.votes.counting import methods

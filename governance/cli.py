@@ -11,32 +11,15 @@ from collections.abc import Sequence
 
 from governance.base import db
 from governance.base.errors import DomainError
-from governance.base.settings import Settings, SettingsError
+from governance.commands.common import load_settings, with_session
 from governance.commands.server import add_serve_arguments
 
 
-def _settings() -> Settings:
-    try:
-        return Settings.from_env()
-    except SettingsError as error:
-        sys.exit(f"error: {error}")
-
-
 def cmd_migrate(_args: argparse.Namespace) -> int:
-    settings = _settings()
+    settings = load_settings()
     db.migrate(settings.database_url)
     print("database migrated to the latest version")
     return 0
-
-
-async def _with_session(action):  # type: ignore[no-untyped-def]
-    settings = _settings()
-    engine = db.make_engine(settings.database_url)
-    try:
-        async with db.make_sessionmaker(engine)() as session:
-            return await action(session)
-    finally:
-        await engine.dispose()
 
 
 def cmd_create_coop(args: argparse.Namespace) -> int:
@@ -51,7 +34,7 @@ def cmd_create_coop(args: argparse.Namespace) -> int:
             rule_template=args.rule,
         )
 
-    coop = asyncio.run(_with_session(action))
+    coop = asyncio.run(with_session(action))
     print(f"cooperative {coop.slug!r} created: /c/{coop.slug}/")
     print(f"first distribution rule: {args.rule}")
     return 0
@@ -76,7 +59,7 @@ def cmd_close_month(args: argparse.Namespace) -> int:
         )
 
     with language("en"):
-        lines = asyncio.run(_with_session(action))
+        lines = asyncio.run(with_session(action))
     print("\n".join(lines))
     return 0
 
@@ -102,7 +85,7 @@ def cmd_create_coordinator(args: argparse.Namespace) -> int:
             language=args.language,
         )
 
-    person = asyncio.run(_with_session(action))
+    person = asyncio.run(with_session(action))
     print(f"{person.email} is now a coordinator of {args.coop}")
     return 0
 
@@ -110,7 +93,7 @@ def cmd_create_coordinator(args: argparse.Namespace) -> int:
 def cmd_demo(args: argparse.Namespace) -> int:
     from governance.demo.univerbal import DEMO_PASSWORD, create_demo, reset_database
 
-    settings = _settings()
+    settings = load_settings()
     if settings.production:
         print(
             "error: the demo wipes the database; it does not run in production mode",
@@ -123,7 +106,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
     asyncio.run(reset())
     db.migrate(settings.database_url)
-    people = asyncio.run(_with_session(create_demo))
+    people = asyncio.run(with_session(create_demo))
     print(
         "Demo cooperatives created: 'univerbal' (interpreters), 'sirius' (developers; Chloé "
         "coordinates it) and 'redemarts' (trainees)."
@@ -150,7 +133,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     from governance.ledger.books import export, reading
     from governance.members.service import cooperative_by_slug
 
-    settings = _settings()
+    settings = load_settings()
 
     async def action() -> str | None:
         # A read-only engine: on SQLite a long export does not hold the write lock.

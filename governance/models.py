@@ -1,7 +1,7 @@
 """Import every table so that SQLModel's metadata knows them all (Alembic, tests)."""
 
 from governance.audit.models import AuditEvent, Checkpoint, SigningKey
-from governance.auth.models import AuthSession, LoginAttempt
+from governance.auth.models import AuthSession, LoginAttempt, Person
 from governance.ledger.billing.models import (
     Invoice,
     InvoiceCounter,
@@ -17,7 +17,7 @@ from governance.ledger.sharing.models import DistributionRule
 from governance.ledger.statements.models import Statement
 from governance.ledger.work.models import Client, Prestation
 from governance.mail.models import OutboxMail
-from governance.members.models import Cooperative, Invitation, Membership, Person
+from governance.members.models import Cooperative, Invitation, Membership
 from governance.votes.counting.receipts import ReplacedReceipt
 from governance.votes.models import (
     Ballot,

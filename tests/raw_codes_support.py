@@ -17,6 +17,7 @@ from typing import Any
 
 from sqlmodel import select
 
+from governance.auth.models import Person
 from governance.base import i18n
 from governance.language import kinds
 from governance.ledger.billing.models import InvoiceKind, Payment
@@ -29,7 +30,7 @@ from governance.ledger.sharing import rules
 from governance.ledger.work.day_work import day_kinds
 from governance.ledger.work.models import Client, ClientKind, Prestation, PrestationStatus
 from governance.ledger.work.prestations import kinds_of
-from governance.members.models import Cooperative, MembershipStatus, Person, Role
+from governance.members.models import Cooperative, MembershipStatus, Role
 from governance.votes.counting import methods
 from governance.votes.models import (
     Ballot,

@@ -10,9 +10,10 @@ from litestar.testing import TestClient
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from governance.auth.models import Person
 from governance.members import service as members
 from governance.members.access import Actor
-from governance.members.models import Cooperative, Membership, MembershipStatus, Person, Role
+from governance.members.models import Cooperative, Membership, MembershipStatus, Role
 
 PASSWORD = "correct horse battery"
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from litestar import Request
 
+from governance.auth.models import Person
 from governance.base import i18n
 from governance.base.http import LANGUAGE_COOKIE, LoginRequired, settings_of
-from governance.members.models import Person
 
 
 def current_person(request: Request) -> Person | None:

@@ -11,7 +11,7 @@ from sqlmodel import col, func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from governance.audit.service import record
-from governance.auth.models import LoginAttempt
+from governance.auth.models import LoginAttempt, Person
 from governance.auth.passwords import check_password, hash_password
 from governance.auth.sessions import end_all
 from governance.base import clock
@@ -19,7 +19,6 @@ from governance.base.errors import Invalid, NotFound, TooManyAttempts
 from governance.base.i18n import _, ngettext
 from governance.base.settings import LANGUAGES
 from governance.input.forms import Form
-from governance.members.models import Person
 
 
 async def _recent_failures(

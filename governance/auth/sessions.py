@@ -18,9 +18,8 @@ from sqlmodel import col, func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from governance.auth import tokens
-from governance.auth.models import AuthSession
+from governance.auth.models import AuthSession, Person
 from governance.base.settings import Settings
-from governance.members.models import Person
 
 SESSION_COOKIE = "governance_session"
 # Ended and expired sessions are kept this long (who was logged in when), then purged.

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from governance.base import db
-from governance.cli import _settings
+from governance.commands.common import load_settings
 
 
 @dataclass(frozen=True)
@@ -103,7 +103,7 @@ def cmd_audit_verify(args: argparse.Namespace) -> int:
         saved = _read_witness(args.witness)
         if saved is None:
             return 2
-    outcome = asyncio.run(_verify(_settings().database_url, args.coop, saved))
+    outcome = asyncio.run(_verify(load_settings().database_url, args.coop, saved))
     if outcome is None:
         print(f"error: no cooperative {args.coop!r}", file=sys.stderr)
         return 2

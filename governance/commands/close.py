@@ -13,6 +13,7 @@ from sqlalchemy import func
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from governance.auth.models import Person
 from governance.base import clock
 from governance.base.errors import Invalid, NotFound
 from governance.input.money import format_cents
@@ -22,13 +23,7 @@ from governance.ledger.closing import closing
 from governance.ledger.closing.reviews import review_facts
 from governance.ledger.statements.models import Statement
 from governance.members.access import Actor
-from governance.members.models import (
-    Cooperative,
-    Membership,
-    MembershipStatus,
-    Person,
-    Role,
-)
+from governance.members.models import Cooperative, Membership, MembershipStatus, Role
 
 
 async def _actor(session: AsyncSession, slug: str, email: str | None) -> tuple[Actor, str]:

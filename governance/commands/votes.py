@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from governance.cli import _settings, _with_session
+from governance.commands.common import load_settings, with_session
 
 
 def _read_board(path: str) -> Any:
@@ -58,7 +58,7 @@ def cmd_votes_close_due(args: argparse.Namespace) -> int:
     async def action(session):  # type: ignore[no-untyped-def]
         return await close_due(session)
 
-    closed = asyncio.run(_with_session(action))
+    closed = asyncio.run(with_session(action))
     print(f"{closed} vote(s) closed")
     return 0
 
@@ -71,12 +71,12 @@ def cmd_mail_send(args: argparse.Namespace) -> int:
     if config is None:
         print("error: no mail server: set GOVERNANCE_SMTP_HOST", file=sys.stderr)
         return 2
-    settings = _settings()
+    settings = load_settings()
 
     async def action(session):  # type: ignore[no-untyped-def]
         return await send_pending(session, config, settings.base_url)
 
-    sent, failed = asyncio.run(_with_session(action))
+    sent, failed = asyncio.run(with_session(action))
     print(f"{sent} sent, {failed} failed (kept for the next run)")
     return 1 if failed else 0
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from governance.auth.models import Person
 from governance.base import clock
 from governance.ledger.billing import invoices
 from governance.ledger.billing.invoices import issue_invoice, record_payment
@@ -26,7 +27,7 @@ from governance.members import details
 from governance.members import service as members
 from governance.members.access import Actor
 from governance.members.bank import set_bank_details
-from governance.members.models import Cooperative, Person, Role
+from governance.members.models import Cooperative, Role
 
 DEMO_PASSWORD = "univerbal-demo-2026"  # noqa: S105  (printed to the person running the demo)
 

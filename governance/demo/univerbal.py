@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from governance.auth.models import Person
 from governance.base import clock, db
 from governance.demo.common import DEMO_PASSWORD as DEMO_PASSWORD
 from governance.demo.common import (
@@ -41,7 +42,7 @@ from governance.ledger.work.prestations import (
 )
 from governance.members import details
 from governance.members.access import Actor
-from governance.members.models import Person, Role
+from governance.members.models import Role
 
 DEMO_SLUG = "univerbal"
 

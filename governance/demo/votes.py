@@ -12,10 +12,10 @@ from typing import Any
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from governance.auth.models import Person
 from governance.base import clock
 from governance.ledger.books.posting import next_month
 from governance.members.access import Actor
-from governance.members.models import Person
 from governance.votes import ballots, outcome, service
 
 LAPTOP = """Nous partageons **un seul ordinateur portable** pour neuf interprètes.

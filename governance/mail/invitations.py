@@ -6,12 +6,13 @@ from __future__ import annotations
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from governance.auth.models import Person
 from governance.base import clock, i18n
 from governance.base.i18n import _
 from governance.mail.models import OutboxMail
 from governance.mail.outbox import email_notices
 from governance.mail.times import mail_time, zone_of
-from governance.members.models import Cooperative, Invitation, Person
+from governance.members.models import Cooperative, Invitation
 
 
 async def invitation_mail(session: AsyncSession, invitation: Invitation, token: str) -> int:

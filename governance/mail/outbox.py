@@ -8,10 +8,11 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from governance.audit.service import lock_cooperative
+from governance.auth.models import Person
 from governance.base import clock, i18n
 from governance.mail.models import OutboxMail
 from governance.members.access import Actor, Permission, authorize
-from governance.members.models import Cooperative, Person
+from governance.members.models import Cooperative
 from governance.members.settings import save_settings
 
 

@@ -27,11 +27,11 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from text_unidecode import unidecode
 
 from governance.audit.service import record
+from governance.auth.models import Person
 from governance.base.errors import NotFound
 from governance.base.i18n import _
 from governance.input.forms import ASCII_DIGITS, Form, too_long
 from governance.input.text import isolate
-from governance.members.models import Person
 
 # What people type between the groups of an IBAN: spaces, dashes, dots.
 _SEPARATORS_RE = re.compile(r"[\s.\-]+")

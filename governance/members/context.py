@@ -10,12 +10,13 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath
 
 from governance.auth.current import require_person
+from governance.auth.models import Person
 from governance.base.errors import NotFound
 from governance.base.http import Db
 from governance.base.i18n import _
 from governance.members import service as members
 from governance.members.access import Actor, Permission, allows
-from governance.members.models import Cooperative, Membership, Person
+from governance.members.models import Cooperative, Membership
 from governance.members.visibility import reads_everyones_money
 
 

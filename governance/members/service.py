@@ -14,6 +14,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from governance.audit.checkpoints.checkpoints import ensure_key
 from governance.audit.service import AuditPage, list_events, record, subject_types
 from governance.auth import tokens
+from governance.auth.models import Person
 from governance.auth.passwords import hash_password
 from governance.auth.sessions import end_all
 from governance.base import clock
@@ -28,7 +29,6 @@ from governance.members.models import (
     Invitation,
     Membership,
     MembershipStatus,
-    Person,
     Role,
 )
 

@@ -17,12 +17,13 @@ from sqlmodel import col, func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from governance.audit.service import lock_cooperative, record
+from governance.auth.models import Person
 from governance.base import clock
 from governance.base.errors import Conflict, Invalid, NotFound, PermissionDenied
 from governance.base.i18n import _, ngettext
 from governance.input.forms import Form
 from governance.members.access import Actor, Permission, allows, authorize
-from governance.members.models import Cooperative, MembershipStatus, Person
+from governance.members.models import Cooperative, MembershipStatus
 from governance.members.service import membership_of
 from governance.votes import mails
 from governance.votes.counting.methods import APPROVAL_CHOICES, CONSENT_CHOICES

@@ -7,11 +7,12 @@ from collections.abc import Iterable
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from governance.auth.models import Person
 from governance.base.i18n import _
 from governance.ledger.sharing.rules import TEMPLATES, rule_to_data, template_label
 from governance.mail.outbox import enqueue
 from governance.mail.times import mail_time, zone_of
-from governance.members.models import Cooperative, Person
+from governance.members.models import Cooperative
 from governance.votes.drafting import funds
 from governance.votes.models import Proposal, ProposalKind
 

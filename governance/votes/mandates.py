@@ -11,10 +11,11 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from governance.audit.service import lock_cooperative, record
+from governance.auth.models import Person
 from governance.base import clock
 from governance.base.errors import Conflict
 from governance.base.i18n import _
-from governance.members.models import Cooperative, Membership, MembershipStatus, Person, Role
+from governance.members.models import Cooperative, Membership, MembershipStatus, Role
 from governance.members.service import active_coordinators
 from governance.votes.drafting.voting_rules import voting_rules
 from governance.votes.models import Mandate, Proposal

@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from governance.auth.models import Person
 from governance.members.access import Actor
-from governance.members.models import Person
 from governance.votes.models import Ballot, EligibleVoter, Proposal, ProposalState, Proxy
 
 SOON = dt.timedelta(hours=24)

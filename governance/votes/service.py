@@ -11,6 +11,7 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from governance.audit.service import lock_cooperative, record
+from governance.auth.models import Person
 from governance.base import clock
 from governance.base.errors import Conflict, Invalid, NotFound, PermissionDenied
 from governance.base.i18n import _, datetime_short, ngettext
@@ -19,7 +20,7 @@ from governance.ledger.books.models import Period, PeriodState
 from governance.ledger.costs.costs import categories_of
 from governance.ledger.sharing.rule_versions import rule_in_force
 from governance.members.access import Actor, Permission, authorize
-from governance.members.models import Cooperative, Membership, MembershipStatus, Person, Role
+from governance.members.models import Cooperative, Membership, MembershipStatus, Role
 from governance.votes import mails
 from governance.votes.counting.minimums import Minimum, category_name, category_of, raised_quorum
 from governance.votes.drafting.drafting import (

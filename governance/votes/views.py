@@ -17,12 +17,13 @@ from markupsafe import Markup
 from sqlmodel import col, func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from governance.auth.models import Person
 from governance.base import clock
 from governance.base.i18n import _
 from governance.language.markdown_text import render
 from governance.ledger.sharing.rules import TEMPLATES, template_label
 from governance.members.access import Actor, Permission, authorize
-from governance.members.models import Cooperative, Person
+from governance.members.models import Cooperative
 from governance.votes.counting.board import FORMAT
 from governance.votes.counting.methods import Result, fraction_text
 from governance.votes.counting.minimums import (

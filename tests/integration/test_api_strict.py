@@ -13,8 +13,8 @@ import msgspec
 import pytest
 from sqlmodel import select
 
+from governance.auth.models import Person
 from governance.ledger.work.models import Client, Prestation
-from governance.members.models import Person
 from governance.votes.api_bodies import BoardOut
 from tests.votes_support import later, open_vote, run_worker_once
 

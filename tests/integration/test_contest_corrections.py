@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 from sqlmodel import col, select
 
+from governance.auth.models import Person
 from governance.base import clock
 from governance.ledger.billing import invoices
 from governance.ledger.billing.credit_notes import live_invoice_of
@@ -22,7 +23,6 @@ from governance.ledger.closing.models import Contest, ContestStatus
 from governance.ledger.sharing.founding import create_client
 from governance.ledger.work import prestations
 from governance.ledger.work.models import Client, ClientKind, Prestation, PrestationStatus
-from governance.members.models import Person
 from tests.closing_support import TODAY, build_october, close_month, everyone_read
 from tests.integration.test_csv_import import csv_bytes, upload
 

@@ -11,9 +11,9 @@ from sqlalchemy import func
 from sqlmodel import col, select
 
 from governance.audit.models import AuditEvent
+from governance.auth.models import Person
 from governance.ledger.sharing.founding import create_client
 from governance.ledger.work.models import ClientKind, Prestation
-from governance.members.models import Person
 from tests.world import EMAILS
 
 IMPORT = "/c/alpha/work/import"

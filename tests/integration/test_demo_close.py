@@ -11,6 +11,7 @@ from sqlmodel import col, select
 
 from governance.audit.checkpoints.checkpoints import verify_checkpoints
 from governance.audit.service import verify_chain
+from governance.auth.models import Person
 from governance.base import clock
 from governance.demo.univerbal import DEMO_SLUG, create_demo
 from governance.ledger.books.models import Account, JournalEntry, LedgerLine, Period
@@ -21,7 +22,7 @@ from governance.ledger.sharing.figures import counted_lines
 from governance.ledger.statements.models import Statement
 from governance.ledger.work.models import Prestation
 from governance.members.access import Actor
-from governance.members.models import Cooperative, Person
+from governance.members.models import Cooperative
 from tests.closing_support import everyone_read
 
 TODAY = dt.date(2026, 11, 27)

@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from sqlmodel import col, select
 
+from governance.auth.models import Person
 from governance.auth.service import login
 from governance.base import clock
 from governance.base.errors import Invalid, PermissionDenied
@@ -23,7 +24,7 @@ from governance.ledger.closing.models import PeriodClose
 from governance.ledger.statements.models import Statement
 from governance.ledger.work.models import Prestation
 from governance.members.access import Actor, Permission, authorize
-from governance.members.models import Cooperative, Membership, Person, Role
+from governance.members.models import Cooperative, Membership, Role
 
 TODAY = dt.date(2026, 11, 27)
 

@@ -11,10 +11,11 @@ from typing import Any
 
 from sqlmodel import select
 
+from governance.auth.models import Person
 from governance.cli import main
 from governance.demo.univerbal import DEMO_SLUG, create_demo
 from governance.members.access import Actor
-from governance.members.models import Cooperative, Person
+from governance.members.models import Cooperative
 from governance.votes import views
 from governance.votes.models import Proposal
 

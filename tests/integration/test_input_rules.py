@@ -13,6 +13,7 @@ from sqlalchemy import func
 from sqlmodel import select
 
 from governance.audit.models import AuditEvent
+from governance.auth.models import Person
 from governance.base import clock
 from governance.base.errors import Conflict, Invalid
 from governance.base.settings import Settings
@@ -23,14 +24,7 @@ from governance.ledger.sharing.founding import create_client
 from governance.ledger.work import prestations
 from governance.ledger.work.models import ClientKind, Prestation
 from governance.members import service as members
-from governance.members.models import (
-    Cooperative,
-    Invitation,
-    Membership,
-    MembershipStatus,
-    Person,
-    Role,
-)
+from governance.members.models import Cooperative, Invitation, Membership, MembershipStatus, Role
 from governance.votes import ballots
 from tests.closing_support import MONTH, TODAY, build_october
 from tests.votes_support import add_cooperators, open_vote

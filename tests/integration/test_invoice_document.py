@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 from sqlmodel import col, select
 
+from governance.auth.models import Person
 from governance.base import clock, i18n
 from governance.base.i18n import date_short
 from governance.ledger.billing import credit_notes
@@ -24,7 +25,7 @@ from governance.ledger.sharing.founding import create_client
 from governance.ledger.work import prestations
 from governance.ledger.work.models import ClientKind
 from governance.members import vat
-from governance.members.models import Cooperative, Person
+from governance.members.models import Cooperative
 from tests.integration.test_pdf_right_to_left import BIDI_MARKS, lines_of, plain
 
 pytestmark = pytest.mark.skipif(

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from governance.members.models import Person
+from governance.auth.models import Person
 from tests.integration.test_credit_notes import BASE, _client_with_work, _invoices, _issue
 
 COMMUNICATION = re.compile(r"\+\+\+\d{3}/\d{4}/\d{5}\+\+\+")

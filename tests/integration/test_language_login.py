@@ -14,9 +14,9 @@ from typing import Any
 from sqlmodel import col, select
 
 from governance.audit.models import AuditEvent
+from governance.auth.models import Person
 from governance.auth.pages import CHOSEN_COOKIE, CHOSEN_MAX_AGE
 from governance.base.http import LANGUAGE_COOKIE
-from governance.members.models import Person
 
 
 def _profile(run: Any, world: Any, key: str) -> str:

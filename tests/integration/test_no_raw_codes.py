@@ -23,13 +23,14 @@ from urllib.parse import urlsplit
 
 from sqlmodel import col, select
 
+from governance.auth.models import Person
 from governance.base import clock, i18n
 from governance.demo.univerbal import DEMO_PASSWORD, create_demo
 from governance.ledger.books.models import Period
 from governance.ledger.payouts.models import PayoutBatch
 from governance.mail import invitations, outbox
 from governance.mail.models import OutboxMail
-from governance.members.models import Cooperative, Person
+from governance.members.models import Cooperative
 from governance.votes.models import Proposal
 from tests.raw_codes_support import (
     Codes,

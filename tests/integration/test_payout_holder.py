@@ -17,6 +17,7 @@ from sqlmodel import col, select, update
 
 from governance.audit.models import AuditEvent
 from governance.auth import service as auth_service
+from governance.auth.models import Person
 from governance.base import clock, i18n
 from governance.base.errors import Invalid
 from governance.ledger.books.journal import Posting, month_of
@@ -24,7 +25,7 @@ from governance.ledger.books.models import JournalEntry
 from governance.ledger.books.posting import post
 from governance.ledger.payouts import payouts
 from governance.members import bank
-from governance.members.models import Cooperative, Person
+from governance.members.models import Cooperative
 
 COOP_IBAN = "BE68539007547034"
 OMAR_IBAN = "BE71096123456769"

@@ -15,6 +15,7 @@ import xmlschema
 from sqlmodel import col, func, select
 
 from governance.audit.models import AuditEvent
+from governance.auth.models import Person
 from governance.base import clock, db, i18n
 from governance.base.errors import Conflict, Invalid, NotFound, PermissionDenied
 from governance.ledger.books.journal import Posting
@@ -23,7 +24,7 @@ from governance.ledger.books.posting import balance_of, post
 from governance.ledger.payouts import payout_sepa, payouts
 from governance.ledger.payouts.models import PayoutBatch
 from governance.members import bank
-from governance.members.models import Cooperative, Person
+from governance.members.models import Cooperative
 
 COOP_IBAN = "BE68539007547034"
 OMAR_IBAN = "BE71096123456769"

@@ -20,6 +20,7 @@ import pytest
 from sqlmodel import col, select
 
 from governance.audit.models import AuditEvent
+from governance.auth.models import Person
 from governance.base import clock
 from governance.base.errors import Conflict, Invalid, PermissionDenied
 from governance.base.i18n import language
@@ -30,7 +31,7 @@ from governance.ledger.closing.models import ReviewRead
 from governance.ledger.closing.review_steps import remind_due
 from governance.mail.models import OutboxMail
 from governance.mail.outbox import set_email_notices
-from governance.members.models import Cooperative, Person
+from governance.members.models import Cooperative
 from tests.closing_support import TODAY, build_october, everyone_read
 
 MONTH = "2026-10"

@@ -12,13 +12,13 @@ from typing import Any
 import pytest
 from sqlmodel import func, select
 
+from governance.auth.models import Person
 from governance.base import clock
 from governance.base.i18n import language, money
 from governance.ledger.books.models import JournalEntry
 from governance.ledger.closing import closing
 from governance.mail.models import OutboxMail
 from governance.mail.outbox import set_email_notices
-from governance.members.models import Person
 from governance.votes.drafting import funds
 from governance.votes.models import Proposal
 from tests.closing_support import TODAY, build_october, everyone_read

@@ -10,13 +10,13 @@ from typing import Any
 import pytest
 from sqlmodel import select
 
+from governance.auth.models import Person
 from governance.base import clock
 from governance.language.months import month_name
 from governance.ledger.closing import closing
 from governance.ledger.sharing import rule_versions
 from governance.ledger.sharing.founding import create_client
 from governance.ledger.work.models import ClientKind, Prestation
-from governance.members.models import Person
 from tests.closing_support import everyone_read
 
 FORM = "/c/alpha/work/new"

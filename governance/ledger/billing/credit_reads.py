@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from governance.auth.models import Person
 from governance.base.errors import NotFound
 from governance.base.i18n import _
 from governance.ledger.billing.credit_notes import credit_notes_of, money_to_settle
@@ -17,7 +18,6 @@ from governance.ledger.billing.models import Invoice, InvoiceLine
 from governance.ledger.books.reading import may_read_books
 from governance.ledger.work.models import Client, Prestation
 from governance.members.access import Actor
-from governance.members.models import Person
 
 
 @dataclass(frozen=True)

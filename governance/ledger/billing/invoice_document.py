@@ -14,6 +14,7 @@ from sqlalchemy import func
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from governance.auth.models import Person
 from governance.base.errors import NotFound
 from governance.base.i18n import _, current_language
 from governance.input.languages import as_list, name_of
@@ -34,7 +35,7 @@ from governance.ledger.work.models import Client, Prestation
 from governance.members import vat
 from governance.members.access import Actor
 from governance.members.details import format_enterprise_number, format_iban
-from governance.members.models import Cooperative, Person
+from governance.members.models import Cooperative
 
 
 def describe(prestation: Prestation) -> str:

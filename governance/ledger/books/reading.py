@@ -23,6 +23,7 @@ from sqlalchemy import case, func
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from governance.auth.models import Person
 from governance.base.db import dialect_of
 from governance.base.errors import NotFound, PermissionDenied
 from governance.base.i18n import _
@@ -33,7 +34,7 @@ from governance.ledger.books.models import Account, JournalEntry, LedgerLine
 from governance.ledger.books.posting import balance_of
 from governance.ledger.work.models import Client, Prestation
 from governance.members.access import Actor, Permission, authorize
-from governance.members.models import Cooperative, Membership, Person, Role
+from governance.members.models import Cooperative, Membership, Role
 from governance.members.visibility import reads_everyones_money
 
 MAX_PAGE = 500

@@ -16,6 +16,7 @@ from sqlalchemy import func
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from governance.auth.models import Person
 from governance.base import clock
 from governance.base.errors import Invalid, NotFound
 from governance.base.i18n import _
@@ -50,7 +51,7 @@ from governance.ledger.sharing.figures import Counted, counted_prestations
 from governance.ledger.statements.models import Statement
 from governance.ledger.work.models import Client, Prestation
 from governance.members.access import Actor, Permission, allows, authorize
-from governance.members.models import Cooperative, Person
+from governance.members.models import Cooperative
 
 __all__ = ["PeriodRow", "ReviewPage", "month_of_contest", "periods_overview", "review_page"]
 

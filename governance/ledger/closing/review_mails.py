@@ -8,13 +8,14 @@ from collections.abc import Iterable
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from governance.auth.models import Person
 from governance.base.i18n import N_, _
 from governance.language import months
 from governance.ledger.books.models import Period
 from governance.ledger.closing.review_window import review_ends_at
 from governance.mail.outbox import enqueue
 from governance.mail.times import mail_time, zone_of
-from governance.members.models import Cooperative, Person
+from governance.members.models import Cooperative
 
 
 def _link(cooperative: Cooperative, period: Period) -> str:

@@ -21,6 +21,7 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from governance.audit.service import lock_cooperative, record
+from governance.auth.models import Person
 from governance.base import clock
 from governance.base.errors import Conflict, Invalid
 from governance.base.i18n import _
@@ -36,7 +37,7 @@ from governance.ledger.closing.review_window import (
     review_ends_at,
 )
 from governance.members.access import Actor, Permission, allows, authorize
-from governance.members.models import Cooperative, Membership, MembershipStatus, Person
+from governance.members.models import Cooperative, Membership, MembershipStatus
 
 
 def reads_own_draft(role: str) -> bool:

@@ -35,6 +35,7 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from governance.audit.service import record
+from governance.auth.models import Person
 from governance.base import clock
 from governance.base.db import dialect_of
 from governance.base.errors import Conflict, Invalid
@@ -54,7 +55,7 @@ from governance.ledger.work.work_dates import (
     window_of,
 )
 from governance.members.access import Actor, Permission, authorize
-from governance.members.models import Cooperative, Membership, MembershipStatus, Person
+from governance.members.models import Cooperative, Membership, MembershipStatus
 
 MAX_FILE_BYTES = 5_000_000
 MAX_ROWS = 5_000

@@ -14,10 +14,10 @@ from dataclasses import dataclass
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from governance.auth.models import Person
 from governance.language.kinds import kind_label
 from governance.ledger.imports.csv_import import RowResult
 from governance.members.access import Actor, Permission, authorize
-from governance.members.models import Person
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from governance.auth.models import Person
 from governance.base import i18n
 from governance.base.errors import Conflict, Invalid, NotFound
 from governance.base.i18n import _
@@ -28,7 +29,7 @@ from governance.ledger.payouts.payout_sepa import (
 )
 from governance.members.access import Actor, Permission, authorize
 from governance.members.bank import bic_problem, compact, holder_problem, iban_problem
-from governance.members.models import Cooperative, Person
+from governance.members.models import Cooperative
 
 
 @dataclass(frozen=True)

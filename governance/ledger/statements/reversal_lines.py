@@ -14,12 +14,12 @@ from dataclasses import dataclass
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from governance.auth.models import Person
 from governance.language.months import month_name
 from governance.ledger.books.models import JournalEntry
 from governance.ledger.closing.models import Contest, ContestStatus
 from governance.ledger.work.models import Client, Prestation, PrestationStatus
 from governance.members.access import Actor, Permission, authorize
-from governance.members.models import Person
 
 LATEST = 10
 MONTH_LIMIT = 200

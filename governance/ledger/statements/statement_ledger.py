@@ -14,6 +14,7 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from governance.audit.models import Checkpoint
+from governance.auth.models import Person
 from governance.ledger.books.models import Account, JournalEntry, LedgerLine
 from governance.ledger.books.posting import balance_of
 from governance.ledger.closing.models import PeriodClose
@@ -25,7 +26,6 @@ from governance.ledger.statements.statement_reconciliation import (
     reconcile,
 )
 from governance.ledger.statements.statement_views import CheckpointView
-from governance.members.models import Person
 
 
 class LedgerMismatch(RuntimeError):

@@ -18,11 +18,12 @@ from typing import Any
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from governance.auth.models import Person
 from governance.ledger.closing.models import PeriodClose
 from governance.ledger.sharing.distribution import MemberFigures, PeriodFigures, distribute
 from governance.ledger.sharing.rules import Rule, RuleError, parse_rule, rule_to_data
 from governance.members.access import Actor
-from governance.members.models import Cooperative, Membership, Person
+from governance.members.models import Cooperative, Membership
 from governance.members.visibility import MoneyReader, money_reader
 from governance.votes.models import Proposal
 
