@@ -6,12 +6,9 @@ from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from governance.base import clock
-from governance.base.errors import Invalid
-from governance.base.i18n import _, join_list
 from governance.input.money import format_cents
 from governance.ledger.books.journal import month_of
-from governance.ledger.sharing.rule_versions import set_initial_rule
-from governance.ledger.sharing.rules import TEMPLATES
+from governance.ledger.sharing.rule_versions import known_template, set_initial_rule
 from governance.ledger.work.clients import add_client
 from governance.ledger.work.models import Client, ClientKind
 from governance.members import service as members
@@ -65,11 +62,7 @@ async def found_cooperative(
 ) -> Cooperative:
     """Create a cooperative with its first distribution rule, chosen from a template, in one
     audited transaction. Raises Invalid (bad or taken slug, unknown template)."""
-    if rule_template not in TEMPLATES:
-        message = _("Choose one of the rule templates: %(names)s.") % {
-            "names": join_list(TEMPLATES, "plain")
-        }
-        raise Invalid(message, {"rule": message})
+    known_template(rule_template)
 
     async def first_rule(session: AsyncSession, cooperative: Cooperative) -> None:
         assert cooperative.id is not None

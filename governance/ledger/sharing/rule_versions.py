@@ -51,6 +51,57 @@ def checked(version: DistributionRule) -> Rule:
         raise Invalid(message) from error
 
 
+def known_template(template: str) -> None:
+    """Invalid (on the form's `rule` field) unless `template` names one of the rule templates."""
+    if template not in TEMPLATES:
+        message = _("Choose one of the rule templates: %(names)s.") % {
+            "names": join_list(TEMPLATES, "plain")
+        }
+        raise Invalid(message, {"rule": message})
+
+
+async def write_version(
+    session: AsyncSession,
+    *,
+    cooperative_id: int,
+    start_month: str,
+    rule: dict[str, Any],
+    actor_id: int | None,
+    template: str = "",
+    proposal_id: int | None = None,
+) -> DistributionRule:
+    """The one writer of a rule version: the row and its audit entry, in the caller's
+    transaction. A template's version is the founding rule (`rule.set`); a proposal's is an
+    adopted one (`rule.adopted`). The caller has validated `rule`."""
+    version = DistributionRule(
+        cooperative_id=cooperative_id,
+        start_month=start_month,
+        rule=rule,
+        template=template,
+        proposal_id=proposal_id,
+        created_by_id=actor_id,
+        created_at=clock.now(),
+    )
+    session.add(version)
+    await session.flush()
+    if proposal_id is None:
+        action = "rule.set"
+        data: dict[str, Any] = {"template": template, "start_month": start_month, "rule": rule}
+    else:
+        action = "rule.adopted"
+        data = {"proposal_id": proposal_id, "start_month": start_month, "rule": rule}
+    await record(
+        session,
+        cooperative_id=cooperative_id,
+        actor_id=actor_id,
+        action=action,
+        subject_type="distribution_rule",
+        subject_id=version.id,
+        data=data,
+    )
+    return version
+
+
 async def set_initial_rule(
     session: AsyncSession,
     cooperative_id: int,
@@ -59,31 +110,15 @@ async def set_initial_rule(
     actor_id: int | None,
 ) -> DistributionRule:
     """The first rule of a new cooperative, from a template chosen at its creation (audited)."""
-    if template not in TEMPLATES:
-        message = _("Choose one of the rule templates: %(names)s.") % {
-            "names": join_list(TEMPLATES, "plain")
-        }
-        raise Invalid(message, {"rule": message})
-    version = DistributionRule(
+    known_template(template)
+    return await write_version(
+        session,
         cooperative_id=cooperative_id,
         start_month=start_month,
         rule=rule_to_data(TEMPLATES[template]),
-        template=template,
-        created_by_id=actor_id,
-        created_at=clock.now(),
-    )
-    session.add(version)
-    await session.flush()
-    await record(
-        session,
-        cooperative_id=cooperative_id,
         actor_id=actor_id,
-        action="rule.set",
-        subject_type="distribution_rule",
-        subject_id=version.id,
-        data={"template": template, "start_month": start_month, "rule": version.rule},
+        template=template,
     )
-    return version
 
 
 async def adopt_rule(
@@ -129,23 +164,11 @@ async def adopt_rule(
             )
             % {"month": month, "state": state_name(state)}
         )
-    version = DistributionRule(
+    return await write_version(
+        session,
         cooperative_id=cooperative_id,
         start_month=start_month,
         rule=rule_to_data(clean),
-        proposal_id=proposal_id,
-        created_by_id=actor_id,
-        created_at=clock.now(),
-    )
-    session.add(version)
-    await session.flush()
-    await record(
-        session,
-        cooperative_id=cooperative_id,
         actor_id=actor_id,
-        action="rule.adopted",
-        subject_type="distribution_rule",
-        subject_id=version.id,
-        data={"proposal_id": proposal_id, "start_month": start_month, "rule": version.rule},
+        proposal_id=proposal_id,
     )
-    return version
