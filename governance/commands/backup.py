@@ -11,7 +11,7 @@ from governance.base.settings import Settings, SettingsError
 
 
 def _run(action: Any) -> int:
-    from governance.operations.backup import BackupError
+    from governance.operations.backup_files import BackupError
 
     try:
         url = Settings.from_env().database_url

@@ -16,7 +16,7 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import SQLAlchemyError
 
 from governance.base import db
-from governance.operations.backup import (
+from governance.operations.backup_files import (
     POSTGRESQL,
     BackupError,
     _check_input,
