@@ -7,14 +7,15 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from stdnum import bic, iban
+from stdnum import bic
 from stdnum.be import vat
 from stdnum.exceptions import ValidationError
 
 from governance.base.errors import Invalid
 from governance.base.i18n import _, ngettext
+from governance.input.iban import compact, iban_problem
 from governance.input.money import AmountError, parse_amount, separators
-from governance.input.text import Level, Problem, normalise, problem
+from governance.input.text import ASCII_DIGITS, Level, Problem, normalise, problem
 
 PASSWORD_MIN_LENGTH = 12
 # Row ids are 32-bit integers on PostgreSQL: a larger number names no row.
@@ -29,9 +30,6 @@ _DAY_RE = re.compile(
     r"|(?P<d2>\d{1,2})(?P<sep>[/.-])(?P<m2>\d{1,2})(?P=sep)(?P<y2>\d{4})"
 )
 _NEWLINE_RE = re.compile(r"\r\n|\r|\n")
-
-# Numbers copied from an Arabic page arrive in Arabic-Indic digits.
-ASCII_DIGITS = {0x0660 + d: str(d) for d in range(10)} | {0x06F0 + d: str(d) for d in range(10)}
 
 
 def row_ids(values: Iterable[Any]) -> list[int]:
@@ -155,13 +153,12 @@ class Form:
         )
         if not raw or name in self.errors:
             return None
-        try:
-            # Only the checksum and the country's format: a bank newer than python-stdnum's
-            # list of Belgian banks must not be refused.
-            return iban.validate(raw, check_country=False)
-        except ValidationError:
+        # Any country's IBAN (schwifty: country, length, format, check digits), not only the
+        # SEPA area's: the cooperative's own account is not paid by a SEPA file.
+        if iban_problem(raw, sepa=False) is not None:
             self.errors[name] = _("This is not a valid IBAN. Check it on your bank statement.")
             return None
+        return compact(raw)
 
     def bic(self, name: str, *, required: bool = False) -> str | None:
         """A bank's BIC (SWIFT code) of 8 or 11 characters, upper case: "GKCCBEBB"."""

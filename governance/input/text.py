@@ -21,6 +21,9 @@ from __future__ import annotations
 import unicodedata
 from enum import StrEnum
 
+# Numbers copied from an Arabic page arrive in Arabic-Indic digits.
+ASCII_DIGITS = {0x0660 + d: str(d) for d in range(10)} | {0x06F0 + d: str(d) for d in range(10)}
+
 
 class Level(StrEnum):
     IDENTIFIER = "identifier"

@@ -1,9 +1,10 @@
 """Where a member's share is paid: the account holder's name, the IBAN (and optional BIC) on
 their own profile.
 
-`parse_bank_details`, `iban_problem` and `holder_problem` are pure (schwifty checks the IBAN:
-country, length, format and check digits; the holder's name is checked against SEPA's Latin
-character set, which every bank of the SEPA area accepts); `set_bank_details` is one
+`parse_bank_details`, `bic_problem` and `holder_problem` are pure (the IBAN is checked by
+governance/input/iban.py with schwifty: country, length, format, check digits and the SEPA
+area; the holder's name is checked against SEPA's Latin character set, which every bank of
+the SEPA area accepts); `set_bank_details` is one
 transaction, audited on the system chain with the account numbers masked (an IBAN is what a
 fraud would change, but the trail is read by many people: the last four characters are enough
 to recognise a change). The holder's name is kept whole in the trail: a name changed to
@@ -16,13 +17,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from schwifty import BIC, IBAN
-from schwifty.exceptions import (
-    InvalidChecksumDigits,
-    InvalidCountryCode,
-    InvalidLength,
-    SchwiftyException,
-)
+from schwifty import BIC
+from schwifty.exceptions import SchwiftyException
 from sqlmodel.ext.asyncio.session import AsyncSession
 from text_unidecode import unidecode
 
@@ -30,11 +26,10 @@ from governance.audit.service import record
 from governance.auth.models import Person
 from governance.base.errors import NotFound
 from governance.base.i18n import _
-from governance.input.forms import ASCII_DIGITS, Form, too_long
+from governance.input.forms import Form, too_long
+from governance.input.iban import compact, iban_problem
 from governance.input.text import isolate
 
-# What people type between the groups of an IBAN: spaces, dashes, dots.
-_SEPARATORS_RE = re.compile(r"[\s.\-]+")
 # SEPA's Latin character set (EPC guidance on the use of characters): the only characters
 # every bank of the SEPA area accepts in a name. The holder's name must be written in it.
 SEPA_NAME_RE = re.compile(r"[A-Za-z0-9/\-?:().,'+ ]*\Z")
@@ -53,48 +48,6 @@ class BankDetails:
     iban: str
     bic: str
     holder: str = ""
-
-
-def compact(raw: str) -> str:
-    """Without separators, upper case, ASCII digits: be71 0961-2345.6769 as BE71096123456769."""
-    return _SEPARATORS_RE.sub("", raw.translate(ASCII_DIGITS)).upper()
-
-
-def iban_problem(value: str) -> str | None:
-    """Why `value` cannot receive a SEPA credit transfer, in the reader's language; None if
-    it can. Pure."""
-    number = compact(value)
-    if not number:
-        return _("There is no IBAN on the profile.")
-    if not re.fullmatch(r"[A-Z0-9]+", number):
-        return _("An IBAN has only letters and digits.")
-    try:
-        iban = IBAN(number)
-    except InvalidCountryCode:
-        return _("An IBAN starts with the code of its country, like BE; %(code)s is not one.") % {
-            "code": number[:2]
-        }
-    except InvalidLength:
-        try:
-            expected = IBAN(number, allow_invalid=True).spec.iban_length
-        except SchwiftyException:
-            return _("This is not a valid IBAN. Check it on your bank statement.")
-        return _(
-            "An IBAN from %(country)s has %(expected)d characters; this one has %(given)d."
-        ) % {"country": number[:2], "expected": expected, "given": len(number)}
-    except InvalidChecksumDigits:
-        return _(
-            "The check digits of this IBAN do not match: a character is probably mistyped. "
-            "Check it on your bank statement."
-        )
-    except SchwiftyException:
-        return _("This is not a valid IBAN. Check it on your bank statement.")
-    if not iban.in_sepa_zone:
-        return _(
-            "Payments are sent by SEPA transfer, and %(code)s is outside the SEPA area: "
-            "give an account in a SEPA country."
-        ) % {"code": iban.country_code}
-    return None
 
 
 def bic_problem(value: str) -> str | None:
@@ -189,11 +142,6 @@ def parse_bank_details(iban: str, bic: str, holder: str = "") -> BankDetails:
 def mask(number: str) -> str:
     """All but the last four characters hidden: "************6769"."""
     return "*" * max(len(number) - 4, 0) + number[-4:] if number else ""
-
-
-def format_iban(number: str) -> str:
-    """The compact IBAN in groups of four, for reading."""
-    return " ".join(number[i : i + 4] for i in range(0, len(number), 4))
 
 
 async def set_bank_details(

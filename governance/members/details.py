@@ -14,16 +14,16 @@ from dataclasses import asdict, dataclass, fields
 from typing import Any
 
 from sqlmodel.ext.asyncio.session import AsyncSession
-from stdnum import iban
 
 from governance.audit.service import record
 from governance.base.errors import Invalid, NotFound
 from governance.base.i18n import _
 from governance.input.forms import Form
+from governance.input.iban import format_iban
 from governance.members import vat
 from governance.members.access import Actor, Permission, authorize
 from governance.members.models import Cooperative
-from governance.members.settings import save_settings
+from governance.members.service import save_settings
 
 LEGAL_NAME_MAX = 160
 ADDRESS_MAX = 300
@@ -78,11 +78,6 @@ def format_enterprise_number(number: str) -> str:
     """The compact number as Belgians write it: BE0403170701 as BE 0403.170.701."""
     match = re.fullmatch(r"BE(\d{4})(\d{3})(\d{3})", number)
     return f"BE {match[1]}.{match[2]}.{match[3]}" if match else number
-
-
-def format_iban(number: str) -> str:
-    """The compact IBAN in groups of four: BE71096123456769 as BE71 0961 2345 6769."""
-    return iban.format(number) if number else ""
 
 
 def form_values(cooperative: Cooperative) -> dict[str, str]:

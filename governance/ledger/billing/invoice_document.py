@@ -17,6 +17,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from governance.auth.models import Person
 from governance.base.errors import NotFound
 from governance.base.i18n import _, current_language
+from governance.input.iban import format_iban
 from governance.input.languages import as_list, name_of
 from governance.language.kinds import kind_label
 from governance.ledger.billing.credit_notes import credit_notes_of
@@ -34,7 +35,7 @@ from governance.ledger.statements.statement_text import duration_text
 from governance.ledger.work.models import Client, Prestation
 from governance.members import vat
 from governance.members.access import Actor
-from governance.members.details import format_enterprise_number, format_iban
+from governance.members.details import format_enterprise_number
 from governance.members.models import Cooperative
 
 

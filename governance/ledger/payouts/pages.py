@@ -12,9 +12,9 @@ from litestar.response import Redirect, Template
 from governance.base import clock
 from governance.base.errors import Conflict, Invalid
 from governance.base.http import Db, form_data, page, redirect
+from governance.input.iban import format_iban
 from governance.language.months import month_name
 from governance.ledger.payouts import payouts
-from governance.members.bank import format_iban
 from governance.members.context import Coop, CoopContext, provide_coop
 
 

@@ -17,6 +17,7 @@ from governance.auth.models import Person
 from governance.base import i18n
 from governance.base.errors import Conflict, Invalid, NotFound
 from governance.base.i18n import _
+from governance.input.iban import compact, iban_problem
 from governance.ledger.books.models import Account
 from governance.ledger.books.posting import balance_of
 from governance.ledger.payouts.models import PayoutBatch, PayoutLine, PayoutState
@@ -28,7 +29,7 @@ from governance.ledger.payouts.payout_sepa import (
     remittance_language,
 )
 from governance.members.access import Actor, Permission, authorize
-from governance.members.bank import bic_problem, compact, holder_problem, iban_problem
+from governance.members.bank import bic_problem, holder_problem
 from governance.members.models import Cooperative
 
 
