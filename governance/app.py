@@ -24,7 +24,6 @@ from litestar.exceptions import (
 from litestar.middleware import DefineMiddleware
 from litestar.openapi.config import OpenAPIConfig
 from litestar.openapi.plugins import JsonRenderPlugin
-from litestar.plugins.htmx import HTMXPlugin
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.template.config import TemplateConfig
 from litestar.types import Message, Scope
@@ -33,8 +32,6 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from governance import request_log, static_assets
-from governance.audit.checkpoints.pages import CheckpointController
-from governance.audit.pages import AuditApiController, AuditController
 from governance.auth.current import choose_language
 from governance.auth.middleware import SessionAuthentication
 from governance.auth.pages import AuthController
@@ -48,6 +45,8 @@ from governance.input import json_body
 from governance.input.text import isolate
 from governance.language.category_names import category_label
 from governance.language.kinds import kind_label
+from governance.ledger.billing.api import ClientApiController
+from governance.ledger.billing.client_pages import ClientController
 from governance.ledger.billing.pages import InvoiceController, PaymentController
 from governance.ledger.books.api import BooksApiController
 from governance.ledger.books.pages import BooksController
@@ -55,18 +54,20 @@ from governance.ledger.closing.pages import PeriodController
 from governance.ledger.costs.pages import CostController
 from governance.ledger.imports.pages import ImportController
 from governance.ledger.payouts.pages import PayoutController
+from governance.ledger.reversals.api import PrestationApiController
+from governance.ledger.reversals.pages import WorkController
 from governance.ledger.statements.pages import StatementController
-from governance.ledger.work.api import PrestationApiController
-from governance.ledger.work.client_api import ClientApiController
-from governance.ledger.work.client_pages import ClientController
-from governance.ledger.work.pages import WorkController
+from governance.mail.pages import InvitationMailController
 from governance.members.pages import (
+    BankDetailsController,
     CoopController,
     HomeController,
     InvitationController,
     MembersApiController,
 )
 from governance.proxies import ForwardedHeaders
+from governance.trail.checkpoint_pages import CheckpointController
+from governance.trail.pages import AuditApiController, AuditController
 from governance.votes.api import ProposalApiController
 from governance.votes.drafting import funds
 from governance.votes.pages import ProposalController
@@ -314,9 +315,11 @@ def create_app(settings: Settings | None = None) -> Litestar:
         route_handlers=[
             healthz,
             AuthController,
+            BankDetailsController,
             HomeController,
             InvitationController,
             CoopController,
+            InvitationMailController,
             CoopHomeController,
             MembersApiController,
             AuditController,
@@ -359,7 +362,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
                 static_assets.with_static_url(template_environment())
             )
         ),
-        plugins=[HTMXPlugin(), json_body.StrictBodySchema()],
+        plugins=[json_body.StrictBodySchema()],
         before_request=_before_request,
         before_send=[_add_security_headers],
         after_exception=[_person_behind_an_error],

@@ -27,6 +27,7 @@ from governance.audit.checkpoints.checkpoint_chain import (
     link_hash,
     truncation,
 )
+from governance.audit.checkpoints.cooperatives import publish_key, published_key
 from governance.audit.checkpoints.signing import check_printed
 from governance.audit.models import (
     CLOSE,
@@ -38,7 +39,6 @@ from governance.audit.models import (
 from governance.audit.service import lock_cooperative, record
 from governance.base import clock
 from governance.base.i18n import _
-from governance.members.models import Cooperative
 
 __all__ = [
     "SigningKeyMismatch",
@@ -60,13 +60,6 @@ class SigningKeyMismatch(RuntimeError):
     """
 
 
-async def _cooperative(session: AsyncSession, cooperative_id: int) -> Cooperative:
-    cooperative = await session.get(Cooperative, cooperative_id)
-    if cooperative is None:
-        raise LookupError(f"no cooperative {cooperative_id}")
-    return cooperative
-
-
 async def ensure_key(session: AsyncSession, cooperative_id: int, *, announce: bool = True) -> str:
     """The cooperative's public key (hex), making its key pair first if it has none.
 
@@ -77,10 +70,10 @@ async def ensure_key(session: AsyncSession, cooperative_id: int, *, announce: bo
     key) unless `announce` is false (creation, whose own event carries the key).
     """
     await lock_cooperative(session, cooperative_id)
-    cooperative = await _cooperative(session, cooperative_id)
+    published = await published_key(session, cooperative_id)
     key = await session.get(SigningKey, cooperative_id)
     if key is None:
-        if cooperative.public_key:
+        if published:
             raise SigningKeyMismatch(
                 f"cooperative {cooperative_id} publishes a public key but has no private key"
             )
@@ -92,8 +85,8 @@ async def ensure_key(session: AsyncSession, cooperative_id: int, *, announce: bo
                 created_at=clock.iso(clock.now()),
             )
         )
-        cooperative.public_key = signing.public_key_of(private)
-        session.add(cooperative)
+        published = signing.public_key_of(private)
+        await publish_key(session, cooperative_id, published)
         await session.flush()
         if announce:
             await record(
@@ -103,16 +96,14 @@ async def ensure_key(session: AsyncSession, cooperative_id: int, *, announce: bo
                 action="cooperative.key_created",
                 subject_type="cooperative",
                 subject_id=cooperative_id,
-                data={"public_key": cooperative.public_key},
+                data={"public_key": published},
             )
-        return cooperative.public_key
+        return published
     public = signing.public_key_of(key.private_key)
-    if not cooperative.public_key:
+    if not published:
         # The pair was made but the public half not published (an interrupted repair).
-        cooperative.public_key = public
-        session.add(cooperative)
-        await session.flush()
-    elif cooperative.public_key != public:
+        await publish_key(session, cooperative_id, public)
+    elif published != public:
         raise SigningKeyMismatch(
             f"cooperative {cooperative_id}: the public key does not match the private key"
         )
@@ -304,13 +295,13 @@ async def verify_checkpoints(
     key that made it must be the cooperative's public key. `checkpoints` saves reading them
     again.
     """
-    cooperative = await _cooperative(session, cooperative_id)
+    published = await published_key(session, cooperative_id)
     if checkpoints is None:
         checkpoints = await checkpoints_of(session, cooperative_id)
     chain = chain_key(cooperative_id)
     problems: list[str] = []
     at_creation = await _key_at_creation(session, cooperative_id)
-    if at_creation is not None and at_creation != cooperative.public_key:
+    if at_creation is not None and at_creation != published:
         problems.append(
             _("The cooperative's public key is not the one recorded when it was created.")
         )
@@ -358,7 +349,7 @@ async def verify_checkpoints(
                 _("The signature of the checkpoint of %(month)s (event %(seq)s) is not valid.")
                 % values
             )
-        if checkpoint.public_key != cooperative.public_key:
+        if checkpoint.public_key != published:
             problems.append(
                 _(
                     "The checkpoint of %(month)s was signed with a key that is not the "

@@ -10,14 +10,14 @@ import logging
 from datetime import datetime, timedelta
 
 from sqlalchemy import func
-from sqlmodel import col, select
+from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from governance.audit.checkpoints.checkpoints import SigningKeyMismatch, last_checkpoint, sign_head
+from governance.audit.checkpoints.cooperatives import cooperative_ids
 from governance.audit.models import DAILY, AuditEvent, Checkpoint, chain_key
 from governance.audit.service import lock_cooperative, record
 from governance.base import clock
-from governance.members.models import Cooperative
 
 log = logging.getLogger("governance.audit")
 DAILY_EVERY = timedelta(days=1)  # a chain that grew gets a checkpoint at most this often
@@ -68,11 +68,9 @@ async def sign_due_checkpoints(session: AsyncSession) -> int:
     `governance audit verify` names the problem), and the other cooperatives still get theirs.
     """
     async with session.begin():
-        ids = list((await session.exec(select(Cooperative.id).order_by(col(Cooperative.id)))).all())
+        ids = await cooperative_ids(session)
     signed = 0
     for cooperative_id in ids:
-        if cooperative_id is None:
-            continue
         try:
             async with session.begin():
                 if await sign_daily(session, cooperative_id) is not None:

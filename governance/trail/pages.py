@@ -1,4 +1,8 @@
-"""The audit trail as every member reads it, and as JSON."""
+"""The audit trail as every member reads it, and as JSON.
+
+Above members (the web shell): the pages need the cooperative of the URL, the members' names and
+what the reader may see of others' amounts; governance.audit below knows cooperatives by id only.
+"""
 
 from __future__ import annotations
 

@@ -2,7 +2,9 @@
 
 The JSON (`/c/<coop>/checkpoints.json`) is exactly what `governance audit verify --witness`
 takes: a member who downloads it now can prove later that the chain still holds these heads,
-whoever holds the database and its signing key (docs/audit.md).
+whoever holds the database and its signing key (docs/audit.md). Above members (the web shell):
+the pages need the cooperative of the URL and its permissions; the checkpoints themselves are
+in governance.audit.checkpoints.
 """
 
 from __future__ import annotations
