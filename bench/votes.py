@@ -80,8 +80,9 @@ from governance.members.models import Membership, MembershipStatus, Role
 from governance.votes import outcome
 from governance.votes import service as votes_service
 from governance.votes.counting import methods
-from governance.votes.drafting import preview
-from governance.votes.models import Ballot, Proposal, ProposalKind, ProposalState, Visibility
+from governance.votes.counting.kinds import ProposalKind, ProposalState, Visibility
+from governance.votes.drafting import preview_reads as preview
+from governance.votes.models import Ballot, Proposal
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS_DIR = ROOT / "bench" / "results"

@@ -18,7 +18,6 @@ from governance.ledger.statements.models import Statement
 from governance.ledger.work.models import Client, Prestation
 from governance.mail.models import OutboxMail
 from governance.members.models import Cooperative, Invitation, Membership
-from governance.votes.counting.receipts import ReplacedReceipt
 from governance.votes.models import (
     Ballot,
     EligibleVoter,
@@ -26,6 +25,7 @@ from governance.votes.models import (
     Proposal,
     ProposalComment,
     Proxy,
+    ReplacedReceipt,
 )
 
 __all__ = [

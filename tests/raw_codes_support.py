@@ -32,14 +32,8 @@ from governance.ledger.work.models import Client, ClientKind, Prestation, Presta
 from governance.ledger.work.prestations import kinds_of
 from governance.members.models import Cooperative, MembershipStatus, Role
 from governance.votes.counting import methods
-from governance.votes.models import (
-    Ballot,
-    Proposal,
-    ProposalComment,
-    ProposalKind,
-    ProposalState,
-    Visibility,
-)
+from governance.votes.counting.kinds import ProposalKind, ProposalState, Visibility
+from governance.votes.models import Ballot, Proposal, ProposalComment
 
 # Elements whose content is not read on the page; and code shown as code, on purpose (the
 # templates' names beside a JSON rule, a spreadsheet's column names, a command to type).

@@ -25,7 +25,8 @@ from governance.ledger.closing.closing import last_day
 from governance.ledger.payouts.models import PayoutBatch, PayoutLine, PayoutState
 from governance.ledger.work.models import Prestation, PrestationStatus
 from governance.members.access import Actor, Permission, allows
-from governance.votes.models import Ballot, EligibleVoter, Proposal, ProposalState
+from governance.votes.counting.kinds import ProposalState
+from governance.votes.models import Ballot, EligibleVoter, Proposal
 
 VOTES_AHEAD = dt.timedelta(days=3)  # the coordinator sees the votes closing within this
 

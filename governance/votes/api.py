@@ -15,7 +15,7 @@ from governance.base.http import Db
 from governance.base.i18n import _
 from governance.input.json_body import API_ERRORS, strict_body
 from governance.members.context import Coop, provide_coop
-from governance.votes import ballots, views
+from governance.votes import ballots, reads
 from governance.votes.api_bodies import (
     BallotIn,
     BallotOut,
@@ -39,13 +39,13 @@ class ProposalApiController(Controller):
     @get("/", responses=API_ERRORS)
     async def index(self, db: Db, coop: Coop) -> list[ProposalSummary]:
         """Every proposal the reader may see, with how many ballots were cast."""
-        return [ProposalSummary.of(p, n) for p, n in await views.list_proposals(db, coop.actor)]
+        return [ProposalSummary.of(p, n) for p, n in await reads.list_proposals(db, coop.actor)]
 
     @get("/{proposal_id:int}", responses=API_ERRORS)
     async def show(self, db: Db, coop: Coop, proposal_id: ProposalId) -> ProposalOut:
         """The proposal as the reader may see it: text, options, effect, their own ballot,
         the proxies they hold, who took part and, when visible, the result."""
-        view = await views.proposal_view(db, coop.actor, proposal_id)
+        view = await reads.proposal_view(db, coop.actor, proposal_id)
         p = view.proposal
         summary = ProposalSummary.of(p)
         return ProposalOut(
@@ -62,7 +62,7 @@ class ProposalApiController(Controller):
             body=p.body,
             quorum=p.quorum,
             threshold=p.threshold,
-            options=views.option_labels_of(p),
+            options=reads.option_labels_of(p),
             effect=p.effect,
             eligible_voter=view.eligible,
             my_ballot=BallotOut.of(view.my_ballot),
@@ -100,7 +100,7 @@ class ProposalApiController(Controller):
     @get("/{proposal_id:int}/board", responses=API_ERRORS)
     async def board(self, db: Db, coop: Coop, proposal_id: ProposalId) -> BoardOut:
         """Every receipt with its choice, once the vote is closed (docs/votes-board.md)."""
-        data = await views.board(db, coop.actor, proposal_id)
+        data = await reads.board(db, coop.actor, proposal_id)
         if data is None:
             raise NotFound(_("The bulletin board is published when the vote closes."))
         return board_out(data)

@@ -1,6 +1,6 @@
 """Casting ballots and giving proxies on an open proposal: one counted ballot per eligible
 voter (unique in the database), changeable until the close, each version with a new receipt
-(the old one kept as replaced: governance/votes/counting/receipts.py).
+(the old one kept as replaced: `remember`, governance/votes/counting/receipts.py).
 
 For a secret vote the audit trail records that a person voted (or voted for someone by
 proxy), never what: no choice, no receipt.
@@ -26,17 +26,12 @@ from governance.members.access import Actor, Permission, allows, authorize
 from governance.members.models import Cooperative, MembershipStatus
 from governance.members.service import membership_of
 from governance.votes import mails
+from governance.votes.counting.kinds import ProposalState
 from governance.votes.counting.methods import APPROVAL_CHOICES, CONSENT_CHOICES
-from governance.votes.counting.receipts import Replaced, remember
+from governance.votes.counting.receipts import Replaced
 from governance.votes.drafting.drafting import option_labels
 from governance.votes.drafting.voting_rules import voting_rules
-from governance.votes.models import (
-    Ballot,
-    EligibleVoter,
-    Proposal,
-    ProposalState,
-    Proxy,
-)
+from governance.votes.models import Ballot, EligibleVoter, Proposal, Proxy, ReplacedReceipt
 from governance.votes.service import proposal_of
 
 MAX_REASON = 1000
@@ -60,6 +55,11 @@ async def _open_for_voter(session: AsyncSession, actor: Actor, proposal_id: int)
             )
         raise PermissionDenied(_("You are not among the voters of this proposal."))
     return proposal
+
+
+async def remember(session: AsyncSession, proposal_id: int, receipt: str, cause: Replaced) -> None:
+    """Keep a receipt the vote no longer counts (in the caller's transaction)."""
+    session.add(ReplacedReceipt(proposal_id=proposal_id, receipt=receipt, cause=cause.value))
 
 
 def new_receipt() -> str:

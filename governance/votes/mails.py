@@ -13,8 +13,9 @@ from governance.ledger.sharing.rules import TEMPLATES, rule_to_data, template_la
 from governance.mail.outbox import enqueue
 from governance.mail.times import mail_time, zone_of
 from governance.members.models import Cooperative
+from governance.votes.counting.kinds import ProposalKind
 from governance.votes.drafting import funds
-from governance.votes.models import Proposal, ProposalKind
+from governance.votes.models import Proposal
 
 
 def _link(cooperative: Cooperative, proposal: Proposal) -> str:

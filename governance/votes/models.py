@@ -3,32 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import JSON, Column, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from governance.base.dbtypes import utc_field
-
-
-class ProposalKind(StrEnum):
-    DECISION = "decision"
-    DISTRIBUTION_RULE = "distribution_rule"
-    FUND_SPENDING = "fund_spending"
-    MEMBERSHIP = "membership"
-    MANDATE = "mandate"
-
-
-class ProposalState(StrEnum):
-    DRAFT = "draft"
-    OPEN = "open"
-    CLOSED = "closed"
-
-
-class Visibility(StrEnum):
-    PUBLIC = "public"
-    SECRET = "secret"  # noqa: S105 - a kind of vote, not a password
+from governance.votes.counting.kinds import ProposalState, Visibility
 
 
 class Proposal(SQLModel, table=True):
@@ -145,3 +126,12 @@ class Mandate(SQLModel, table=True):
     ends_on: dt.date  # the last day of the mandate
     ended_at: dt.datetime | None = utc_field(default=None, nullable=True)
     end_reason: str = Field(default="", max_length=10)  # recalled, lapsed, renewed
+
+
+class ReplacedReceipt(SQLModel, table=True):
+    __tablename__ = "replaced_receipt"
+
+    id: int | None = Field(default=None, primary_key=True)
+    proposal_id: int = Field(foreign_key="proposal.id", index=True)
+    receipt: str = Field(max_length=20)
+    cause: str = Field(max_length=10)

@@ -12,7 +12,8 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from governance.auth.models import Person
 from governance.members.access import Actor
-from governance.votes.models import Ballot, EligibleVoter, Proposal, ProposalState, Proxy
+from governance.votes.counting.kinds import ProposalState
+from governance.votes.models import Ballot, EligibleVoter, Proposal, Proxy
 
 SOON = dt.timedelta(hours=24)
 RECENT = dt.timedelta(days=14)

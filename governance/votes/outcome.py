@@ -27,18 +27,14 @@ from governance.ledger.sharing.rule_versions import adopt_rule
 from governance.members.models import Cooperative, Membership, MembershipStatus, Role
 from governance.members.service import active_coordinators
 from governance.votes import mails, mandates
+from governance.votes.counting.kinds import ProposalKind, ProposalState
 from governance.votes.counting.methods import Result, approval, consent, ranked
 from governance.votes.counting.minimums import category_of
-from governance.votes.drafting import funds
+from governance.votes.drafting import fund_reads, funds
 from governance.votes.drafting.drafting import option_labels, quorum_value
-from governance.votes.drafting.voting_rules import apply_voting_rules, voting_rules
-from governance.votes.models import (
-    Ballot,
-    EligibleVoter,
-    Proposal,
-    ProposalKind,
-    ProposalState,
-)
+from governance.votes.drafting.voting_rules import voting_rules
+from governance.votes.models import Ballot, EligibleVoter, Proposal
+from governance.votes.service import apply_voting_rules
 
 
 def quorum_of(proposal: Proposal, floor: Fraction = Fraction(0)) -> Fraction:
@@ -102,7 +98,7 @@ async def tally_now(session: AsyncSession, proposal: Proposal, floor: Fraction) 
 async def _spend_from_fund(session: AsyncSession, proposal: Proposal, today: dt.date) -> int:
     effect = proposal.effect
     fund, amount = str(effect["fund"]), int(effect["amount_cents"])
-    held = await funds.fund_held(session, proposal.cooperative_id, fund)
+    held = await fund_reads.fund_held(session, proposal.cooperative_id, fund)
     if held < amount:
         raise funds.FundTooLow(fund, held)
     entry = await post(

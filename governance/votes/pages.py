@@ -17,19 +17,19 @@ from governance.base.errors import Conflict, Invalid, NotFound, PermissionDenied
 from governance.base.http import Db, form_data, page, redirect
 from governance.base.i18n import _, join_list
 from governance.input.forms import MAX_ROW_ID
-from governance.ledger.closing.pages import month_label
+from governance.language import months
 from governance.ledger.costs.costs import categories_of
 from governance.mail.outbox import email_notices, set_email_notices
 from governance.members.context import Coop, CoopContext, provide_coop
-from governance.votes import ballots, mandates, service, views
+from governance.votes import ballots, mandates, reads, service
 from governance.votes.api_bodies import BoardOut, board_out
-from governance.votes.counting import receipts
 from governance.votes.counting.methods import THRESHOLDS, fraction_text
-from governance.votes.drafting import funds, preview
+from governance.votes.drafting import fund_reads, preview_reads
 from governance.votes.drafting.drafting import KIND_METHODS, QUORUMS, form_values
 from governance.votes.drafting.page_labels import labels
-from governance.votes.drafting.voting_rules import change_voting_rules, voting_rules
+from governance.votes.drafting.voting_rules import voting_rules
 from governance.votes.notices import notices_for
+from governance.votes.service import change_voting_rules
 
 # The file is the JSON API's board (BoardOut); a refusal is a page, as everywhere under /c/.
 BOARD_FILE = {
@@ -94,18 +94,18 @@ class ProposalController(Controller):
         status_code: int = 200,
         **extra: Any,
     ) -> Template:
-        view = await views.proposal_view(db, coop.actor, pid)
+        view = await reads.proposal_view(db, coop.actor, pid)
         comparison = None
         if view.proposal.kind == "distribution_rule" and view.proposal.state != "closed":
-            comparison = await preview.compare(db, coop.actor, view.proposal)
+            comparison = await preview_reads.compare(db, coop.actor, view.proposal)
         return page(
             request,
             "votes/proposal.html",
             status_code=status_code,
             view=view,
             comparison=comparison,
-            fund=await funds.proposal_fund(db, view.proposal),
-            comparison_months=join_list(month_label(m) for m in comparison.months)
+            fund=await fund_reads.proposal_fund(db, view.proposal),
+            comparison_months=join_list(months.month_name(m) for m in comparison.months)
             if comparison
             else "",
             values=extra.pop("values", {}),
@@ -132,7 +132,7 @@ class ProposalController(Controller):
     @get("/")
     async def index(self, request: Request, db: Db, coop: Coop) -> Template:
         """Open votes, drafts, and closed votes with their outcome."""
-        rows = await views.list_proposals(db, coop.actor)
+        rows = await reads.list_proposals(db, coop.actor)
         assert coop.cooperative.id is not None
         running = await mandates.current_mandates(db, coop.cooperative.id)
         return page(
@@ -233,7 +233,7 @@ class ProposalController(Controller):
     async def edit(
         self, request: Request, db: Db, coop: Coop, proposal_id: FromPath[int]
     ) -> Template:
-        view = await views.proposal_view(db, coop.actor, proposal_id)
+        view = await reads.proposal_view(db, coop.actor, proposal_id)
         if not view.may_edit:
             raise PermissionDenied(_("Only a draft can change, by its author or a coordinator."))
         values = form_values(view.proposal, i18n.current_language())
@@ -340,11 +340,11 @@ class ProposalController(Controller):
         self, request: Request, db: Db, coop: Coop, proposal_id: FromPath[int]
     ) -> Template:
         """Every receipt with its choice, after the close; the reader finds their own."""
-        view = await views.proposal_view(db, coop.actor, proposal_id)
-        data = await views.board(db, coop.actor, proposal_id)
+        view = await reads.proposal_view(db, coop.actor, proposal_id)
+        data = await reads.board(db, coop.actor, proposal_id)
         if data is None:
             raise NotFound(_("The bulletin board is published when the vote closes."))
-        found = await receipts.search(
+        found = await reads.search(
             db,
             proposal_id,
             request.query_params.get("receipt", ""),
@@ -357,7 +357,7 @@ class ProposalController(Controller):
         self, request: Request, db: Db, coop: Coop, proposal_id: FromPath[int]
     ) -> Response[bytes]:
         """The board as a file that `governance votes verify` recounts."""
-        data = await views.board(db, coop.actor, proposal_id)
+        data = await reads.board(db, coop.actor, proposal_id)
         if data is None:
             raise NotFound(_("The bulletin board is published when the vote closes."))
         board_out(data)  # the shape the schema declares (BOARD_FILE), or a loud error

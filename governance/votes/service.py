@@ -1,10 +1,12 @@
-"""Proposals: draft, change a draft, open for voting, discuss. Each call is one transaction,
-permission-checked and audited."""
+"""Proposals: draft, change a draft, open for voting, discuss; the cooperative's voting rules
+changed by a coordinator (or by an adopted decision: `apply_voting_rules`). Each call is one
+transaction, permission-checked and audited."""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any
 
 from sqlmodel import col, select
@@ -21,8 +23,16 @@ from governance.ledger.costs.costs import categories_of
 from governance.ledger.sharing.rule_versions import rule_in_force
 from governance.members.access import Actor, Permission, authorize
 from governance.members.models import Cooperative, Membership, MembershipStatus, Role
+from governance.members.settings import save_settings
 from governance.votes import mails
-from governance.votes.counting.minimums import Minimum, category_name, category_of, raised_quorum
+from governance.votes.counting.kinds import ProposalState
+from governance.votes.counting.minimums import (
+    Minimum,
+    Minimums,
+    category_name,
+    category_of,
+    raised_quorum,
+)
 from governance.votes.drafting.drafting import (
     DraftContext,
     MemberChoice,
@@ -31,9 +41,9 @@ from governance.votes.drafting.drafting import (
     parse_proposal,
     quorum_value,
 )
-from governance.votes.drafting.funds import fund_balances
-from governance.votes.drafting.voting_rules import voting_rules
-from governance.votes.models import EligibleVoter, Proposal, ProposalComment, ProposalState
+from governance.votes.drafting.fund_reads import fund_balances
+from governance.votes.drafting.voting_rules import VotingRules, parse_voting_rules, voting_rules
+from governance.votes.models import EligibleVoter, Proposal, ProposalComment
 
 MAX_DAYS_OPEN = 90
 MIN_MINUTES_OPEN = 10
@@ -329,3 +339,50 @@ async def add_comment(
             data={"comment_id": comment.id, "body": body},
         )
     return comment
+
+
+async def apply_voting_rules(
+    session: AsyncSession,
+    cooperative: Cooperative,
+    rules: VotingRules,
+    *,
+    actor_id: int | None,
+    proposal_id: int | None,
+) -> None:
+    """Write `rules` into the cooperative's settings and audit it (caller's transaction)."""
+    before = voting_rules(cooperative.settings).as_settings()
+    await save_settings(
+        session,
+        cooperative,
+        rules.as_settings(),
+        actor_id=actor_id,
+        action="cooperative.voting_rules_changed",
+        data={"before": before, "after": rules.as_settings(), "proposal_id": proposal_id},
+    )
+
+
+async def change_voting_rules(
+    session: AsyncSession, actor: Actor, data: Mapping[str, Any]
+) -> VotingRules:
+    """A coordinator changes the voting rules, unless coordinators hold their role by mandate
+    (then only an adopted decision does); the minimums stay as they are (only an adopted
+    decision changes them). Raises PermissionDenied, Conflict, Invalid."""
+    async with session.begin():
+        await authorize(session, actor, Permission.MANAGE_COOPERATIVE)
+        rules = parse_voting_rules(data, minimums=Minimums())
+        await lock_cooperative(session, actor.cooperative_id)
+        cooperative = await session.get(Cooperative, actor.cooperative_id)
+        assert cooperative is not None
+        current = voting_rules(cooperative.settings)
+        rules = replace(rules, minimums=current.minimums)
+        if current.coordinators_by_mandate:
+            raise Conflict(
+                _(
+                    "Coordinators hold their role by mandate: the voting rules change only "
+                    "by an adopted decision."
+                )
+            )
+        await apply_voting_rules(
+            session, cooperative, rules, actor_id=actor.person_id, proposal_id=None
+        )
+    return rules

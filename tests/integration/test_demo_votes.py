@@ -16,7 +16,7 @@ from governance.cli import main
 from governance.demo.univerbal import DEMO_SLUG, create_demo
 from governance.members.access import Actor
 from governance.members.models import Cooperative
-from governance.votes import views
+from governance.votes import reads
 from governance.votes.models import Proposal
 
 TODAY = dt.date(2026, 11, 27)
@@ -36,7 +36,7 @@ def _boards(run: Any) -> tuple[list[Proposal], list[dict[str, Any]]]:
         boards = []
         for proposal in proposals:
             async with session.begin():
-                board = await views.board(session, actor, proposal.id)
+                board = await reads.board(session, actor, proposal.id)
             if board is not None:
                 boards.append(board)
         return proposals, boards

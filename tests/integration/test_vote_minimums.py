@@ -18,10 +18,11 @@ from governance.base.errors import Invalid
 from governance.base.i18n import language
 from governance.ledger.sharing import rule_versions
 from governance.members.models import Cooperative
-from governance.votes import service, views
+from governance.votes import reads, service
 from governance.votes.counting.board import differences, load_board, tally
-from governance.votes.drafting.voting_rules import change_voting_rules, voting_rules
+from governance.votes.drafting.voting_rules import voting_rules
 from governance.votes.models import Proposal
+from governance.votes.service import change_voting_rules
 from tests.votes_support import (
     DECISION,
     WEEK,
@@ -142,8 +143,8 @@ def test_below_the_minimum_quorum_a_vote_is_not_adopted(
         await vote(session, world, "omar", pid, choice="yes")  # one of four: below a half
         later(monkeypatch, WEEK + 1)
         closed = await close(session, pid, world)
-        view = await views.proposal_view(session, world.actor("omar"), pid)
-        board = await views.board(session, world.actor("omar"), pid)
+        view = await reads.proposal_view(session, world.actor("omar"), pid)
+        board = await reads.board(session, world.actor("omar"), pid)
         return closed, view, board
 
     closed, view, board = run(action)
@@ -224,7 +225,7 @@ def test_raised_minimums_apply_to_a_vote_still_open_at_the_close(
             session.add(cooperative)
         later(monkeypatch, WEEK + 1)
         closed = await close(session, loose, world)
-        board = await views.board(session, world.actor("omar"), loose)
+        board = await reads.board(session, world.actor("omar"), loose)
         return opened_quorum, closed, board
 
     opened_quorum, closed, board = run(action)

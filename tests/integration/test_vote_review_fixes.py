@@ -31,8 +31,8 @@ from governance.votes.drafting.drafting import (
     form_values,
     parse_proposal,
 )
-from governance.votes.drafting.voting_rules import change_voting_rules
 from governance.votes.models import Ballot, Proposal
+from governance.votes.service import change_voting_rules
 from tests.votes_support import (
     DECISION,
     WEEK,

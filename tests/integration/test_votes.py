@@ -17,7 +17,7 @@ from governance.ledger.sharing import rule_versions
 from governance.ledger.sharing.models import DistributionRule
 from governance.ledger.sharing.rules import TEMPLATES, rule_to_data
 from governance.members.models import Membership
-from governance.votes import ballots, outcome, service, views
+from governance.votes import ballots, outcome, reads, service
 from governance.votes.counting.board import load_board, tally
 from governance.votes.models import Ballot, Proposal
 from tests.votes_support import (
@@ -48,7 +48,7 @@ def test_a_public_approval_vote_from_draft_to_board(run: Any, world: Any, monkey
         await vote(session, world, "carla", pid, choice="abstain")
         later(monkeypatch)
         proposal = await close(session, pid, world)
-        board = await views.board(session, world.actor("wen"), pid)
+        board = await reads.board(session, world.actor("wen"), pid)
         count = len((await session.exec(select(Ballot).where(Ballot.proposal_id == pid))).all())
         return proposal, board, count
 
@@ -361,7 +361,7 @@ def test_a_mandate_elects_a_coordinator_who_lapses_at_the_end_of_the_term(
 
 def test_by_mandate_only_the_role_cannot_be_given_by_hand(run: Any, world: Any) -> None:
     from governance.members import service as members
-    from governance.votes.drafting.voting_rules import change_voting_rules
+    from governance.votes.service import change_voting_rules
 
     async def action(session: Any) -> Any:
         await change_voting_rules(
@@ -461,7 +461,7 @@ def test_the_comparison_shows_what_was_paid_and_what_the_proposal_would_pay(
     run: Any, world: Any, monkeypatch
 ) -> None:
     from governance.ledger.closing import closing
-    from governance.votes.drafting import preview
+    from governance.votes.drafting import preview_reads as preview
     from tests.closing_support import FUNDS, SHARES, TODAY, build_october, everyone_read
 
     async def action(session: Any) -> Any:

@@ -27,7 +27,7 @@ from babel.numbers import format_percent
 
 from governance.base.i18n import FORMAT_LOCALES, _, current_language, ngettext
 from governance.input.forms import Form
-from governance.votes.models import ProposalKind
+from governance.votes.counting.kinds import ProposalKind
 
 CATEGORIES = ("money", "membership", "rules", "none")
 PROTECTED = ("money", "membership")  # what the `rules` minimums may not be weaker than

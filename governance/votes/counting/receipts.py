@@ -6,9 +6,13 @@ case, so that all these find it.
 
 Changing a vote gives the ballot a new receipt; taking a proxy back withdraws the ballot the
 holder cast with it. The old receipt is kept in `replaced_receipt` (the proposal, the receipt
-and why; no voter, no choice, no time), so that the board can say "this receipt was replaced
-when you changed your vote" instead of "not found". Such a receipt is tied to no choice on
-the board: keeping it tells nobody who chose what, even in a secret vote. Append-only.
+and why; no voter, no choice, no time: governance/votes/models.py), so that the board can say
+"this receipt was replaced when you changed your vote" instead of "not found". Such a receipt
+is tied to no choice on the board: keeping it tells nobody who chose what, even in a secret
+vote. Append-only.
+
+Pure module: the reads and writes of `replaced_receipt` are in governance/votes/reads.py
+(`search`) and governance/votes/ballots.py (`remember`).
 """
 
 from __future__ import annotations
@@ -17,9 +21,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
-from sqlmodel import Field, SQLModel, col, select
-from sqlmodel.ext.asyncio.session import AsyncSession
-
 # What a search may be: the 12 characters and their dashes, plus some spaces around.
 MAX_TYPED = 40
 
@@ -27,15 +28,6 @@ MAX_TYPED = 40
 class Replaced(StrEnum):
     CHANGED = "changed"  # the voter (or their proxy holder) changed the vote
     WITHDRAWN = "withdrawn"  # the giver took their proxy back: the holder's ballot is gone
-
-
-class ReplacedReceipt(SQLModel, table=True):
-    __tablename__ = "replaced_receipt"
-
-    id: int | None = Field(default=None, primary_key=True)
-    proposal_id: int = Field(foreign_key="proposal.id", index=True)
-    receipt: str = Field(max_length=20)
-    cause: str = Field(max_length=10)
 
 
 def receipt_key(typed: str) -> str:
@@ -51,11 +43,6 @@ def find_on_board(typed: str, receipts: Iterable[str]) -> str | None:
     return next((r for r in receipts if receipt_key(r) == key), None)
 
 
-async def remember(session: AsyncSession, proposal_id: int, receipt: str, cause: Replaced) -> None:
-    """Keep a receipt the vote no longer counts (in the caller's transaction)."""
-    session.add(ReplacedReceipt(proposal_id=proposal_id, receipt=receipt, cause=cause.value))
-
-
 def written(typed: str) -> str:
     """How a receipt is printed: "k7qm2xrt9bwd" -> "K7QM-2XRT-9BWD" when it has a receipt's
     12 letters and digits; anything else as typed (trimmed), so the reader sees what was
@@ -64,23 +51,6 @@ def written(typed: str) -> str:
     if len(key) != 12:
         return " ".join(typed[:MAX_TYPED].split())
     return "-".join(key[i : i + 4] for i in range(0, 12, 4))
-
-
-async def replaced(
-    session: AsyncSession, proposal_id: int, typed: str
-) -> tuple[Replaced, str] | None:
-    """Why the vote no longer counts the receipt `typed`, with the receipt as it was given
-    (None: it never had it)."""
-    key = receipt_key(typed)
-    if not key:
-        return None
-    rows = await session.exec(
-        select(ReplacedReceipt.receipt, ReplacedReceipt.cause)
-        .where(ReplacedReceipt.proposal_id == proposal_id)
-        .order_by(col(ReplacedReceipt.id))
-    )
-    kept = ((Replaced(cause), receipt) for receipt, cause in rows.all())
-    return next((found for found in kept if receipt_key(found[1]) == key), None)
 
 
 @dataclass(frozen=True)
@@ -94,19 +64,3 @@ class Search:
     found: str | None = None
     replaced: Replaced | None = None
     shown: str = ""
-
-
-async def search(
-    session: AsyncSession, proposal_id: int, typed: str, board: Iterable[str]
-) -> Search | None:
-    """The board's answer to a receipt typed in its search box (None: nothing typed)."""
-    typed = " ".join(typed[:MAX_TYPED].split())
-    if not typed:
-        return None
-    found = find_on_board(typed, board)
-    if found is not None:
-        return Search(typed, found=found, shown=found)
-    gone = await replaced(session, proposal_id, typed)
-    if gone is not None:
-        return Search(typed, replaced=gone[0], shown=written(gone[1]))
-    return Search(typed, shown=written(typed))

@@ -2,7 +2,8 @@
 
 `parse_proposal(data, context)` returns a `ProposalInput` or raises Invalid naming every bad
 field. What depends on the cooperative (its rule templates, funds, categories, members, the
-last closed month) comes in `DraftContext`, read by the service.
+last closed month) comes in `DraftContext`, read by the service; a stored proposal is read
+back through the attributes it needs (`Drafted`), not through its table.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
-from typing import Any
+from typing import Any, Protocol
 
 from babel.numbers import format_decimal
 
@@ -23,13 +24,12 @@ from governance.base.i18n import FORMAT_LOCALES, _
 from governance.input.forms import Form, text_problem_message, too_long
 from governance.input.text import Level, problem
 from governance.language.markdown_text import MAX_LENGTH
-from governance.ledger.sharing.rule_versions import MONTH_RE
 from governance.ledger.sharing.rules import TEMPLATES, RuleError, parse_rule, rule_to_data
+from governance.votes.counting.kinds import ProposalKind, Visibility
 from governance.votes.counting.methods import METHODS, THRESHOLDS, fraction_text
 from governance.votes.counting.minimums import Minimums, form_fields, minimums_from
 from governance.votes.drafting import funds
 from governance.votes.drafting.voting_rules import has_minimums, parse_voting_rules
-from governance.votes.models import Proposal, ProposalKind, Visibility
 
 QUORUMS = ("0", "1/4", "1/3", "1/2", "2/3")
 MAX_TITLE = 160
@@ -48,6 +48,9 @@ MANDATE_ACTIONS = ("elect", "recall")
 MAX_TERM_MONTHS = 36
 _CONTROL = {"Cc", "Cs"}
 _NEWLINES = re.compile(r"\r\n|\r")
+# The pattern of governance/ledger/books/journal.py's MONTH_RE, written here because that module
+# imports the books' tables (and this one is pure): "2026-12", never "0000-01" or "2026-13".
+MONTH_RE = re.compile(r"(?!0000)[0-9]{4}-(0[1-9]|1[0-2])\Z")
 
 
 @dataclass(frozen=True)
@@ -301,7 +304,32 @@ def refuse(message: str, name: str) -> Invalid:
     return Invalid(message, {name: message})
 
 
-def form_values(proposal: Proposal, language: str) -> dict[str, Any]:
+class Drafted(Protocol):
+    """What `form_values` reads of a proposal (governance/votes/models.py)."""
+
+    @property
+    def kind(self) -> str: ...
+    @property
+    def title(self) -> str: ...
+    @property
+    def body(self) -> str: ...
+    @property
+    def method(self) -> str: ...
+    @property
+    def quorum(self) -> str: ...
+    @property
+    def threshold(self) -> str: ...
+    @property
+    def visibility(self) -> str: ...
+    @property
+    def results_hidden(self) -> bool: ...
+    @property
+    def options(self) -> list[dict[str, Any]]: ...
+    @property
+    def effect(self) -> dict[str, Any]: ...
+
+
+def form_values(proposal: Drafted, language: str) -> dict[str, Any]:
     """The form that `parse_proposal` reads back into the same proposal (to change a draft)."""
     effect = proposal.effect
     values: dict[str, Any] = {

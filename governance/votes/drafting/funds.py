@@ -7,21 +7,17 @@ at the close, nothing is spent and the proposal's `effect_error` keeps `fund_sho
 held>` (written by `shortfall`, read by `failure_of`): a code with its parameters, so that every
 reader sees it in their own language. Other failed effects keep the English message of the
 refusal, translated when shown.
+
+Pure module: the balances are read from the books by governance/votes/drafting/fund_reads.py.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlmodel import col, select
-from sqlmodel.ext.asyncio.session import AsyncSession
-
 from governance.base.errors import Conflict
 from governance.base.i18n import _, money
-from governance.ledger.books.models import Account
-from governance.ledger.books.posting import balance_of
 from governance.ledger.sharing.rules import fund_label
-from governance.votes.models import Proposal, ProposalKind, ProposalState
 
 FUND_PREFIX = "fund:"
 SHORT = "fund_short"
@@ -54,42 +50,6 @@ class FundTooLow(Conflict):
     def __init__(self, fund: str, held_cents: int) -> None:
         super().__init__("The fund does not hold enough for this spending.")
         self.stored = shortfall(fund, held_cents)
-
-
-async def fund_balances(session: AsyncSession, cooperative_id: int) -> dict[str, int]:
-    """What each of the cooperative's funds holds now, in cents, by fund name."""
-    accounts = await session.exec(
-        select(Account.id, Account.code).where(
-            Account.cooperative_id == cooperative_id,
-            col(Account.code).startswith(FUND_PREFIX),
-        )
-    )
-    held: dict[str, int] = {}
-    for account_id, code in accounts.all():
-        assert account_id is not None
-        held[code.removeprefix(FUND_PREFIX)] = -(await balance_of(session, account_id))
-    return held
-
-
-async def fund_held(session: AsyncSession, cooperative_id: int, fund: str) -> int:
-    """What `fund` holds now (0 for a fund that never received anything)."""
-    account_id = (
-        await session.exec(
-            select(Account.id).where(
-                Account.cooperative_id == cooperative_id, Account.code == FUND_PREFIX + fund
-            )
-        )
-    ).first()
-    return -(await balance_of(session, account_id)) if account_id is not None else 0
-
-
-async def proposal_fund(session: AsyncSession, proposal: Proposal) -> FundState | None:
-    """For a fund spending not yet closed, its fund's balance now; None otherwise."""
-    if proposal.kind != ProposalKind.FUND_SPENDING or proposal.state == ProposalState.CLOSED:
-        return None
-    fund = str(proposal.effect.get("fund", ""))
-    held = await fund_held(session, proposal.cooperative_id, fund)
-    return FundState(fund, held, int(proposal.effect.get("amount_cents", 0)))
 
 
 def shortfall(fund: str, held_cents: int) -> str:

@@ -1,22 +1,48 @@
 """What the vote templates need to name rules, funds, keys and options in the reader's
-language: never a code like `pro_rata`, `reserve` or `hours` on a page."""
+language: never a code like `pro_rata`, `reserve` or `hours` on a page. Pure module: a proposal
+is read through the attributes it needs (`Timed`), not through its table."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Iterable
 from decimal import Decimal
 from fractions import Fraction
-from typing import Any
+from typing import Any, Protocol
 
 from babel.numbers import format_decimal
 
-from governance.base import i18n
+from governance.base import clock, i18n
 from governance.base.i18n import _
 from governance.input.text import isolate
-from governance.ledger.closing.pages import month_label
+from governance.language import months
 from governance.ledger.sharing.rules import TEMPLATES, fund_label, key_label, template_label
-from governance.votes import views
-from governance.votes.views import option_label
+from governance.votes.counting.kinds import ProposalState
+
+
+class Timed(Protocol):
+    """What `voting_ended` reads of a proposal (governance/votes/models.py)."""
+
+    @property
+    def state(self) -> str: ...
+
+    @property
+    def closes_at(self) -> dt.datetime | None: ...
+
+
+def option_label(label: str) -> str:
+    """A ranked option named after a rule template reads as the template's name."""
+    return template_label(label) if label in TEMPLATES else label
+
+
+def voting_ended(proposal: Timed) -> bool:
+    """Open, but its closing time has passed: no more ballots, and the worker counts it
+    within seconds (a page never counts a vote: GET requests do not write)."""
+    return (
+        proposal.state == ProposalState.OPEN
+        and proposal.closes_at is not None
+        and proposal.closes_at <= clock.now()
+    )
 
 
 def labels() -> dict[str, Any]:
@@ -26,11 +52,11 @@ def labels() -> dict[str, Any]:
         "fund_label": _safe(fund_label),
         "key_label": _safe(key_label),
         "templates": list(TEMPLATES),
-        "month_label": month_label,
+        "month_label": months.month_name,
         "option_label": option_label,
         "ranking_text": ranking_text,
         "ratio": ratio,
-        "voting_ended": views.voting_ended,
+        "voting_ended": voting_ended,
     }
 
 

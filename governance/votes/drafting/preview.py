@@ -6,26 +6,20 @@ Each month is read from what its close stored (`period_close.distribution`): the
 and the figures they were computed from (income, expenses, each member's revenue, minutes,
 prestations and activity at the close). The proposed rules go through the one pure
 `distribute` with those same figures, so the columns differ only by the rule.
+
+Pure module: the closes, the names and the reader are read by
+governance/votes/drafting/preview_reads.py (`compare`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Any
+from typing import Any, Protocol
 
-from sqlmodel import col, select
-from sqlmodel.ext.asyncio.session import AsyncSession
-
-from governance.auth.models import Person
-from governance.ledger.closing.models import PeriodClose
 from governance.ledger.sharing.distribution import MemberFigures, PeriodFigures, distribute
 from governance.ledger.sharing.rules import Rule, RuleError, parse_rule, rule_to_data
-from governance.members.access import Actor
-from governance.members.models import Cooperative, Membership
-from governance.members.visibility import MoneyReader, money_reader
-from governance.votes.models import Proposal
 
 MONTHS = 3
 
@@ -70,12 +64,15 @@ class Comparison:
     reader: int
 
 
-def _rules(proposal: Proposal) -> list[tuple[str, Rule]]:
+def proposed_rules(
+    method: str, options: Sequence[Mapping[str, Any]], effect: Mapping[str, Any]
+) -> list[tuple[str, Rule]]:
+    """The rules a proposal offers, each with its option's label ("" for a single rule)."""
     found: list[tuple[str, Rule]] = []
     candidates = (
-        [(o["label"], o["rule"]) for o in proposal.options if "rule" in o]
-        if proposal.method == "ranked"
-        else [("", proposal.effect.get("rule"))]
+        [(o["label"], o["rule"]) for o in options if "rule" in o]
+        if method == "ranked"
+        else [("", effect.get("rule"))]
     )
     for label, data in candidates:
         try:
@@ -109,22 +106,15 @@ def _figures(stored: Mapping[str, Any]) -> PeriodFigures:
     )
 
 
-async def compare(session: AsyncSession, actor: Actor, proposal: Proposal) -> Comparison | None:
-    """The comparison for a distribution-rule proposal; None without any closed month."""
-    closes = list(
-        (
-            await session.exec(
-                select(PeriodClose.month, PeriodClose.distribution)
-                .where(PeriodClose.cooperative_id == actor.cooperative_id)
-                .order_by(col(PeriodClose.month).desc())
-                .limit(MONTHS)
-            )
-        ).all()
-    )
-    rules = _rules(proposal)
-    if not closes or not rules:
-        return None
-    totals: list[dict[tuple[str | None, int | None], int]] = [{} for _ in range(len(rules) + 1)]
+Key = tuple[str | None, int | None]  # (fund, member id): one recipient of the shares
+
+
+def tally(
+    closes: Sequence[tuple[str, Mapping[str, Any]]], rules: Sequence[tuple[str, Rule]]
+) -> tuple[list[dict[Key, int]], set[int]]:
+    """Over the months' stored closes: the cents each recipient received (first) and would
+    have received under each rule (then, in order), and the members who worked in them."""
+    totals: list[dict[Key, int]] = [{} for _ in range(len(rules) + 1)]
     worked: set[int] = set()
     for _month, stored in closes:
         worked |= {int(m["member_id"]) for m in stored["members"] if int(m["prestations"]) > 0}
@@ -136,14 +126,19 @@ async def compare(session: AsyncSession, actor: Actor, proposal: Proposal) -> Co
             for computed in distribute(figures, rule).shares:
                 key = (computed.fund, computed.member_id)
                 totals[index][key] = totals[index].get(key, 0) + computed.cents
-    keys = set().union(*(t.keys() for t in totals))
-    member_ids = {m for _f, m in keys if m is not None}
-    names: dict[int, str] = {}
-    if member_ids:
-        rows = await session.exec(
-            select(Person.id, Person.name).where(col(Person.id).in_(member_ids))
-        )
-        names = {pid: name for pid, name in rows.all() if pid is not None}
+    return totals, worked
+
+
+def comparison(
+    closes: Sequence[tuple[str, Mapping[str, Any]]],
+    rules: Sequence[tuple[str, Rule]],
+    totals: Sequence[dict[Key, int]],
+    worked: set[int],
+    names: Mapping[int, str],
+    reader: int,
+) -> Comparison:
+    """The comparison of `tally`'s totals, its members named by `names`, for `reader`."""
+    keys: set[Key] = set().union(*(t.keys() for t in totals))
     recipients = {
         key: Recipient(key[0], key[1], names.get(key[1], "?") if key[1] is not None else "")
         for key in keys
@@ -161,42 +156,30 @@ async def compare(session: AsyncSession, actor: Actor, proposal: Proposal) -> Co
         recipients.values(),
         key=lambda r: (r.member_id is not None, r.fund or "", r.name.casefold(), r.member_id),
     )
-    return seen_by(
-        await _money_reader(session, actor),
-        Comparison(
-            months=tuple(sorted(month for month, _d in closes)),
-            current=current,
-            options=options,
-            rows=tuple(
-                Row(
-                    r,
-                    current.cents[r],
-                    tuple(o.cents[r] for o in options),
-                    no_work=r.member_id is not None and r.member_id not in worked,
-                )
-                for r in ordered
-            ),
-            reader=actor.person_id,
+    return Comparison(
+        months=tuple(sorted(month for month, _d in closes)),
+        current=current,
+        options=options,
+        rows=tuple(
+            Row(
+                r,
+                current.cents[r],
+                tuple(o.cents[r] for o in options),
+                no_work=r.member_id is not None and r.member_id not in worked,
+            )
+            for r in ordered
         ),
+        reader=reader,
     )
 
 
-async def _money_reader(session: AsyncSession, actor: Actor) -> MoneyReader:
-    membership = (
-        await session.exec(
-            select(Membership).where(
-                Membership.cooperative_id == actor.cooperative_id,
-                Membership.person_id == actor.person_id,
-            )
-        )
-    ).first()
-    cooperative = await session.get(Cooperative, actor.cooperative_id)
-    if membership is None or cooperative is None:
-        return MoneyReader(person_id=actor.person_id, everyone=False)
-    return money_reader(actor.person_id, membership.role, cooperative.settings)
+class Reader(Protocol):
+    """Whose money a reader may read (governance/members/visibility.py's `MoneyReader`)."""
+
+    def may_read(self, member_id: int) -> bool: ...
 
 
-def seen_by(reader: MoneyReader, comparison: Comparison) -> Comparison:
+def seen_by(reader: Reader, comparison: Comparison) -> Comparison:
     """The comparison without the members whose money `reader` may not read: their own row,
     the funds, and the spread (a ratio, no amount) stay (governance.members.visibility)."""
 

@@ -6,23 +6,19 @@ While coordinators hold their role by mandate, a coordinator cannot change these
 they change by an adopted decision that carries them (a proposal's `voting_rules` effect).
 The minimums change only that way, whoever the coordinators are: a coordinator's form keeps
 them as they are.
+
+Pure module: the rules are read from the settings given; they are written by
+`change_voting_rules` and `apply_voting_rules` (governance/votes/service.py).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any
 
-from sqlmodel.ext.asyncio.session import AsyncSession
-
-from governance.audit.service import lock_cooperative
-from governance.base.errors import Conflict
 from governance.base.i18n import _
 from governance.input.forms import Form
-from governance.members.access import Actor, Permission, authorize
-from governance.members.models import Cooperative
-from governance.members.settings import save_settings
 from governance.votes.counting.minimums import (
     CATEGORIES,
     Minimums,
@@ -90,50 +86,3 @@ def parse_voting_rules(
     form.done()
     assert limit is not None
     return VotingRules(opener, limit, by_mandate, minimums)
-
-
-async def apply_voting_rules(
-    session: AsyncSession,
-    cooperative: Cooperative,
-    rules: VotingRules,
-    *,
-    actor_id: int | None,
-    proposal_id: int | None,
-) -> None:
-    """Write `rules` into the cooperative's settings and audit it (caller's transaction)."""
-    before = voting_rules(cooperative.settings).as_settings()
-    await save_settings(
-        session,
-        cooperative,
-        rules.as_settings(),
-        actor_id=actor_id,
-        action="cooperative.voting_rules_changed",
-        data={"before": before, "after": rules.as_settings(), "proposal_id": proposal_id},
-    )
-
-
-async def change_voting_rules(
-    session: AsyncSession, actor: Actor, data: Mapping[str, Any]
-) -> VotingRules:
-    """A coordinator changes the voting rules, unless coordinators hold their role by mandate
-    (then only an adopted decision does); the minimums stay as they are (only an adopted
-    decision changes them). Raises PermissionDenied, Conflict, Invalid."""
-    async with session.begin():
-        await authorize(session, actor, Permission.MANAGE_COOPERATIVE)
-        rules = parse_voting_rules(data, minimums=Minimums())
-        await lock_cooperative(session, actor.cooperative_id)
-        cooperative = await session.get(Cooperative, actor.cooperative_id)
-        assert cooperative is not None
-        current = voting_rules(cooperative.settings)
-        rules = replace(rules, minimums=current.minimums)
-        if current.coordinators_by_mandate:
-            raise Conflict(
-                _(
-                    "Coordinators hold their role by mandate: the voting rules change only "
-                    "by an adopted decision."
-                )
-            )
-        await apply_voting_rules(
-            session, cooperative, rules, actor_id=actor.person_id, proposal_id=None
-        )
-    return rules

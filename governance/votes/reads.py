@@ -3,12 +3,17 @@
 A reader sees their own ballot (choice and receipt), the ballots they cast by proxy, and who
 took part. After the close: the result and the bulletin board (receipts and choices; for a
 public vote, each voter's name beside their choice). Results of an open vote only when the
-proposal shows them live (never for a secret vote).
+proposal shows them live (never for a secret vote). A receipt typed in the board's search box
+is looked up on the board, then among the receipts the vote no longer counts (`search`).
+
+The database queries behind the pages, each checking the reader's permission; the wording and
+counting they use are pure (governance/votes/counting/, governance/votes/drafting/).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
@@ -18,13 +23,12 @@ from sqlmodel import col, func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from governance.auth.models import Person
-from governance.base import clock
 from governance.base.i18n import _
 from governance.language.markdown_text import render
-from governance.ledger.sharing.rules import TEMPLATES, template_label
 from governance.members.access import Actor, Permission, authorize
 from governance.members.models import Cooperative
 from governance.votes.counting.board import FORMAT
+from governance.votes.counting.kinds import ProposalState, Visibility
 from governance.votes.counting.methods import Result, fraction_text
 from governance.votes.counting.minimums import (
     Minimum,
@@ -33,18 +37,26 @@ from governance.votes.counting.minimums import (
     describe,
     percent,
 )
+from governance.votes.counting.receipts import (
+    MAX_TYPED,
+    Replaced,
+    Search,
+    find_on_board,
+    receipt_key,
+    written,
+)
 from governance.votes.counting.standing import quorum_needed
 from governance.votes.counting.wording import Wording, explain, explain_now
 from governance.votes.drafting.drafting import option_labels
+from governance.votes.drafting.page_labels import option_label
 from governance.votes.drafting.voting_rules import VotingRules, voting_rules
 from governance.votes.models import (
     Ballot,
     EligibleVoter,
     Proposal,
     ProposalComment,
-    ProposalState,
     Proxy,
-    Visibility,
+    ReplacedReceipt,
 )
 from governance.votes.outcome import ballots_of, choices_of, count, minimum_quorum, quorum_of
 from governance.votes.service import may_open, proposal_of
@@ -120,11 +132,6 @@ def option_labels_of(proposal: Proposal) -> list[str]:
     return option_labels(proposal.options)
 
 
-def option_label(label: str) -> str:
-    """A ranked option named after a rule template reads as the template's name."""
-    return template_label(label) if label in TEMPLATES else label
-
-
 async def _names(session: AsyncSession, ids: set[int]) -> dict[int, str]:
     if not ids:
         return {}
@@ -152,16 +159,6 @@ async def list_proposals(session: AsyncSession, actor: Actor) -> list[tuple[Prop
     order = {ProposalState.OPEN: 0, ProposalState.DRAFT: 1, ProposalState.CLOSED: 2}
     found = [(p, int(n)) for p, n in rows.all()]
     return sorted(found, key=lambda row: order.get(ProposalState(row[0].state), 3))
-
-
-def voting_ended(proposal: Proposal) -> bool:
-    """Open, but its closing time has passed: no more ballots, and the worker counts it
-    within seconds (a page never counts a vote: GET requests do not write)."""
-    return (
-        proposal.state == ProposalState.OPEN
-        and proposal.closes_at is not None
-        and proposal.closes_at <= clock.now()
-    )
 
 
 def visible_result(proposal: Proposal) -> bool:
@@ -325,3 +322,36 @@ async def board(session: AsyncSession, actor: Actor, proposal_id: int) -> dict[s
     if proposal.method == "ranked":
         data["options"] = option_labels(proposal.options)
     return data
+
+
+async def replaced(
+    session: AsyncSession, proposal_id: int, typed: str
+) -> tuple[Replaced, str] | None:
+    """Why the vote no longer counts the receipt `typed`, with the receipt as it was given
+    (None: it never had it)."""
+    key = receipt_key(typed)
+    if not key:
+        return None
+    rows = await session.exec(
+        select(ReplacedReceipt.receipt, ReplacedReceipt.cause)
+        .where(ReplacedReceipt.proposal_id == proposal_id)
+        .order_by(col(ReplacedReceipt.id))
+    )
+    kept = ((Replaced(cause), receipt) for receipt, cause in rows.all())
+    return next((found for found in kept if receipt_key(found[1]) == key), None)
+
+
+async def search(
+    session: AsyncSession, proposal_id: int, typed: str, board: Iterable[str]
+) -> Search | None:
+    """The board's answer to a receipt typed in its search box (None: nothing typed)."""
+    typed = " ".join(typed[:MAX_TYPED].split())
+    if not typed:
+        return None
+    found = find_on_board(typed, board)
+    if found is not None:
+        return Search(typed, found=found, shown=found)
+    gone = await replaced(session, proposal_id, typed)
+    if gone is not None:
+        return Search(typed, replaced=gone[0], shown=written(gone[1]))
+    return Search(typed, shown=written(typed))
