@@ -11,6 +11,7 @@ from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from governance.auth.models import Person
+from governance.members import roles
 from governance.members import service as members
 from governance.members.access import Actor
 from governance.members.models import Cooperative, Membership, MembershipStatus, Role
@@ -66,7 +67,7 @@ async def build_world(session: AsyncSession) -> World:
         ids=ids,  # type: ignore[arg-type]
         memberships={k: by_person[v] for k, v in ids.items()},
     )  # type: ignore[misc]
-    await members.set_status(
+    await roles.set_status(
         session, world.actor("carla"), world.memberships["sam"], MembershipStatus.SUSPENDED
     )
     return world

@@ -1,4 +1,5 @@
-"""Login, logout, the account page and the language switch."""
+"""Login, logout, the account page and the language switch (the account page's bank-details
+form posts to members: governance/members/pages.py, BankDetailsController)."""
 
 from __future__ import annotations
 
@@ -23,7 +24,6 @@ from governance.base.http import (
     safe_next,
     settings_of,
 )
-from governance.members import bank
 
 # Set when someone picks a language before logging in (for half an hour): the login then saves
 # that language on the profile. A language cookie alone (left by an earlier visit, maybe by
@@ -127,30 +127,6 @@ class AuthController(Controller):
         response = redirect(request, "/account", "profile_saved")
         response.set_cookie(_language_cookie(request, updated.language))
         return response
-
-    @post("/account/bank")
-    async def save_bank(self, request: Request, db: Db) -> Template | Redirect:
-        """The account the person's share is paid to (holder's name, IBAN, optional BIC); all
-        empty: removed."""
-        person = require_person(request)
-        assert person.id is not None
-        data = await form_data(request)
-        fields = {key: str(data.get(key) or "") for key in ("holder", "iban", "bic")}
-        try:
-            await bank.set_bank_details(
-                db, person.id, fields["iban"], fields["bic"], fields["holder"]
-            )
-        except Invalid as error:
-            return page(
-                request,
-                "auth/account.html",
-                status_code=400,
-                values={"name": person.name, "language": person.language},
-                bank=fields,
-                errors=error.fields,
-                error=error.message,
-            )
-        return redirect(request, "/account", "profile_saved")
 
     @post("/account/password")
     async def change_password(self, request: Request, db: Db) -> Template | Redirect:

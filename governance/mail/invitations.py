@@ -33,7 +33,7 @@ async def invitation_mail(session: AsyncSession, invitation: Invitation, token: 
         ) % {
             "inviter": inviter.name if inviter is not None else cooperative.name,
             "coop": cooperative.name,
-            # The same path as the link shown to the coordinator (members.routes).
+            # The same path as the link shown to the coordinator (mail/pages.py).
             "link": f"{{base_url}}/invite/{token}",
             "expires": mail_time(invitation.expires_at, zone_of(cooperative)),
         }

@@ -13,7 +13,7 @@ from governance.base import clock, i18n
 from governance.mail.models import OutboxMail
 from governance.members.access import Actor, Permission, authorize
 from governance.members.models import Cooperative
-from governance.members.settings import save_settings
+from governance.members.service import save_settings
 
 
 def email_notices(cooperative: Cooperative) -> bool:

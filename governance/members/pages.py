@@ -1,9 +1,12 @@
-"""Home, cooperative switcher, member list and invitations."""
+"""Home, cooperative switcher, member list, invitations (the invitation form's POST, which
+queues the invitation mail, is governance/mail/pages.py), the cooperative's details, a
+person's bank details, and the members' JSON API with its bodies."""
 
 from __future__ import annotations
 
 from typing import Any
 
+import msgspec
 from litestar import Controller, Request, get, post
 from litestar.di import Provide
 from litestar.params import FromPath
@@ -15,9 +18,7 @@ from governance.base import clock
 from governance.base.errors import Conflict, Invalid, NotFound
 from governance.base.http import Db, form_data, page, redirect, settings_of
 from governance.input.json_body import API_ERRORS
-from governance.mail.invitations import invitation_mail
-from governance.members import details, service
-from governance.members.api_bodies import MemberOut, MembershipOut, MeOut
+from governance.members import bank, details, invitations, roles, service
 from governance.members.context import Coop, provide_coop
 from governance.members.models import Cooperative, MembershipStatus, Role
 
@@ -59,7 +60,7 @@ class InvitationController(Controller):
     async def show(self, request: Request, db: Db, token: FromPath[str]) -> Template:
         """The invitation: join as the logged-in person, or create an account."""
         try:
-            found = await service.open_invitation(db, token, settings_of(request).secret_key)
+            found = await invitations.open_invitation(db, token, settings_of(request).secret_key)
         except NotFound as error:
             return page(
                 request, "members/invitation_dead.html", status_code=404, message=error.message
@@ -75,7 +76,7 @@ class InvitationController(Controller):
         person = current_person(request)
         data = await form_data(request)
         try:
-            joined = await service.accept_invitation(
+            joined = await invitations.accept_invitation(
                 db, token, settings.secret_key, person.id if person else None, data
             )
         except NotFound as error:
@@ -83,7 +84,7 @@ class InvitationController(Controller):
                 request, "members/invitation_dead.html", status_code=404, message=error.message
             )
         except (Invalid, Conflict) as error:
-            found = await service.open_invitation(db, token, settings.secret_key)
+            found = await invitations.open_invitation(db, token, settings.secret_key)
             return page(
                 request,
                 "members/invitation.html",
@@ -100,6 +101,32 @@ class InvitationController(Controller):
         return response
 
 
+async def members_page(
+    request: Request,
+    db: Db,
+    coop: Coop,
+    status_code: int = 200,
+    **extra: object,
+) -> Template:
+    """The member list; coordinators also see the pending invitations and the actions. `extra`:
+    the form's `values` and `errors`, an `error`, or the link of a new invitation."""
+    rows = await service.list_members(db, coop.actor)
+    pending = (
+        await invitations.pending_invitations(db, coop.actor) if coop.can("manage_members") else []
+    )
+    return page(
+        request,
+        "members/list.html",
+        status_code=status_code,
+        rows=rows,
+        invitations=pending,
+        roles=list(Role),
+        values=extra.pop("values", {}),
+        errors=extra.pop("errors", {}),
+        **extra,
+    )
+
+
 class CoopController(Controller):
     path = "/c/{slug:str}"
     dependencies = {"coop": Provide(provide_coop)}
@@ -107,55 +134,7 @@ class CoopController(Controller):
     @get("/members")
     async def members(self, request: Request, db: Db, coop: Coop) -> Template:
         """The member list; coordinators also see invitations and actions."""
-        return await self._members_page(request, db, coop)
-
-    async def _members_page(
-        self,
-        request: Request,
-        db: Db,
-        coop: Coop,
-        status_code: int = 200,
-        **extra: object,
-    ) -> Template:
-        rows = await service.list_members(db, coop.actor)
-        invitations = (
-            await service.pending_invitations(db, coop.actor) if coop.can("manage_members") else []
-        )
-        return page(
-            request,
-            "members/list.html",
-            status_code=status_code,
-            rows=rows,
-            invitations=invitations,
-            roles=list(Role),
-            values=extra.pop("values", {}),
-            errors=extra.pop("errors", {}),
-            **extra,
-        )
-
-    @post("/members/invite")
-    async def invite(self, request: Request, db: Db, coop: Coop) -> Template:
-        """Create a one-time invitation link and show it to the coordinator."""
-        data = await form_data(request)
-        settings = settings_of(request)
-        try:
-            _invitation, token = await service.invite(
-                db, coop.actor, data, settings.secret_key, then=invitation_mail
-            )
-        except Invalid as error:
-            return await self._members_page(
-                request,
-                db,
-                coop,
-                status_code=400,
-                values=data,
-                errors=error.fields,
-                error=error.message,
-            )
-        link = f"{settings.base_url}/invite/{token}"
-        return await self._members_page(
-            request, db, coop, invite_link=link, invited_email=str(data.get("email", "")).lower()
-        )
+        return await members_page(request, db, coop)
 
     @post("/members/{membership_id:int}/role")
     async def change_role(
@@ -164,9 +143,9 @@ class CoopController(Controller):
         """Give a member another role."""
         data = await form_data(request)
         try:
-            await service.change_role(db, coop.actor, membership_id, data)
+            await roles.change_role(db, coop.actor, membership_id, data)
         except (Invalid, Conflict) as error:
-            return await self._members_page(request, db, coop, status_code=400, error=error.message)
+            return await members_page(request, db, coop, status_code=400, error=error.message)
         return redirect(request, f"/c/{coop.cooperative.slug}/members", "role_changed")
 
     @post("/members/{membership_id:int}/suspend")
@@ -197,9 +176,9 @@ class CoopController(Controller):
         flash: str,
     ) -> Template | Redirect:
         try:
-            await service.set_status(db, coop.actor, membership_id, status)
+            await roles.set_status(db, coop.actor, membership_id, status)
         except Conflict as error:
-            return await self._members_page(request, db, coop, status_code=400, error=error.message)
+            return await members_page(request, db, coop, status_code=400, error=error.message)
         return redirect(request, f"/c/{coop.cooperative.slug}/members", flash)
 
     def _details_page(
@@ -239,6 +218,60 @@ class CoopController(Controller):
                 request, cooperative, data, status_code=error.status_code, error=error
             )
         return redirect(request, f"/c/{coop.cooperative.slug}/details", "details_saved")
+
+
+class BankDetailsController(Controller):
+    path = "/"
+
+    @post("/account/bank")
+    async def save_bank(self, request: Request, db: Db) -> Template | Redirect:
+        """The account the person's share is paid to (holder's name, IBAN, optional BIC); all
+        empty: removed. On the account page (auth/account.html), which this form belongs to."""
+        person = require_person(request)
+        assert person.id is not None
+        data = await form_data(request)
+        fields = {key: str(data.get(key) or "") for key in ("holder", "iban", "bic")}
+        try:
+            await bank.set_bank_details(
+                db, person.id, fields["iban"], fields["bic"], fields["holder"]
+            )
+        except Invalid as error:
+            return page(
+                request,
+                "auth/account.html",
+                status_code=400,
+                values={"name": person.name, "language": person.language},
+                bank=fields,
+                errors=error.fields,
+                error=error.message,
+            )
+        return redirect(request, "/account", "profile_saved")
+
+
+class MembershipOut(msgspec.Struct):
+    cooperative: str  # its slug, as in /api/c/<slug>/...
+    name: str
+    role: str
+    status: str
+
+
+class MeOut(msgspec.Struct):
+    id: int
+    name: str
+    email: str
+    language: str
+    memberships: list[MembershipOut]
+
+
+class MemberOut(msgspec.Struct, omit_defaults=True):
+    """A member; `email` only for those who manage members (left out otherwise)."""
+
+    membership_id: int
+    person_id: int
+    name: str
+    role: str
+    status: str
+    email: str | None = None
 
 
 class MembersApiController(Controller):

@@ -1,22 +1,22 @@
-"""Use cases for cooperatives and their members. Each public function is one transaction."""
+"""Use cases for cooperatives and their members: founding, the command line's first members,
+the member list, one's memberships, the trail's names. Each public function is one
+transaction, except the helpers that say they run inside the caller's (`new_person`,
+`add_membership`, `save_settings`). Invitations are in invitations.py, role and status
+changes in roles.py."""
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
-from datetime import timedelta
 from typing import Any
 
-from sqlmodel import col, func, select
+from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from governance.audit.checkpoints.checkpoints import ensure_key
 from governance.audit.service import AuditPage, list_events, record, subject_types
-from governance.auth import tokens
 from governance.auth.models import Person
 from governance.auth.passwords import hash_password
-from governance.auth.sessions import end_all
 from governance.base import clock
 from governance.base.errors import Conflict, Invalid, NotFound, PermissionDenied
 from governance.base.i18n import _
@@ -26,13 +26,10 @@ from governance.members.access import Actor, Permission, authorize
 from governance.members.models import (
     DEFAULT_COOP_SETTINGS,
     Cooperative,
-    Invitation,
     Membership,
     MembershipStatus,
     Role,
 )
-
-INVITATION_TTL = timedelta(days=7)
 
 
 async def cooperative_by_slug(session: AsyncSession, slug: str) -> Cooperative | None:
@@ -58,7 +55,7 @@ async def person_by_email(session: AsyncSession, email: str) -> Person | None:
     return (await session.exec(select(Person).where(Person.email == email.lower()))).first()
 
 
-async def _new_person(
+async def new_person(
     session: AsyncSession,
     *,
     email: str,
@@ -67,6 +64,7 @@ async def _new_person(
     language: str,
     actor_id: int | None,
 ) -> Person:
+    """A new account, inside the caller's transaction; Invalid when the email is taken."""
     if await person_by_email(session, email) is not None:
         raise Invalid(
             _("An account already uses this email address."),
@@ -94,7 +92,7 @@ async def _new_person(
     return person
 
 
-async def _add_membership(
+async def add_membership(
     session: AsyncSession,
     cooperative: Cooperative,
     person: Person,
@@ -103,6 +101,7 @@ async def _add_membership(
     action: str,
     extra: Mapping[str, Any] | None = None,
 ) -> Membership:
+    """An active membership with `role`, inside the caller's transaction, audited as `action`."""
     assert cooperative.id is not None and person.id is not None
     membership = Membership(
         cooperative_id=cooperative.id,
@@ -202,7 +201,7 @@ async def add_person_to_cooperative(
             raise NotFound(_("There is no cooperative at this address."))
         person = await person_by_email(session, clean_email)
         if person is None:
-            person = await _new_person(
+            person = await new_person(
                 session,
                 email=clean_email,
                 name=clean_name,
@@ -213,8 +212,34 @@ async def add_person_to_cooperative(
         existing = await membership_of(session, cooperative.id, person.id)
         if existing is not None:
             raise Conflict(_("This person is already a member."))
-        await _add_membership(session, cooperative, person, role, None, "member.added")
+        await add_membership(session, cooperative, person, role, None, "member.added")
     return person
+
+
+async def save_settings(
+    session: AsyncSession,
+    cooperative: Cooperative,
+    changes: Mapping[str, Any],
+    *,
+    actor_id: int | None,
+    action: str,
+    data: Mapping[str, Any],
+) -> None:
+    """Write `changes` into the cooperative's settings and record `action` with `data` in its
+    audit trail (subject: the cooperative), inside the caller's transaction (each caller checks
+    the permission and the values first)."""
+    cooperative.settings = {**cooperative.settings, **changes}
+    session.add(cooperative)
+    await session.flush()
+    await record(
+        session,
+        cooperative_id=cooperative.id,
+        actor_id=actor_id,
+        action=action,
+        subject_type="cooperative",
+        subject_id=cooperative.id,
+        data=data,
+    )
 
 
 @dataclass(frozen=True)
@@ -233,309 +258,6 @@ async def list_members(session: AsyncSession, actor: Actor) -> list[MemberRow]:
             .order_by(col(Person.name), col(Person.id))
         )
         return [MemberRow(m, p) for m, p in rows.all()]
-
-
-async def pending_invitations(session: AsyncSession, actor: Actor) -> list[Invitation]:
-    async with session.begin():
-        await authorize(session, actor, Permission.MANAGE_MEMBERS)
-        rows = await session.exec(
-            select(Invitation)
-            .where(
-                Invitation.cooperative_id == actor.cooperative_id,
-                col(Invitation.used_at).is_(None),
-                Invitation.expires_at > clock.now(),
-            )
-            .order_by(col(Invitation.created_at).desc())
-        )
-        return list(rows.all())
-
-
-# What else happens in the invitation's transaction, given the invitation and its token: the
-# web layer passes governance.mail.invitations.invitation_mail (members does not depend on mail).
-InvitationHook = Callable[[AsyncSession, Invitation, str], Awaitable[object]]
-
-
-async def invite(
-    session: AsyncSession,
-    actor: Actor,
-    data: Mapping[str, Any],
-    secret: str,
-    then: InvitationHook | None = None,
-) -> tuple[Invitation, str]:
-    """A coordinator invites someone by email with a role; returns the one-time token.
-
-    Raises PermissionDenied for non-coordinators, Invalid for a bad email or role, Conflict when
-    the person is already a member. The token itself is never audited; it is stored only in
-    the invitation's mail while that mail waits to be sent (`then`, the mail queued when the
-    cooperative sends email).
-    """
-    form = Form(data)
-    email = form.email()
-    role = form.choice("role", [r.value for r in Role])
-    form.done()
-    async with session.begin():
-        await authorize(session, actor, Permission.MANAGE_MEMBERS)
-        if role == Role.COORDINATOR:
-            cooperative = await session.get(Cooperative, actor.cooperative_id)
-            assert cooperative is not None
-            if _by_mandate(cooperative):
-                raise _mandate_only()
-        existing = (
-            await session.exec(
-                select(Membership)
-                .join(Person, col(Person.id) == Membership.person_id)
-                .where(Membership.cooperative_id == actor.cooperative_id, Person.email == email)
-            )
-        ).first()
-        if existing is not None:
-            raise Invalid(
-                _("This person is already a member."),
-                {"email": _("This person is already a member.")},
-            )
-        now = clock.now()
-        invitation = Invitation(
-            cooperative_id=actor.cooperative_id,
-            email=email,
-            role=role,
-            nonce=secrets.token_urlsafe(24),
-            invited_by_id=actor.person_id,
-            created_at=now,
-            expires_at=now + INVITATION_TTL,
-        )
-        session.add(invitation)
-        await session.flush()
-        assert invitation.id is not None
-        await record(
-            session,
-            cooperative_id=actor.cooperative_id,
-            actor_id=actor.person_id,
-            action="member.invited",
-            subject_type="invitation",
-            subject_id=invitation.id,
-            data={"email": email, "role": role},
-        )
-        token = tokens.issue_invitation(
-            invitation.id, invitation.nonce, secret, now, INVITATION_TTL
-        )
-        if then is not None:
-            await then(session, invitation, token)
-    return invitation, token
-
-
-@dataclass(frozen=True)
-class OpenInvitation:
-    invitation: Invitation
-    cooperative: Cooperative
-    existing_account: bool
-
-
-async def _valid_invitation(
-    session: AsyncSession, token: str, secret: str
-) -> tuple[Invitation, Cooperative]:
-    try:
-        claims = tokens.read_invitation(token, secret)
-    except tokens.InvalidToken as error:
-        raise NotFound(_("This invitation link is not valid or has expired.")) from error
-    invitation = await session.get(Invitation, claims.invitation_id)
-    if invitation is None or not secrets.compare_digest(invitation.nonce, claims.nonce):
-        raise NotFound(_("This invitation link is not valid or has expired."))
-    if invitation.used_at is not None:
-        raise NotFound(_("This invitation link has already been used."))
-    if invitation.expires_at <= clock.now():
-        raise NotFound(_("This invitation link is not valid or has expired."))
-    cooperative = await session.get(Cooperative, invitation.cooperative_id)
-    assert cooperative is not None
-    return invitation, cooperative
-
-
-async def open_invitation(session: AsyncSession, token: str, secret: str) -> OpenInvitation:
-    """Raises NotFound for a tampered, expired or used link."""
-    async with session.begin():
-        invitation, cooperative = await _valid_invitation(session, token, secret)
-        existing = await person_by_email(session, invitation.email) is not None
-        return OpenInvitation(invitation, cooperative, existing)
-
-
-async def accept_invitation(
-    session: AsyncSession, token: str, secret: str, person_id: int | None, data: Mapping[str, Any]
-) -> Person:
-    """Join the cooperative: as the logged-in person, or as a new account made from `data`.
-
-    Raises NotFound for a bad link, Invalid for bad account fields, Conflict when the person
-    is already a member. Using the link kills it, in the same transaction.
-    """
-    async with session.begin():
-        invitation, cooperative = await _valid_invitation(session, token, secret)
-        if person_id is not None:
-            person = await session.get(Person, person_id)
-            assert person is not None
-        else:
-            if await person_by_email(session, invitation.email) is not None:
-                raise Conflict(
-                    _(
-                        "An account already uses this email address: log in first, "
-                        "then open the link again."
-                    )
-                )
-            form = Form(data)
-            name = form.text("name", max_length=120)
-            password = form.password(new=True)
-            language = form.choice("language", LANGUAGES)
-            form.done()
-            person = await _new_person(
-                session,
-                email=invitation.email,
-                name=name,
-                password=password,
-                language=language,
-                actor_id=None,
-            )
-        already = await membership_of(session, cooperative.id, person.id)
-        if already is not None:
-            raise Conflict(_("You are already a member of this cooperative."))
-        if invitation.role == Role.COORDINATOR and _by_mandate(cooperative):
-            raise _mandate_only()
-        invitation.used_at = clock.now()
-        invitation.used_by_id = person.id
-        session.add(invitation)
-        await _add_membership(
-            session,
-            cooperative,
-            person,
-            Role(invitation.role),
-            person.id,
-            "member.joined",
-            {"invitation_id": invitation.id},
-        )
-    return person
-
-
-BY_MANDATE = "coordinators_by_mandate"
-
-
-def _by_mandate(cooperative: Cooperative) -> bool:
-    """Whether the coordinator role is granted and withdrawn only by a mandate vote."""
-    return cooperative.settings.get(BY_MANDATE) is True
-
-
-def _mandate_only() -> Conflict:
-    return Conflict(
-        _(
-            "In this cooperative the coordinator role is granted and withdrawn only "
-            "by a mandate vote."
-        )
-    )
-
-
-async def _target_membership(
-    session: AsyncSession, actor: Actor, membership_id: int
-) -> tuple[Membership, Person]:
-    membership = await session.get(Membership, membership_id)
-    if membership is None or membership.cooperative_id != actor.cooperative_id:
-        raise NotFound(_("This member does not exist."))
-    person = await session.get(Person, membership.person_id)
-    assert person is not None
-    return membership, person
-
-
-async def active_coordinators(session: AsyncSession, cooperative_id: int) -> int:
-    return (
-        await session.exec(
-            select(func.count())
-            .select_from(Membership)
-            .where(
-                Membership.cooperative_id == cooperative_id,
-                Membership.role == Role.COORDINATOR,
-                Membership.status == MembershipStatus.ACTIVE,
-            )
-        )
-    ).one()
-
-
-async def change_role(
-    session: AsyncSession, actor: Actor, membership_id: int, data: Mapping[str, Any]
-) -> Membership:
-    """Raises PermissionDenied, NotFound, Invalid; refuses to remove the last coordinator."""
-    form = Form(data)
-    role = form.choice("role", [r.value for r in Role])
-    form.done()
-    async with session.begin():
-        await authorize(session, actor, Permission.MANAGE_MEMBERS)
-        membership, person = await _target_membership(session, actor, membership_id)
-        before = membership.role
-        if before == role:
-            return membership
-        cooperative = await session.get(Cooperative, actor.cooperative_id)
-        assert cooperative is not None
-        if _by_mandate(cooperative) and Role.COORDINATOR in {before, role}:
-            raise _mandate_only()
-        if (
-            before == Role.COORDINATOR
-            and membership.status == MembershipStatus.ACTIVE
-            and await active_coordinators(session, actor.cooperative_id) <= 1
-        ):
-            raise Conflict(_("A cooperative needs at least one active coordinator."))
-        membership.role = role
-        session.add(membership)
-        await record(
-            session,
-            cooperative_id=actor.cooperative_id,
-            actor_id=actor.person_id,
-            action="member.role_changed",
-            subject_type="membership",
-            subject_id=membership.id,
-            data={"person_id": person.id, "name": person.name, "before": before, "after": role},
-        )
-    return membership
-
-
-async def set_status(
-    session: AsyncSession, actor: Actor, membership_id: int, status: MembershipStatus
-) -> Membership:
-    """Suspend or reinstate a membership. A suspension ends every session of that person.
-
-    Raises PermissionDenied, NotFound, and Conflict for suspending oneself or the last
-    active coordinator.
-    """
-    async with session.begin():
-        await authorize(session, actor, Permission.MANAGE_MEMBERS)
-        membership, person = await _target_membership(session, actor, membership_id)
-        if membership.status == status:
-            return membership
-        if membership.role == Role.COORDINATOR:
-            cooperative = await session.get(Cooperative, actor.cooperative_id)
-            assert cooperative is not None
-            if _by_mandate(cooperative):
-                raise _mandate_only()
-        if status == MembershipStatus.SUSPENDED:
-            if membership.person_id == actor.person_id:
-                raise Conflict(_("You cannot suspend yourself."))
-            if (
-                membership.role == Role.COORDINATOR
-                and await active_coordinators(session, actor.cooperative_id) <= 1
-            ):
-                raise Conflict(_("A cooperative needs at least one active coordinator."))
-            person.token_version += 1  # every token of theirs dies, and every session ends
-            session.add(person)
-            await end_all(session, membership.person_id, clock.now())
-        before = membership.status
-        membership.status = status
-        session.add(membership)
-        await record(
-            session,
-            cooperative_id=actor.cooperative_id,
-            actor_id=actor.person_id,
-            action=f"member.{'suspended' if status == 'suspended' else 'reinstated'}",
-            subject_type="membership",
-            subject_id=membership.id,
-            data={
-                "person_id": person.id,
-                "name": person.name,
-                "before": before,
-                "after": str(status),
-            },
-        )
-    return membership
 
 
 @dataclass(frozen=True)

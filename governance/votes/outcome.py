@@ -25,7 +25,7 @@ from governance.ledger.books.memos import Memo
 from governance.ledger.books.posting import post
 from governance.ledger.sharing.rule_versions import adopt_rule
 from governance.members.models import Cooperative, Membership, MembershipStatus, Role
-from governance.members.service import active_coordinators
+from governance.members.roles import active_coordinators
 from governance.votes import mails, mandates
 from governance.votes.counting.kinds import ProposalKind, ProposalState
 from governance.votes.counting.methods import Result, approval, consent, ranked

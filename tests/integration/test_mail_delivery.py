@@ -28,7 +28,7 @@ from governance.mail.models import OutboxMail
 from governance.mail.outbox import set_email_notices
 from governance.mail.sender import LEASE, MAX_ATTEMPTS, SmtpConfig, send_pending
 from governance.mail.times import mail_time
-from governance.members import service as members
+from governance.members import invitations
 from tests.conftest import TEST_SECRET
 from tests.votes_support import open_vote
 
@@ -307,7 +307,7 @@ def test_an_invitation_is_mailed_when_email_is_on(
     async def action(session: Any) -> Any:
         if email_on:
             await set_email_notices(session, world.actor("carla"), True)
-        _invitation, token = await members.invite(
+        _invitation, token = await invitations.invite(
             session,
             world.actor("carla"),
             {"email": "new@elsewhere.example", "role": "cooperator"},

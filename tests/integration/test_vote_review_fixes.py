@@ -22,7 +22,7 @@ from governance.base.i18n import language
 from governance.mail.models import OutboxMail
 from governance.mail.outbox import set_email_notices
 from governance.mail.sender import SmtpConfig, send_pending
-from governance.members import service as members
+from governance.members import invitations, roles
 from governance.members.models import Membership, MembershipStatus
 from governance.votes import ballots, outcome, service
 from governance.votes.drafting.drafting import (
@@ -205,7 +205,7 @@ def test_the_last_coordinator_keeps_the_role_when_the_mandate_ends(
         later(monkeypatch, WEEK + 1)  # past the minimum week
         await close(session, pid, world)
         # Carla steps down: Omar is the only coordinator when his term ends.
-        await members.change_role(
+        await roles.change_role(
             session, world.actor("omar"), world.memberships["carla"], {"role": "cooperator"}
         )
 
@@ -232,13 +232,13 @@ def test_the_mandate_mode_has_no_back_door(run: Any, world: Any) -> None:
         )
         refused = []
         for attempt in (
-            members.invite(
+            invitations.invite(
                 session,
                 world.actor("carla"),
                 {"email": "new@x.example", "role": "coordinator"},
                 "secret" * 8,
             ),
-            members.set_status(
+            roles.set_status(
                 session,
                 world.actor("carla"),
                 world.memberships["carla"],
@@ -303,7 +303,7 @@ def test_a_mail_that_cannot_be_built_does_not_block_the_others(run: Any, world: 
 def test_a_voter_demoted_after_the_opening_still_votes(run: Any, world: Any) -> None:
     async def action(session: Any) -> Any:
         pid = await open_vote(session, world)
-        await members.change_role(
+        await roles.change_role(
             session, world.actor("carla"), world.memberships["omar"], {"role": "worker"}
         )
         cast = (await vote(session, world, "omar", pid, choice="yes")).choice

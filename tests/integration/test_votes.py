@@ -360,7 +360,7 @@ def test_a_mandate_elects_a_coordinator_who_lapses_at_the_end_of_the_term(
 
 
 def test_by_mandate_only_the_role_cannot_be_given_by_hand(run: Any, world: Any) -> None:
-    from governance.members import service as members
+    from governance.members import roles
     from governance.votes.service import change_voting_rules
 
     async def action(session: Any) -> Any:
@@ -370,7 +370,7 @@ def test_by_mandate_only_the_role_cannot_be_given_by_hand(run: Any, world: Any) 
             {"open_proposals": "coordinators", "proxy_limit": "2", "coordinators_by_mandate": "on"},
         )
         with pytest.raises(Conflict) as by_hand:
-            await members.change_role(
+            await roles.change_role(
                 session, world.actor("carla"), world.memberships["omar"], {"role": "coordinator"}
             )
         with pytest.raises(Conflict) as rules_locked:

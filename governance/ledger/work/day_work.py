@@ -30,7 +30,7 @@ from governance.base.i18n import _
 from governance.input.money import AmountError, format_cents, multiply_round, parse_decimal_rate
 from governance.members.access import Actor, Permission, authorize
 from governance.members.models import Cooperative
-from governance.members.settings import save_settings
+from governance.members.service import save_settings
 
 KINDS_SETTING = "prestation_kinds"
 DAY_KINDS_SETTING = "day_kinds"
