@@ -289,9 +289,9 @@ def test_two_coordinators_importing_the_same_file_at_once_import_it_once(
     import datetime as dt
 
     from governance.base import db
-    from governance.ledger.imports import csv_import
+    from governance.ledger.imports import csv_reader, service
 
-    csv_file = csv_import.read_csv(csv_bytes(*GOOD))
+    csv_file = csv_reader.read_csv(csv_bytes(*GOOD))
 
     async def both() -> list[int]:
         engine = db.make_engine(settings.database_url)
@@ -299,7 +299,7 @@ def test_two_coordinators_importing_the_same_file_at_once_import_it_once(
 
         async def one() -> int:
             async with maker() as session:
-                result = await csv_import.import_prestations(
+                result = await service.import_prestations(
                     session,
                     world.actor("carla"),
                     csv_file.rows,

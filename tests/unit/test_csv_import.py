@@ -12,16 +12,8 @@ from hypothesis import strategies as st
 
 from governance.base import i18n
 from governance.base.errors import Invalid
-from governance.ledger.imports.csv_import import (
-    ClientRef,
-    CsvRow,
-    Lookups,
-    MemberRef,
-    RowResult,
-    check_rows,
-    name_key,
-    read_csv,
-)
+from governance.ledger.imports.checks import ClientRef, Lookups, MemberRef, RowResult, check_rows
+from governance.ledger.imports.csv_reader import CsvRow, name_key, read_csv
 from governance.ledger.work.prestations import DEFAULT_KINDS, PrestationInput
 
 HEADER = "date;membre;client;duree_minutes;tarif;montant_fixe;deplacement;type;langues;note"

@@ -1,20 +1,12 @@
 """Importing prestations from a CSV file: upload, preview every row, confirm (coordinators).
 
-The preview's confirm form carries the rows to import (those without an error), compressed and
-signed with HMAC-SHA256 under the app's secret key, bound to the cooperative, the coordinator
-and a two-hour window: the confirm step imports exactly what was previewed, and nothing else.
+The preview's confirm form carries the rows to import (those without an error), signed under
+the app's secret key and bound to the cooperative, the coordinator and a two-hour window
+(`confirmation.py`): the confirm step imports exactly what was previewed, and nothing else.
 """
 
 from __future__ import annotations
 
-import base64
-import binascii
-import datetime as dt
-import hashlib
-import hmac
-import json
-import zlib
-from dataclasses import dataclass
 from typing import Any
 
 from litestar import Controller, Request, Response, get, post
@@ -27,27 +19,24 @@ from governance.auth.current import choose_language
 from governance.base import clock, i18n
 from governance.base.errors import Conflict, Invalid, NotFound, PermissionDenied
 from governance.base.http import Db, page, redirect
-from governance.base.settings import LANGUAGES, PACKAGE_DIR
-from governance.ledger.imports import csv_import, import_rows
+from governance.base.settings import PACKAGE_DIR
+from governance.ledger.imports import csv_reader, rows, service
+from governance.ledger.imports.confirmation import MAX_PAYLOAD_CHARS, Signed, sign, verify
 from governance.ledger.work import late_work
-from governance.ledger.work.prestations import kinds_of
+from governance.ledger.work.prestation_input import kinds_of
 from governance.members.context import Coop, CoopContext, provide_coop
 
 SAMPLE = PACKAGE_DIR / "samples" / "prestations.csv"
 CHUNK = 64 * 1024
 # The multipart envelope (boundary, headers, the CSRF field) around the file itself.
-UPLOAD_BODY_LIMIT = csv_import.MAX_FILE_BYTES + 64 * 1024
-MAX_PAYLOAD_CHARS = 6_000_000
-MAX_PAYLOAD_JSON = 20_000_000
-PAYLOAD_TTL = dt.timedelta(hours=2)
-_PURPOSE = b"governance:csv-import:v1\n"
+UPLOAD_BODY_LIMIT = csv_reader.MAX_FILE_BYTES + 64 * 1024
 
 
 def _limit_message() -> str:
     return i18n._(
         "This file is too large: the limit is %(megabytes)d MB and %(rows)d rows. "
         "Split it into smaller files."
-    ) % {"megabytes": csv_import.MAX_FILE_BYTES // 1_000_000, "rows": csv_import.MAX_ROWS}
+    ) % {"megabytes": csv_reader.MAX_FILE_BYTES // 1_000_000, "rows": csv_reader.MAX_ROWS}
 
 
 def _too_large(request: Request[Any, Any, Any], exc: RequestEntityTooLarge) -> Response[Any]:
@@ -69,81 +58,6 @@ async def _read_limited(upload: UploadFile, limit: int) -> bytes:
     return b"".join(chunks)
 
 
-@dataclass(frozen=True)
-class Signed:
-    digest: str
-    filename: str
-    language: str
-    columns: dict[str, str]
-    rows: list[csv_import.CsvRow]
-
-
-def _mac(secret: str, blob: str) -> str:
-    return hmac.new(secret.encode(), _PURPOSE + blob.encode(), hashlib.sha256).hexdigest()
-
-
-def sign(secret: str, coop: CoopContext, signed: Signed) -> tuple[str, str]:
-    """The hidden fields (payload, signature) of the confirm form."""
-    body = {
-        "coop": coop.actor.cooperative_id,
-        "by": coop.actor.person_id,
-        "at": int(clock.now().timestamp()),
-        "digest": signed.digest,
-        "name": signed.filename,
-        "lang": signed.language,
-        "columns": signed.columns,
-        "rows": [[row.line, dict(row.cells)] for row in signed.rows],
-    }
-    text = json.dumps(body, ensure_ascii=False, separators=(",", ":"))
-    blob = base64.urlsafe_b64encode(zlib.compress(text.encode(), 6)).decode()
-    return blob, _mac(secret, blob)
-
-
-def _refused() -> Invalid:
-    return Invalid(i18n._("This import form was changed or has expired. Upload the file again."))
-
-
-def _strings(value: Any) -> dict[str, str]:
-    if not isinstance(value, dict) or not all(
-        name in csv_import.COLUMNS and isinstance(text, str) for name, text in value.items()
-    ):
-        raise _refused()
-    return value
-
-
-def verify(secret: str, coop: CoopContext, blob: str, signature: str) -> Signed:
-    """The rows of a confirm form, if its signature, cooperative, person and age hold."""
-    # Bytes: compare_digest refuses str with non-ASCII characters (a forged form may send any).
-    expected = _mac(secret, blob).encode()
-    if len(blob) > MAX_PAYLOAD_CHARS or not hmac.compare_digest(expected, signature.encode()):
-        raise _refused()
-    try:
-        inflate = zlib.decompressobj()
-        text = inflate.decompress(base64.urlsafe_b64decode(blob), MAX_PAYLOAD_JSON)
-        body = json.loads(text) if not inflate.unconsumed_tail else None
-    except (binascii.Error, zlib.error, ValueError) as error:
-        raise _refused() from error
-    now = clock.now().timestamp()
-    if (
-        not isinstance(body, dict)
-        or body.get("coop") != coop.actor.cooperative_id
-        or body.get("by") != coop.actor.person_id
-        or not isinstance(body.get("at"), int)
-        or not now - PAYLOAD_TTL.total_seconds() <= body["at"] <= now + 300
-        or not isinstance(body.get("digest"), str)
-        or not isinstance(body.get("name"), str)
-        or body.get("lang") not in LANGUAGES
-        or not isinstance(body.get("rows"), list)
-    ):
-        raise _refused()
-    rows = []
-    for item in body["rows"]:
-        if not (isinstance(item, list) and len(item) == 2 and isinstance(item[0], int)):
-            raise _refused()
-        rows.append(csv_import.CsvRow(item[0], _strings(item[1])))
-    return Signed(body["digest"], body["name"], body["lang"], _strings(body.get("columns")), rows)
-
-
 def _require_coordinator(coop: CoopContext) -> None:
     if not coop.can("record_for_anyone"):
         raise PermissionDenied(i18n._("Your role does not allow this."))
@@ -157,10 +71,10 @@ def _upload_page(
         "ledger/import.html",
         status_code=status_code,
         kinds=kinds_of(coop.cooperative.settings),
-        columns=csv_import.COLUMNS,
-        required=csv_import.REQUIRED,
-        max_megabytes=csv_import.MAX_FILE_BYTES // 1_000_000,
-        max_rows=csv_import.MAX_ROWS,
+        columns=csv_reader.COLUMNS,
+        required=csv_reader.REQUIRED,
+        max_megabytes=csv_reader.MAX_FILE_BYTES // 1_000_000,
+        max_rows=csv_reader.MAX_ROWS,
         **context,
     )
 
@@ -199,27 +113,32 @@ class ImportController(Controller):
         if not isinstance(upload, UploadFile) or not upload.filename:
             return _upload_page(request, coop, 400, error=i18n._("Choose a CSV file to import."))
         try:
-            csv_file = csv_import.read_csv(await _read_limited(upload, csv_import.MAX_FILE_BYTES))
+            csv_file = csv_reader.read_csv(await _read_limited(upload, csv_reader.MAX_FILE_BYTES))
         except Invalid as error:
             return _upload_page(request, coop, 400, error=error.message)
         finally:
             await upload.close()
         language = i18n.current_language()
-        results = await csv_import.preview_import(
+        results = await service.preview_import(
             db, coop.actor, csv_file, language=language, today=clock.today()
         )
         # Rows imported before are carried too, so that repeated rows keep their keys (docs).
-        keep = [csv_import.CsvRow(r.line, r.cells) for r in results if not r.errors]
+        keep = [csv_reader.CsvRow(r.line, r.cells) for r in results if not r.errors]
         payload = signature = ""
         if any(r.status == "ok" for r in results):
             signed = Signed(
                 csv_file.digest, upload.filename[:200], language, dict(csv_file.columns), keep
             )
-            payload, signature = sign(request.app.state.settings.secret_key, coop, signed)
+            payload, signature = sign(
+                request.app.state.settings.secret_key,
+                coop.actor.cooperative_id,
+                coop.actor.person_id,
+                signed,
+            )
             if len(payload) > MAX_PAYLOAD_CHARS:
                 return _upload_page(request, coop, 413, error=_limit_message())
         calendar = await late_work.calendar_of(db, coop.actor)
-        names = await import_rows.names_of(
+        names = await rows.names_of(
             db, coop.actor, (r.clean.member_id for r in results if r.clean is not None)
         )
         return page(
@@ -228,7 +147,7 @@ class ImportController(Controller):
             csv_file=csv_file,
             filename=upload.filename,
             results=results,
-            shown=import_rows.shown_rows(results, names),
+            shown=rows.shown_rows(results, names),
             late=late_work.late_notes(
                 calendar, ((r.line, r.clean.date) for r in results if r.clean is not None)
             ),
@@ -248,9 +167,13 @@ class ImportController(Controller):
         secret = request.app.state.settings.secret_key
         try:
             signed = verify(
-                secret, coop, str(form.get("payload") or ""), str(form.get("signature") or "")
+                secret,
+                coop.actor.cooperative_id,
+                coop.actor.person_id,
+                str(form.get("payload") or ""),
+                str(form.get("signature") or ""),
             )
-            result = await csv_import.import_prestations(
+            result = await service.import_prestations(
                 db,
                 coop.actor,
                 signed.rows,
@@ -260,7 +183,7 @@ class ImportController(Controller):
                 columns=signed.columns,
                 filename=signed.filename,
             )
-        except csv_import.RowsInvalid as error:
+        except service.RowsInvalid as error:
             return _upload_page(request, coop, 400, error=error.message, row_errors=error.errors)
         except (Invalid, Conflict) as error:
             return _upload_page(request, coop, 400, error=error.message)

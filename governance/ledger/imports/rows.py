@@ -3,7 +3,7 @@ the e-mail the file gave, the kind's name in the reader's language for a kind th
 recognised (the file's own word otherwise), the duration in minutes for the duration macro.
 
 `names_of` reads the members' names (one query, inside its own read transaction); `shown` is
-pure. The reading and checking of the file stay in `csv_import.py`.
+pure. The reading and checking of the file are in `csv_reader.py` and `checks.py`.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from governance.auth.models import Person
 from governance.language.kinds import kind_label
-from governance.ledger.imports.csv_import import RowResult
+from governance.ledger.imports.checks import RowResult
 from governance.members.access import Actor, Permission, authorize
 
 
