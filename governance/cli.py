@@ -23,7 +23,7 @@ def cmd_migrate(_args: argparse.Namespace) -> int:
 
 
 def cmd_create_coop(args: argparse.Namespace) -> int:
-    from governance.ledger.sharing.founding import found_cooperative
+    from governance.ledger.sharing.new_cooperative import found_cooperative
 
     async def action(session):  # type: ignore[no-untyped-def]
         return await found_cooperative(
@@ -131,6 +131,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     already holds the database, so the person checks of the web do not apply.
     """
     from governance.ledger.books import export, reading
+    from governance.ledger.work import prestations
     from governance.members.service import cooperative_by_slug
 
     settings = load_settings()
@@ -146,7 +147,7 @@ def cmd_export(args: argparse.Namespace) -> int:
                     return None
                 operator = reading.Operator(cooperative_id=cooperative.id)
                 if args.what == "prestations":
-                    rows = await reading.prestations_for_export(session, operator)
+                    rows = await prestations.prestations_for_export(session, operator)
                     return export.to_csv_prestations(rows)
                 entries = await reading.journal_for_export(session, operator)
                 if args.format == "hledger":

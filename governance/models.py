@@ -9,13 +9,12 @@ from governance.ledger.billing.models import (
     Payment,
     PaymentAllocation,
 )
-from governance.ledger.books.models import Account, JournalEntry, LedgerLine, Period
-from governance.ledger.closing.models import Contest, PeriodClose, ReviewStart
+from governance.ledger.books.models import Account, Client, JournalEntry, LedgerLine, Period
+from governance.ledger.closing.models import PeriodClose, ReviewStart, Statement
 from governance.ledger.costs.models import Cost
 from governance.ledger.payouts.models import PayoutBatch, PayoutLine
 from governance.ledger.sharing.models import DistributionRule
-from governance.ledger.statements.models import Statement
-from governance.ledger.work.models import Client, Prestation
+from governance.ledger.work.models import Contest, Prestation
 from governance.mail.models import OutboxMail
 from governance.members.models import Cooperative, Invitation, Membership
 from governance.votes.models import (

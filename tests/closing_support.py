@@ -12,13 +12,12 @@ from typing import Any
 
 from sqlmodel import select
 
-from governance.ledger.books.models import Period, PeriodState
+from governance.ledger.books.models import ClientKind, Period, PeriodState
 from governance.ledger.closing import closing, reviews
 from governance.ledger.costs import costs
 from governance.ledger.sharing import rule_versions
-from governance.ledger.sharing.founding import create_client
 from governance.ledger.work import prestations
-from governance.ledger.work.models import ClientKind
+from governance.ledger.work.clients import create_client
 from governance.members.access import Actor
 
 TODAY = dt.date(2026, 11, 5)

@@ -171,12 +171,20 @@ def make_visitor(client: Any) -> Callable[[], Any]:
 
 
 @pytest.fixture
-def chu(run: Any, world: Any) -> int:
+def chu(request: pytest.FixtureRequest) -> int:
+    """The CHU client's id: the fixture the test module names in `CHU_FIXTURE` (its variants
+    are in tests/integration/conftest.py), or `chu_with_omars_work`."""
+    name = getattr(request.module, "CHU_FIXTURE", "chu_with_omars_work")
+    return int(request.getfixturevalue(name))
+
+
+@pytest.fixture
+def chu_with_omars_work(run: Any, world: Any) -> int:
     """A hospital client (CHU) with one validated prestation of Omar's this month: its id."""
     from governance.base import clock
-    from governance.ledger.sharing.founding import create_client
+    from governance.ledger.books.models import ClientKind
     from governance.ledger.work import prestations
-    from governance.ledger.work.models import ClientKind
+    from governance.ledger.work.clients import create_client
 
     today = clock.today()
 

@@ -21,15 +21,14 @@ from governance.auth.models import Person
 from governance.base import i18n
 from governance.language import kinds
 from governance.ledger.billing.models import InvoiceKind, Payment
-from governance.ledger.books.models import Account, JournalEntry, PeriodState
-from governance.ledger.closing.models import Contest, ContestStatus
+from governance.ledger.books.models import Account, Client, ClientKind, JournalEntry, PeriodState
 from governance.ledger.costs import costs
 from governance.ledger.costs.models import Cost
 from governance.ledger.payouts.models import PayoutLine, PayoutState
 from governance.ledger.sharing import rules
 from governance.ledger.work.day_work import day_kinds
-from governance.ledger.work.models import Client, ClientKind, Prestation, PrestationStatus
-from governance.ledger.work.prestations import kinds_of
+from governance.ledger.work.models import Contest, ContestStatus, Prestation, PrestationStatus
+from governance.ledger.work.prestation_input import kinds_of
 from governance.members.models import Cooperative, MembershipStatus, Role
 from governance.votes.counting import methods
 from governance.votes.counting.kinds import ProposalKind, ProposalState, Visibility

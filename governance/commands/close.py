@@ -17,11 +17,11 @@ from governance.auth.models import Person
 from governance.base import clock
 from governance.base.errors import Invalid, NotFound
 from governance.input.money import format_cents
-from governance.ledger.books.journal import MONTH_RE
+from governance.language.months import is_month
 from governance.ledger.books.models import Period, PeriodState
 from governance.ledger.closing import closing
+from governance.ledger.closing.models import Statement
 from governance.ledger.closing.reviews import review_facts
-from governance.ledger.statements.models import Statement
 from governance.members.access import Actor
 from governance.members.models import Cooperative, Membership, MembershipStatus, Role
 
@@ -111,7 +111,7 @@ async def close_month(
 
     `early_reason` (--before-review-ends) lets the operator close before the review's minimum
     time; the close records it in the audit trail (period.review_shortened)."""
-    if not MONTH_RE.match(month):
+    if not is_month(month):
         raise Invalid(f"--period must be a month like 2026-10, not {month!r}")
     if early_reason is not None and (step != "finalize" or not early_reason.strip()):
         raise Invalid("--before-review-ends needs --finalize and a reason")

@@ -17,8 +17,8 @@ from governance.demo.common import (
     submit_work,
     weekdays,
 )
+from governance.ledger.books.models import ClientKind
 from governance.ledger.work.day_work import Day
-from governance.ledger.work.models import ClientKind
 from governance.ledger.work.prestations import validate_prestations
 from governance.members.access import Actor
 from governance.members.models import Role

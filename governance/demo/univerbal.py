@@ -32,9 +32,8 @@ from governance.demo.sirius import create_sirius
 from governance.demo.votes import create_demo_votes
 from governance.ledger.billing.invoices import issue_invoice
 from governance.ledger.books.journal import month_of
-from governance.ledger.books.models import Period
-from governance.ledger.sharing.founding import found_cooperative
-from governance.ledger.work.models import ClientKind
+from governance.ledger.books.models import ClientKind, Period
+from governance.ledger.sharing.new_cooperative import found_cooperative
 from governance.ledger.work.prestations import (
     record_prestation,
     reject_prestation,

@@ -18,10 +18,10 @@ from sqlalchemy.orm import aliased
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from governance.ledger.billing.credited import cancelled_ids
+from governance.ledger.billing.invoice_views import cancelled_ids
 from governance.ledger.billing.models import Invoice, InvoiceKind, PaymentAllocation
 from governance.ledger.books.models import Period, PeriodState
-from governance.ledger.closing.closing import last_day
+from governance.ledger.closing.draft import last_day
 from governance.ledger.payouts.models import PayoutBatch, PayoutLine, PayoutState
 from governance.ledger.work.models import Prestation, PrestationStatus
 from governance.members.access import Actor, Permission, allows

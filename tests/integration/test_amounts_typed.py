@@ -12,7 +12,7 @@ import pytest
 from sqlmodel import select
 
 from governance.input.forms import Form
-from governance.ledger.work.models import Client
+from governance.ledger.books.models import Client
 
 LIST = "/c/alpha/clients/"
 

@@ -14,7 +14,8 @@ import pytest
 from sqlmodel import select
 
 from governance.auth.models import Person
-from governance.ledger.work.models import Client, Prestation
+from governance.ledger.books.models import Client
+from governance.ledger.work.models import Prestation
 from governance.votes.api_bodies import BoardOut
 from tests.votes_support import later, open_vote, run_worker_once
 

@@ -21,16 +21,10 @@ from governance.cli import main
 from governance.ledger.books import reading
 from governance.ledger.books.export import hledger_account, to_hledger
 from governance.ledger.books.journal import Posting
-from governance.ledger.books.models import JournalEntry
-from governance.ledger.books.posting import post, reverse
-from governance.ledger.sharing.founding import create_client
-from governance.ledger.work import prestations
-from governance.ledger.work.models import ClientKind
+from governance.ledger.books.posting import post
+from governance.ledger.work.prestations import prestations_for_export
 from governance.members.access import Actor
-from governance.members.models import Cooperative
-
-TODAY = dt.date(2026, 11, 27)
-TRICKY_MEMO = '=HYPERLINK("x"); wrong client\nsee ticket'
+from tests.books_support import TRICKY_MEMO, read, set_open_books
 
 
 @pytest.fixture
@@ -74,105 +68,6 @@ def expected_balances(rows: list[reading.BalanceRow]) -> dict[str, int]:
         for row in rows
         if row.balance_cents
     }
-
-
-def form(client_id: int, day: str, **extra: Any) -> dict[str, Any]:
-    return {
-        "client_id": str(client_id),
-        "date": day,
-        "duration_minutes": "90",
-        "kind": "on_site",
-        "languages": "ps",
-        **extra,
-    }
-
-
-@pytest.fixture
-def ledger(run: Any, world: Any) -> dict[str, int]:
-    """Two clients, four validated prestations over two months, one reversal, a payment, a
-    cost and a fund allocation in alpha; one entry in beta that alpha must never see."""
-    carla = world.actor("carla")
-
-    async def build(session: Any) -> dict[str, int]:
-        chu = await create_client(
-            session, carla, name="CHU", kind=ClientKind.HOSPITAL, default_rate_cents=5500
-        )
-        cpas = await create_client(
-            session, carla, name="=CPAS", kind=ClientKind.SOCIAL_SERVICES, default_rate_cents=4000
-        )
-        assert chu.id is not None and cpas.id is not None
-        drafts = []
-        for actor, client_id, day, extra in (
-            (world.actor("omar"), chu.id, "2026-10-15", {"travel": "12,50"}),
-            (world.actor("omar"), chu.id, "2026-11-20", {}),
-            (carla, cpas.id, "2026-11-21", {"member_id": world.ids["wen"]}),
-            (world.actor("omar"), cpas.id, "2026-11-22", {"note": "-note"}),
-        ):
-            prestation, _created = await prestations.record_prestation(
-                session, actor, form(client_id, day, **extra), language="fr", today=TODAY
-            )
-            await prestations.submit_prestation(session, actor, prestation.id)
-            drafts.append(prestation.id)
-        done = await prestations.validate_prestations(session, carla, drafts)
-        wrong = next(p for p in done if p.client_id == cpas.id and p.member_id == world.ids["wen"])
-        async with session.begin():
-            entry = await session.get(JournalEntry, wrong.entry_id)
-            reversal = await reverse(
-                session,
-                entry,
-                day=dt.date(2026, 11, 25),
-                memo=TRICKY_MEMO,
-                author_id=world.ids["carla"],
-            )
-            for day, kind, memo, postings in (
-                (
-                    dt.date(2026, 11, 26),
-                    "payment",
-                    "CHU pays October",
-                    [Posting("bank", 9500), Posting(f"receivable:{chu.id}", -9500)],
-                ),
-                (
-                    dt.date(2026, 11, 26),
-                    "cost",
-                    "paper; ink",
-                    [Posting("expense:office supplies; =x", 2399), Posting("bank", -2399)],
-                ),
-                (
-                    dt.date(2026, 11, 27),
-                    "allocation",
-                    "",
-                    [Posting("revenue", 1001), Posting("fund:réserve", -1001)],
-                ),
-            ):
-                await post(
-                    session,
-                    cooperative_id=world.alpha,
-                    day=day,
-                    kind=kind,
-                    memo=memo,
-                    author_id=world.ids["carla"],
-                    postings=postings,
-                )
-            await post(
-                session,
-                cooperative_id=world.beta,
-                day=dt.date(2026, 11, 26),
-                kind="payment",
-                memo="beta only",
-                author_id=world.ids["bea"],
-                postings=[Posting("bank", 777), Posting("revenue", -777)],
-            )
-        assert entry is not None and reversal.id is not None
-        return {"chu": chu.id, "cpas": cpas.id, "reversed": entry.id, "reversal": reversal.id}
-
-    return run(build)
-
-
-def read(run: Any, function: Any, reader: Any, *args: Any, **kwargs: Any) -> Any:
-    async def action(session: Any) -> Any:
-        return await function(session, reader, *args, **kwargs)
-
-    return run(action)
 
 
 def test_the_trial_balance_balances(run: Any, world: Any, ledger: dict[str, int]) -> None:
@@ -333,16 +228,6 @@ def test_pages_of_an_account_carry_the_running_balance(
     assert [line.amount for line in beta_bank.lines] == [777]
 
 
-def set_open_books(run: Any, cooperative_id: int, value: Any) -> None:
-    async def action(session: Any) -> None:
-        async with session.begin():
-            cooperative = await session.get(Cooperative, cooperative_id)
-            cooperative.settings = {**cooperative.settings, "open_books": value}
-            session.add(cooperative)
-
-    run(action)
-
-
 READERS = [
     (reading.trial_balance, ()),
     (reading.account_lines, ("bank",)),
@@ -395,11 +280,11 @@ def test_strangers_and_suspended_members_never_read(
 def test_prestations_for_export_follow_who_sees_whose_work(
     run: Any, world: Any, ledger: dict[str, int]
 ) -> None:
-    everyone = read(run, reading.prestations_for_export, world.actor("olga"))
-    own = read(run, reading.prestations_for_export, world.actor("omar"))
-    operator = read(run, reading.prestations_for_export, reading.Operator(world.alpha))
+    everyone = read(run, prestations_for_export, world.actor("olga"))
+    own = read(run, prestations_for_export, world.actor("omar"))
+    operator = read(run, prestations_for_export, reading.Operator(world.alpha))
     assert len(everyone) == len(operator) == 4
     assert len(own) == 3 and {row.member for row in own} == {"Omar Cooperator"}
     assert [row.date for row in everyone] == sorted(row.date for row in everyone)
     with pytest.raises(PermissionDenied):
-        read(run, reading.prestations_for_export, world.actor("bea", "alpha"))
+        read(run, prestations_for_export, world.actor("bea", "alpha"))

@@ -20,11 +20,11 @@ from sqlalchemy import create_engine, text
 from governance.base import clock, db
 from governance.base.i18n import language
 from governance.base.settings import Settings
-from governance.ledger.billing import reversals
 from governance.ledger.books import reading
 from governance.ledger.books.export import to_csv_lines, to_hledger
 from governance.ledger.costs import costs
 from governance.ledger.payouts import payouts
+from governance.ledger.reversals import reversals
 from governance.members import bank
 from governance.members.models import Cooperative
 from tests.closing_support import TODAY, build_october, close_month, record_work

@@ -23,10 +23,8 @@ from governance.base.settings import Settings
 from governance.ledger.books.models import JournalEntry, Period
 from governance.ledger.closing import closing
 from governance.ledger.closing.closing import CUT_POINTS
-from governance.ledger.closing.models import PeriodClose
-from governance.ledger.statements.models import Statement
-from tests.closing_support import everyone_read
-from tests.integration.test_month_close import TODAY, october  # noqa: F401  (a fixture)
+from governance.ledger.closing.models import PeriodClose, Statement
+from tests.closing_support import TODAY, everyone_read
 
 COMMAND = [sys.executable, "-c", "from governance.cli import main; raise SystemExit(main())"]
 

@@ -11,42 +11,20 @@ import shutil
 import subprocess
 from typing import Any
 
-import pytest
 from sqlmodel import col, select
 
-from governance.auth.models import Person
-from governance.base import clock
 from governance.ledger.billing import invoices
 from governance.ledger.billing.credit_notes import live_invoice_of
 from governance.ledger.billing.models import Invoice, InvoiceKind, InvoiceLine
-from governance.ledger.closing.models import Contest, ContestStatus
-from governance.ledger.sharing.founding import create_client
+from governance.ledger.books.models import Client, ClientKind
 from governance.ledger.work import prestations
-from governance.ledger.work.models import Client, ClientKind, Prestation, PrestationStatus
+from governance.ledger.work.clients import create_client
+from governance.ledger.work.models import Contest, ContestStatus, Prestation, PrestationStatus
 from tests.closing_support import TODAY, build_october, close_month, everyone_read
-from tests.integration.test_csv_import import csv_bytes, upload
+from tests.imports_support import csv_bytes, upload
 
 MONTH = "2026-10"
 OCTOBER = f"/c/alpha/periods/{MONTH}"
-
-
-@pytest.fixture
-def people(run: Any, world: Any, make_visitor: Any, monkeypatch: pytest.MonkeyPatch) -> Any:
-    """Carla (coordinator), Wen and Omar, reading the pages in English; today is TODAY."""
-    monkeypatch.setattr(clock, "today", lambda: TODAY)
-
-    async def english(session: Any) -> None:
-        async with session.begin():
-            for key in ("carla", "wen", "omar"):
-                person = await session.get(Person, world.ids[key])
-                person.language = "en"
-
-    run(english)
-    found = {}
-    for key in ("carla", "wen", "omar"):
-        found[key] = make_visitor()
-        found[key].login(key)
-    return found
 
 
 async def _extra_line(session: Any, world: Any) -> tuple[int, int, int, dict[str, int]]:

@@ -17,22 +17,13 @@ from governance.audit.models import AuditEvent
 from governance.base import clock
 from governance.base.errors import Invalid
 from governance.ledger.billing.invoices import issue_invoice
-from governance.ledger.sharing.founding import create_client
+from governance.ledger.books.models import ClientKind
 from governance.ledger.work import prestations
-from governance.ledger.work.models import ClientKind
+from governance.ledger.work.clients import create_client
 from governance.members import details
 from governance.members.models import Cooperative
+from tests.cooperative_support import PAGE, UNIVERBAL
 
-PAGE = "/c/alpha/details"
-UNIVERBAL = {
-    "legal_name": "Univerbal SC",
-    "address": "Rue Saint-Gilles 58\r\n\r\n  4000 Liège  ",
-    "enterprise_number": "BE 0999.412.378",
-    "iban": "be71 1604 1001 2769",
-    "bic": "gkccbebb",
-    "email": "Coordination@Univerbal.example",
-    "phone": "+32 4 221 00 58",
-}
 STORED = {
     "legal_name": "Univerbal SC",
     "address": "Rue Saint-Gilles 58\n4000 Liège",

@@ -12,69 +12,16 @@ import datetime as dt
 import re
 from typing import Any
 
-from sqlalchemy import func
 from sqlmodel import select
 
-from governance.audit.models import AuditEvent
 from governance.base import clock
 from governance.base.errors import Conflict
-from governance.ledger.billing import invoices, reversals
+from governance.ledger.billing import invoices
 from governance.ledger.billing.models import Invoice, InvoiceLine
-from governance.ledger.sharing.founding import create_client
-from governance.ledger.work import prestations
-from governance.ledger.work.models import ClientKind
-
-BASE = "/c/alpha"
-MINUTES = (60, 90, 30)  # at 60,00 € an hour: 60,00 + 90,00 + 30,00 = 180,00 €
-
-
-def _client_with_work(run: Any, world: Any, name: str = "Clinique") -> tuple[int, list[int]]:
-    """A client with three validated prestations this month: its id and theirs."""
-    today = clock.today()
-
-    async def action(session: Any) -> tuple[int, list[int]]:
-        client = await create_client(
-            session,
-            world.actor("carla"),
-            name=name,
-            kind=ClientKind.HOSPITAL,
-            default_rate_cents=6000,
-        )
-        ids = []
-        for minutes in MINUTES:
-            work, _ = await prestations.record_prestation(
-                session,
-                world.actor("omar"),
-                {
-                    "client_id": str(client.id),
-                    "date": today.replace(day=1).isoformat(),
-                    "duration_minutes": str(minutes),
-                    "kind": "on_site",
-                },
-                language="fr",
-                today=today,
-                submit=True,
-            )
-            ids.append(work.id)
-        await prestations.validate_prestations(session, world.actor("carla"), ids)
-        assert client.id is not None
-        return client.id, ids
-
-    return run(action)  # type: ignore[no-any-return]
-
-
-def _issue(carla: Any, client_id: int) -> None:
-    month = clock.today().strftime("%Y-%m")
-    done = carla.post(f"{BASE}/invoices/", {"client_id": str(client_id), "month": month})
-    assert done.status_code in (302, 303), done.text
-
-
-def _invoices(run: Any) -> list[Invoice]:
-    async def action(session: Any) -> list[Invoice]:
-        async with session.begin():
-            return list((await session.exec(select(Invoice).order_by(Invoice.id))).all())
-
-    return run(action)  # type: ignore[no-any-return]
+from governance.ledger.books.models import ClientKind
+from governance.ledger.reversals import reversals
+from governance.ledger.work.clients import create_client
+from tests.billing_support import BASE, _client_with_work, _invoices, _issue, _written
 
 
 def _lines(run: Any, invoice_id: int) -> dict[int, int]:
@@ -86,21 +33,6 @@ def _lines(run: Any, invoice_id: int) -> dict[int, int]:
                 )
             )
             return dict(rows.all())
-
-    return run(action)  # type: ignore[no-any-return]
-
-
-def _written(run: Any) -> tuple[int, int, int]:
-    """Invoices, invoice lines and audit events: what a refusal must leave as it was."""
-
-    async def action(session: Any) -> tuple[int, int, int]:
-        async with session.begin():
-            counts = []
-            for table in (Invoice, InvoiceLine, AuditEvent):
-                counts.append(
-                    int((await session.exec(select(func.count()).select_from(table))).one())
-                )
-            return counts[0], counts[1], counts[2]
 
     return run(action)  # type: ignore[no-any-return]
 

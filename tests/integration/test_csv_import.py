@@ -12,12 +12,12 @@ from sqlmodel import col, select
 
 from governance.audit.models import AuditEvent
 from governance.auth.models import Person
-from governance.ledger.sharing.founding import create_client
-from governance.ledger.work.models import ClientKind, Prestation
+from governance.ledger.books.models import ClientKind
+from governance.ledger.work.clients import create_client
+from governance.ledger.work.models import Prestation
+from tests.imports_support import HEADER, IMPORT, csv_bytes, upload
 from tests.world import EMAILS
 
-IMPORT = "/c/alpha/work/import"
-HEADER = "date;membre;client;duree_minutes;tarif;montant_fixe;deplacement;type;langues;note"
 GOOD = [
     "20/11/2026;omar@alpha.example;CHU de Liège;90;;;;on_site;ps;",
     "21/11/2026;wen@alpha.example;chu de liège;60;48,00;;6,20;sur place;ar fr;Urgences",
@@ -52,19 +52,6 @@ def carla(visitor: Any, run: Any, world: Any, clients: None) -> Any:
     run(english)
     visitor.login("carla")
     return visitor
-
-
-def csv_bytes(*lines: str, encoding: str = "utf-8-sig") -> bytes:
-    return "\r\n".join([HEADER, *lines, ""]).encode(encoding)
-
-
-def upload(visitor: Any, content: bytes, name: str = "prestations.csv") -> Any:
-    return visitor.request(
-        "POST",
-        f"{IMPORT}/preview",
-        data={"_csrf_token": visitor.csrf()},
-        files={"file": (name, content, "text/csv")},
-    )
 
 
 def confirm_fields(page: str) -> dict[str, str]:
@@ -199,7 +186,7 @@ def test_a_row_that_became_invalid_stops_the_whole_import(carla: Any, run: Any, 
     page = upload(carla, csv_bytes(*GOOD))
 
     async def archive_cpas(session: Any) -> None:
-        from governance.ledger.work.models import Client
+        from governance.ledger.books.models import Client
 
         async with session.begin():
             client = (await session.exec(select(Client).where(Client.name == "CPAS"))).one()

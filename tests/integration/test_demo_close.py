@@ -16,10 +16,9 @@ from governance.base import clock
 from governance.demo.univerbal import DEMO_SLUG, create_demo
 from governance.ledger.books.models import Account, JournalEntry, LedgerLine, Period
 from governance.ledger.closing import closing
-from governance.ledger.closing.models import PeriodClose
+from governance.ledger.closing.models import PeriodClose, Statement
 from governance.ledger.payouts.models import PayoutBatch
 from governance.ledger.sharing.figures import counted_lines
-from governance.ledger.statements.models import Statement
 from governance.ledger.work.models import Prestation
 from governance.members.access import Actor
 from governance.members.models import Cooperative

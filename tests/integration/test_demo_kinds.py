@@ -20,8 +20,7 @@ from governance.demo.redemarts import WORKSHOP_DAY_CENTS
 from governance.demo.sirius import DAY_RATE_CENTS
 from governance.demo.univerbal import DEMO_PASSWORD, create_demo
 from governance.ledger.books.models import Period
-from governance.ledger.closing.models import PeriodClose
-from governance.ledger.statements.models import Statement
+from governance.ledger.closing.models import PeriodClose, Statement
 from governance.ledger.work.models import Prestation
 from governance.members.access import Actor, Permission, authorize
 from governance.members.models import Cooperative, Membership, Role

@@ -18,11 +18,11 @@ from sqlmodel import SQLModel, select
 from governance.base import clock, i18n
 from governance.ledger.billing import credit_notes, invoices
 from governance.ledger.billing.models import InvoiceLine
+from governance.ledger.books.models import Client
 from governance.ledger.closing import closing
 from governance.ledger.payouts import payouts
 from governance.ledger.payouts.models import PayoutBatch
 from governance.ledger.work import prestations
-from governance.ledger.work.models import Client
 from governance.members import bank
 from governance.members.models import Cooperative
 from tests.closing_support import TODAY, build_october, everyone_read

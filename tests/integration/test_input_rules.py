@@ -19,10 +19,9 @@ from governance.base.errors import Conflict, Invalid
 from governance.base.settings import Settings
 from governance.cli import main
 from governance.ledger.closing import closing, contests
-from governance.ledger.closing.models import Contest, ContestStatus
-from governance.ledger.sharing.founding import create_client
 from governance.ledger.work import prestations
-from governance.ledger.work.models import ClientKind, Prestation
+from governance.ledger.work.models import Contest, ContestStatus, Prestation
+from governance.members import invitations
 from governance.members import service as members
 from governance.members.models import Cooperative, Invitation, Membership, MembershipStatus, Role
 from governance.votes import ballots
@@ -73,7 +72,7 @@ def test_an_invitation_refused_by_the_service_whatever_the_caller(
 ) -> None:
     with pytest.raises(Invalid) as caught:
         run(
-            lambda s: members.invite(
+            lambda s: invitations.invite(
                 s,
                 world.actor("carla"),
                 {"email": f"a{RLO}@b.example", "role": "cooperator"},
@@ -168,20 +167,7 @@ def test_an_arabic_cooperative_name_is_isolated_in_the_page_title(
 # --- dates ---------------------------------------------------------------------------------
 
 
-@pytest.fixture
-def chu(run: Any, world: Any) -> int:
-    async def action(session: Any) -> int:
-        client = await create_client(
-            session,
-            world.actor("carla"),
-            name="CHU",
-            kind=ClientKind.HOSPITAL,
-            default_rate_cents=5000,
-        )
-        assert client.id is not None
-        return client.id
-
-    return run(action)
+CHU_FIXTURE = "chu_at_50_euros"  # which `chu` these tests use (tests/integration/conftest.py)
 
 
 def work(chu: int, day: str) -> dict[str, str]:

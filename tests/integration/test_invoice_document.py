@@ -7,40 +7,30 @@ from __future__ import annotations
 
 import re
 import shutil
-import subprocess
 from pathlib import Path
 from typing import Any
 
 import pytest
 from sqlmodel import col, select
 
-from governance.auth.models import Person
 from governance.base import clock, i18n
 from governance.base.i18n import date_short
 from governance.ledger.billing import credit_notes
 from governance.ledger.billing.invoice_pdf import FONT
 from governance.ledger.billing.invoices import issue_invoice
 from governance.ledger.billing.models import Invoice, InvoiceKind
-from governance.ledger.sharing.founding import create_client
+from governance.ledger.books.models import ClientKind
 from governance.ledger.work import prestations
-from governance.ledger.work.models import ClientKind
+from governance.ledger.work.clients import create_client
 from governance.members import vat
 from governance.members.models import Cooperative
-from tests.integration.test_pdf_right_to_left import BIDI_MARKS, lines_of, plain
+from tests.billing_support import pdf_of, speak, text_of
+from tests.pdf_support import lines_of, plain
 
 pytestmark = pytest.mark.skipif(
     shutil.which("pdftotext") is None or not FONT.exists(), reason="needs poppler-utils, DejaVu"
 )
 MENTION = "Exonération de TVA, article 44 § 2, 2° du Code de la TVA"
-
-
-def text_of(pdf: bytes, tmp_path: Path) -> str:
-    path = tmp_path / "doc.pdf"
-    path.write_bytes(pdf)
-    out = subprocess.run(
-        ["pdftotext", "-layout", str(path), "-"], capture_output=True, check=True, text=True
-    ).stdout
-    return " ".join(BIDI_MARKS.sub("", out).split())
 
 
 @pytest.fixture
@@ -93,23 +83,6 @@ def billed(run: Any, world: Any) -> dict[str, Any]:
 
     result: dict[str, Any] = run(action)
     return result
-
-
-def speak(run: Any, world: Any, who: str, language: str) -> None:
-    async def action(session: Any) -> None:
-        async with session.begin():
-            person = await session.get(Person, world.ids[who])
-            person.language = language
-            session.add(person)
-
-    run(action)
-
-
-def pdf_of(visitor: Any, invoice_id: int) -> bytes:
-    response = visitor.get(f"/c/alpha/invoices/{invoice_id}/pdf")
-    assert response.status_code == 200, response.text
-    content: bytes = response.content
-    return content
 
 
 def credit_note_of(run: Any, invoice_id: int) -> Invoice:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import datetime as dt
 from typing import Any
 
 import pytest
@@ -13,50 +12,11 @@ from governance.base import db
 from governance.base.errors import Conflict, Invalid, PermissionDenied
 from governance.base.settings import Settings
 from governance.ledger.billing import credit_notes, invoices
-from governance.ledger.sharing.founding import create_client
-from governance.ledger.work import prestations
-from governance.ledger.work.models import ClientKind
+from governance.ledger.books.models import ClientKind
+from governance.ledger.work.clients import create_client
+from tests.billing_support import TODAY, validated_work
 
-TODAY = dt.date(2026, 11, 27)
-
-
-async def validated_work(
-    session: Any, world: Any, client_id: int, day: str, minutes: int = 60
-) -> int:
-    prestation, _ = await prestations.record_prestation(
-        session,
-        world.actor("omar"),
-        {
-            "client_id": str(client_id),
-            "date": day,
-            "duration_minutes": str(minutes),
-            "kind": "on_site",
-        },
-        language="fr",
-        today=TODAY,
-        submit=True,
-    )
-    await prestations.validate_prestations(session, world.actor("carla"), [prestation.id])
-    assert prestation.id is not None
-    return prestation.id
-
-
-@pytest.fixture
-def chu(run: Any, world: Any) -> int:
-    async def action(session: Any) -> int:
-        client = await create_client(
-            session,
-            world.actor("carla"),
-            name="CHU",
-            kind=ClientKind.HOSPITAL,
-            default_rate_cents=5500,
-        )
-        await validated_work(session, world, client.id, "2026-10-05")
-        await validated_work(session, world, client.id, "2026-10-19", minutes=90)
-        await validated_work(session, world, client.id, "2026-11-02")
-        return client.id
-
-    return run(action)
+CHU_FIXTURE = "chu_with_work"  # which `chu` these tests use (tests/integration/conftest.py)
 
 
 def issue(run: Any, world: Any, client_id: int, month: str, who: str = "carla") -> Any:

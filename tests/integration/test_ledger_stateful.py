@@ -30,11 +30,12 @@ from sqlmodel import col, select
 
 from governance.base import db
 from governance.base.errors import DomainError
-from governance.ledger.billing import credit_notes, invoices, reversals
+from governance.ledger.billing import credit_notes, invoices
 from governance.ledger.billing.models import Invoice, Payment
 from governance.ledger.books.models import Account, JournalEntry, LedgerLine
 from governance.ledger.books.posting import reverse
 from governance.ledger.costs import costs
+from governance.ledger.reversals import reversals
 from governance.ledger.work import prestations
 from governance.ledger.work.models import Prestation
 from tests.conftest import empty_postgres
@@ -66,8 +67,8 @@ class LedgerMachine(RuleBasedStateMachine):
 
     @initialize()
     def build(self) -> None:
-        from governance.ledger.sharing.founding import create_client
-        from governance.ledger.work.models import ClientKind
+        from governance.ledger.books.models import ClientKind
+        from governance.ledger.work.clients import create_client
 
         self.world = self.run(build_world)
 

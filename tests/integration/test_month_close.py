@@ -17,18 +17,16 @@ from governance.base import db
 from governance.base.errors import Conflict, Invalid, NotFound, PermissionDenied
 from governance.base.i18n import language
 from governance.base.settings import Settings
-from governance.ledger.books.models import Account, JournalEntry, LedgerLine, Period
+from governance.ledger.books.models import Account, ClientKind, JournalEntry, LedgerLine, Period
 from governance.ledger.closing import closing, contests
-from governance.ledger.closing.models import ContestStatus, PeriodClose
-from governance.ledger.closing.period_views import distribution_view
+from governance.ledger.closing.models import PeriodClose, Statement
+from governance.ledger.closing.period_views import distribution_view, member_share
 from governance.ledger.costs import costs
 from governance.ledger.sharing.figures import counted_lines
-from governance.ledger.sharing.founding import create_client
-from governance.ledger.statements.models import Statement
-from governance.ledger.statements.statement_views import member_share
 from governance.ledger.work import prestations
-from governance.ledger.work.models import ClientKind
-from tests.closing_support import TODAY, build_october, everyone_read
+from governance.ledger.work.clients import create_client
+from governance.ledger.work.models import ContestStatus
+from tests.closing_support import TODAY, everyone_read
 from tests.closing_support import record_work as _work
 
 
@@ -37,12 +35,6 @@ def english() -> Iterator[None]:
     """The refusals are matched on their English text."""
     with language("en"):
         yield
-
-
-@pytest.fixture
-def october(run: Any, world: Any) -> dict[str, int]:
-    """DESIGN's golden example: Omar 800,00 €, Wen 400,00 €, Carla 60,01 €, a cost of 100 €."""
-    return run(lambda session: build_october(session, world))  # type: ignore[no-any-return]
 
 
 def review(run: Any, world: Any, who: str = "carla", month: str = "2026-10") -> Any:

@@ -11,15 +11,14 @@ import re
 from typing import Any
 
 from governance.base import clock
+from governance.ledger.books.models import ClientKind
 from governance.ledger.payouts import payouts
-from governance.ledger.sharing.founding import create_client
 from governance.ledger.work import prestations
-from governance.ledger.work.models import ClientKind
+from governance.ledger.work.clients import create_client
 from governance.members import bank
 from governance.members.models import Cooperative
 from tests.closing_support import TODAY, build_october, close_month
-from tests.integration.test_contest_corrections import people  # noqa: F401 (fixture)
-from tests.integration.test_csv_import import csv_bytes, upload
+from tests.imports_support import csv_bytes, upload
 
 
 def section(page: str, section_id: str) -> str:
@@ -49,7 +48,7 @@ async def _paid_out(session: Any, world: Any) -> None:
 def test_travel_taken_back_after_payout_is_owed_back_in_words(
     run: Any,
     world: Any,
-    people: Any,  # noqa: F811
+    people: Any,
 ) -> None:
     carla, omar = people["carla"], people["omar"]
     ids = run(lambda s: build_october(s, world, travel={"omar": "8,40"}))
@@ -85,7 +84,7 @@ def test_travel_taken_back_after_payout_is_owed_back_in_words(
 def test_the_import_preview_names_member_kind_and_duration_in_the_readers_words(
     run: Any,
     world: Any,
-    people: Any,  # noqa: F811
+    people: Any,
 ) -> None:
     carla = people["carla"]
     run(lambda s: build_october(s, world))
@@ -110,7 +109,7 @@ def test_the_import_preview_names_member_kind_and_duration_in_the_readers_words(
     assert ">90<" in bad.group(0) or "90</bdi>" in bad.group(0)
 
 
-def test_the_queue_labels_break_between_words(run: Any, world: Any, people: Any) -> None:  # noqa: F811
+def test_the_queue_labels_break_between_words(run: Any, world: Any, people: Any) -> None:
     carla = people["carla"]
 
     async def submitted(session: Any) -> None:

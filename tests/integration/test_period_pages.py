@@ -9,11 +9,11 @@ from typing import Any
 import pytest
 
 from governance.base import clock
+from governance.ledger.books.models import ClientKind
 from governance.ledger.costs import costs
 from governance.ledger.sharing import rule_versions
-from governance.ledger.sharing.founding import create_client
 from governance.ledger.work import prestations
-from governance.ledger.work.models import ClientKind
+from governance.ledger.work.clients import create_client
 
 TODAY = dt.date(2026, 11, 5)
 OCTOBER = "/c/alpha/periods/2026-10"

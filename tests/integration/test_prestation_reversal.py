@@ -17,11 +17,11 @@ from governance.audit.models import AuditEvent
 from governance.base import clock, db, i18n
 from governance.base.errors import Conflict, DomainError, Invalid, NotFound, PermissionDenied
 from governance.base.settings import Settings
-from governance.ledger.billing import credit_notes, invoices, reversals
+from governance.ledger.billing import credit_notes, invoices
 from governance.ledger.books.models import Account, JournalEntry, LedgerLine
-from governance.ledger.sharing.founding import create_client
+from governance.ledger.reversals import reversals
 from governance.ledger.work import prestations
-from governance.ledger.work.models import ClientKind, Prestation
+from governance.ledger.work.models import Prestation
 
 TODAY = dt.date(2026, 11, 27)
 
@@ -56,20 +56,7 @@ async def validated(
     return prestation.id
 
 
-@pytest.fixture
-def chu(run: Any, world: Any) -> int:
-    async def action(session: Any) -> int:
-        client = await create_client(
-            session,
-            world.actor("carla"),
-            name="CHU",
-            kind=ClientKind.HOSPITAL,
-            default_rate_cents=5500,
-        )
-        assert client.id is not None
-        return client.id
-
-    return run(action)
+CHU_FIXTURE = "chu_client"  # which `chu` these tests use (tests/integration/conftest.py)
 
 
 @pytest.fixture

@@ -14,10 +14,10 @@ from sqlmodel import select
 from governance.base import db
 from governance.base.errors import Conflict, Invalid, PermissionDenied
 from governance.base.settings import Settings
-from governance.ledger.books.models import LedgerLine
-from governance.ledger.sharing.founding import create_client
+from governance.ledger.books.models import ClientKind, LedgerLine
 from governance.ledger.work import prestations
-from governance.ledger.work.models import ClientKind, Prestation
+from governance.ledger.work.clients import create_client
+from governance.ledger.work.models import Prestation
 
 TODAY = dt.date(2026, 11, 27)
 

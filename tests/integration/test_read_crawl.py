@@ -32,14 +32,13 @@ from governance.audit.service import record
 from governance.base import clock
 from governance.ledger.billing import invoices
 from governance.ledger.billing.models import Invoice
-from governance.ledger.books.models import Account, LedgerLine, Period
-from governance.ledger.closing.models import Contest
+from governance.ledger.books.models import Account, Client, ClientKind, LedgerLine, Period
+from governance.ledger.closing.models import Statement
 from governance.ledger.payouts import payouts
 from governance.ledger.payouts.models import PayoutBatch, PayoutLine
 from governance.ledger.sharing import rule_versions
-from governance.ledger.sharing.founding import create_client
-from governance.ledger.statements.models import Statement
-from governance.ledger.work.models import Client, ClientKind, Prestation
+from governance.ledger.work.clients import create_client
+from governance.ledger.work.models import Contest, Prestation
 from governance.members import bank
 from governance.members.models import Cooperative
 from governance.votes.models import Proposal

@@ -15,8 +15,8 @@ from governance.base.errors import Conflict, Invalid
 from governance.base.i18n import language
 from governance.ledger.closing import closing
 from governance.ledger.sharing import rule_versions
-from governance.ledger.sharing.founding import found_cooperative
 from governance.ledger.sharing.models import DistributionRule
+from governance.ledger.sharing.new_cooperative import found_cooperative
 from governance.ledger.sharing.rules import TEMPLATES, rule_to_data
 from tests.closing_support import TODAY, build_october, everyone_read
 

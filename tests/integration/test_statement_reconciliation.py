@@ -17,9 +17,8 @@ from governance.base import clock, i18n
 from governance.demo.univerbal import create_demo
 from governance.ledger.books import reading
 from governance.ledger.books.models import LedgerLine
-from governance.ledger.closing.models import PeriodClose
+from governance.ledger.closing.models import PeriodClose, Statement
 from governance.ledger.statements import statements
-from governance.ledger.statements.models import Statement
 from governance.ledger.statements.statement_files import to_csv
 from governance.ledger.statements.statement_reconciliation import adds_up, month_lines, since_lines
 from governance.members.access import Actor

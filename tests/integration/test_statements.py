@@ -20,18 +20,18 @@ from sqlmodel import col, select
 from governance.audit.models import Checkpoint
 from governance.base import i18n
 from governance.base.errors import NotFound, PermissionDenied
-from governance.ledger.billing import reversals
-from governance.ledger.books.models import Account, JournalEntry, LedgerLine
+from governance.ledger.books.models import Account, ClientKind, JournalEntry, LedgerLine
 from governance.ledger.books.posting import balance_of
-from governance.ledger.closing.models import PeriodClose
+from governance.ledger.closing.models import PeriodClose, Statement
+from governance.ledger.closing.period_views import member_share
 from governance.ledger.payouts import payouts
-from governance.ledger.sharing.founding import create_client
+from governance.ledger.reversals import reversals
 from governance.ledger.statements import statement_files, statements
-from governance.ledger.statements.models import Statement
-from governance.ledger.statements.statement_views import member_share
-from governance.ledger.work.models import ClientKind, Prestation
+from governance.ledger.work.clients import create_client
+from governance.ledger.work.models import Prestation
 from governance.members import bank
 from governance.members.models import Cooperative
+from tests.authorization_support import PERSONAS, coop_page, worker_action
 from tests.closing_support import (
     FUNDS,
     MONTH,
@@ -41,7 +41,6 @@ from tests.closing_support import (
     close_month,
     record_work,
 )
-from tests.integration.test_authorization_matrix import PERSONAS, coop_page, worker_action
 
 MEMBERS = ("omar", "wen", "carla")
 OMAR_TRAVEL = 1250

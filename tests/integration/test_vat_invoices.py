@@ -21,13 +21,12 @@ from governance.base import clock
 from governance.ledger.billing import credit_notes, invoices
 from governance.ledger.billing.invoice_pdf import FONT
 from governance.ledger.billing.vat_amounts import vat_of
-from governance.ledger.books.models import Account, JournalEntry, LedgerLine
-from governance.ledger.sharing.founding import create_client
+from governance.ledger.books.models import Account, ClientKind, JournalEntry, LedgerLine
 from governance.ledger.work import prestations
-from governance.ledger.work.models import ClientKind
+from governance.ledger.work.clients import create_client
 from governance.members.models import Cooperative
-from tests.integration.test_cooperative_details import PAGE, UNIVERBAL
-from tests.integration.test_invoice_document import pdf_of, speak, text_of
+from tests.billing_support import pdf_of, speak, text_of
+from tests.cooperative_support import PAGE, UNIVERBAL
 
 # 82,50 of interpreting (90 min at 55 €) and 200,00 of translation with 12,50 of travel: each
 # part's VAT ends in half a cent (17,325 and 44,625) and rounds up, the whole's does not

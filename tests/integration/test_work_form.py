@@ -13,10 +13,11 @@ from sqlmodel import select
 from governance.auth.models import Person
 from governance.base import clock
 from governance.language.months import month_name
+from governance.ledger.books.models import ClientKind
 from governance.ledger.closing import closing
 from governance.ledger.sharing import rule_versions
-from governance.ledger.sharing.founding import create_client
-from governance.ledger.work.models import ClientKind, Prestation
+from governance.ledger.work.clients import create_client
+from governance.ledger.work.models import Prestation
 from tests.closing_support import everyone_read
 
 FORM = "/c/alpha/work/new"

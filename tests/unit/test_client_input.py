@@ -7,8 +7,8 @@ from typing import Any
 import pytest
 
 from governance.base.errors import Invalid
+from governance.ledger.books.models import ClientKind
 from governance.ledger.work.clients import ClientInput, parse_client
-from governance.ledger.work.models import ClientKind
 
 
 def parse(language: str = "fr", **fields: str) -> ClientInput:

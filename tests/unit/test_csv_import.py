@@ -12,9 +12,10 @@ from hypothesis import strategies as st
 
 from governance.base import i18n
 from governance.base.errors import Invalid
-from governance.ledger.imports.checks import ClientRef, Lookups, MemberRef, RowResult, check_rows
+from governance.ledger.imports.checks import check_rows
 from governance.ledger.imports.csv_reader import CsvRow, name_key, read_csv
-from governance.ledger.work.prestations import DEFAULT_KINDS, PrestationInput
+from governance.ledger.work.prestation_input import PrestationInput
+from tests.imports_support import check, lookups, text
 
 HEADER = "date;membre;client;duree_minutes;tarif;montant_fixe;deplacement;type;langues;note"
 ROW = "20/11/2026;amina@coop.example;CHU de Liège;90;55,00;;;on_site;ps fa;Pédiatrie"
@@ -24,39 +25,6 @@ ROW = "20/11/2026;amina@coop.example;CHU de Liège;90;55,00;;;on_site;ps fa;Péd
 def english() -> Iterator[None]:
     with i18n.language("en"):
         yield
-
-
-def text(*lines: str) -> str:
-    return "\r\n".join([HEADER, *lines, ""])
-
-
-def lookups(**changes: object) -> Lookups:
-    values: dict[str, object] = {
-        "actor_person_id": 1,
-        "members": {
-            "amina@coop.example": MemberRef(2, "active", "cooperator"),
-            "sam@coop.example": MemberRef(3, "suspended", "cooperator"),
-            "olga@coop.example": MemberRef(4, "active", "observer"),
-            "tigist@coop.example": MemberRef(5, "active", "worker"),
-        },
-        "clients": {
-            "chu de liège": ClientRef(10, False, 5500),
-            "old clinic": ClientRef(11, True, 5000),
-            "no rate": ClientRef(12, False, 0),
-        },
-        "periods": {"2026-10": "closed", "2026-09": "review"},
-        "kinds": DEFAULT_KINDS,
-        "today": dt.date(2026, 11, 27),
-        "days_ahead": 31,
-        "language": "fr",
-    }
-    values.update(changes)
-    return Lookups(**values)  # type: ignore[arg-type]
-
-
-def check(*lines: str, **changes: object) -> list[RowResult]:
-    csv_file = read_csv(text(*lines).encode())
-    return check_rows(csv_file.rows, lookups(**changes), csv_file.columns)
 
 
 def clean(line: str) -> PrestationInput:

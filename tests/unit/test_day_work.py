@@ -6,7 +6,7 @@ import pytest
 
 from governance.base.errors import Invalid
 from governance.ledger.work.day_work import Day, day_kinds, expand
-from governance.ledger.work.prestations import parse_input
+from governance.ledger.work.prestation_input import parse_input
 
 SETTINGS = {
     "prestation_kinds": ["project_day", "fixed_price"],

@@ -9,7 +9,8 @@ from governance.base import i18n
 from governance.base.errors import Invalid
 from governance.input.json_body import decode_body, field_errors, refused_parameters
 from governance.input.money import format_cents, parse_amount
-from governance.ledger.api_bodies import ClientIn, PrestationIn
+from governance.ledger.billing.api import ClientIn
+from governance.ledger.work.api import PrestationIn
 
 PRESTATION = b'{"client_id": 1, "date": "2026-11-20", "kind": "phone", "rate_cents": 5406}'
 

@@ -10,7 +10,7 @@ from governance.base import i18n
 from governance.base.errors import Invalid
 from governance.input.languages import choices, fold, name_of, not_understood, parse_languages
 from governance.ledger.work.late_work import Calendar, notice_for, notices_by_month
-from governance.ledger.work.prestations import parse_input
+from governance.ledger.work.prestation_input import parse_input
 from governance.ledger.work.work_dates import window_of
 from governance.ledger.work.work_form import language_field, usual_codes
 

@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from governance.base.errors import Invalid
-from governance.ledger.work.prestations import DEFAULT_KINDS, parse_input
+from governance.ledger.work.prestation_input import DEFAULT_KINDS, parse_input
 
 FIELDS = [
     "client_id",

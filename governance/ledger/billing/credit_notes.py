@@ -8,6 +8,12 @@ paid beyond what the invoice still bills is either refunded or set against anoth
 (`settlement`). A credit note of an invoice with VAT credits the VAT of its lines (the last one
 takes the VAT left) and posts it back: Dr vat:payable / Cr receivable:<client>; otherwise it
 posts nothing (docs/invoices.md).
+
+One invoiced prestation taken off its invoice (`credit_line`): a prestation that is corrected
+(a contest's answer) or reversed may already be billed. Its invoice is not cancelled as a
+whole: a partial credit note credits just that line, in the caller's transaction
+(`credit_in_transaction`), and the invoice's other lines stay billed. What replaces the line
+(the corrected prestation) waits to be invoiced: it is on the client's next invoice.
 """
 
 from __future__ import annotations
@@ -25,7 +31,7 @@ from governance.base.errors import Conflict, Invalid, NotFound
 from governance.base.i18n import N_, _
 from governance.input.forms import Form
 from governance.input.text import isolate
-from governance.ledger.billing.credited import (
+from governance.ledger.billing.invoice_views import (
     credited_cents,
     credited_prestations,
     live_lines,
@@ -290,3 +296,30 @@ async def credit_notes_of(session: AsyncSession, invoice_id: int) -> list[Invoic
             )
         ).all()
     )
+
+
+async def credit_line(
+    session: AsyncSession, actor: Actor, prestation_id: int, reason: str, settlement: str = ""
+) -> Invoice | None:
+    """Credit `prestation_id` on its live invoice, if it has one: the credit note, or None.
+
+    Runs inside the caller's transaction; the caller checked who acts. `settlement` ("refund",
+    "offset") says what becomes of money the client already paid on the line; Invalid (field
+    `settlement`) when it is needed and missing.
+    """
+    invoice = await live_invoice_of(session, prestation_id)
+    if invoice is None:
+        return None
+    return await credit_in_transaction(
+        session, actor, invoice, [prestation_id], one_line(reason), clock.today(), settlement
+    )
+
+
+def one_line(reason: str, limit: int = 500) -> str:
+    """A reason written on several lines (a contest's resolution) as the one line a credit
+    note prints: lines joined by spaces, and cut at a word with "…" beyond `limit`."""
+    joined = " ".join(reason.split())
+    if len(joined) <= limit:
+        return joined
+    cut = joined[: limit - 1].rsplit(" ", 1)[0]
+    return cut + "…"

@@ -21,18 +21,19 @@ from governance.input.iban import format_iban
 from governance.input.languages import as_list, name_of
 from governance.language.kinds import kind_label
 from governance.ledger.billing.credit_notes import credit_notes_of
-from governance.ledger.billing.credited import credited_cents, left_to_pay, paid_cents
 from governance.ledger.billing.invoice_pdf import (
     Credited,
     CreditedBy,
     DocumentLine,
     InvoiceDocument,
 )
+from governance.ledger.billing.invoice_views import credited_cents, left_to_pay, paid_cents
 from governance.ledger.billing.invoices import structured
 from governance.ledger.billing.models import Invoice, InvoiceKind, InvoiceLine, PaymentAllocation
+from governance.ledger.books.models import Client
 from governance.ledger.books.reading import may_read_books
 from governance.ledger.statements.statement_text import duration_text
-from governance.ledger.work.models import Client, Prestation
+from governance.ledger.work.models import Prestation
 from governance.members import vat
 from governance.members.access import Actor
 from governance.members.details import format_enterprise_number

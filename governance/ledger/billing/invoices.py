@@ -9,7 +9,6 @@ is allocated to invoices. Credit notes: ledger/credit_notes.py; reads: ledger/in
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -25,8 +24,15 @@ from governance.base.errors import Invalid
 from governance.base.i18n import _
 from governance.input.forms import Form, row_ids
 from governance.input.text import isolate
-from governance.ledger.billing.credited import cancelled_ids, live_prestation_ids
-from governance.ledger.billing.invoice_views import Ageing, InvoiceView, ageing_of, views_of
+from governance.language.months import Month, is_month
+from governance.ledger.billing.invoice_views import (
+    Ageing,
+    InvoiceView,
+    ageing_of,
+    cancelled_ids,
+    live_prestation_ids,
+    views_of,
+)
 from governance.ledger.billing.models import (
     Invoice,
     InvoiceCounter,
@@ -38,14 +44,14 @@ from governance.ledger.billing.models import (
 from governance.ledger.billing.vat_amounts import vat_of
 from governance.ledger.books.journal import Posting
 from governance.ledger.books.memos import Memo
+from governance.ledger.books.models import Client
 from governance.ledger.books.posting import insert_missing, post
-from governance.ledger.work.models import Client, Prestation, PrestationStatus
+from governance.ledger.work.models import Prestation, PrestationStatus
 from governance.members import vat
 from governance.members.access import Actor, Permission, authorize
 from governance.members.models import Cooperative
 
 PAYMENT_TERM_DAYS = 30
-MONTH_RE = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])\Z")
 
 
 def communication_for(cooperative_id: int, year: int, number: int) -> str:
@@ -59,11 +65,10 @@ def structured(communication: str) -> str:
 
 
 def month_bounds(month: str) -> tuple[dt.date, dt.date]:
-    match = MONTH_RE.match(month)
-    if not match:
+    if not is_month(month):
         raise Invalid(_("Choose a month."), {"month": _("Choose a month.")})
-    year, number = int(match.group(1)), int(match.group(2))
-    return dt.date(year, number, 1), dt.date(year + (number == 12), number % 12 + 1, 1)
+    chosen = Month.parse(month)
+    return chosen.first_day, chosen.next.first_day
 
 
 async def next_number(session: AsyncSession, cooperative_id: int, year: int) -> int:

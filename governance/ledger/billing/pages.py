@@ -13,10 +13,10 @@ from governance.base import clock, i18n
 from governance.base.errors import Conflict, Invalid, PermissionDenied, Unavailable
 from governance.base.http import Db, form_data, page, redirect
 from governance.input.forms import row_ids
-from governance.ledger.billing import credit_notes, credit_reads, invoice_pdf, invoices, payments
+from governance.ledger.billing import credit_notes, invoice_pdf, invoice_reads, invoices
 from governance.ledger.billing.invoice_document import invoice_document
-from governance.ledger.sharing.founding import list_clients
-from governance.ledger.work.models import Client
+from governance.ledger.books.models import Client
+from governance.ledger.work.clients import clients_for
 from governance.members.context import Coop, CoopContext, provide_coop
 
 RECENT_PAYMENTS = 5  # on the invoices page; the payments page lists them all
@@ -30,11 +30,11 @@ class InvoiceController(Controller):
         self, request: Request, db: Db, coop: CoopContext, status_code: int = 200, **extra: Any
     ) -> Template:
         views = await invoices.invoices_of(db, coop.actor)
-        clients = await list_clients(db, coop.actor)
+        clients = await clients_for(db, coop.actor)
         today = clock.today()
         # Client payments are the books' (docs/privacy.md): None hides the card.
         recent = (
-            await payments.payments_of(db, coop.actor, limit=RECENT_PAYMENTS)
+            await invoice_reads.payments_of(db, coop.actor, limit=RECENT_PAYMENTS)
             if coop.reads_everyones_money
             else None
         )
@@ -112,7 +112,7 @@ class InvoiceController(Controller):
         """The cancelling or crediting page: the invoice, its lines, what happens to money paid."""
         if not coop.can("post_journal"):
             raise PermissionDenied(i18n._("Your role does not allow this."))
-        found = await credit_reads.crediting(db, coop.actor, invoice_id)
+        found = await invoice_reads.crediting(db, coop.actor, invoice_id)
         return page(
             request,
             template,
@@ -218,7 +218,7 @@ class PaymentController(Controller):
         self, db: Db, coop: CoopContext, raw: str | None
     ) -> tuple[list[Client], Client | None]:
         """The cooperative's clients and the one chosen in `raw` (None if none or not ours)."""
-        clients = await list_clients(db, coop.actor)
+        clients = await clients_for(db, coop.actor)
         chosen = next((c for c in clients if str(c.id) == (raw or "").strip()), None)
         return clients, chosen
 
@@ -237,7 +237,7 @@ class PaymentController(Controller):
             raise PermissionDenied(i18n._("Your role does not allow this."))
         clients, chosen = await self._client(db, coop, client)
         views = (
-            await payments.open_invoices_of_client(db, coop.actor, chosen.id or 0)
+            await invoice_reads.open_invoices_of_client(db, coop.actor, chosen.id or 0)
             if chosen is not None
             else []
         )
@@ -260,7 +260,7 @@ class PaymentController(Controller):
     async def index(self, request: Request, db: Db, coop: Coop) -> Template:
         """Every payment received from clients, newest first, with what each one settled."""
         return page(
-            request, "ledger/payments.html", rows=await payments.payments_of(db, coop.actor)
+            request, "ledger/payments.html", rows=await invoice_reads.payments_of(db, coop.actor)
         )
 
     @get("/new")

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from governance.language.months import Month
 from governance.ledger.books.models import AccountType
 
 # Which type each kind of account code has; the part after ":" names a client, member, ...
@@ -59,13 +59,8 @@ def reversal(postings: Sequence[Posting]) -> list[Posting]:
     return [Posting(posting.account, -posting.amount) for posting in postings]
 
 
-# A period as "YYYY-MM": ASCII digits only (`\d` takes Arabic-Indic ones), no year 0, nothing
-# after it (`$` would let a trailing newline through). Use with .match().
-MONTH_RE = re.compile(r"(?!0000)[0-9]{4}-(0[1-9]|1[0-2])\Z")
-
-
 def month_of(day: dt.date) -> str:
-    return f"{day.year:04d}-{day.month:02d}"
+    return str(Month.of(day))
 
 
 def prestation_postings(client_id: int, member_id: int, amount: int, travel: int) -> list[Posting]:

@@ -1,4 +1,6 @@
-"""Tables of the books: accounts, periods, the append-only journal and its lines."""
+"""Tables of the books: accounts, periods, the append-only journal and its lines, and the
+clients, whom the books keep a receivable account for (`receivable:<client id>`, named after
+the client) and the work and the invoices point at."""
 
 from __future__ import annotations
 
@@ -116,3 +118,25 @@ class LedgerLine(SQLModel, table=True):
     amount: int = Field(sa_column=Column(BigInteger, nullable=False))
     # The account's balance after this line, in posting (id) order; a trigger checks it.
     balance: int = Field(sa_column=Column(BigInteger, nullable=False, server_default="0"))
+
+
+class ClientKind(StrEnum):
+    HOSPITAL = "hospital"
+    SOCIAL_SERVICES = "social_services"
+    INTEGRATION_OFFICE = "integration_office"
+    COMPANY = "company"
+    OTHER = "other"
+
+
+class Client(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("cooperative_id", "name", name="uq_client_name"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    cooperative_id: int = Field(foreign_key="cooperative.id", index=True)
+    name: str = Field(max_length=160)
+    kind: str = Field(max_length=30)
+    vat_number: str | None = Field(default=None, max_length=20)
+    address: str = Field(default="", max_length=300)
+    default_rate_cents: int = Field(default=0, sa_column=Column(BigInteger, nullable=False))
+    archived: bool = Field(default=False)
+    created_at: dt.datetime = utc_field()

@@ -17,10 +17,11 @@ from litestar.params import QueryParameter
 from litestar.response import Template
 
 from governance.base.http import Db, page
+from governance.language.months import MONTH_PATTERN
 from governance.ledger.books import reading
 from governance.members.context import Coop, provide_coop
 
-Period = Annotated[str | None, QueryParameter(name="period", pattern=r"^\d{4}-\d{2}$")]
+Period = Annotated[str | None, QueryParameter(name="period", pattern=MONTH_PATTERN)]
 # What an account code looks like (`bank`, `receivable:3`, `expense:bank_fees`); the API too.
 # A name after the ":" may be in any script (a fund named `fund:réserve`), never markup.
 CODE_PATTERN = r"^[a-z]+(:[\w.\-]+)?$"

@@ -16,6 +16,7 @@ from governance.base import clock
 from governance.base.db import bulk_insert, dialect_of
 from governance.base.errors import Conflict, Invalid, NotFound
 from governance.base.i18n import _
+from governance.language.months import Month
 from governance.ledger.books.journal import (
     Posting,
     account_type,
@@ -76,8 +77,7 @@ async def existing_period(session: AsyncSession, cooperative_id: int, month: str
 
 
 def next_month(month: str) -> str:
-    year, number = int(month[:4]), int(month[5:7])
-    return f"{year + number // 12:04d}-{number % 12 + 1:02d}"
+    return str(Month.parse(month).next)
 
 
 async def _period_of_month(session: AsyncSession, cooperative_id: int, month: str) -> Period:

@@ -14,7 +14,6 @@ person checks; build one only in the command line, never from a web request.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -27,18 +26,17 @@ from governance.auth.models import Person
 from governance.base.db import dialect_of
 from governance.base.errors import NotFound, PermissionDenied
 from governance.base.i18n import _
+from governance.language.months import is_month
 from governance.ledger.books.account_names import AccountNames
-from governance.ledger.books.export import EntryRecord, LineRecord, PrestationRecord
+from governance.ledger.books.export import EntryRecord, LineRecord
 from governance.ledger.books.memos import render
-from governance.ledger.books.models import Account, JournalEntry, LedgerLine
+from governance.ledger.books.models import Account, Client, JournalEntry, LedgerLine
 from governance.ledger.books.posting import balance_of
-from governance.ledger.work.models import Client, Prestation
 from governance.members.access import Actor, Permission, authorize
-from governance.members.models import Cooperative, Membership, Role
+from governance.members.models import Cooperative, Membership
 from governance.members.visibility import reads_everyones_money
 
 MAX_PAGE = 500
-_PERIOD_RE = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
 
 
 @dataclass(frozen=True)
@@ -119,7 +117,7 @@ async def may_read_books(session: AsyncSession, reader: Reader) -> None:
         raise PermissionDenied(_("Your role does not allow this."))
 
 
-async def _snapshot(session: AsyncSession) -> None:
+async def snapshot(session: AsyncSession) -> None:
     """Make this transaction's reads one snapshot; call first thing in the transaction.
 
     SQLite transactions already read one snapshot; PostgreSQL needs REPEATABLE READ.
@@ -143,9 +141,9 @@ async def trial_balance(
     lines. Raises PermissionDenied.
     """
     async with session.begin():
-        await _snapshot(session)
+        await snapshot(session)
         await may_read_books(session, reader)
-        if period is not None and not _PERIOD_RE.fullmatch(period):
+        if period is not None and not is_month(period):
             return []
         amount = col(LedgerLine.amount)
         sums = select(
@@ -204,7 +202,7 @@ async def account_lines(
     """
     limit = max(1, min(limit, MAX_PAGE))
     async with session.begin():
-        await _snapshot(session)
+        await snapshot(session)
         await may_read_books(session, reader)
         account = (
             await session.exec(
@@ -256,7 +254,7 @@ async def journal_for_export(session: AsyncSession, reader: Reader) -> list[Entr
     Raises PermissionDenied.
     """
     async with session.begin():
-        await _snapshot(session)
+        await snapshot(session)
         await may_read_books(session, reader)
         rows = (
             await session.exec(
@@ -306,9 +304,9 @@ async def journal_page(
     """
     limit = max(1, min(limit, MAX_PAGE))
     async with session.begin():
-        await _snapshot(session)
+        await snapshot(session)
         await may_read_books(session, reader)
-        if period is not None and not _PERIOD_RE.fullmatch(period):
+        if period is not None and not is_month(period):
             return JournalPage([], None)
         query = (
             select(JournalEntry)
@@ -350,44 +348,3 @@ async def journal_page(
             )
         )
     return JournalPage(entries, entries[-1].id if more and entries else None)
-
-
-async def prestations_for_export(session: AsyncSession, reader: Reader) -> list[PrestationRecord]:
-    """Prestations by date then id, with member and client names.
-
-    Like `prestations_of`: coordinators, observers and the operator get everyone's; a
-    cooperator or worker only their own (their work, not the books: open_books does not
-    apply). Raises PermissionDenied.
-    """
-    async with session.begin():
-        await _snapshot(session)
-        query = (
-            select(Prestation, Person.name, Client.name)
-            .join(Person, col(Person.id) == col(Prestation.member_id))
-            .join(Client, col(Client.id) == col(Prestation.client_id))
-            .where(Prestation.cooperative_id == reader.cooperative_id)
-            .order_by(col(Prestation.date), col(Prestation.id))
-        )
-        if isinstance(reader, Actor):
-            membership = await authorize(session, reader, Permission.READ_COOPERATIVE)
-            if membership.role not in (Role.COORDINATOR, Role.OBSERVER):
-                query = query.where(Prestation.member_id == reader.person_id)
-        rows = (await session.exec(query)).all()
-    return [
-        PrestationRecord(
-            id=prestation.id,
-            date=prestation.date,
-            member=member,
-            client=client,
-            kind=prestation.kind,
-            duration_minutes=prestation.duration_minutes,
-            amount_cents=prestation.amount_cents,
-            travel_cents=prestation.travel_cents,
-            status=prestation.status,
-            languages=tuple(prestation.languages),
-            note=prestation.note,
-            entry_id=prestation.entry_id,
-        )
-        for prestation, member, client in rows
-        if prestation.id is not None
-    ]

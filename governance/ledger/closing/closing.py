@@ -7,136 +7,34 @@ distribution entry, the statements and the signed checkpoint together, exactly o
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
-from dataclasses import dataclass
-from fractions import Fraction
-from typing import Any
 
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from governance.audit.checkpoints.checkpoints import sign_head
-from governance.audit.service import lock_cooperative, record
+from governance.audit.service import record
 from governance.base import clock, faults
 from governance.base.db import bulk_insert
-from governance.base.errors import Conflict, Invalid, NotFound
+from governance.base.errors import Conflict, Invalid
 from governance.base.i18n import _, join_list
 from governance.ledger.books.journal import Posting
 from governance.ledger.books.memos import Memo
 from governance.ledger.books.models import Period, PeriodState
-from governance.ledger.books.posting import period_for, post, state_name
-from governance.ledger.closing.models import PeriodClose, ReviewStart
-from governance.ledger.sharing.distribution import Distribution, PeriodFigures, distribute
-from governance.ledger.sharing.figures import AccountTotal, income_and_expenses
-from governance.ledger.sharing.figures import period_figures as read_figures
-from governance.ledger.sharing.models import DistributionRule
-from governance.ledger.sharing.rule_versions import MONTH_RE, checked, rule_in_force
-from governance.ledger.sharing.rules import Rule, rule_to_data
-from governance.ledger.statements.models import Statement
+from governance.ledger.books.posting import post, state_name
+from governance.ledger.closing.contests import open_contests
+
+# Read as `closing.draft` and `closing.distribution_data` by the commands and the tests.
+from governance.ledger.closing.draft import Draft as Draft
+from governance.ledger.closing.draft import _locked_period, _month, last_day
+from governance.ledger.closing.draft import distribution_data as distribution_data
+from governance.ledger.closing.draft import draft as draft
+from governance.ledger.closing.models import PeriodClose, ReviewStart, Statement
+from governance.ledger.closing.review_steps import review_over, review_started
+from governance.ledger.sharing.distribution import Distribution
+from governance.ledger.sharing.rule_versions import checked, rule_in_force
 from governance.ledger.work.models import Prestation, PrestationStatus
 from governance.members.access import Actor, Permission, authorize
-
-
-def last_day(month: str) -> dt.date:
-    year, number = int(month[:4]), int(month[5:7])
-    return dt.date(year, number, calendar.monthrange(year, number)[1])
-
-
-def _month(month: str) -> str:
-    if not isinstance(month, str) or not MONTH_RE.match(month):
-        raise NotFound(_("This period does not exist."))
-    return month
-
-
-def fraction_text(value: Fraction) -> str:
-    return f"{value.numerator}/{value.denominator}"
-
-
-def distribution_data(rule: Rule, figures: PeriodFigures, result: Distribution) -> dict[str, Any]:
-    """The computation as JSON: what the close stores and the statements print."""
-    return {
-        "rule": rule_to_data(rule),
-        "income_cents": figures.income_cents,
-        "expense_cents": figures.expense_cents,
-        "distributable_cents": result.distributable,
-        "pool": fraction_text(result.pool),
-        "loss_cents": result.loss,
-        "notes": list(result.notes),
-        "members": [
-            {
-                "member_id": m.member_id,
-                "revenue_cents": m.revenue_cents,
-                "minutes": m.minutes,
-                "prestations": m.prestations,
-                "active": m.active,
-            }
-            for m in figures.members
-        ],
-        "shares": [
-            {
-                "fund": share.fund,
-                "member_id": share.member_id,
-                "cents": share.cents,
-                "quota": fraction_text(share.quota),
-                "rounding": share.rounding,
-                "keys": [
-                    {
-                        "key": part.key,
-                        "weight": str(part.weight),
-                        "value": part.value,
-                        "total": part.total,
-                        "quota": fraction_text(part.quota),
-                    }
-                    for part in share.keys
-                ],
-            }
-            for share in result.shares
-        ],
-    }
-
-
-@dataclass(frozen=True)
-class Draft:
-    """What the close would post now: the rule, the figures and the shares."""
-
-    month: str
-    state: str
-    version: DistributionRule
-    rule: Rule
-    figures: PeriodFigures
-    distribution: Distribution
-    totals: list[AccountTotal]  # the month's movement on each income and expense account
-
-
-async def draft(session: AsyncSession, cooperative_id: int, month: str) -> Draft:
-    """The distribution of `month` with the rule in force, computed from the ledger as it is."""
-    # Read only: a draft never opens a period (a past month opened would block the closes).
-    state = (
-        await session.exec(
-            select(Period.state).where(
-                Period.cooperative_id == cooperative_id, Period.month == month
-            )
-        )
-    ).first() or PeriodState.OPEN.value
-    version = await rule_in_force(session, cooperative_id, month)
-    if version is None:
-        raise Invalid(
-            _("This cooperative has no distribution rule for %(month)s.") % {"month": month}
-        )
-    rule = checked(version)
-    totals = await income_and_expenses(session, cooperative_id, month)
-    figures = await read_figures(session, cooperative_id, month, totals)
-    return Draft(month, state, version, rule, figures, distribute(figures, rule), totals)
-
-
-async def _locked_period(session: AsyncSession, actor: Actor, month: str) -> Period:
-    """The month's period, read after taking the cooperative's writer lock."""
-    await lock_cooperative(session, actor.cooperative_id)
-    period = await period_for(session, actor.cooperative_id, last_day(month))
-    await session.refresh(period)  # what the previous holder of the lock committed
-    assert period.id is not None
-    return period
 
 
 async def unvalidated(session: AsyncSession, cooperative_id: int, month: str) -> list[Prestation]:
@@ -219,8 +117,6 @@ async def start_review(
         )
         session.add(started)
         await session.flush()
-        from governance.ledger.closing.review_steps import review_started
-
         await review_started(session, period)
         await record(
             session,
@@ -259,7 +155,6 @@ async def finalize(
     `early_reason`: the server's operator closes before the review's minimum time (the
     command line's --before-review-ends; never the pages), recorded in the audit trail.
     """
-    from governance.ledger.closing.contests import open_contests
 
     month = _month(month)
     async with session.begin():
@@ -275,8 +170,6 @@ async def finalize(
                 _("Resolve the contested lines first: %(list)s.")
                 % {"list": join_list((c.label for c in contests), "plain")}
             )
-        from governance.ledger.closing.review_steps import review_over
-
         await review_over(session, actor, period, early_reason)
         result = await draft(session, actor.cooperative_id, month)
         data = distribution_data(result.rule, result.figures, result.distribution)

@@ -1,13 +1,14 @@
-"""Tables of the month close: what a close stored, review starts, reads and contests."""
+"""Tables of the month close: what a close stored, review starts and reads, and the members'
+statements the close freezes (the statements package reads them)."""
 
 from __future__ import annotations
 
 import datetime as dt
-from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Column,
     ForeignKey,
     Index,
@@ -53,32 +54,6 @@ class ReviewStart(SQLModel, table=True):
     started_at: dt.datetime = utc_field()
 
 
-class ContestStatus(StrEnum):
-    OPEN = "open"
-    CORRECTED = "corrected"  # the prestation was reversed and recorded again, corrected
-    KEPT = "kept"  # kept as it was, with a reason the member reads
-
-
-class Contest(SQLModel, table=True):
-    """A member's objection to a line of their draft statement; it blocks the close while open."""
-
-    __table_args__ = (Index("ix_contest_period_status", "period_id", "status"),)
-
-    id: int | None = Field(default=None, primary_key=True)
-    cooperative_id: int = Field(foreign_key="cooperative.id", index=True)
-    period_id: int = Field(foreign_key="period.id")
-    member_id: int = Field(foreign_key="person.id")
-    # The contested prestation, or None for the statement as a whole (the share).
-    prestation_id: int | None = Field(default=None, foreign_key="prestation.id")
-    comment: str = Field(max_length=1000)
-    status: str = Field(default=ContestStatus.OPEN, max_length=10)
-    resolution: str = Field(default="", max_length=1000)
-    correction_id: int | None = Field(default=None, foreign_key="prestation.id")
-    created_at: dt.datetime = utc_field()
-    resolved_by_id: int | None = Field(default=None, foreign_key="person.id")
-    resolved_at: dt.datetime | None = utc_field(default=None, nullable=True)
-
-
 class ReviewRead(SQLModel, table=True):
     """A member saying they have read their draft statement during a month's review."""
 
@@ -90,3 +65,24 @@ class ReviewRead(SQLModel, table=True):
     period_id: int = Field(foreign_key="period.id")
     member_id: int = Field(foreign_key="person.id")
     read_at: dt.datetime = utc_field()
+
+
+class Statement(SQLModel, table=True):
+    """A member's statement for a closed period, frozen at the close (append-only)."""
+
+    __table_args__ = (
+        UniqueConstraint("period_id", "member_id", name="uq_statement_period_member"),
+        Index("ix_statement_member", "cooperative_id", "member_id", "month"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    cooperative_id: int = Field(foreign_key="cooperative.id")
+    period_id: int = Field(foreign_key="period.id")
+    month: str = Field(max_length=7)
+    member_id: int = Field(foreign_key="person.id")
+    share_cents: int = Field(sa_column=Column(BigInteger, nullable=False))
+    revenue_cents: int = Field(sa_column=Column(BigInteger, nullable=False))
+    minutes: int = Field(default=0)
+    # The explanation of the share and the prestations counted, as at the close.
+    data: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
+    created_at: dt.datetime = utc_field()

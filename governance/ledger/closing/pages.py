@@ -17,13 +17,13 @@ from governance.base.errors import Conflict, DomainError, Invalid, NotFound, Per
 from governance.base.http import Db, form_data, page, redirect
 from governance.input.money import format_cents, separators
 from governance.language import months
-from governance.ledger.closing import closing, contests, periods, review_settings, reviews
+from governance.language.months import is_month
+from governance.ledger.closing import closing, contests, draft, periods, review_steps, reviews
 from governance.ledger.closing.period_views import WholeReview
 from governance.ledger.closing.review_window import review_hours
-from governance.ledger.sharing.rule_versions import MONTH_RE
-from governance.ledger.statements.reversal_lines import month_reversals
+from governance.ledger.reversals.reversal_lines import month_reversals
 from governance.ledger.work.clients import clients_for
-from governance.ledger.work.prestations import kinds_of
+from governance.ledger.work.prestation_input import kinds_of
 from governance.members.context import Coop, CoopContext, provide_coop
 
 
@@ -54,7 +54,7 @@ def _may(coop: CoopContext, permission: str) -> None:
 
 
 def _checked(month: str) -> str:
-    if not MONTH_RE.match(month):
+    if not is_month(month):
         raise NotFound(i18n._("This period does not exist."))
     return month
 
@@ -115,7 +115,7 @@ class PeriodController(Controller):
             month_reversals=cancelled,
             correction_clients=clients,
             correction_kinds=kinds_of(coop.cooperative.settings),
-            last_day=closing.last_day,
+            last_day=draft.last_day,
             amount_input=amount_input,
             month_label=month_label,
             months=months,
@@ -195,7 +195,7 @@ class PeriodController(Controller):
         _may(coop, "manage_cooperative")
         data = await form_data(request)
         try:
-            await review_settings.set_review_hours(db, coop.actor, data)
+            await review_steps.set_review_hours(db, coop.actor, data)
         except Invalid as error:
             return await self._list(
                 request,

@@ -14,10 +14,9 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
-from governance.ledger.closing.models import ContestStatus
+from governance.ledger.closing.models import Statement
 from governance.ledger.sharing.rules import fund_label, key_label
-from governance.ledger.statements.models import Statement
-from governance.ledger.statements.statement_views import member_share
+from governance.ledger.work.models import ContestStatus
 
 if TYPE_CHECKING:
     from governance.ledger.closing.reviews import ReviewFacts
@@ -291,3 +290,12 @@ def statement_distribution(
         names,
         figures,
     )
+
+
+def member_share(data: Mapping[str, Any], member_id: int) -> dict[str, Any] | None:
+    """A member's share explained, from the close's distribution JSON (None if absent).
+
+    A statement row keeps the member's figures and share in cents; the explanation, the
+    month's rule, totals and funds are the close's (`period_close.distribution`), and the
+    prestations it lists are read from the journal (figures.counted_lines)."""
+    return next((s for s in data.get("shares", ()) if s.get("member_id") == member_id), None)

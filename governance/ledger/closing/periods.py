@@ -20,19 +20,13 @@ from governance.auth.models import Person
 from governance.base import clock
 from governance.base.errors import Invalid, NotFound
 from governance.base.i18n import _
-from governance.ledger.books.models import Period, PeriodState
+from governance.ledger.books.models import Client, Period, PeriodState
 from governance.ledger.books.posting import existing_period
-from governance.ledger.books.reading import _snapshot
-from governance.ledger.closing.closing import (
-    _month,
-    distribution_data,
-    draft,
-    last_day,
-    period_close_of,
-    unvalidated,
-)
+from governance.ledger.books.reading import snapshot
+from governance.ledger.closing.closing import period_close_of, unvalidated
 from governance.ledger.closing.contests import contests_of
-from governance.ledger.closing.models import Contest, ContestStatus, PeriodClose, ReviewStart
+from governance.ledger.closing.draft import _month, distribution_data, draft, last_day
+from governance.ledger.closing.models import PeriodClose, ReviewStart, Statement
 from governance.ledger.closing.period_views import (
     ContestView,
     DistributionView,
@@ -48,8 +42,7 @@ from governance.ledger.closing.period_views import (
 )
 from governance.ledger.closing.reviews import own_review, review_facts
 from governance.ledger.sharing.figures import Counted, counted_prestations
-from governance.ledger.statements.models import Statement
-from governance.ledger.work.models import Client, Prestation
+from governance.ledger.work.models import Contest, ContestStatus, Prestation
 from governance.members.access import Actor, Permission, allows, authorize
 from governance.members.models import Cooperative
 
@@ -89,7 +82,7 @@ async def periods_overview(
     """
     today = today or clock.today()
     async with session.begin():
-        await _snapshot(session)
+        await snapshot(session)
         membership = await authorize(session, actor, Permission.READ_COOPERATIVE)
         coop = actor.cooperative_id
         periods = (
@@ -174,7 +167,7 @@ async def review_page(
     month = _month(month)
     today = today or clock.today()
     async with session.begin():
-        await _snapshot(session)
+        await snapshot(session)
         membership = await authorize(session, actor, Permission.READ_COOPERATIVE)
         period = await existing_period(session, actor.cooperative_id, month)
         if allows(membership.role, Permission.READ_ALL_STATEMENTS):

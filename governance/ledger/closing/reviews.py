@@ -28,14 +28,15 @@ from governance.base.i18n import _
 from governance.language import months
 from governance.ledger.books.models import Period, PeriodState
 from governance.ledger.books.posting import existing_period
-from governance.ledger.closing.closing import _month, draft
-from governance.ledger.closing.models import Contest, ContestStatus, ReviewRead
+from governance.ledger.closing.draft import _month, draft
+from governance.ledger.closing.models import ReviewRead
 from governance.ledger.closing.review_window import (
     Readiness,
     duration_text,
     readiness,
     review_ends_at,
 )
+from governance.ledger.work.models import Contest, ContestStatus
 from governance.members.access import Actor, Permission, allows, authorize
 from governance.members.models import Cooperative, Membership, MembershipStatus
 

@@ -16,10 +16,9 @@ from sqlalchemy import select as sa_select
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from governance.ledger.books.models import Account, AccountType, JournalEntry, LedgerLine
-from governance.ledger.closing.models import Contest, ContestStatus
+from governance.ledger.books.models import Account, AccountType, Client, JournalEntry, LedgerLine
 from governance.ledger.sharing.distribution import MemberFigures, PeriodFigures
-from governance.ledger.work.models import Client, Prestation
+from governance.ledger.work.models import Contest, ContestStatus, Prestation
 from governance.members.models import Membership, MembershipStatus, Role
 
 PAID_ROLES = (Role.COOPERATOR.value, Role.WORKER.value, Role.COORDINATOR.value)

@@ -12,7 +12,7 @@ from governance.audit.service import lock_cooperative, record
 from governance.base import clock
 from governance.base.errors import Conflict, Invalid
 from governance.base.i18n import _, join_list
-from governance.ledger.books.journal import MONTH_RE
+from governance.language.months import is_month
 from governance.ledger.books.models import Period, PeriodState
 from governance.ledger.books.posting import state_name
 from governance.ledger.sharing.models import DistributionRule
@@ -136,7 +136,7 @@ async def adopt_rule(
     rule does not validate, with every reason; a malformed month) and Conflict (the start
     period is already closed or under review: a rule never applies retroactively).
     """
-    if not isinstance(start_month, str) or not MONTH_RE.match(start_month):
+    if not is_month(start_month):
         raise Invalid(_("The start period must be a month like 2026-12."))
     try:
         clean = parse_rule(rule)

@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from governance.base.i18n import _, date_short, join_list, money
 from governance.input.money import format_cents
 from governance.ledger.books.export import neutralise
-from governance.ledger.closing.closing import last_day
+from governance.ledger.closing.draft import last_day
 from governance.ledger.pdf_layout import FontMissing, Page
 from governance.ledger.statements.statement_reconciliation import Line, month_lines, since_lines
 from governance.ledger.statements.statement_views import MemberStatement, PrestationLine

@@ -20,8 +20,8 @@ from typing import Any
 
 from governance.base.i18n import _, money
 from governance.language.months import month_name, month_of
+from governance.ledger.reversals.reversal_lines import ReversalNote
 from governance.ledger.sharing.rules import fund_label, key_label
-from governance.ledger.statements.reversal_lines import ReversalNote
 from governance.ledger.statements.statement_lines import PrestationLine, prestations_of
 from governance.ledger.statements.statement_reconciliation import Payment, Reconciliation
 from governance.ledger.statements.statement_text import (
@@ -355,12 +355,3 @@ class Earnings:
     latest: tuple[StatementSummary, ...]
     months: tuple[StatementSummary, ...]  # oldest first, the cooperative's closed months
     reversals: tuple[ReversalNote, ...] = ()  # the latest cancelled work, newest first
-
-
-def member_share(data: Mapping[str, Any], member_id: int) -> dict[str, Any] | None:
-    """A member's share explained, from the close's distribution JSON (None if absent).
-
-    A statement row keeps the member's figures and share in cents; the explanation, the
-    month's rule, totals and funds are the close's (`period_close.distribution`), and the
-    prestations it lists are read from the journal (figures.counted_lines)."""
-    return next((s for s in data.get("shares", ()) if s.get("member_id") == member_id), None)

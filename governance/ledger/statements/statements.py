@@ -24,13 +24,13 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from governance.base.db import dialect_of
 from governance.base.errors import NotFound, PermissionDenied
 from governance.base.i18n import _
-from governance.ledger.books.journal import MONTH_RE
+from governance.language.months import is_month
 from governance.ledger.books.models import AccountType
-from governance.ledger.closing.models import PeriodClose
+from governance.ledger.closing.models import PeriodClose, Statement
+from governance.ledger.closing.period_views import member_share
+from governance.ledger.reversals.reversal_lines import reversals_of
 from governance.ledger.sharing.figures import counted_lines
 from governance.ledger.sharing.models import DistributionRule
-from governance.ledger.statements.models import Statement
-from governance.ledger.statements.reversal_lines import reversals_of
 from governance.ledger.statements.statement_ledger import LedgerMismatch, reconciliation
 from governance.ledger.statements.statement_ledger import checkpoint_of as _checkpoint
 from governance.ledger.statements.statement_ledger import close_lines as _close_lines
@@ -48,7 +48,6 @@ from governance.ledger.statements.statement_views import (
     StatementSummary,
     fraction_of,
     funds_of,
-    member_share,
     prestations_of,
     rule_of,
     share_of,
@@ -61,7 +60,7 @@ LATEST = 3
 
 
 def _month(month: str) -> str:
-    if not isinstance(month, str) or not MONTH_RE.fullmatch(month):
+    if not is_month(month):
         raise NotFound(_("This period does not exist."))
     return month
 

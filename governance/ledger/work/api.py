@@ -1,11 +1,14 @@
-"""Prestations as JSON: the list, recording (idempotent with a key), submitting, validating
-and reversing, with the same rights as the pages."""
+"""Prestations as JSON: the list, recording (idempotent with a key), submitting and validating,
+with the same rights as the pages; what the API reads and answers about them. Reversing is
+`reversals.api`, which extends this controller."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
-from typing import Annotated
+from typing import Annotated, Any
 
+import msgspec
 from litestar import Controller, Request, Response, get, post
 from litestar.di import NamedDependency, Provide
 from litestar.openapi.datastructures import ResponseSpec
@@ -16,26 +19,120 @@ from governance.base.errors import Invalid, PermissionDenied
 from governance.base.http import Db
 from governance.base.i18n import _
 from governance.input.forms import MAX_ROW_ID
-from governance.input.json_body import API_ERRORS, NoBody, OptionalBody, rename, strict_body
-from governance.ledger.api_bodies import (
-    PRESTATION_AMOUNTS,
-    PrestationIn,
-    PrestationOut,
-    ReasonIn,
-    ValidateIn,
+from governance.input.json_body import (
+    API_ERRORS,
+    Body,
+    NoBody,
+    OptionalBody,
+    RowId,
+    rename,
+    strict_body,
 )
-from governance.ledger.billing import reversals
+from governance.input.money import format_cents
+from governance.language.months import MONTH_PATTERN
 from governance.ledger.work import prestations
+from governance.ledger.work.models import Prestation
 from governance.members.context import Coop, CoopContext, provide_coop
 
+# The form's field for each amount of the API, so that a refusal names the field sent.
+PRESTATION_AMOUNTS = {
+    "rate": "rate_cents",
+    "travel": "travel_cents",
+    "fixed_amount": "fixed_amount_cents",
+}
+
+
+class PrestationIn(Body):
+    """A prestation to record: a duration at an hourly rate, or a fixed amount."""
+
+    client_id: RowId
+    date: dt.date
+    kind: str
+    member_id: RowId | None = None  # coordinators record for others; oneself otherwise
+    start_time: str | None = None  # "14:30"
+    duration_minutes: int | None = None
+    rate_cents: int | None = None  # per hour; the client's default rate when left out
+    fixed_amount_cents: int | None = None  # instead of a duration and a rate
+    travel_cents: int | None = None
+    languages: list[str] = msgspec.field(default_factory=list)  # ["ar", "fr"]
+    note: str | None = None
+    submit: bool = False  # send it for validation at once
+
+    def as_form(self) -> dict[str, Any]:
+        form: dict[str, Any] = {
+            "client_id": str(self.client_id),
+            "date": self.date.isoformat(),
+            "kind": self.kind,
+            "languages": list(self.languages),
+        }
+        if self.member_id is not None:
+            form["member_id"] = str(self.member_id)
+        if self.start_time is not None:
+            form["start_time"] = self.start_time
+        if self.duration_minutes is not None:
+            form["duration_minutes"] = str(self.duration_minutes)
+        if self.note is not None:
+            form["note"] = self.note
+        for name, api_name in PRESTATION_AMOUNTS.items():
+            cents = getattr(self, api_name)
+            if cents is not None:
+                form[name] = format_cents(cents)
+        return form
+
+
+class ValidateIn(Body):
+    """The prestations to validate, all or none."""
+
+    ids: list[RowId]
+
+
+class PrestationOut(msgspec.Struct):
+    id: int
+    member_id: int
+    client_id: int
+    date: dt.date
+    start_time: str | None  # "14:30:00", local time of day (no zone)
+    duration_minutes: int | None
+    rate_cents: int | None
+    amount_cents: int
+    travel_cents: int
+    kind: str
+    languages: list[str]
+    note: str
+    status: str
+    rejection_reason: str
+    entry_id: int | None
+
+    @classmethod
+    def of(cls, p: Prestation) -> PrestationOut:
+        assert p.id is not None
+        return cls(
+            id=p.id,
+            member_id=p.member_id,
+            client_id=p.client_id,
+            date=p.date,
+            start_time=p.start_time.isoformat() if p.start_time else None,
+            duration_minutes=p.duration_minutes,
+            rate_cents=p.rate_cents,
+            amount_cents=p.amount_cents,
+            travel_cents=p.travel_cents,
+            kind=p.kind,
+            languages=list(p.languages),
+            note=p.note,
+            status=p.status,
+            rejection_reason=p.rejection_reason,
+            entry_id=p.entry_id,
+        )
+
+
 # A month that exists (found by Schemathesis: "0000-00" and "2026-13" were a 500).
-Month = Annotated[str | None, QueryParameter(name="month", pattern=r"^[1-9]\d{3}-(0[1-9]|1[0-2])$")]
+Month = Annotated[str | None, QueryParameter(name="month", pattern=MONTH_PATTERN)]
 # A person's id is 32-bit on PostgreSQL: a larger one was a 500 there (found by check-api).
 Member = Annotated[int | None, QueryParameter(name="member", ge=1, le=MAX_ROW_ID)]
 Checked = NamedDependency[None]
 
 
-def _allowed(permission: str) -> Callable[[CoopContext], None]:
+def allowed(permission: str) -> Callable[[CoopContext], None]:
     """A role check run before the body is read: a member learns about their role first."""
 
     def check(coop: CoopContext) -> None:
@@ -72,7 +169,7 @@ class PrestationApiController(Controller):
         "/",
         status_code=201,
         responses=RECORDED_AGAIN,
-        dependencies={"checked": strict_body(PrestationIn, before=_allowed("record_own_work"))},
+        dependencies={"checked": strict_body(PrestationIn, before=allowed("record_own_work"))},
     )
     async def create(
         self, request: Request, db: Db, coop: Coop, data: JSONBody[PrestationIn], checked: Checked
@@ -115,7 +212,7 @@ class PrestationApiController(Controller):
         "/validate",
         status_code=200,
         responses=API_ERRORS,
-        dependencies={"checked": strict_body(ValidateIn, before=_allowed("validate_work"))},
+        dependencies={"checked": strict_body(ValidateIn, before=allowed("validate_work"))},
     )
     async def validate(
         self, db: Db, coop: Coop, data: JSONBody[ValidateIn], checked: Checked
@@ -123,27 +220,3 @@ class PrestationApiController(Controller):
         """Validate `{"ids": [...]}`, all or none (coordinators)."""
         done = await prestations.validate_prestations(db, coop.actor, data.ids)
         return [PrestationOut.of(p) for p in done]
-
-    @post(
-        "/{prestation_id:int}/reverse",
-        status_code=200,
-        responses=API_ERRORS,
-        dependencies={"checked": strict_body(ReasonIn, before=_allowed("validate_work"))},
-    )
-    async def reverse(
-        self,
-        db: Db,
-        coop: Coop,
-        prestation_id: FromPath[int],
-        data: JSONBody[ReasonIn],
-        checked: Checked,
-    ) -> PrestationOut:
-        """Cancel a validated prestation in the books: `{"reason": "..."}` (coordinators).
-
-        Posts the opposite of its entry, dated today; refused (409) while the prestation is on
-        an invoice that no credit note cancels.
-        """
-        done = await reversals.reverse_prestation(
-            db, coop.actor, prestation_id, data.reason, today=clock.today()
-        )
-        return PrestationOut.of(done)

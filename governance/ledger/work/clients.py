@@ -21,7 +21,7 @@ from governance.base.errors import Invalid, NotFound
 from governance.base.i18n import N_, _
 from governance.input.forms import Form, amount_message
 from governance.input.money import AmountError, format_cents, parse_amount
-from governance.ledger.work.models import Client, ClientKind
+from governance.ledger.books.models import Client, ClientKind
 from governance.members.access import Actor, Permission, authorize
 
 NAME_MAX = 160
@@ -254,3 +254,26 @@ async def client_of(session: AsyncSession, actor: Actor, client_id: int) -> Clie
     async with session.begin():
         await authorize(session, actor, Permission.READ_COOPERATIVE)
         return await _load(session, actor, client_id)
+
+
+async def create_client(
+    session: AsyncSession,
+    actor: Actor,
+    *,
+    name: str,
+    kind: ClientKind,
+    address: str = "",
+    default_rate_cents: int = 0,
+) -> Client:
+    """A coordinator adds a client from typed values (the demo, tests, scripts).
+
+    The same path as the form (`add_client`): same checks, same audit event. Raises
+    PermissionDenied, Invalid (a bad field, a name already used).
+    """
+    data = {
+        "name": name,
+        "kind": str(kind),
+        "address": address,
+        "default_rate": format_cents(default_rate_cents) if default_rate_cents else "",
+    }
+    return await add_client(session, actor, data, "en")

@@ -1,4 +1,7 @@
-"""Tables of the work: clients and the prestations members record."""
+"""Tables of the work: the prestations members record for a client (books.models), and the
+contests members raise against a prestation of their draft statement (read below the close:
+a contest's correction replaces a prestation, which the period's figures and the reversal
+notes show)."""
 
 from __future__ import annotations
 
@@ -19,28 +22,6 @@ from sqlmodel import Field, SQLModel
 
 from governance.base.dbtypes import utc_field
 from governance.ledger.books.models import BIG_ID
-
-
-class ClientKind(StrEnum):
-    HOSPITAL = "hospital"
-    SOCIAL_SERVICES = "social_services"
-    INTEGRATION_OFFICE = "integration_office"
-    COMPANY = "company"
-    OTHER = "other"
-
-
-class Client(SQLModel, table=True):
-    __table_args__ = (UniqueConstraint("cooperative_id", "name", name="uq_client_name"),)
-
-    id: int | None = Field(default=None, primary_key=True)
-    cooperative_id: int = Field(foreign_key="cooperative.id", index=True)
-    name: str = Field(max_length=160)
-    kind: str = Field(max_length=30)
-    vat_number: str | None = Field(default=None, max_length=20)
-    address: str = Field(default="", max_length=300)
-    default_rate_cents: int = Field(default=0, sa_column=Column(BigInteger, nullable=False))
-    archived: bool = Field(default=False)
-    created_at: dt.datetime = utc_field()
 
 
 class PrestationStatus(StrEnum):
@@ -101,3 +82,29 @@ class Prestation(SQLModel, table=True):
             "travel_cents": self.travel_cents,
             "kind": self.kind,
         }
+
+
+class ContestStatus(StrEnum):
+    OPEN = "open"
+    CORRECTED = "corrected"  # the prestation was reversed and recorded again, corrected
+    KEPT = "kept"  # kept as it was, with a reason the member reads
+
+
+class Contest(SQLModel, table=True):
+    """A member's objection to a line of their draft statement; it blocks the close while open."""
+
+    __table_args__ = (Index("ix_contest_period_status", "period_id", "status"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    cooperative_id: int = Field(foreign_key="cooperative.id", index=True)
+    period_id: int = Field(foreign_key="period.id")
+    member_id: int = Field(foreign_key="person.id")
+    # The contested prestation, or None for the statement as a whole (the share).
+    prestation_id: int | None = Field(default=None, foreign_key="prestation.id")
+    comment: str = Field(max_length=1000)
+    status: str = Field(default=ContestStatus.OPEN, max_length=10)
+    resolution: str = Field(default="", max_length=1000)
+    correction_id: int | None = Field(default=None, foreign_key="prestation.id")
+    created_at: dt.datetime = utc_field()
+    resolved_by_id: int | None = Field(default=None, foreign_key="person.id")
+    resolved_at: dt.datetime | None = utc_field(default=None, nullable=True)

@@ -1,8 +1,8 @@
-"""Prestations: my work, recording, and the coordinators' queue to validate."""
+"""Prestations: my work, recording, and the coordinators' queue to validate. Reversing a
+validated prestation is `reversals.pages`, which extends this controller."""
 
 from __future__ import annotations
 
-import re
 import secrets
 from collections.abc import Sequence
 from typing import Annotated, Any
@@ -16,20 +16,19 @@ from governance.base import clock, i18n
 from governance.base.errors import Conflict, Invalid, PermissionDenied
 from governance.base.http import Db, form_data, page, redirect
 from governance.input.forms import MAX_ROW_ID, Form, row_ids
-from governance.language.months import month_name
-from governance.ledger.billing import reversals
-from governance.ledger.sharing.founding import list_clients
+from governance.language.months import MONTH_PATTERN, month_name
 from governance.ledger.work import late_work, prestations, work_form
+from governance.ledger.work.clients import clients_for
 from governance.ledger.work.models import PrestationStatus
+from governance.ledger.work.prestation_input import kinds_of
 from governance.ledger.work.work_dates import window_of
 from governance.members import service as members
 from governance.members.context import Coop, CoopContext, provide_coop
 from governance.members.models import Role
 
-Month = Annotated[str | None, QueryParameter(name="month", pattern=r"^\d{4}-\d{2}$")]
+Month = Annotated[str | None, QueryParameter(name="month", pattern=MONTH_PATTERN)]
 MemberParam = Annotated[int | None, QueryParameter(name="member", ge=1, le=MAX_ROW_ID)]
 Recorded = Annotated[int | None, QueryParameter(name="recorded", ge=1, le=MAX_ROW_ID)]
-MONTH_RE = re.compile(r"\d{4}-\d{2}")
 NOT_COUNTED = (PrestationStatus.REJECTED, PrestationStatus.REVERSED)
 
 
@@ -48,7 +47,7 @@ class WorkController(Controller):
     ) -> Template:
         if not coop.can("record_own_work"):
             raise PermissionDenied(i18n._("Your role does not allow this."))
-        clients = await list_clients(db, coop.actor)
+        clients = await clients_for(db, coop.actor)
         active = [
             row
             for row in await members.list_members(db, coop.actor)
@@ -74,7 +73,7 @@ class WorkController(Controller):
             clients=clients,
             people=people,
             own_languages=coop.person.languages,
-            kinds=prestations.kinds_of(coop.cooperative.settings),
+            kinds=kinds_of(coop.cooperative.settings),
             key=secrets.token_urlsafe(16),
             today=clock.today().isoformat(),
             language_field=languages,
@@ -98,7 +97,7 @@ class WorkController(Controller):
         rows = await prestations.prestations_of(db, coop.actor, month=month)
         adjustments = await late_work.adjustment_periods(db, rows)
         calendar = await late_work.calendar_of(db, coop.actor)
-        clients = {c.id: c.name for c in await list_clients(db, coop.actor, include_archived=True)}
+        clients = {c.id: c.name for c in await clients_for(db, coop.actor, include_archived=True)}
         names = {r.person.id: r.person.name for r in await members.list_members(db, coop.actor)}
         return page(
             request,
@@ -191,7 +190,7 @@ class WorkController(Controller):
         if not coop.can("validate_work"):
             raise PermissionDenied(i18n._("Your role does not allow this."))
         rows = await prestations.prestations_of(db, coop.actor, status="submitted")
-        clients = {c.id: c.name for c in await list_clients(db, coop.actor, include_archived=True)}
+        clients = {c.id: c.name for c in await clients_for(db, coop.actor, include_archived=True)}
         names = {r.person.id: r.person.name for r in await members.list_members(db, coop.actor)}
         later = late_work.waiting_notes(await late_work.calendar_of(db, coop.actor), rows)
         return page(
@@ -226,36 +225,3 @@ class WorkController(Controller):
                 request, "errors/error.html", status_code=400, status=400, message=error.message
             )
         return redirect(request, f"/c/{coop.cooperative.slug}/work/queue", "prestation_rejected")
-
-    @post("/{prestation_id:int}/reverse")
-    async def reverse(
-        self, request: Request, db: Db, coop: Coop, prestation_id: FromPath[int]
-    ) -> Template | Redirect:
-        """Cancel a validated prestation in the books, with a reason (coordinators)."""
-        data = await form_data(request)
-        raw_month = str(data.get("month") or "")
-        month = raw_month if MONTH_RE.fullmatch(raw_month) else None
-        try:
-            await reversals.reverse_prestation(
-                db,
-                coop.actor,
-                prestation_id,
-                str(data.get("reason") or ""),
-                today=clock.today(),
-                credit_invoice=bool(data.get("credit_line")),
-                settlement=str(data.get("settlement") or ""),
-            )
-        except (Invalid, Conflict) as error:
-            return await self._work_page(
-                request,
-                db,
-                coop,
-                month,
-                status_code=error.status_code,
-                values=data,
-                errors=error.fields,
-                error=error.message,
-                reversing=prestation_id,
-            )
-        back = f"/c/{coop.cooperative.slug}/work/" + (f"?month={month}" if month else "")
-        return redirect(request, back, "prestation_reversed")

@@ -6,137 +6,36 @@ Each public function is one transaction, permission-checked and audited.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
-from fractions import Fraction
-from functools import cached_property
 from typing import Any
 
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from governance.audit.chain import canonical
 from governance.audit.service import lock_cooperative, record
+from governance.auth.models import Person
 from governance.base import clock
 from governance.base.errors import Conflict, Invalid, NotFound
 from governance.base.i18n import _
 from governance.input.forms import Form
-from governance.input.languages import form_languages
-from governance.input.money import multiply_round
+from governance.language.months import Month, is_month
+from governance.ledger.books.export import PrestationRecord
 from governance.ledger.books.journal import prestation_postings
 from governance.ledger.books.memos import Memo
+from governance.ledger.books.models import Client
 from governance.ledger.books.posting import open_period_for, post
+from governance.ledger.books.reading import Reader, snapshot
 from governance.ledger.work.day_work import expand as expand_days
-from governance.ledger.work.models import Client, Prestation, PrestationStatus
+from governance.ledger.work.models import Prestation, PrestationStatus
+from governance.ledger.work.prestation_input import kinds_of, parse_input
 from governance.ledger.work.work_dates import window_of
 from governance.members.access import Actor, Permission, allows, authorize
 from governance.members.models import Membership, MembershipStatus, Role
 
-DEFAULT_KINDS = ("on_site", "phone", "video", "translation", "project_day", "training", "other")
-MAX_DURATION_MINUTES = 24 * 60
 KEY_RE = re.compile(r"^[A-Za-z0-9_.:\-]{8,100}\Z")
 WORKING_ROLES = (Role.COOPERATOR, Role.WORKER, Role.COORDINATOR)
-
-
-def kinds_of(settings: Mapping[str, Any]) -> tuple[str, ...]:
-    kinds = settings.get("prestation_kinds")
-    return tuple(kinds) if isinstance(kinds, list) and kinds else DEFAULT_KINDS
-
-
-@dataclass(frozen=True)
-class PrestationInput:
-    member_id: int
-    client_id: int
-    date: dt.date
-    start_time: dt.time | None
-    duration_minutes: int | None
-    rate_cents: int | None
-    amount_cents: int
-    travel_cents: int
-    kind: str
-    languages: tuple[str, ...]
-    note: str
-
-    @cached_property
-    def fingerprint(self) -> str:
-        """SHA-256 of the canonical content: equal inputs, equal fingerprints."""
-        body = {
-            "member_id": self.member_id,
-            "client_id": self.client_id,
-            "date": self.date.isoformat(),
-            "start_time": self.start_time.isoformat() if self.start_time else None,
-            "duration_minutes": self.duration_minutes,
-            "rate_cents": self.rate_cents,
-            "amount_cents": self.amount_cents,
-            "travel_cents": self.travel_cents,
-            "kind": self.kind,
-            "languages": list(self.languages),
-            "note": self.note,
-        }
-        # Every value is an int, a str, None or a list of str (the fields' types): no float.
-        return hashlib.sha256(canonical(body, check=False).encode()).hexdigest()
-
-
-def parse_input(
-    data: Mapping[str, Any],
-    *,
-    actor_person_id: int,
-    language: str,
-    kinds: Sequence[str],
-    client_rate: int | None = None,
-    language_names: bool = False,
-) -> PrestationInput:
-    """Clean a prestation form or JSON body; Invalid names every bad field. Pure.
-    `language_names`: languages may be typed by name (the form), not only as codes."""
-    form = Form(data)
-    member_id = form.integer("member_id", required=False) or actor_person_id
-    client_id = form.integer("client_id")
-    day = form.day("date")
-    start = form.time_of_day("start_time")
-    kind = form.choice("kind", kinds)
-    languages = form_languages(form, "languages", language, language_names)
-    note = form.text("note", max_length=500, required=False)
-    travel = form.money("travel", language, required=False, allow_zero=True) or 0
-    fixed = form.money("fixed_amount", language, required=False)
-    duration = form.integer("duration_minutes", required=False)
-    rate = form.money("rate", language, required=False)
-    amount = fixed
-    if fixed is None:
-        if duration is None:
-            if "duration_minutes" not in form.errors:
-                form.fail("duration_minutes", _("Give a duration in minutes, or a fixed amount."))
-        elif not 0 < duration <= MAX_DURATION_MINUTES:
-            form.fail("duration_minutes", _("A duration is between 1 and 1440 minutes."))
-        rate = rate if rate is not None else client_rate
-        if not rate and "rate" not in form.errors:
-            form.fail("rate", _("Give an hourly rate."))
-        if duration and rate and "duration_minutes" not in form.errors:
-            amount = multiply_round(Fraction(duration, 60), rate)
-            if amount > 100_000_000:
-                form.fail("duration_minutes", _("The amount cannot be more than 1 000 000 €."))
-            elif amount <= 0:
-                form.fail("rate", _("The amount must be more than zero."))
-    else:
-        duration = duration if duration and 0 < duration <= MAX_DURATION_MINUTES else None
-        rate = None
-    form.done()
-    assert client_id is not None and day is not None and amount is not None
-    return PrestationInput(
-        member_id=member_id,
-        client_id=client_id,
-        date=day,
-        start_time=start,
-        duration_minutes=duration,
-        rate_cents=rate,
-        amount_cents=amount,
-        travel_cents=travel,
-        kind=kind,
-        languages=languages,
-        note=note,
-    )
 
 
 async def _client(session: AsyncSession, cooperative_id: int, client_id: int) -> Client:
@@ -417,13 +316,51 @@ async def prestations_of(
             query = query.where(Prestation.member_id == member_id)
         if status:
             query = query.where(Prestation.status == status)
-        if month and re.fullmatch(r"\d{4}-\d{2}", month):
-            year, number = int(month[:4]), int(month[5:])
-            if 1 <= number <= 12:
-                first = dt.date(year, number, 1)
-                after = dt.date(year + (number == 12), number % 12 + 1, 1)
-                query = query.where(Prestation.date >= first, Prestation.date < after)
+        if month and is_month(month):
+            first, after = Month.parse(month).first_day, Month.parse(month).next.first_day
+            query = query.where(Prestation.date >= first, Prestation.date < after)
         rows = await session.exec(
             query.order_by(col(Prestation.date).desc(), col(Prestation.id).desc()).limit(limit)
         )
         return list(rows.all())
+
+
+async def prestations_for_export(session: AsyncSession, reader: Reader) -> list[PrestationRecord]:
+    """Prestations by date then id, with member and client names.
+
+    Like `prestations_of`: coordinators, observers and the operator get everyone's; a
+    cooperator or worker only their own (their work, not the books: open_books does not
+    apply). Raises PermissionDenied.
+    """
+    async with session.begin():
+        await snapshot(session)
+        query = (
+            select(Prestation, Person.name, Client.name)
+            .join(Person, col(Person.id) == col(Prestation.member_id))
+            .join(Client, col(Client.id) == col(Prestation.client_id))
+            .where(Prestation.cooperative_id == reader.cooperative_id)
+            .order_by(col(Prestation.date), col(Prestation.id))
+        )
+        if isinstance(reader, Actor):
+            membership = await authorize(session, reader, Permission.READ_COOPERATIVE)
+            if membership.role not in (Role.COORDINATOR, Role.OBSERVER):
+                query = query.where(Prestation.member_id == reader.person_id)
+        rows = (await session.exec(query)).all()
+    return [
+        PrestationRecord(
+            id=prestation.id,
+            date=prestation.date,
+            member=member,
+            client=client,
+            kind=prestation.kind,
+            duration_minutes=prestation.duration_minutes,
+            amount_cents=prestation.amount_cents,
+            travel_cents=prestation.travel_cents,
+            status=prestation.status,
+            languages=tuple(prestation.languages),
+            note=prestation.note,
+            entry_id=prestation.entry_id,
+        )
+        for prestation, member, client in rows
+        if prestation.id is not None
+    ]

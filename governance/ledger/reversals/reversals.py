@@ -18,8 +18,7 @@ from governance.base.errors import Conflict
 from governance.base.i18n import _
 from governance.input.forms import Form
 from governance.input.text import isolate
-from governance.ledger.billing.credit_notes import live_invoice_of
-from governance.ledger.billing.line_credit import credit_line
+from governance.ledger.billing.credit_notes import credit_line, live_invoice_of
 from governance.ledger.books.memos import Memo
 from governance.ledger.books.models import JournalEntry
 from governance.ledger.books.posting import reverse

@@ -16,9 +16,8 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from governance.auth.models import Person
 from governance.language.months import month_name
-from governance.ledger.books.models import JournalEntry
-from governance.ledger.closing.models import Contest, ContestStatus
-from governance.ledger.work.models import Client, Prestation, PrestationStatus
+from governance.ledger.books.models import Client, JournalEntry
+from governance.ledger.work.models import Contest, ContestStatus, Prestation, PrestationStatus
 from governance.members.access import Actor, Permission, authorize
 
 LATEST = 10

@@ -13,8 +13,8 @@ from governance.base import clock, i18n
 from governance.base.errors import Invalid, PermissionDenied
 from governance.base.http import Db, form_data, page, redirect
 from governance.ledger.billing import invoices
+from governance.ledger.books.models import Client
 from governance.ledger.work import clients
-from governance.ledger.work.models import Client
 from governance.members.context import Coop, CoopContext, provide_coop
 
 
