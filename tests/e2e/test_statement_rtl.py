@@ -10,14 +10,7 @@ import pytest
 from playwright.sync_api import Browser, expect
 
 from tests.e2e.support import ARABIC_COOPERATOR, SLUG, log_in, new_context
-from tests.integration.test_pdf_right_to_left import (
-    A4_WIDTH,
-    ar,
-    at_right_margin,
-    find,
-    lines_of,
-    on_the_left,
-)
+from tests.pdf_support import A4_WIDTH, ar, at_right_margin, find, lines_of, on_the_left
 
 pytestmark = [
     pytest.mark.e2e,

@@ -148,8 +148,8 @@ def test_a_worker_reads_a_close_with_the_funds_and_their_own_share_only(
 def test_closed_books_hide_other_members_amounts_from_cooperators_only(
     make_visitor: Any, world: Any, run: Any
 ) -> None:
+    from tests.books_support import set_open_books
     from tests.closing_support import closed_october
-    from tests.integration.test_books import set_open_books
 
     run(lambda session: closed_october(session, world))
     assert _closed_month_event(make_visitor(), "omar")["redacted"] is False

@@ -28,11 +28,10 @@ from governance.base import clock
 from governance.base.settings import Settings
 from governance.cli import main
 from governance.ledger.closing import closing
+from tests.audit_support import LATER, query, tamper
 from tests.closing_support import build_october, everyone_read
-from tests.integration.test_checkpoints import query, tamper
 
 MONTHS = ("2026-10", "2026-11", "2026-12")
-LATER = dt.date(2027, 1, 5)
 
 
 def verify(settings: Settings, monkeypatch: Any, capsys: Any, *more: str) -> tuple[int, str, str]:

@@ -10,7 +10,7 @@ import pytest
 from governance.base.errors import PermissionDenied
 from governance.base.i18n import language
 from governance.ledger.books import reading
-from tests.integration.test_books import ledger, read, set_open_books  # noqa: F401  (fixture)
+from tests.books_support import read, set_open_books
 
 API = "/api/c/alpha/books"
 
@@ -57,7 +57,7 @@ def test_the_trial_balance_is_the_books_trial_balance(
     visitor: Any,
     world: Any,
     run: Any,
-    ledger: dict[str, int],  # noqa: F811
+    ledger: dict[str, int],
     period: str | None,
 ) -> None:
     visitor.login("olga")
@@ -82,7 +82,7 @@ def test_an_account_is_read_page_by_page(
     visitor: Any,
     world: Any,
     run: Any,
-    ledger: dict[str, int],  # noqa: F811
+    ledger: dict[str, int],
 ) -> None:
     visitor.login("omar")
     code = f"receivable:{ledger['cpas']}"
@@ -119,7 +119,7 @@ def test_the_journal_is_read_page_by_page(
     visitor: Any,
     world: Any,
     run: Any,
-    ledger: dict[str, int],  # noqa: F811
+    ledger: dict[str, int],
 ) -> None:
     visitor.login("omar")
     entries = every_entry(visitor, "", limit=2)
@@ -144,7 +144,7 @@ def test_the_journal_is_read_page_by_page(
 def test_the_journal_pages_of_the_service_add_up_to_the_export(
     run: Any,
     world: Any,
-    ledger: dict[str, int],  # noqa: F811
+    ledger: dict[str, int],
 ) -> None:
     carla = world.actor("carla")
     exported = sorted(read(run, reading.journal_for_export, carla), key=lambda e: e.id)
@@ -174,7 +174,7 @@ def test_closed_books_are_closed_to_cooperators_and_workers_only(
     make_visitor: Any,
     world: Any,
     run: Any,
-    ledger: dict[str, int],  # noqa: F811
+    ledger: dict[str, int],
     path: str,
 ) -> None:
     readers = {key: make_visitor() for key in ("omar", "wen", "olga", "carla")}
@@ -193,7 +193,7 @@ def test_closed_books_are_closed_to_cooperators_and_workers_only(
 def test_strangers_and_suspended_members_never_read(
     make_visitor: Any,
     world: Any,
-    ledger: dict[str, int],  # noqa: F811
+    ledger: dict[str, int],
     path: str,
 ) -> None:
     sam, bea, anonymous = make_visitor(), make_visitor(), make_visitor()
@@ -207,7 +207,7 @@ def test_strangers_and_suspended_members_never_read(
 def test_another_cooperative_reads_only_its_own_books(
     visitor: Any,
     world: Any,
-    ledger: dict[str, int],  # noqa: F811
+    ledger: dict[str, int],
 ) -> None:
     visitor.login("bea")
     beta = "/api/c/beta/books"
@@ -249,7 +249,7 @@ def test_another_cooperative_reads_only_its_own_books(
 def test_bad_input_is_refused_never_a_server_error(
     visitor: Any,
     world: Any,
-    ledger: dict[str, int],  # noqa: F811
+    ledger: dict[str, int],
     path: str,
     status: int,
 ) -> None:

@@ -15,8 +15,8 @@ from governance.audit.models import Checkpoint
 from governance.base.settings import Settings
 from governance.cli import main
 from governance.ledger.closing import closing
+from tests.audit_support import LATER
 from tests.closing_support import build_october, everyone_read
-from tests.integration.test_audit_tamper import LATER
 
 MEMBERS = ("carla", "omar", "wen", "olga")
 

@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
-from sqlalchemy import create_engine, text
 from sqlmodel import col, select
 
 from governance.audit.chain import EventPayload, event_hash
@@ -25,41 +24,12 @@ from governance.audit.checkpoints.checkpoints import (
 )
 from governance.audit.models import AuditEvent, Checkpoint, SigningKey
 from governance.audit.service import lock_cooperative, record
-from governance.base import append_only, clock, db
+from governance.base import clock
 from governance.base.i18n import language
 from governance.base.settings import Settings
 from governance.cli import main
 from governance.members.models import Cooperative
-
-GUARDED = ("audit_event", "checkpoint", "period_close")
-
-
-def tamper(settings: Settings, *steps: tuple[str, dict[str, Any]]) -> None:
-    """Run SQL as an intruder with database access: append-only triggers out of the way."""
-    engine = create_engine(db.sync_url(settings.database_url))
-    dialect = engine.dialect.name
-    with engine.begin() as connection:
-        if dialect == "sqlite":
-            for table in GUARDED:
-                for statement in append_only.drop_statements("sqlite", table):
-                    connection.execute(text(statement))
-        else:
-            connection.execute(text("SET LOCAL session_replication_role = replica"))
-        for statement, params in steps:
-            connection.execute(text(statement), params)
-        if dialect == "sqlite":
-            for table in GUARDED:
-                for statement in append_only.create_statements("sqlite", table):
-                    connection.execute(text(statement))
-    engine.dispose()
-
-
-def query(settings: Settings, statement: str, params: dict[str, Any]) -> list[Any]:
-    engine = create_engine(db.sync_url(settings.database_url))
-    with engine.connect() as connection:
-        rows = list(connection.execute(text(statement), params))
-    engine.dispose()
-    return rows
+from tests.audit_support import query, tamper
 
 
 @dataclass(frozen=True)

@@ -3,62 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlmodel import col, select
 
-from governance.audit.models import AuditEvent
 from governance.base.errors import Invalid
 from governance.ledger.work import clients, prestations
-from governance.ledger.work.models import Client
+from tests.work_support import CHU, add, audit_of, stored
 
 LIST = "/c/alpha/clients/"
-CHU = {
-    "name": "CHU de Liège",
-    "kind": "hospital",
-    "vat_number": "BE 0403.170.701",
-    "address": "Avenue de l'Hôpital 1, 4000 Liège",
-    "default_rate": "55,00",
-}
-
-
-def add(run: Any, actor: Any, **fields: str) -> int:
-    async def action(session: Any) -> int:
-        client = await clients.add_client(session, actor, {**CHU, **fields}, "fr")
-        assert client.id is not None
-        return client.id
-
-    return int(run(action))
-
-
-def stored(run: Any, client_id: int) -> Client:
-    async def action(session: Any) -> Client:
-        async with session.begin():
-            found = await session.get(Client, client_id)
-        assert found is not None
-        return found
-
-    result: Client = run(action)
-    return result
-
-
-def audit_of(run: Any, client_id: int) -> list[tuple[str, dict[str, Any]]]:
-    async def action(session: Any) -> list[tuple[str, dict[str, Any]]]:
-        async with session.begin():
-            events = await session.exec(
-                select(AuditEvent)
-                .where(AuditEvent.subject_type == "client")
-                .where(AuditEvent.subject_id == str(client_id))
-                .order_by(col(AuditEvent.seq))
-            )
-            return [(event.action, json.loads(event.data)) for event in events]
-
-    result: list[tuple[str, dict[str, Any]]] = run(action)
-    return result
 
 
 def test_a_coordinator_adds_corrects_archives_and_restores_a_client(

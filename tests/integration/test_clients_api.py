@@ -12,8 +12,8 @@ from hypothesis import strategies as st
 from governance.base import clock
 from governance.ledger.billing import invoices
 from governance.ledger.work import clients
-from tests.integration.test_books import set_open_books
-from tests.integration.test_clients import CHU, add, audit_of, stored
+from tests.books_support import set_open_books
+from tests.work_support import CHU, add, audit_of, stored
 
 API = "/api/c/alpha/clients"
 BODY = {

@@ -20,7 +20,7 @@ from governance.audit.service import record
 from governance.base import clock, db
 from governance.base.i18n import language
 from governance.base.settings import Settings
-from tests.integration.test_checkpoints import query, tamper
+from tests.audit_support import query, tamper
 
 TWO_DAYS = dt.timedelta(days=2)
 

@@ -10,7 +10,7 @@ import re
 from typing import Any
 
 from governance.auth.models import Person
-from tests.integration.test_credit_notes import BASE, _client_with_work, _invoices, _issue
+from tests.billing_support import BASE, _client_with_work, _invoices, _issue
 
 COMMUNICATION = re.compile(r"\+\+\+\d{3}/\d{4}/\d{5}\+\+\+")
 

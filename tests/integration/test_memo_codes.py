@@ -14,7 +14,7 @@ from governance.base import db
 from governance.base.i18n import language
 from governance.base.settings import Settings
 from governance.ledger.books.memos import render
-from tests.integration.test_running_balance import validate_some
+from tests.books_support import validate_some
 
 MEMOS = "SELECT kind, memo, memo_code, memo_args FROM journal_entry ORDER BY id"
 

@@ -22,7 +22,7 @@ from governance import request_log
 from governance.app import create_app
 from governance.base.settings import Settings
 from governance.cli import main
-from tests.integration.test_authorization_matrix import ROUTES
+from tests.authorization_support import ROUTES
 from tests.world import PASSWORD, Visitor
 
 

@@ -7,11 +7,8 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import re
 import shutil
 import subprocess
-import xml.etree.ElementTree as ET
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -21,53 +18,19 @@ from governance.base import i18n
 from governance.ledger.billing.invoice_pdf import DocumentLine, InvoiceDocument, render
 from governance.ledger.statements import statement_files, statements
 from tests.closing_support import MONTH, build_october, close_month
+from tests.pdf_support import (
+    A4_WIDTH,
+    BIDI_MARKS,
+    MARGIN,
+    ar,
+    at_right_margin,
+    find,
+    lines_of,
+    on_the_left,
+    plain,
+)
 
 pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="needs poppler-utils")
-
-A4_WIDTH = 595.28  # points
-MARGIN = 28.35  # fpdf2's default margin, 1 cm
-BIDI_MARKS = re.compile("[\u200e\u200f\u061c\u202a-\u202e\u2066-\u2069]")
-HARAKAT = re.compile("[\u064b-\u0652]")
-ARABIC = re.compile("[\u0600-\u06ff]")
-LAM_ALEF = re.compile("\u0644([\u0627\u0623\u0625\u0622])")
-
-
-@dataclass(frozen=True)
-class Line:
-    text: str  # the words in reading order (right to left for Arabic)
-    x_min: float
-    x_max: float
-    y: float
-
-
-def _logical(word: str) -> str:
-    """pdftotext gives an Arabic word's glyphs in visual order: reversed, it reads."""
-    return word[::-1] if ARABIC.search(word) else word
-
-
-def lines_of(pdf: bytes, tmp_path: Path) -> list[Line]:
-    path = tmp_path / "doc.pdf"
-    path.write_bytes(pdf)
-    xml = subprocess.run(
-        ["pdftotext", "-bbox-layout", str(path), "-"], capture_output=True, check=True, text=True
-    ).stdout
-    root = ET.fromstring(re.sub(r'xmlns="[^"]+"', "", xml, count=1))
-    found = []
-    for page, element in enumerate(root.iter("page")):
-        for line in element.iter("line"):
-            words = list(line.iter("word"))
-            # Visual order is left to right; a line with Arabic is read from the right.
-            arabic = any(ARABIC.search(w.text or "") for w in words)
-            words.sort(key=lambda w: float(w.get("xMin", 0)) * (-1 if arabic else 1))
-            found.append(
-                Line(
-                    text=" ".join(_logical(w.text or "") for w in words),
-                    x_min=float(line.get("xMin", 0)),
-                    x_max=float(line.get("xMax", 0)),
-                    y=page * 10_000 + float(line.get("yMin", 0)),
-                )
-            )
-    return found
 
 
 def layout_text(pdf: bytes, tmp_path: Path) -> str:
@@ -78,27 +41,6 @@ def layout_text(pdf: bytes, tmp_path: Path) -> str:
         ["pdftotext", "-layout", str(path), "-"], capture_output=True, check=True, text=True
     ).stdout
     return BIDI_MARKS.sub("", out)
-
-
-def plain(text: str) -> str:
-    """Compared without harakat (pdftotext splits a line at them) or bidi marks and
-    isolates (invisible), and with lam-alef as pdftotext gives the ligature back (alef
-    first)."""
-    return LAM_ALEF.sub("\\1\u0644", HARAKAT.sub("", BIDI_MARKS.sub("", text)))
-
-
-def find(lines: list[Line], label: str) -> Line:
-    matches = [line for line in lines if plain(line.text) == plain(label)]
-    assert matches, f"{label!r} not found in {[line.text for line in lines]}"
-    return matches[0]
-
-
-def at_right_margin(line: Line) -> bool:
-    return line.x_max > A4_WIDTH - MARGIN - 8 and line.x_min > A4_WIDTH / 3
-
-
-def on_the_left(line: Line) -> bool:
-    return line.x_min < MARGIN + 8 and line.x_max < A4_WIDTH / 3
 
 
 @pytest.fixture
@@ -114,11 +56,6 @@ def arabic_statement(run: Any, world: Any) -> Any:
     view = dataclasses.replace(view, member_name="عمر المتعاون")
     with i18n.language("ar"):
         return statement_files.to_pdf(view)
-
-
-def ar(message: str) -> str:
-    with i18n.language("ar"):
-        return i18n.gettext(message)
 
 
 def test_an_arabic_statement_reads_from_the_right_in_the_pages_order(

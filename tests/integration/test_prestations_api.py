@@ -4,26 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-import pytest
-
-from governance.ledger.sharing.founding import create_client
-from governance.ledger.work.models import ClientKind
-
-
-@pytest.fixture
-def chu(run: Any, world: Any) -> int:
-    async def action(session: Any) -> int:
-        client = await create_client(
-            session,
-            world.actor("carla"),
-            name="CHU",
-            kind=ClientKind.HOSPITAL,
-            default_rate_cents=5500,
-        )
-        assert client.id is not None
-        return client.id
-
-    return run(action)
+CHU_FIXTURE = "chu_client"  # which `chu` these tests use (tests/integration/conftest.py)
 
 
 def body(chu: int, **extra: Any) -> dict[str, Any]:

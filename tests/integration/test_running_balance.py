@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 import pytest
@@ -13,43 +12,13 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 from governance.base import db
 from governance.base.settings import Settings
 from governance.ledger.books.models import LedgerLine
-from governance.ledger.sharing.founding import create_client
-from governance.ledger.work import prestations
-from governance.ledger.work.models import ClientKind
+from tests.books_support import validate_some
 
 RUNNING = (
     "SELECT line.id, line.balance, (SELECT SUM(earlier.amount) FROM ledger_line AS earlier "
     "WHERE earlier.account_id = line.account_id AND earlier.id <= line.id) "
     "FROM ledger_line AS line ORDER BY line.id"
 )
-
-
-def validate_some(run: Any, world: Any, count: int) -> None:
-    async def flow(session: Any) -> None:
-        client = await create_client(
-            session, world.actor("carla"), name="CHU", kind=ClientKind.HOSPITAL
-        )
-        ids = []
-        for minutes in range(30, 30 + 15 * count, 15):
-            draft, _ = await prestations.record_prestation(
-                session,
-                world.actor("omar"),
-                {
-                    "client_id": str(client.id),
-                    "date": "2026-11-20",
-                    "kind": "on_site",
-                    "duration_minutes": str(minutes),
-                    "rate": "55,00",
-                    "travel": "3,10",
-                },
-                language="fr",
-                today=dt.date(2026, 11, 27),
-                submit=True,
-            )
-            ids.append(draft.id)
-        await prestations.validate_prestations(session, world.actor("carla"), ids)
-
-    run(flow)
 
 
 def running_rows(settings: Settings) -> list[Any]:

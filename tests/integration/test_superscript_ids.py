@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from tests.integration.test_credit_notes import _client_with_work, _invoices, _issue, _written
+from tests.billing_support import _client_with_work, _invoices, _issue, _written
 
 ODD = ("²", "①", "٣" * 40)
 

@@ -15,7 +15,7 @@ from governance.audit.models import AuditEvent
 from governance.base import i18n
 from governance.members import vat
 from governance.members.models import Cooperative
-from tests.integration.test_cooperative_details import PAGE, UNIVERBAL
+from tests.cooperative_support import PAGE, UNIVERBAL
 
 
 def settings_of(run: Any, world: Any) -> dict[str, Any]:

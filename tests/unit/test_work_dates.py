@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from governance.base.i18n import language
 from governance.ledger.work.work_dates import window_of
-from tests.unit.test_csv_import import check
+from tests.imports_support import check
 
 TODAY = dt.date(2026, 12, 7)
 
