@@ -174,16 +174,20 @@ def check_row(row: CsvRow, lookups: Lookups, columns: Mapping[str, str]) -> RowR
             target = {"member_id": "member_email", "client_id": "client"}.get(name, name)
             errors.setdefault(target, message)
     if clean is not None:
-        state = lookups.periods.get(month_of(clean.date), PeriodState.OPEN)
+        # The window first: a date outside it (year 1) has no month to look up.
         outside = lookups.window.problem(clean.date)
         if outside is not None:
             errors["date"] = outside
-        elif state == PeriodState.REVIEW:
-            # A closed month takes nothing either, but its work is counted as an adjustment
-            # of the next open period; a month under review is frozen until its close.
-            errors["date"] = _(
-                "The period %(month)s is %(state)s: nothing dated in it can change."
-            ) % {"month": month_of(clean.date), "state": state_name(state)}
+        else:
+            month = month_of(clean.date)
+            state = lookups.periods.get(month, PeriodState.OPEN)
+            if state == PeriodState.REVIEW:
+                # A closed month takes nothing either, but its work is counted as an
+                # adjustment of the next open period; a month under review is frozen until
+                # its close.
+                errors["date"] = _(
+                    "The period %(month)s is %(state)s: nothing dated in it can change."
+                ) % {"month": month, "state": state_name(state)}
     rank = {name: position for position, name in enumerate(columns)}
     found = sorted(errors.items(), key=lambda item: rank.get(item[0], len(rank)))
     return RowResult(
