@@ -8,7 +8,7 @@ import re
 import pytest
 
 from governance.input.forms import EMAIL_RE, PHONE_RE, SLUG_RE
-from governance.ledger.billing.invoices import MONTH_RE
+from governance.language.months import MONTH_RE
 from governance.ledger.costs.costs import CATEGORY_RE
 from governance.ledger.work.prestations import KEY_RE
 

@@ -31,12 +31,13 @@ import re
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
+from governance.language.months import is_month
+
 PREFIX = "governance-checkpoint:v1"
 PREFIX_V2 = "governance-checkpoint:v2"
 GENESIS = "0" * 64  # the `previous` of a cooperative's first checkpoint
 _HEX64 = re.compile(r"[0-9a-f]{64}")
 _HEX128 = re.compile(r"[0-9a-f]{128}")
-_MONTH = re.compile(r"[0-9]{4}-(0[1-9]|1[0-2])")
 _LABEL = re.compile(r"[0-9]{4}-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?")
 
 
@@ -64,7 +65,7 @@ def message(cooperative_id: int, month: str, seq: int, head_hash: str) -> bytes:
         or cooperative_id < 1
     ):
         raise ValueError("the cooperative id is a positive integer")
-    if not isinstance(month, str) or not _MONTH.fullmatch(month):
+    if not is_month(month):
         raise ValueError("the month is YYYY-MM")
     if isinstance(seq, bool) or not isinstance(seq, int) or seq < 1:
         raise ValueError("the sequence number is a positive integer")

@@ -24,6 +24,7 @@ from governance.base.i18n import FORMAT_LOCALES, _
 from governance.input.forms import Form, text_problem_message, too_long
 from governance.input.text import Level, problem
 from governance.language.markdown_text import MAX_LENGTH
+from governance.language.months import is_month
 from governance.ledger.sharing.rules import TEMPLATES, RuleError, parse_rule, rule_to_data
 from governance.votes.counting.kinds import ProposalKind, Visibility
 from governance.votes.counting.methods import METHODS, THRESHOLDS, fraction_text
@@ -48,9 +49,6 @@ MANDATE_ACTIONS = ("elect", "recall")
 MAX_TERM_MONTHS = 36
 _CONTROL = {"Cc", "Cs"}
 _NEWLINES = re.compile(r"\r\n|\r")
-# The pattern of governance/ledger/books/journal.py's MONTH_RE, written here because that module
-# imports the books' tables (and this one is pure): "2026-12", never "0000-01" or "2026-13".
-MONTH_RE = re.compile(r"(?!0000)[0-9]{4}-(0[1-9]|1[0-2])\Z")
 
 
 @dataclass(frozen=True)
@@ -160,7 +158,7 @@ def _ranked_labels(form: Form) -> list[dict[str, Any]]:
 
 def _start_month(form: Form, context: DraftContext) -> str:
     month = form.raw("start_month").strip()
-    if not MONTH_RE.match(month):
+    if not is_month(month):
         form.fail("start_month", _("The start period must be a month like 2026-12."))
     elif context.last_frozen_month is not None and month <= context.last_frozen_month:
         form.fail(
