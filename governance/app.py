@@ -43,8 +43,7 @@ from governance.base.settings import PACKAGE_DIR, Settings
 from governance.home.pages import CoopHomeController
 from governance.input import json_body
 from governance.input.text import isolate
-from governance.language.category_names import category_label
-from governance.language.kinds import kind_label
+from governance.language.labels import category_label, kind_label, label
 from governance.ledger.billing.api import ClientApiController
 from governance.ledger.billing.client_pages import ClientController
 from governance.ledger.billing.pages import InvoiceController, PaymentController
@@ -105,6 +104,7 @@ def template_environment() -> Environment:
         date=i18n.date_short,
         datetime=i18n.datetime_short,
         language_name=i18n.language_name,
+        label=label,  # a code's name: label("basis", "cash") (governance/language/labels.py)
         kind_label=kind_label,  # a prestation kind's name (ledger/_labels.html)
         category_label=category_label,  # a cost category's name (ledger/_cost_labels.html)
         # why an adopted proposal's effect was not carried out (votes/_effect.html)

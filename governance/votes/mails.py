@@ -9,7 +9,8 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from governance.auth.models import Person
 from governance.base.i18n import _
-from governance.ledger.sharing.rules import TEMPLATES, rule_to_data, template_label
+from governance.language.labels import template_label
+from governance.ledger.sharing.rules import TEMPLATES, rule_to_data
 from governance.mail.outbox import enqueue
 from governance.mail.times import mail_time, zone_of
 from governance.members.models import Cooperative

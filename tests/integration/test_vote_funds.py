@@ -240,6 +240,6 @@ def test_the_result_mail_names_the_winning_rule_and_the_page_says_who_shares(
     for body, code in bodies:
         assert not re.search(r"\b(pro_rata|mixed_80_20|equal)\b", body), body
         with language(code):
-            from governance.ledger.sharing.rules import template_label
+            from governance.language.labels import template_label
 
             assert template_label("equal") in body

@@ -9,7 +9,7 @@ from html import unescape
 from typing import Any
 
 from governance.base import i18n
-from governance.ledger.sharing.rules import template_label
+from governance.language.labels import template_label
 from tests.votes_support import (
     DECISION,
     WEEK,

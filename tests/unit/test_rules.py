@@ -13,6 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from governance.base import i18n
+from governance.language.labels import fund_label, key_label, template_label
 from governance.ledger.sharing.rules import (
     BASES,
     ELIGIBILITY,
@@ -23,11 +24,8 @@ from governance.ledger.sharing.rules import (
     KeyPart,
     Rule,
     RuleError,
-    fund_label,
-    key_label,
     parse_rule,
     rule_to_data,
-    template_label,
 )
 
 GOOD: dict[str, Any] = {

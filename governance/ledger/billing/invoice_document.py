@@ -19,7 +19,8 @@ from governance.base.errors import NotFound
 from governance.base.i18n import _, current_language
 from governance.input.iban import format_iban
 from governance.input.languages import as_list, name_of
-from governance.language.kinds import kind_label
+from governance.language.durations import duration_text
+from governance.language.labels import kind_label
 from governance.ledger.billing.credit_notes import credit_notes_of
 from governance.ledger.billing.invoice_pdf import (
     Credited,
@@ -32,7 +33,6 @@ from governance.ledger.billing.invoices import structured
 from governance.ledger.billing.models import Invoice, InvoiceKind, InvoiceLine, PaymentAllocation
 from governance.ledger.books.models import Client
 from governance.ledger.books.reading import may_read_books
-from governance.ledger.statements.statement_text import duration_text
 from governance.ledger.work.models import Prestation
 from governance.members import vat
 from governance.members.access import Actor

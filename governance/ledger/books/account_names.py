@@ -18,8 +18,7 @@ from dataclasses import dataclass, field
 
 from governance.base.i18n import N_, _
 from governance.input.text import isolate
-from governance.language.category_names import category_label
-from governance.ledger.sharing.rules import fund_label
+from governance.language.labels import category_label, fund_label
 
 # Accounts that are one per cooperative, named by their code alone.
 SINGLE_ACCOUNTS = {

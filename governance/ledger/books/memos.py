@@ -14,7 +14,7 @@ from typing import Any
 
 from governance.base.i18n import N_, _
 from governance.input.text import isolate
-from governance.language.category_names import category_label
+from governance.language.labels import category_label
 from governance.language.months import month_of
 
 # code -> (stable English memo, the same in words to translate). Never change an English

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
+from governance.language.labels import fund_label, key_label
 from governance.ledger.closing.models import Statement
-from governance.ledger.sharing.rules import fund_label, key_label
 from governance.ledger.work.models import ContestStatus
 
 if TYPE_CHECKING:

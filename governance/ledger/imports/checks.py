@@ -26,7 +26,7 @@ from functools import cache, cached_property, lru_cache
 from governance.base.errors import Invalid
 from governance.base.i18n import _, join_list, translations
 from governance.base.settings import LANGUAGES
-from governance.language.kinds import KIND_LABELS
+from governance.language.labels import KIND_LABELS
 from governance.ledger.books.journal import month_of
 from governance.ledger.books.models import PeriodState
 from governance.ledger.books.posting import state_name

@@ -15,7 +15,7 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from governance.auth.models import Person
-from governance.language.kinds import kind_label
+from governance.language.labels import kind_label
 from governance.ledger.imports.checks import RowResult
 from governance.members.access import Actor, Permission, authorize
 

@@ -20,7 +20,8 @@ from fractions import Fraction
 
 from governance.base.i18n import _, money
 from governance.input.money import split
-from governance.ledger.sharing.rules import Rule, key_label, number_text
+from governance.language.labels import key_label
+from governance.ledger.sharing.rules import Rule, number_text
 
 RESERVE = "reserve"
 

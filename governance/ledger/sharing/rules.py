@@ -17,6 +17,7 @@ from decimal import Decimal
 from typing import Literal
 
 from governance.base.i18n import N_, _
+from governance.language.labels import fund_label, key_label
 
 BASES = ("accrual", "cash")
 SUPPORTED_BASES = ("accrual",)
@@ -65,40 +66,6 @@ class RuleError(Exception):
     def __init__(self, messages: list[str]) -> None:
         super().__init__("; ".join(messages))
         self.messages = messages
-
-
-# Names as people read them ----------------------------------------------------------------------
-
-_TEMPLATE_LABELS = {
-    "pro_rata": N_("Pro rata of revenue"),
-    "equal": N_("Equal shares"),
-    "mixed_80_20": N_("Mixed 80/20"),
-}
-_KEY_LABELS = {
-    "revenue_generated": N_("Revenue generated"),
-    "hours": N_("Hours worked"),
-    "equal": N_("Equal share for each member"),
-}
-_FUND_LABELS = {
-    "reserve": N_("Reserve fund"),
-    "training": N_("Training fund"),
-    "solidarity": N_("Solidarity fund"),
-}
-
-
-def template_label(name: str) -> str:
-    """`"pro_rata"` -> "Pro rata of revenue" in the reader's language; KeyError if unknown."""
-    return _(_TEMPLATE_LABELS[name])
-
-
-def key_label(key: str) -> str:
-    """`"hours"` -> "Hours worked" in the reader's language; KeyError if unknown."""
-    return _(_KEY_LABELS[key])
-
-
-def fund_label(fund: str) -> str:
-    """`"reserve"` -> "Reserve fund" in the reader's language; KeyError if unknown."""
-    return _(_FUND_LABELS[fund])
 
 
 # Numbers ----------------------------------------------------------------------------------------

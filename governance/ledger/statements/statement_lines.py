@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from governance.base.i18n import _
-from governance.language.kinds import kind_label
-from governance.ledger.statements.statement_text import duration_text
+from governance.language.durations import duration_text
+from governance.language.labels import kind_label
 
 
 @dataclass(frozen=True)

@@ -16,29 +16,14 @@ from typing import Any
 from babel import Locale
 from babel.numbers import format_decimal
 
-from governance.base.i18n import FORMAT_LOCALES, N_, _, current_language
+from governance.base.i18n import FORMAT_LOCALES, _, current_language
+from governance.language.labels import fund_label, key_label, template_label
+from governance.language.labels import label as label_of
 from governance.language.months import month_name
-from governance.ledger.sharing.rules import fund_label, key_label, template_label
-
-# The same messages as the month pages' (ledger/_period_labels.html: eligible_name, basis_name).
-ELIGIBILITY_LABELS = {
-    "members_with_prestations": N_("Members with work this month"),
-    "all_active_members": N_("All active cooperators and workers"),
-}
-BASIS_LABELS = {
-    "accrual": N_("Validated prestations of the month"),
-    "cash": N_("Client payments received in the month"),
-}
 
 
 def _locale() -> Locale:
     return Locale.parse(FORMAT_LOCALES.get(current_language(), "fr_BE"))
-
-
-def duration_text(minutes: int) -> str:
-    sign = "-" if minutes < 0 else ""
-    hours, rest = divmod(abs(minutes), 60)
-    return sign + _("%(hours)d h %(minutes)02d") % {"hours": hours, "minutes": rest}
 
 
 def number_text(value: Decimal | int) -> str:
@@ -71,12 +56,11 @@ class RuleView:
 
     @property
     def basis_text(self) -> str:
-        return _(BASIS_LABELS[self.basis]) if self.basis in BASIS_LABELS else self.basis
+        return label_of("basis", self.basis)
 
     @property
     def eligible_text(self) -> str:
-        found = ELIGIBILITY_LABELS.get(self.eligible)
-        return _(found) if found else self.eligible
+        return label_of("eligible", self.eligible)
 
     @property
     def start_month_text(self) -> str:

@@ -19,14 +19,14 @@ from fractions import Fraction
 from typing import Any
 
 from governance.base.i18n import _, money
+from governance.language.durations import duration_text
+from governance.language.labels import fund_label, key_label
 from governance.language.months import month_name, month_of
 from governance.ledger.reversals.reversal_lines import ReversalNote
-from governance.ledger.sharing.rules import fund_label, key_label
 from governance.ledger.statements.statement_lines import PrestationLine, prestations_of
 from governance.ledger.statements.statement_reconciliation import Payment, Reconciliation
 from governance.ledger.statements.statement_text import (
     RuleView,
-    duration_text,
     label,
     number_text,
     percent_text,

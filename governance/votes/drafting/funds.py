@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from governance.base.errors import Conflict
 from governance.base.i18n import _, money
-from governance.ledger.sharing.rules import fund_label
+from governance.language.labels import fund_label
 
 FUND_PREFIX = "fund:"
 SHORT = "fund_short"

@@ -16,7 +16,8 @@ from governance.base import clock, i18n
 from governance.base.i18n import _
 from governance.input.text import isolate
 from governance.language import months
-from governance.ledger.sharing.rules import TEMPLATES, fund_label, key_label, template_label
+from governance.language.labels import fund_label, key_label, template_label
+from governance.ledger.sharing.rules import TEMPLATES
 from governance.votes.counting.kinds import ProposalState
 
 
