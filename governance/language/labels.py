@@ -1,6 +1,6 @@
 """The label registry: each code the app stores (a prestation kind, a cost category, a rule's
-template, member key and fund, a rule's basis and eligibility) and its name in words. Pure
-module, one table per family, the only place these names are written.
+template, member key and fund, a rule's basis and eligibility, a period's state) and its name
+in words. Pure module, one table per family, the only place these names are written.
 
 Python reads it through `kind_label`, `category_label`, `template_label`, `key_label` and
 `fund_label`; templates through the Jinja global `label(family, code)` (and `kind_label`,
@@ -63,6 +63,13 @@ BASIS_LABELS = {
     "cash": N_("Client payments received in the month"),
 }
 
+# A month's period state: the month pages, the books, the votes' messages.
+PERIOD_STATE_LABELS = {
+    "open": N_("open"),
+    "review": N_("under review"),
+    "closed": N_("closed"),
+}
+
 LABELS: dict[str, dict[str, str]] = {
     "kind": KIND_LABELS,
     "category": CATEGORY_LABELS,
@@ -71,6 +78,7 @@ LABELS: dict[str, dict[str, str]] = {
     "fund": FUND_LABELS,
     "eligible": ELIGIBILITY_LABELS,
     "basis": BASIS_LABELS,
+    "state": PERIOD_STATE_LABELS,
 }
 
 

@@ -16,6 +16,7 @@ from governance.base import clock
 from governance.base.db import bulk_insert, dialect_of
 from governance.base.errors import Conflict, Invalid, NotFound
 from governance.base.i18n import _
+from governance.language.labels import label
 from governance.language.months import Month
 from governance.ledger.books.journal import (
     Posting,
@@ -29,11 +30,7 @@ from governance.ledger.books.models import Account, JournalEntry, LedgerLine, Pe
 
 
 def state_name(state: str) -> str:
-    return {
-        "open": _("open"),
-        "review": _("under review"),
-        "closed": _("closed"),
-    }.get(state, state)
+    return label("state", state)
 
 
 async def insert_missing(session: AsyncSession, model: Any, values: dict[str, Any]) -> None:
