@@ -11,7 +11,7 @@ Dutch "van") or need none (Arabic's construct state), and get the plain name.
 
 `Month` is the month as a value, the one reader of the "YYYY-MM" text that URLs, forms, the
 API, the CLI and the database carry: `Month.parse("2026-10")` (strict: ASCII digits, a year
-from 1000 to 9999, a month from 01 to 12, nothing before or after), `Month.of(day)`, its
+from 0001 to 9999, a month from 01 to 12, nothing before or after), `Month.of(day)`, its
 `first_day`, `last_day`, `next`, `previous` and `label`. `is_month` is the check alone, and
 `MONTH_PATTERN` the same shape for a query parameter's declared pattern. Each caller keeps its
 own message for a refused month ("This period does not exist.", "Choose a month."...).
@@ -28,9 +28,9 @@ from babel.dates import format_date
 
 from governance.base.i18n import FORMAT_LOCALES, current_language
 
-# "YYYY-MM": ASCII digits only (`\d` takes Arabic-Indic ones), no year before 1000, nothing
-# after it (`$` would let a trailing newline through).
-MONTH_PATTERN = r"^[1-9][0-9]{3}-(0[1-9]|1[0-2])\Z"
+# "YYYY-MM": ASCII digits only (`\d` takes Arabic-Indic ones), no year 0 (every date's month
+# is one), nothing after it (`$` would let a trailing newline through).
+MONTH_PATTERN = r"^(?!0000)[0-9]{4}-(0[1-9]|1[0-2])\Z"
 MONTH_RE = re.compile(MONTH_PATTERN)
 
 # French elides "de" before a vowel or a mute h; of the month names: avril, août, octobre.
@@ -50,7 +50,7 @@ class Month:
     number: int
 
     def __post_init__(self) -> None:
-        if not (1000 <= self.year <= 9999 and 1 <= self.number <= 12):
+        if not (1 <= self.year <= 9999 and 1 <= self.number <= 12):
             raise ValueError(f"not a month: {self.year}-{self.number}")
 
     @classmethod
