@@ -21,11 +21,11 @@ from __future__ import annotations
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from governance.base.db import dialect_of
 from governance.base.errors import NotFound, PermissionDenied
 from governance.base.i18n import _
 from governance.language.months import is_month
 from governance.ledger.books.models import AccountType
+from governance.ledger.books.reading import snapshot
 from governance.ledger.closing.models import PeriodClose, Statement
 from governance.ledger.closing.period_views import member_share
 from governance.ledger.reversals.reversal_lines import reversals_of
@@ -63,12 +63,6 @@ def _month(month: str) -> str:
     if not is_month(month):
         raise NotFound(_("This period does not exist."))
     return month
-
-
-async def _snapshot(session: AsyncSession) -> None:
-    # As governance.ledger.books.reading: one snapshot for every read of the transaction.
-    if dialect_of(session) == "postgresql":
-        await session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
 
 
 def reads_all(membership: Membership, cooperative: Cooperative) -> bool:
@@ -136,7 +130,7 @@ async def member_statement(
     """
     month = _month(month)
     async with session.begin():
-        await _snapshot(session)
+        await snapshot(session)
         cooperative = await _may_read_member(session, actor, member_id)
         statement = (
             await session.exec(
@@ -210,7 +204,7 @@ async def cooperative_statement(
     """
     month = _month(month)
     async with session.begin():
-        await _snapshot(session)
+        await snapshot(session)
         membership, cooperative = await _reader(session, actor)
         if not reads_all(membership, cooperative):
             raise PermissionDenied(_("Your role does not allow this."))
@@ -320,7 +314,7 @@ async def statements_of(
     LedgerMismatch.
     """
     async with session.begin():
-        await _snapshot(session)
+        await snapshot(session)
         await _may_read_member(session, actor, member_id)
         return await _statements(session, actor.cooperative_id, member_id)
 
@@ -339,7 +333,7 @@ async def earnings_by_month(
     """The member's share in each of the cooperative's last `months` closed months, oldest
     first (0 for a month without a statement). Raises as `statements_of`."""
     async with session.begin():
-        await _snapshot(session)
+        await snapshot(session)
         await _may_read_member(session, actor, member_id)
         mine = await _statements(session, actor.cooperative_id, member_id)
         closed = await _closed_months(session, actor.cooperative_id)
@@ -352,7 +346,7 @@ async def my_earnings(session: AsyncSession, actor: Actor, months: int = 12) -> 
     Raises PermissionDenied (not an active member; a role that is not paid), LedgerMismatch.
     """
     async with session.begin():
-        await _snapshot(session)
+        await snapshot(session)
         await authorize(session, actor, Permission.READ_OWN_STATEMENT)
         mine = await _statements(session, actor.cooperative_id, actor.person_id)
         closed = await _closed_months(session, actor.cooperative_id)
@@ -370,7 +364,7 @@ async def statement_index(session: AsyncSession, actor: Actor) -> StatementIndex
     """The statements page: the reader's own (if their role is paid) and the cooperative's
     closed months (if they read everyone's). Raises PermissionDenied, LedgerMismatch."""
     async with session.begin():
-        await _snapshot(session)
+        await snapshot(session)
         membership, cooperative = await _reader(session, actor)
         mine = None
         if allows(membership.role, Permission.READ_OWN_STATEMENT):
