@@ -46,6 +46,7 @@ from governance.ledger.books.journal import Posting
 from governance.ledger.books.memos import Memo
 from governance.ledger.books.models import Client
 from governance.ledger.books.posting import insert_missing, post
+from governance.ledger.books.reading import may_read_books
 from governance.ledger.work.models import Prestation, PrestationStatus
 from governance.members import vat
 from governance.members.access import Actor, Permission, authorize
@@ -378,8 +379,6 @@ async def client_ageing(
     session: AsyncSession, actor: Actor, client_id: int, today: dt.date
 ) -> Ageing:
     """What a client owes and since when, by 30-day buckets past the due date."""
-    from governance.ledger.books.reading import may_read_books
-
     views = await invoices_of(session, actor, client_id=client_id)
     async with session.begin():
         await may_read_books(session, actor)

@@ -32,7 +32,7 @@ from governance.ledger.work.models import Prestation, PrestationStatus
 from governance.ledger.work.prestation_input import kinds_of, parse_input
 from governance.ledger.work.work_dates import window_of
 from governance.members.access import Actor, Permission, allows, authorize
-from governance.members.models import Membership, MembershipStatus, Role
+from governance.members.models import Cooperative, Membership, MembershipStatus, Role
 
 KEY_RE = re.compile(r"^[A-Za-z0-9_.:\-]{8,100}\Z")
 WORKING_ROLES = (Role.COOPERATOR, Role.WORKER, Role.COORDINATOR)
@@ -96,8 +96,6 @@ async def record_prestation(
         raise Invalid(_("The idempotency key is not valid."))
     async with session.begin():
         membership = await authorize(session, actor, Permission.RECORD_OWN_WORK)
-        from governance.members.models import Cooperative
-
         cooperative = await session.get(Cooperative, actor.cooperative_id)
         assert cooperative is not None
         data = expand_days(data, cooperative.settings, language)
