@@ -19,7 +19,7 @@ from sqlmodel import select
 
 from governance.auth.models import Person
 from governance.base import i18n
-from governance.language import kinds
+from governance.language import labels
 from governance.ledger.billing.models import InvoiceKind, Payment
 from governance.ledger.books.models import Account, Client, ClientKind, JournalEntry, PeriodState
 from governance.ledger.costs import costs
@@ -115,7 +115,7 @@ def static_codes() -> Codes:
     found.add(rules.TEMPLATES)
     found.add(rules.KEYS + rules.FUNDS + rules.ELIGIBILITY + rules.BASES)
     found.add(costs.DEFAULT_CATEGORIES)
-    found.add(kinds.KIND_LABELS)
+    found.add(labels.KIND_LABELS)
     for enum in (
         ClientKind,
         PeriodState,
