@@ -459,7 +459,8 @@ ROUTES: dict[tuple[str, str], tuple[Any, dict[str, str] | None, Any]] = {
     ),
     # Statements. No month is closed in this world: each statement is 404 for members, after
     # the role check (a worker does not read the cooperative's statement: 403).
-    # tests/integration/test_statements.py checks these routes again with a closed month.
+    # tests/integration/ledger/statements/test_statements.py checks these routes again with a
+    # closed month.
     ("GET", "/c/{slug:str}/statements"): (lambda w: "/c/alpha/statements", None, coop_page),
     ("GET", "/c/{slug:str}/statements/{month:str}"): (
         lambda w: "/c/alpha/statements/2026-10",

@@ -2,7 +2,7 @@
 cost categories, kinds of work, states, vote methods and choices, account codes, English
 journal memos), read from the code and from the database, and the visible text of a page.
 
-Used by tests/integration/test_no_raw_codes.py. Pure, but for `codes_of` and `user_text`,
+Used by tests/integration/app/test_no_raw_codes.py. Pure, but for `codes_of` and `user_text`,
 which read the database.
 """
 
@@ -223,7 +223,7 @@ def _line(text: str, at: int) -> str:
 
 def _in_english_prose(line: str, codes: Codes, language: str) -> bool:
     """A line with two English words or more that are neither codes, nor memos, nor words of
-    the page's language: a message not translated yet (tests/unit/test_translations.py fails
+    the page's language: a message not translated yet (tests/unit/base/test_translations.py fails
     on it), where `closed` or `invoice` is English, not a code."""
     for memo in codes.memos:
         line = re.sub(memo, " ", line)

@@ -12,7 +12,7 @@ import pytest
 
 from governance import cli
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 
 
 def board(**changes: Any) -> dict[str, Any]:

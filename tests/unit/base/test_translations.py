@@ -20,7 +20,7 @@ from babel.messages.pofile import read_po
 from governance.base import i18n
 from governance.base.settings import LANGUAGES
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 # A %-conversion as Python's `%` operator reads it, or an escaped `%%`.
 PLACEHOLDER = re.compile(r"%(?:\((?P<name>[^)]*)\))?[#0 +-]*\d*(?:\.\d+)?[diouxXeEfFgGcrsa%]")
 

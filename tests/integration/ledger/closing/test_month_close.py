@@ -43,7 +43,7 @@ def review(run: Any, world: Any, who: str = "carla", month: str = "2026-10") -> 
 
 def finalize(run: Any, world: Any, who: str = "carla", month: str = "2026-10") -> Any:
     """The close, every member concerned having read their draft (not waiting for the minimum
-    review time: tests/integration/test_review_window.py)."""
+    review time: tests/integration/ledger/closing/test_review_window.py)."""
     run(lambda s: everyone_read(s, world.alpha, month))
     return run(lambda s: closing.finalize(s, world.actor(who), month))
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from governance.ledger.billing.line_credit import one_line
+from governance.ledger.billing.credit_notes import one_line
 
 
 def test_lines_are_joined_and_a_long_reason_is_cut_at_a_word() -> None:

@@ -226,7 +226,7 @@ def test_plain_names_still_work_with_a_short_cache(client: Any) -> None:
     assert response.headers["cache-control"] == "public, max-age=3600"
     assert (
         response.content
-        == Path(__file__).parents[2].joinpath("governance/static/style.css").read_bytes()
+        == Path(__file__).parents[3].joinpath("governance/static/style.css").read_bytes()
     )
 
 

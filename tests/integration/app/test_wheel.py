@@ -20,7 +20,7 @@ import pytest
 
 from tests.conftest import is_postgres
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 
 pytestmark = pytest.mark.skipif(
     is_postgres(), reason="the wheel is checked once, in the SQLite pass (it serves SQLite)"

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from governance.audit.describe import _TEMPLATES
 
-PACKAGE = Path(__file__).resolve().parents[2] / "governance"
+PACKAGE = Path(__file__).resolve().parents[3] / "governance"
 
 
 def test_every_recorded_action_is_told_in_a_sentence() -> None:
