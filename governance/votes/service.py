@@ -23,7 +23,7 @@ from governance.ledger.costs.costs import categories_of
 from governance.ledger.sharing.rule_versions import rule_in_force
 from governance.members.access import Actor, Permission, authorize
 from governance.members.models import Cooperative, Membership, MembershipStatus, Role
-from governance.members.settings import save_settings
+from governance.members.service import save_settings
 from governance.votes import mails
 from governance.votes.counting.kinds import ProposalState
 from governance.votes.counting.minimums import (
