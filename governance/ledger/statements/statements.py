@@ -24,7 +24,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from governance.base.errors import NotFound, PermissionDenied
 from governance.base.i18n import _
 from governance.language.months import is_month
-from governance.ledger.books.models import AccountType
+from governance.ledger.books.kinds import AccountType
 from governance.ledger.books.reading import snapshot
 from governance.ledger.closing.models import PeriodClose, Statement
 from governance.ledger.closing.period_views import member_share
@@ -325,19 +325,6 @@ def _by_month(
     shares = {s.month: s.cents for s in mine}
     recent = sorted(s.month for s in closed)[-months:] if months > 0 else []
     return tuple(StatementSummary(month, shares.get(month, 0)) for month in recent)
-
-
-async def earnings_by_month(
-    session: AsyncSession, actor: Actor, member_id: int, months: int = 12
-) -> list[StatementSummary]:
-    """The member's share in each of the cooperative's last `months` closed months, oldest
-    first (0 for a month without a statement). Raises as `statements_of`."""
-    async with session.begin():
-        await snapshot(session)
-        await _may_read_member(session, actor, member_id)
-        mine = await _statements(session, actor.cooperative_id, member_id)
-        closed = await _closed_months(session, actor.cooperative_id)
-    return list(_by_month(closed, mine, months))
 
 
 async def my_earnings(session: AsyncSession, actor: Actor, months: int = 12) -> Earnings:

@@ -667,18 +667,14 @@ def test_adjustments_and_reversals_are_flagged(
 def test_earnings_month_by_month_are_oldest_first(
     make_visitor: Any, world: Any, run: Any, november: dict[str, int]
 ) -> None:
-    months = run(lambda s: statements.earnings_by_month(s, world.actor("omar"), world.ids["omar"]))
+    months = run(lambda s: statements.my_earnings(s, world.actor("omar"))).months
     assert [m.month for m in months] == ["2026-10", "2026-11"]
     assert months[0].cents == SHARES["omar"]
     rows = statement_rows(run, "2026-11")
     assert months[1].cents == rows[world.ids["omar"]].share_cents
     assert [
         m.month
-        for m in run(
-            lambda s: statements.earnings_by_month(
-                s, world.actor("omar"), world.ids["omar"], months=1
-            )
-        )
+        for m in run(lambda s: statements.my_earnings(s, world.actor("omar"), months=1)).months
     ] == ["2026-11"]
     mine = run(lambda s: statements.statements_of(s, world.actor("omar"), world.ids["omar"]))
     assert [s.month for s in mine] == ["2026-11", "2026-10"]  # newest first
