@@ -17,15 +17,18 @@ from governance.auth.models import Person
 from governance.base import clock
 from governance.base.db import bulk_insert, make_sessionmaker
 from governance.ledger.books.journal import Posting, account_type, prestation_postings
-from governance.ledger.books.models import Account, ClientKind, JournalEntry, LedgerLine, Period
+from governance.ledger.books.kinds import ClientKind
+from governance.ledger.books.models import Account, JournalEntry, LedgerLine, Period
 from governance.ledger.closing import reviews
 from governance.ledger.costs.models import Cost
 from governance.ledger.sharing import new_cooperative
 from governance.ledger.work import clients as work_clients
-from governance.ledger.work.models import Prestation, PrestationStatus
+from governance.ledger.work.models import Prestation
+from governance.ledger.work.statuses import PrestationStatus
+from governance.members import MembershipStatus, Role
 from governance.members import service as members
 from governance.members.access import Actor
-from governance.members.models import Membership, MembershipStatus, Role
+from governance.members.models import Membership
 
 PASSWORD = "bench-close-password-2026"
 COORDINATOR = ("coord@close.bench.example", "Carla Coordinator")

@@ -65,7 +65,7 @@ def cmd_close_month(args: argparse.Namespace) -> int:
 
 
 def cmd_create_coordinator(args: argparse.Namespace) -> int:
-    from governance.members.models import Role
+    from governance.members import Role
     from governance.members.service import add_person_to_cooperative
 
     password = os.environ.get("GOVERNANCE_PASSWORD") or ""

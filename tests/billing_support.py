@@ -16,7 +16,7 @@ from governance.audit.models import AuditEvent
 from governance.auth.models import Person
 from governance.base import clock
 from governance.ledger.billing.models import Invoice, InvoiceLine
-from governance.ledger.books.models import ClientKind
+from governance.ledger.books.kinds import ClientKind
 from governance.ledger.work import prestations
 from governance.ledger.work.clients import create_client
 from tests.pdf_support import BIDI_MARKS

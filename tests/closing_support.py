@@ -12,7 +12,8 @@ from typing import Any
 
 from sqlmodel import select
 
-from governance.ledger.books.models import ClientKind, Period, PeriodState
+from governance.ledger.books.kinds import ClientKind, PeriodState
+from governance.ledger.books.models import Period
 from governance.ledger.closing import closing, reviews
 from governance.ledger.costs import costs
 from governance.ledger.sharing import rule_versions

@@ -182,7 +182,7 @@ def chu(request: pytest.FixtureRequest) -> int:
 def chu_with_omars_work(run: Any, world: Any) -> int:
     """A hospital client (CHU) with one validated prestation of Omar's this month: its id."""
     from governance.base import clock
-    from governance.ledger.books.models import ClientKind
+    from governance.ledger.books.kinds import ClientKind
     from governance.ledger.work import prestations
     from governance.ledger.work.clients import create_client
 

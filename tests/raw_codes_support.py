@@ -21,15 +21,19 @@ from governance.auth.models import Person
 from governance.base import i18n
 from governance.language import labels
 from governance.ledger.billing.models import InvoiceKind, Payment
-from governance.ledger.books.models import Account, Client, ClientKind, JournalEntry, PeriodState
+from governance.ledger.books.kinds import ClientKind, PeriodState
+from governance.ledger.books.models import Account, Client, JournalEntry
 from governance.ledger.costs import costs
 from governance.ledger.costs.models import Cost
-from governance.ledger.payouts.models import PayoutLine, PayoutState
+from governance.ledger.payouts.models import PayoutLine
+from governance.ledger.payouts.states import PayoutState
 from governance.ledger.sharing import rules
 from governance.ledger.work.day_work import day_kinds
-from governance.ledger.work.models import Contest, ContestStatus, Prestation, PrestationStatus
+from governance.ledger.work.models import Contest, Prestation
 from governance.ledger.work.prestation_input import kinds_of
-from governance.members.models import Cooperative, MembershipStatus, Role
+from governance.ledger.work.statuses import ContestStatus, PrestationStatus
+from governance.members import MembershipStatus, Role
+from governance.members.models import Cooperative
 from governance.votes.counting import methods
 from governance.votes.counting.kinds import ProposalKind, ProposalState, Visibility
 from governance.votes.models import Ballot, Proposal, ProposalComment

@@ -6,8 +6,8 @@ import datetime as dt
 from typing import Any
 
 from governance.base import clock
+from governance.members import Role
 from governance.members import service as members
-from governance.members.models import Role
 from governance.votes import ballots, outcome, service
 from governance.votes.counting.minimums import category_of
 from tests.world import PASSWORD

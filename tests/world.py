@@ -11,10 +11,10 @@ from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from governance.auth.models import Person
-from governance.members import roles
+from governance.members import MembershipStatus, Role, roles
 from governance.members import service as members
 from governance.members.access import Actor
-from governance.members.models import Cooperative, Membership, MembershipStatus, Role
+from governance.members.models import Cooperative, Membership
 
 PASSWORD = "correct horse battery"
 

@@ -21,9 +21,9 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from bench.cooperative import CLIENTS
 from governance.base.db import make_sessionmaker
 from governance.ledger.work import clients as work_clients
+from governance.members import Role
 from governance.members import service as members
 from governance.members.access import Actor
-from governance.members.models import Role
 
 PASSWORD = "bench-ledger-password-2026"
 

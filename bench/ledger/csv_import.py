@@ -26,7 +26,8 @@ from governance.base import clock
 from governance.base.db import make_sessionmaker
 from governance.ledger.imports import csv_reader
 from governance.ledger.imports import service as import_service
-from governance.ledger.work.models import Prestation, PrestationStatus
+from governance.ledger.work.models import Prestation
+from governance.ledger.work.statuses import PrestationStatus
 from governance.members.access import Actor
 
 

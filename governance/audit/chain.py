@@ -10,6 +10,18 @@ from typing import Any, Literal
 
 GENESIS = "0" * 64
 
+# The chain of the deployment; each cooperative has its own (`chain_key`).
+SYSTEM_CHAIN = "system"
+
+# What a checkpoint marks: a month close, or a day with new events (governance/worker.py).
+CLOSE = "close"
+DAILY = "daily"
+
+
+def chain_key(cooperative_id: int | None) -> str:
+    return SYSTEM_CHAIN if cooperative_id is None else f"coop:{cooperative_id}"
+
+
 BreakReason = Literal["changed", "missing", "reordered", "inserted"]
 
 

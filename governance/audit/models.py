@@ -5,15 +5,7 @@ from __future__ import annotations
 from sqlalchemy import BigInteger, Column, Index, Integer, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-SYSTEM_CHAIN = "system"
-
-# What a checkpoint marks: a month close, or a day with new events (governance/worker.py).
-CLOSE = "close"
-DAILY = "daily"
-
-
-def chain_key(cooperative_id: int | None) -> str:
-    return SYSTEM_CHAIN if cooperative_id is None else f"coop:{cooperative_id}"
+from governance.audit.chain import CLOSE
 
 
 class AuditEvent(SQLModel, table=True):

@@ -15,7 +15,8 @@ from collections.abc import Iterable
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from governance.audit.models import AuditEvent, chain_key
+from governance.audit.chain import chain_key
+from governance.audit.models import AuditEvent
 from governance.audit.redaction import Owners
 
 OWNER_ACTIONS = ("prestation.recorded", "prestation.validated", "prestation.reversed")

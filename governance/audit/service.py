@@ -18,10 +18,11 @@ from governance.audit.chain import (
     EventPayload,
     StoredEvent,
     canonical,
+    chain_key,
     event_hash,
     verify,
 )
-from governance.audit.models import AuditEvent, chain_key
+from governance.audit.models import AuditEvent
 from governance.audit.redaction import MONEY_ACTIONS, SALT_KEY
 from governance.base import clock
 from governance.base.db import dialect_of

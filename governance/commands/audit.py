@@ -26,9 +26,10 @@ class Outcome:
 async def _verify(database_url: str, slug: str, saved: list[Any] | None) -> Outcome | None:
     from sqlmodel import col, select
 
+    from governance.audit.chain import chain_key
     from governance.audit.checkpoints.checkpoints import checkpoints_of, verify_checkpoints
     from governance.audit.checkpoints.witness import compare
-    from governance.audit.models import AuditEvent, chain_key
+    from governance.audit.models import AuditEvent
     from governance.audit.service import verify_chain
     from governance.base.i18n import language
     from governance.ledger.closing.models import PeriodClose

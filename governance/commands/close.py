@@ -18,12 +18,14 @@ from governance.base import clock
 from governance.base.errors import Invalid, NotFound
 from governance.input.money import format_cents
 from governance.language.months import is_month
-from governance.ledger.books.models import Period, PeriodState
+from governance.ledger.books.kinds import PeriodState
+from governance.ledger.books.models import Period
 from governance.ledger.closing import closing
 from governance.ledger.closing.models import Statement
 from governance.ledger.closing.reviews import review_facts
+from governance.members import MembershipStatus, Role
 from governance.members.access import Actor
-from governance.members.models import Cooperative, Membership, MembershipStatus, Role
+from governance.members.models import Cooperative, Membership
 
 
 async def _actor(session: AsyncSession, slug: str, email: str | None) -> tuple[Actor, str]:

@@ -15,7 +15,7 @@ from governance.base import clock
 from governance.ledger.billing import invoices
 from governance.ledger.billing.invoices import issue_invoice, record_payment
 from governance.ledger.billing.models import Invoice
-from governance.ledger.books.models import ClientKind
+from governance.ledger.books.kinds import ClientKind
 from governance.ledger.closing import closing
 from governance.ledger.closing.review_window import review_hours
 from governance.ledger.costs.costs import record_cost
@@ -24,11 +24,11 @@ from governance.ledger.sharing.new_cooperative import found_cooperative
 from governance.ledger.work.clients import create_client
 from governance.ledger.work.day_work import Day, set_work_kinds
 from governance.ledger.work.prestations import record_prestation
-from governance.members import details
+from governance.members import Role, details
 from governance.members import service as members
 from governance.members.access import Actor
 from governance.members.bank import set_bank_details
-from governance.members.models import Cooperative, Role
+from governance.members.models import Cooperative
 
 DEMO_PASSWORD = "univerbal-demo-2026"  # noqa: S105  (printed to the person running the demo)
 

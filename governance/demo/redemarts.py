@@ -18,11 +18,11 @@ from governance.demo.common import (
     submit_work,
     weekdays,
 )
-from governance.ledger.books.models import ClientKind
+from governance.ledger.books.kinds import ClientKind
 from governance.ledger.work.day_work import Day
 from governance.ledger.work.prestations import validate_prestations
+from governance.members import Role
 from governance.members.access import Actor
-from governance.members.models import Role
 
 SLUG = "redemarts"
 WORKSHOP_DAY_CENTS = 9_500  # 95,00 € a workshop day of 6 hours

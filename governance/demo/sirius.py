@@ -17,11 +17,11 @@ from governance.demo.common import (
     submit_work,
     weekdays,
 )
-from governance.ledger.books.models import ClientKind
+from governance.ledger.books.kinds import ClientKind
 from governance.ledger.work.day_work import Day
 from governance.ledger.work.prestations import validate_prestations
+from governance.members import Role
 from governance.members.access import Actor
-from governance.members.models import Role
 
 SLUG = "sirius"
 DAY_RATE_CENTS = 56_000  # 560,00 € a project day of 8 hours

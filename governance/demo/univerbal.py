@@ -32,16 +32,16 @@ from governance.demo.sirius import create_sirius
 from governance.demo.votes import create_demo_votes
 from governance.ledger.billing.invoices import issue_invoice
 from governance.ledger.books.journal import month_of
-from governance.ledger.books.models import ClientKind, Period
+from governance.ledger.books.kinds import ClientKind
+from governance.ledger.books.models import Period
 from governance.ledger.sharing.new_cooperative import found_cooperative
 from governance.ledger.work.prestations import (
     record_prestation,
     reject_prestation,
     validate_prestations,
 )
-from governance.members import details
+from governance.members import Role, details
 from governance.members.access import Actor
-from governance.members.models import Role
 
 DEMO_SLUG = "univerbal"
 

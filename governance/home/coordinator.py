@@ -20,10 +20,13 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from governance.ledger.billing.invoice_views import cancelled_ids
 from governance.ledger.billing.models import Invoice, InvoiceKind, PaymentAllocation
-from governance.ledger.books.models import Period, PeriodState
+from governance.ledger.books.kinds import PeriodState
+from governance.ledger.books.models import Period
 from governance.ledger.closing.draft import last_day
-from governance.ledger.payouts.models import PayoutBatch, PayoutLine, PayoutState
-from governance.ledger.work.models import Prestation, PrestationStatus
+from governance.ledger.payouts.models import PayoutBatch, PayoutLine
+from governance.ledger.payouts.states import PayoutState
+from governance.ledger.work.models import Prestation
+from governance.ledger.work.statuses import PrestationStatus
 from governance.members.access import Actor, Permission, allows
 from governance.votes.counting.kinds import ProposalState
 from governance.votes.models import Ballot, EligibleVoter, Proposal

@@ -24,9 +24,11 @@ from governance.base.db import dialect_of
 from governance.home.coordinator import CoordinatorTodo, coordinator_todo
 from governance.ledger.books.models import Account, Client, JournalEntry, LedgerLine
 from governance.ledger.books.posting import balance_of
-from governance.ledger.payouts.models import PayoutBatch, PayoutLine, PayoutState
+from governance.ledger.payouts.models import PayoutBatch, PayoutLine
+from governance.ledger.payouts.states import PayoutState
 from governance.ledger.reversals.reversal_lines import owed_back_by, reversals_of
-from governance.ledger.work.models import Prestation, PrestationStatus
+from governance.ledger.work.models import Prestation
+from governance.ledger.work.statuses import PrestationStatus
 from governance.members.access import Actor, Permission, allows, authorize
 from governance.votes.notices import notices_for
 

@@ -10,7 +10,8 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from governance.base.errors import PermissionDenied
 from governance.base.i18n import _
-from governance.members.models import Membership, MembershipStatus, Role
+from governance.members import MembershipStatus, Role
+from governance.members.models import Membership
 
 
 class Permission(StrEnum):

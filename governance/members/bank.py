@@ -28,11 +28,9 @@ from governance.base.errors import NotFound
 from governance.base.i18n import _
 from governance.input.forms import Form, too_long
 from governance.input.iban import compact, iban_problem
+from governance.input.sepa import SEPA_NAME_RE
 from governance.input.text import isolate
 
-# SEPA's Latin character set (EPC guidance on the use of characters): the only characters
-# every bank of the SEPA area accepts in a name. The holder's name must be written in it.
-SEPA_NAME_RE = re.compile(r"[A-Za-z0-9/\-?:().,'+ ]*\Z")
 HOLDER_MAX_LENGTH = 70
 # The signs it allows, as a message lists them: isolated, so that a right-to-left sentence
 # does not reorder them.

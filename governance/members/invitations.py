@@ -20,8 +20,9 @@ from governance.base.errors import Conflict, Invalid, NotFound
 from governance.base.i18n import _
 from governance.base.settings import LANGUAGES
 from governance.input.forms import Form
+from governance.members import Role
 from governance.members.access import Actor, Permission, authorize
-from governance.members.models import Cooperative, Invitation, Membership, Role
+from governance.members.models import Cooperative, Invitation, Membership
 from governance.members.roles import by_mandate, mandate_only
 from governance.members.service import add_membership, membership_of, new_person, person_by_email
 

@@ -3,26 +3,13 @@
 from __future__ import annotations
 
 from datetime import datetime
-from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import JSON, Column, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from governance.base.dbtypes import utc_field
-
-
-class Role(StrEnum):
-    COOPERATOR = "cooperator"
-    WORKER = "worker"
-    COORDINATOR = "coordinator"
-    OBSERVER = "observer"
-
-
-class MembershipStatus(StrEnum):
-    ACTIVE = "active"
-    SUSPENDED = "suspended"
-
+from governance.members import MembershipStatus
 
 DEFAULT_COOP_SETTINGS: dict[str, Any] = {"open_books": True, "proxy_limit": 1}
 

@@ -18,9 +18,9 @@ from governance.base import clock
 from governance.base.errors import Conflict, Invalid, NotFound
 from governance.base.http import Db, form_data, page, redirect, settings_of
 from governance.input.json_body import API_ERRORS
-from governance.members import bank, details, invitations, roles, service
+from governance.members import MembershipStatus, Role, bank, details, invitations, roles, service
 from governance.members.context import Coop, provide_coop
-from governance.members.models import Cooperative, MembershipStatus, Role
+from governance.members.models import Cooperative
 
 
 class HomeController(Controller):

@@ -16,8 +16,9 @@ from governance.base import clock
 from governance.base.errors import Conflict, NotFound
 from governance.base.i18n import _
 from governance.input.forms import Form
+from governance.members import MembershipStatus, Role
 from governance.members.access import Actor, Permission, authorize
-from governance.members.models import Cooperative, Membership, MembershipStatus, Role
+from governance.members.models import Cooperative, Membership
 
 BY_MANDATE = "coordinators_by_mandate"
 

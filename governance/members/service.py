@@ -22,14 +22,9 @@ from governance.base.errors import Conflict, Invalid, NotFound, PermissionDenied
 from governance.base.i18n import _
 from governance.base.settings import LANGUAGES
 from governance.input.forms import SLUG_RE, Form
+from governance.members import MembershipStatus, Role
 from governance.members.access import Actor, Permission, authorize
-from governance.members.models import (
-    DEFAULT_COOP_SETTINGS,
-    Cooperative,
-    Membership,
-    MembershipStatus,
-    Role,
-)
+from governance.members.models import DEFAULT_COOP_SETTINGS, Cooperative, Membership
 
 
 async def cooperative_by_slug(session: AsyncSession, slug: str) -> Cooperative | None:

@@ -23,7 +23,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from governance.members.models import Role
+from governance.members import Role
 
 
 def books_are_open(settings: Mapping[str, Any]) -> bool:

@@ -18,8 +18,9 @@ from litestar.di import Provide
 from litestar.response import Template
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from governance.audit.chain import DAILY
 from governance.audit.checkpoints.checkpoints import checkpoints_of, hash_of
-from governance.audit.models import DAILY, Checkpoint
+from governance.audit.models import Checkpoint
 from governance.base.http import Db, page
 from governance.base.i18n import datetime_short
 from governance.members.access import Actor, Permission, authorize

@@ -22,8 +22,9 @@ from governance.base import clock
 from governance.base.errors import Conflict, Invalid, NotFound, PermissionDenied
 from governance.base.i18n import _, ngettext
 from governance.input.forms import Form
+from governance.members import MembershipStatus
 from governance.members.access import Actor, Permission, allows, authorize
-from governance.members.models import Cooperative, MembershipStatus
+from governance.members.models import Cooperative
 from governance.members.service import membership_of
 from governance.votes import mails
 from governance.votes.counting.kinds import ProposalState

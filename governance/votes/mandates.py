@@ -15,7 +15,8 @@ from governance.auth.models import Person
 from governance.base import clock
 from governance.base.errors import Conflict
 from governance.base.i18n import _
-from governance.members.models import Cooperative, Membership, MembershipStatus, Role
+from governance.members import MembershipStatus, Role
+from governance.members.models import Cooperative, Membership
 from governance.members.roles import active_coordinators
 from governance.votes.drafting.voting_rules import voting_rules
 from governance.votes.models import Mandate, Proposal

@@ -24,7 +24,8 @@ from governance.ledger.books.journal import Posting
 from governance.ledger.books.memos import Memo
 from governance.ledger.books.posting import post
 from governance.ledger.sharing.rule_versions import adopt_rule
-from governance.members.models import Cooperative, Membership, MembershipStatus, Role
+from governance.members import MembershipStatus, Role
+from governance.members.models import Cooperative, Membership
 from governance.members.roles import active_coordinators
 from governance.votes import mails, mandates
 from governance.votes.counting.kinds import ProposalKind, ProposalState

@@ -18,11 +18,13 @@ from governance.base import clock
 from governance.base.errors import Conflict, Invalid, NotFound, PermissionDenied
 from governance.base.i18n import _, datetime_short, ngettext
 from governance.input.forms import Form
-from governance.ledger.books.models import Period, PeriodState
+from governance.ledger.books.kinds import PeriodState
+from governance.ledger.books.models import Period
 from governance.ledger.costs.costs import categories_of
 from governance.ledger.sharing.rule_versions import rule_in_force
+from governance.members import MembershipStatus, Role
 from governance.members.access import Actor, Permission, authorize
-from governance.members.models import Cooperative, Membership, MembershipStatus, Role
+from governance.members.models import Cooperative, Membership
 from governance.members.service import save_settings
 from governance.votes import mails
 from governance.votes.counting.kinds import ProposalState

@@ -8,7 +8,7 @@ import re
 from playwright.sync_api import Browser, expect
 
 from governance.demo.univerbal import PEOPLE
-from governance.members.models import Role
+from governance.members import Role
 from tests.e2e.support import SLUG, log_in, new_context
 
 

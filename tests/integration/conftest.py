@@ -11,7 +11,8 @@ import pytest
 from governance.auth.models import Person
 from governance.base import clock
 from governance.ledger.books.journal import Posting
-from governance.ledger.books.models import ClientKind, JournalEntry
+from governance.ledger.books.kinds import ClientKind
+from governance.ledger.books.models import JournalEntry
 from governance.ledger.books.posting import post, reverse
 from governance.ledger.work import prestations
 from governance.ledger.work.clients import create_client

@@ -13,8 +13,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from governance.audit.chain import CLOSE, DAILY
 from governance.audit.checkpoints import signing
-from governance.audit.models import CLOSE, DAILY
 from governance.base.i18n import _
 
 # The events that announce a checkpoint at their own sequence number.

@@ -18,6 +18,7 @@ from sqlalchemy import func
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from governance.audit.chain import CLOSE, chain_key
 from governance.audit.checkpoints import signing
 from governance.audit.checkpoints.checkpoint_chain import (
     ANNOUNCING,
@@ -29,13 +30,7 @@ from governance.audit.checkpoints.checkpoint_chain import (
 )
 from governance.audit.checkpoints.cooperatives import publish_key, published_key
 from governance.audit.checkpoints.signing import check_printed
-from governance.audit.models import (
-    CLOSE,
-    AuditEvent,
-    Checkpoint,
-    SigningKey,
-    chain_key,
-)
+from governance.audit.models import AuditEvent, Checkpoint, SigningKey
 from governance.audit.service import lock_cooperative, record
 from governance.base import clock
 from governance.base.i18n import _

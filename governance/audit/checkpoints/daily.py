@@ -13,9 +13,10 @@ from sqlalchemy import func
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from governance.audit.chain import DAILY, chain_key
 from governance.audit.checkpoints.checkpoints import SigningKeyMismatch, last_checkpoint, sign_head
 from governance.audit.checkpoints.cooperatives import cooperative_ids
-from governance.audit.models import DAILY, AuditEvent, Checkpoint, chain_key
+from governance.audit.models import AuditEvent, Checkpoint
 from governance.audit.service import lock_cooperative, record
 from governance.base import clock
 

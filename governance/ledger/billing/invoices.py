@@ -47,7 +47,8 @@ from governance.ledger.books.memos import Memo
 from governance.ledger.books.models import Client
 from governance.ledger.books.posting import insert_missing, post
 from governance.ledger.books.reading import may_read_books
-from governance.ledger.work.models import Prestation, PrestationStatus
+from governance.ledger.work.models import Prestation
+from governance.ledger.work.statuses import PrestationStatus
 from governance.members import vat
 from governance.members.access import Actor, Permission, authorize
 from governance.members.models import Cooperative

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from governance.language.months import Month
-from governance.ledger.books.models import AccountType
+from governance.ledger.books.kinds import AccountType
 
 # Which type each kind of account code has; the part after ":" names a client, member, ...
 ACCOUNT_TYPES: dict[str, AccountType] = {

@@ -5,7 +5,6 @@ the client) and the work and the invoices point at."""
 from __future__ import annotations
 
 import datetime as dt
-from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import (
@@ -21,17 +20,10 @@ from sqlalchemy import (
 from sqlmodel import Field, SQLModel
 
 from governance.base.dbtypes import utc_field
+from governance.ledger.books.kinds import PeriodState
 
 # SQLite only auto-increments an INTEGER primary key; PostgreSQL gets BIGINT.
 BIG_ID = BigInteger().with_variant(Integer(), "sqlite")
-
-
-class AccountType(StrEnum):
-    ASSET = "asset"
-    LIABILITY = "liability"
-    EQUITY = "equity"
-    INCOME = "income"
-    EXPENSE = "expense"
 
 
 class Account(SQLModel, table=True):
@@ -43,12 +35,6 @@ class Account(SQLModel, table=True):
     code: str = Field(max_length=80)
     type: str = Field(max_length=12)
     created_at: dt.datetime = utc_field()
-
-
-class PeriodState(StrEnum):
-    OPEN = "open"
-    REVIEW = "review"
-    CLOSED = "closed"
 
 
 class Period(SQLModel, table=True):
@@ -118,14 +104,6 @@ class LedgerLine(SQLModel, table=True):
     amount: int = Field(sa_column=Column(BigInteger, nullable=False))
     # The account's balance after this line, in posting (id) order; a trigger checks it.
     balance: int = Field(sa_column=Column(BigInteger, nullable=False, server_default="0"))
-
-
-class ClientKind(StrEnum):
-    HOSPITAL = "hospital"
-    SOCIAL_SERVICES = "social_services"
-    INTEGRATION_OFFICE = "integration_office"
-    COMPANY = "company"
-    OTHER = "other"
 
 
 class Client(SQLModel, table=True):

@@ -16,7 +16,6 @@ from governance.base import clock
 from governance.base.db import bulk_insert, dialect_of
 from governance.base.errors import Conflict, Invalid, NotFound
 from governance.base.i18n import _
-from governance.language.labels import label
 from governance.language.months import Month
 from governance.ledger.books.journal import (
     Posting,
@@ -25,12 +24,9 @@ from governance.ledger.books.journal import (
     month_of,
     reversal,
 )
+from governance.ledger.books.kinds import PeriodState, state_name
 from governance.ledger.books.memos import Memo
-from governance.ledger.books.models import Account, JournalEntry, LedgerLine, Period, PeriodState
-
-
-def state_name(state: str) -> str:
-    return label("state", state)
+from governance.ledger.books.models import Account, JournalEntry, LedgerLine, Period
 
 
 async def insert_missing(session: AsyncSession, model: Any, values: dict[str, Any]) -> None:

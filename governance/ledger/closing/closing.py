@@ -19,9 +19,10 @@ from governance.base.db import bulk_insert
 from governance.base.errors import Conflict, Invalid
 from governance.base.i18n import _, join_list
 from governance.ledger.books.journal import Posting
+from governance.ledger.books.kinds import PeriodState, state_name
 from governance.ledger.books.memos import Memo
-from governance.ledger.books.models import Period, PeriodState
-from governance.ledger.books.posting import post, state_name
+from governance.ledger.books.models import Period
+from governance.ledger.books.posting import post
 from governance.ledger.closing.contests import open_contests
 
 # Read as `closing.draft` and `closing.distribution_data` by the commands and the tests.
@@ -33,7 +34,8 @@ from governance.ledger.closing.models import PeriodClose, ReviewStart, Statement
 from governance.ledger.closing.review_steps import review_over, review_started
 from governance.ledger.sharing.distribution import Distribution
 from governance.ledger.sharing.rule_versions import checked, rule_in_force
-from governance.ledger.work.models import Prestation, PrestationStatus
+from governance.ledger.work.models import Prestation
+from governance.ledger.work.statuses import PrestationStatus
 from governance.members.access import Actor, Permission, authorize
 
 

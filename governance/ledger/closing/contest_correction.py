@@ -20,7 +20,8 @@ from governance.base.i18n import _
 from governance.input.forms import Form
 from governance.language.months import month_name
 from governance.ledger.books.journal import month_of
-from governance.ledger.work.models import Prestation, PrestationStatus
+from governance.ledger.work.models import Prestation
+from governance.ledger.work.statuses import PrestationStatus
 
 MAX_COMMENT = 1000
 MAX_DURATION_MINUTES = 1440

@@ -24,15 +24,17 @@ from governance.base.i18n import _
 from governance.input.forms import Form
 from governance.ledger.billing.credit_notes import credit_line
 from governance.ledger.books.journal import prestation_postings
+from governance.ledger.books.kinds import PeriodState
 from governance.ledger.books.memos import Memo
-from governance.ledger.books.models import JournalEntry, Period, PeriodState
+from governance.ledger.books.models import JournalEntry, Period
 from governance.ledger.books.posting import post, reverse
 from governance.ledger.closing.contest_correction import corrected_prestation, parse_correction
 from governance.ledger.closing.draft import _locked_period, _month, last_day
 from governance.ledger.sharing.figures import counted_prestations
-from governance.ledger.work.models import Contest, ContestStatus, Prestation, PrestationStatus
+from governance.ledger.work.models import Contest, Prestation
 from governance.ledger.work.prestation_input import kinds_of
 from governance.ledger.work.prestations import _client as client_of
+from governance.ledger.work.statuses import ContestStatus, PrestationStatus
 from governance.members.access import Actor, Permission, authorize
 from governance.members.models import Cooperative
 from governance.members.roles import active_coordinators

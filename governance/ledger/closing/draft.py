@@ -18,7 +18,8 @@ from governance.audit.service import lock_cooperative
 from governance.base.errors import Invalid, NotFound
 from governance.base.i18n import _
 from governance.language.months import Month, is_month
-from governance.ledger.books.models import Period, PeriodState
+from governance.ledger.books.kinds import PeriodState
+from governance.ledger.books.models import Period
 from governance.ledger.books.posting import period_for
 from governance.ledger.sharing.distribution import Distribution, PeriodFigures, distribute
 from governance.ledger.sharing.figures import AccountTotal, income_and_expenses

@@ -12,14 +12,13 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from governance.language.labels import fund_label, key_label
-from governance.ledger.closing.models import Statement
-from governance.ledger.work.models import ContestStatus
+from governance.ledger.work.statuses import ContestStatus
 
 if TYPE_CHECKING:
-    from governance.ledger.closing.reviews import ReviewFacts
+    from governance.ledger.closing.review_window import ReviewFacts
 
 
 @dataclass(frozen=True)
@@ -264,8 +263,22 @@ def distribution_view(
     )
 
 
+class StatementFigures(Protocol):
+    """What a member's statement row (closing.models.Statement) gives their distribution."""
+
+    @property
+    def member_id(self) -> int: ...
+    @property
+    def revenue_cents(self) -> int: ...
+    @property
+    def minutes(self) -> int: ...
+
+
 def statement_distribution(
-    statement: Statement, close: Mapping[str, Any], names: Mapping[int, str], prestations: int
+    statement: StatementFigures,
+    close: Mapping[str, Any],
+    names: Mapping[int, str],
+    prestations: int,
 ) -> DistributionView:
     """A member's closed statement shows the funds and their own share, not the others'.
     `close`: the close's distribution JSON (rule, totals, funds); `prestations`: how many of

@@ -20,7 +20,8 @@ from governance.auth.models import Person
 from governance.base import clock
 from governance.base.errors import Invalid, NotFound
 from governance.base.i18n import _
-from governance.ledger.books.models import Client, Period, PeriodState
+from governance.ledger.books.kinds import PeriodState
+from governance.ledger.books.models import Client, Period
 from governance.ledger.books.posting import existing_period
 from governance.ledger.books.reading import snapshot
 from governance.ledger.closing.closing import period_close_of, unvalidated
@@ -42,7 +43,8 @@ from governance.ledger.closing.period_views import (
 )
 from governance.ledger.closing.reviews import own_review, review_facts
 from governance.ledger.sharing.figures import Counted, counted_prestations
-from governance.ledger.work.models import Contest, ContestStatus, Prestation
+from governance.ledger.work.models import Contest, Prestation
+from governance.ledger.work.statuses import ContestStatus
 from governance.members.access import Actor, Permission, allows, authorize
 from governance.members.models import Cooperative
 

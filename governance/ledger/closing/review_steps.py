@@ -27,7 +27,8 @@ from governance.base.errors import Invalid, NotFound
 from governance.base.i18n import N_, _, datetime_short
 from governance.input.forms import Form
 from governance.language import months
-from governance.ledger.books.models import Period, PeriodState
+from governance.ledger.books.kinds import PeriodState
+from governance.ledger.books.models import Period
 from governance.ledger.closing.review_window import (
     REVIEW_HOURS_RANGE,
     REVIEW_HOURS_SETTING,

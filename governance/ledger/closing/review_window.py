@@ -6,7 +6,8 @@ the coordinator may close the month once it has passed since the review began, o
 every member concerned has marked their draft as read. A review begun before this rule
 (`review_started_at` is None, migration 0013) may close at once, as before.
 
-Members are reminded once, a day before the minimum ends (`reminder_due`).
+Members are reminded once, a day before the minimum ends (`reminder_due`). `ReviewFacts` is
+where a review stands, as reviews.review_facts reads it, for the month page.
 """
 
 from __future__ import annotations
@@ -130,3 +131,34 @@ def duration_text(left: dt.timedelta) -> str:
     if not hours:
         return days_text
     return _("%(days)s and %(hours)s") % {"days": days_text, "hours": hours_text}
+
+
+@dataclass(frozen=True)
+class MemberProgress:
+    """One member concerned, as the coordinator's month page lists them."""
+
+    member_id: int
+    name: str
+    read_at: dt.datetime | None
+    open_contests: int
+    contests: int
+
+
+@dataclass(frozen=True)
+class ReviewFacts:
+    month: str
+    readiness: Readiness
+    members: tuple[MemberProgress, ...]  # the members concerned, by name
+
+    @property
+    def read_count(self) -> int:
+        return sum(1 for m in self.members if m.read_at is not None)
+
+    @property
+    def contested_count(self) -> int:
+        """Members concerned who contested something this month."""
+        return sum(1 for m in self.members if m.contests)
+
+    @property
+    def open_contests(self) -> int:
+        return sum(m.open_contests for m in self.members)

@@ -26,19 +26,24 @@ from governance.base import clock
 from governance.base.errors import Conflict, Invalid
 from governance.base.i18n import _
 from governance.language import months
-from governance.ledger.books.models import Period, PeriodState
+from governance.ledger.books.kinds import PeriodState
+from governance.ledger.books.models import Period
 from governance.ledger.books.posting import existing_period
 from governance.ledger.closing.draft import _month, draft
 from governance.ledger.closing.models import ReviewRead
 from governance.ledger.closing.review_window import (
+    MemberProgress,
     Readiness,
+    ReviewFacts,
     duration_text,
     readiness,
     review_ends_at,
 )
-from governance.ledger.work.models import Contest, ContestStatus
+from governance.ledger.work.models import Contest
+from governance.ledger.work.statuses import ContestStatus
+from governance.members import MembershipStatus
 from governance.members.access import Actor, Permission, allows, authorize
-from governance.members.models import Cooperative, Membership, MembershipStatus
+from governance.members.models import Cooperative, Membership
 
 
 def reads_own_draft(role: str) -> bool:
@@ -113,37 +118,6 @@ def _current(read_at: dt.datetime | None, changed: dt.datetime | None) -> dt.dat
     if read_at is None or (changed is not None and read_at < changed):
         return None
     return read_at
-
-
-@dataclass(frozen=True)
-class MemberProgress:
-    """One member concerned, as the coordinator's month page lists them."""
-
-    member_id: int
-    name: str
-    read_at: dt.datetime | None
-    open_contests: int
-    contests: int
-
-
-@dataclass(frozen=True)
-class ReviewFacts:
-    month: str
-    readiness: Readiness
-    members: tuple[MemberProgress, ...]  # the members concerned, by name
-
-    @property
-    def read_count(self) -> int:
-        return sum(1 for m in self.members if m.read_at is not None)
-
-    @property
-    def contested_count(self) -> int:
-        """Members concerned who contested something this month."""
-        return sum(1 for m in self.members if m.contests)
-
-    @property
-    def open_contests(self) -> int:
-        return sum(m.open_contests for m in self.members)
 
 
 async def review_facts(

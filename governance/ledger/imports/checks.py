@@ -7,10 +7,8 @@ content (the prestation's fingerprint and how many identical rows come before it
 file), not from the file: importing a file again, or a corrected copy of it, never imports a
 row twice.
 
-Pure in what it does (no session, no query). Its imports still reach modules with tables
-(`PeriodState` and `MembershipStatus` live beside their tables, `state_name` beside the
-posting code, `WORKING_ROLES` beside the prestation use cases) until those move to modules
-without tables.
+Pure: no session, no query, and no module with tables among its imports (the states and
+roles it reads live in books.kinds, work.statuses and the members package).
 """
 
 from __future__ import annotations
@@ -28,11 +26,10 @@ from governance.base.i18n import _, join_list, translations
 from governance.base.settings import LANGUAGES
 from governance.language.labels import KIND_LABELS
 from governance.ledger.books.journal import month_of
-from governance.ledger.books.models import PeriodState
-from governance.ledger.books.posting import state_name
+from governance.ledger.books.kinds import PeriodState, state_name
 from governance.ledger.imports.csv_reader import CsvRow, RowError, column_label, name_key
 from governance.ledger.work.prestation_input import PrestationInput, parse_input
-from governance.ledger.work.prestations import WORKING_ROLES
+from governance.ledger.work.statuses import WORKING_ROLES
 from governance.ledger.work.work_dates import (
     DAYS_AHEAD_SETTING,
     DEFAULT_MAX_AGE_DAYS,
@@ -40,7 +37,7 @@ from governance.ledger.work.work_dates import (
     DateWindow,
     window_of,
 )
-from governance.members.models import MembershipStatus
+from governance.members import MembershipStatus
 
 _DAY = re.compile(r"(\d{1,2})([/.-])(\d{1,2})\2(\d{2}|\d{4})")
 _MIDNIGHT = re.compile(r"[ T]0?0:00(?::00(?:\.0+)?)?")

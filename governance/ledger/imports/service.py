@@ -27,7 +27,8 @@ from governance.base import clock
 from governance.base.db import dialect_of
 from governance.base.errors import Conflict, Invalid
 from governance.base.i18n import _
-from governance.ledger.books.models import Client, Period, PeriodState
+from governance.ledger.books.kinds import PeriodState
+from governance.ledger.books.models import Client, Period
 from governance.ledger.books.posting import open_period_for
 from governance.ledger.imports.checks import (
     ClientRef,
@@ -44,8 +45,9 @@ from governance.ledger.imports.csv_reader import (
     RowError,
     column_label,
 )
-from governance.ledger.work.models import Prestation, PrestationStatus
+from governance.ledger.work.models import Prestation
 from governance.ledger.work.prestation_input import PrestationInput, kinds_of
+from governance.ledger.work.statuses import PrestationStatus
 from governance.ledger.work.work_dates import window_of
 from governance.members.access import Actor, Permission, authorize
 from governance.members.models import Cooperative, Membership

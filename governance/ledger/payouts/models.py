@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from enum import StrEnum
 
 from sqlalchemy import (
     BigInteger,
@@ -15,12 +14,7 @@ from sqlmodel import Field, SQLModel
 
 from governance.base.dbtypes import utc_field
 from governance.ledger.books.models import BIG_ID
-
-
-class PayoutState(StrEnum):
-    PREPARED = "prepared"
-    SENT = "sent"
-    CANCELLED = "cancelled"
+from governance.ledger.payouts.states import PayoutState
 
 
 class PayoutBatch(SQLModel, table=True):

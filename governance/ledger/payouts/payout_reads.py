@@ -20,7 +20,7 @@ from governance.base.i18n import _
 from governance.input.iban import compact, iban_problem
 from governance.ledger.books.models import Account
 from governance.ledger.books.posting import balance_of
-from governance.ledger.payouts.models import PayoutBatch, PayoutLine, PayoutState
+from governance.ledger.payouts.models import PayoutBatch, PayoutLine
 from governance.ledger.payouts.payout_months import PAYABLE, months_of_lines
 from governance.ledger.payouts.payout_sepa import (
     build_sepa,
@@ -28,6 +28,7 @@ from governance.ledger.payouts.payout_sepa import (
     remittance,
     remittance_language,
 )
+from governance.ledger.payouts.states import PayoutState
 from governance.members.access import Actor, Permission, authorize
 from governance.members.bank import bic_problem, holder_problem
 from governance.members.models import Cooperative

@@ -9,10 +9,11 @@ characters a bank carries.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import unicodedata
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, Protocol
 
 from sepaxml import SepaTransfer
 from sepaxml.validation import ValidationError as SepaValidationError
@@ -21,16 +22,59 @@ from text_unidecode import unidecode
 from governance.base import i18n
 from governance.base.errors import Conflict, Invalid
 from governance.base.i18n import _, ngettext
-from governance.ledger.books.posting import next_month
-from governance.ledger.payouts.models import PayoutBatch, PayoutLine
-from governance.members.bank import SEPA_NAME_RE
-from governance.members.models import Cooperative
+from governance.input.sepa import SEPA_NAME_RE
+from governance.language.months import Month
 
 SCHEMA = "pain.001.001.03"
 REMITTANCE_LIMIT = 140
 NAME_LIMIT = 70
 # The characters every SEPA bank accepts in names and remittance texts (EPC's Latin set).
 _NOT_SEPA_RE = re.compile(r"[^A-Za-z0-9/\-?:().,'+ ]+")
+
+
+class Debtor(Protocol):
+    """The cooperative as the file names it (members.models.Cooperative)."""
+
+    @property
+    def name(self) -> str: ...
+    @property
+    def legal_name(self) -> str: ...
+    @property
+    def language(self) -> str: ...
+    @property
+    def iban(self) -> str: ...
+    @property
+    def bic(self) -> str: ...
+    @property
+    def currency(self) -> str: ...
+
+
+class Batch(Protocol):
+    """A batch of transfers (payouts.models.PayoutBatch)."""
+
+    @property
+    def id(self) -> int | None: ...
+    @property
+    def cooperative_id(self) -> int: ...
+    @property
+    def execution_date(self) -> dt.date: ...
+
+
+class TransferLine(Protocol):
+    """One transfer of a batch (payouts.models.PayoutLine)."""
+
+    @property
+    def id(self) -> int | None: ...
+    @property
+    def member_id(self) -> int: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def iban(self) -> str: ...
+    @property
+    def bic(self) -> str: ...
+    @property
+    def amount_cents(self) -> int: ...
 
 
 def sepa_text(text: str, limit: int) -> str:
@@ -42,7 +86,7 @@ def sepa_text(text: str, limit: int) -> str:
     return " ".join(_NOT_SEPA_RE.sub(" ", ascii_text).split())[:limit].strip()
 
 
-def debtor_name(cooperative: Cooperative) -> str:
+def debtor_name(cooperative: Debtor) -> str:
     """The account holder the bank knows: the legal name, else the usual name (as invoices)."""
     return cooperative.legal_name or cooperative.name
 
@@ -56,7 +100,7 @@ def _runs(months: Sequence[str]) -> list[str]:
     """Consecutive months as one range: `01/2026-03/2026 05/2026`."""
     runs: list[list[str]] = []
     for month in months:
-        if runs and next_month(runs[-1][-1]) == month:
+        if runs and str(Month.parse(runs[-1][-1]).next) == month:
             runs[-1].append(month)
         else:
             runs.append([month])
@@ -95,13 +139,13 @@ def remittance(cooperative_name: str, months: Sequence[str], batch_id: int) -> s
     return text[:REMITTANCE_LIMIT].strip()
 
 
-def remittance_language(cooperative: Cooperative) -> str:
+def remittance_language(cooperative: Debtor) -> str:
     """Bank statements show Latin letters only: a right-to-left language falls back to French."""
     language = cooperative.language
     return language if i18n.direction(language) == "ltr" else "fr"
 
 
-def message_id(batch: PayoutBatch) -> str:
+def message_id(batch: Batch) -> str:
     """The same for every download of one batch, so a bank refuses the same file twice."""
     return f"GOV-{batch.cooperative_id}-PAYOUT-{batch.id}"
 
@@ -119,9 +163,9 @@ class _Transfer(SepaTransfer):
 
 
 def build_sepa(
-    cooperative: Cooperative,
-    batch: PayoutBatch,
-    lines: Sequence[PayoutLine],
+    cooperative: Debtor,
+    batch: Batch,
+    lines: Sequence[TransferLine],
     descriptions: Mapping[int, str],
 ) -> bytes:
     """The pain.001.001.03 credit transfer of `lines`, checked against its XML schema.

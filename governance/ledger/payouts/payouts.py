@@ -31,7 +31,7 @@ from governance.input.forms import Form
 from governance.ledger.books.journal import Posting
 from governance.ledger.books.memos import Memo
 from governance.ledger.books.posting import post
-from governance.ledger.payouts.models import PayoutBatch, PayoutLine, PayoutState
+from governance.ledger.payouts.models import PayoutBatch, PayoutLine
 from governance.ledger.payouts.payout_months import PAYABLE
 from governance.ledger.payouts.payout_reads import (
     BatchView,
@@ -47,6 +47,7 @@ from governance.ledger.payouts.payout_reads import (
     owed_of,
     sepa_file,
 )
+from governance.ledger.payouts.states import PayoutState
 from governance.members.access import Actor, Permission, authorize
 
 # The reading services are re-exported: callers find every payout service here.

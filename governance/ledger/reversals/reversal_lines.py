@@ -8,40 +8,18 @@ Queries only, inside the caller's transaction.
 
 from __future__ import annotations
 
-import datetime as dt
-from dataclasses import dataclass
-
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from governance.auth.models import Person
-from governance.language.months import month_name
 from governance.ledger.books.models import Client, JournalEntry
-from governance.ledger.work.models import Contest, ContestStatus, Prestation, PrestationStatus
+from governance.ledger.reversals.reversal_notes import ReversalNote
+from governance.ledger.work.models import Contest, Prestation
+from governance.ledger.work.statuses import ContestStatus, PrestationStatus
 from governance.members.access import Actor, Permission, authorize
 
 LATEST = 10
 MONTH_LIMIT = 200
-
-
-@dataclass(frozen=True)
-class ReversalNote:
-    prestation_id: int
-    date: dt.date  # the work's date
-    client: str
-    kind: str
-    amount_cents: int  # the work's amount, cancelled
-    travel_cents: int  # its travel, no longer owed
-    reversed_on: dt.date  # the reversal entry's date
-    period: str  # the month whose figures count the reversal
-    reason: str
-    contest_id: int | None  # the contest whose correction cancelled it
-    member_id: int = 0
-    member: str = ""
-
-    @property
-    def period_text(self) -> str:
-        return month_name(self.period)
 
 
 async def reversals_of(

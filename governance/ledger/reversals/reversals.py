@@ -22,8 +22,9 @@ from governance.ledger.billing.credit_notes import credit_line, live_invoice_of
 from governance.ledger.books.memos import Memo
 from governance.ledger.books.models import JournalEntry
 from governance.ledger.books.posting import reverse
-from governance.ledger.work.models import Prestation, PrestationStatus
+from governance.ledger.work.models import Prestation
 from governance.ledger.work.prestations import load_prestation
+from governance.ledger.work.statuses import PrestationStatus
 from governance.members.access import Actor, Permission, authorize
 
 MAX_REASON_LENGTH = 500

@@ -16,10 +16,13 @@ from sqlalchemy import select as sa_select
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from governance.ledger.books.models import Account, AccountType, Client, JournalEntry, LedgerLine
+from governance.ledger.books.kinds import AccountType
+from governance.ledger.books.models import Account, Client, JournalEntry, LedgerLine
 from governance.ledger.sharing.distribution import MemberFigures, PeriodFigures
-from governance.ledger.work.models import Contest, ContestStatus, Prestation
-from governance.members.models import Membership, MembershipStatus, Role
+from governance.ledger.work.models import Contest, Prestation
+from governance.ledger.work.statuses import ContestStatus
+from governance.members import MembershipStatus, Role
+from governance.members.models import Membership
 
 PAID_ROLES = (Role.COOPERATOR.value, Role.WORKER.value, Role.COORDINATOR.value)
 

@@ -13,8 +13,8 @@ from governance.base import clock
 from governance.base.errors import Conflict, Invalid
 from governance.base.i18n import _, join_list
 from governance.language.months import is_month
-from governance.ledger.books.models import Period, PeriodState
-from governance.ledger.books.posting import state_name
+from governance.ledger.books.kinds import PeriodState, state_name
+from governance.ledger.books.models import Period
 from governance.ledger.sharing.models import DistributionRule
 from governance.ledger.sharing.rules import TEMPLATES, Rule, RuleError, parse_rule, rule_to_data
 

@@ -17,8 +17,8 @@ from collections.abc import Iterator
 
 from governance.base.i18n import _, date_short, join_list, money
 from governance.input.money import format_cents
+from governance.language.months import Month
 from governance.ledger.books.export import neutralise
-from governance.ledger.closing.draft import last_day
 from governance.ledger.pdf_layout import FontMissing, Page
 from governance.ledger.statements.statement_reconciliation import Line, month_lines, since_lines
 from governance.ledger.statements.statement_views import MemberStatement, PrestationLine
@@ -187,7 +187,7 @@ def _row(section: str, day: str, label: str, cents: int) -> list[str]:
 
 def csv_rows(view: MemberStatement) -> Iterator[list[str]]:
     """The statement's lines: each prestation, the share, each fund, the reconciliation."""
-    closing_day = last_day(view.month).isoformat()
+    closing_day = Month.parse(view.month).last_day.isoformat()
     for p in view.prestations:
         yield _row("prestation", p.date.isoformat(), prestation_label(p), p.amount_cents)
     yield _row("revenue", closing_day, _("Revenue generated"), view.revenue_cents)

@@ -22,7 +22,7 @@ from governance.base.i18n import _, money
 from governance.language.durations import duration_text
 from governance.language.labels import fund_label, key_label
 from governance.language.months import month_name, month_of
-from governance.ledger.reversals.reversal_lines import ReversalNote
+from governance.ledger.reversals.reversal_notes import ReversalNote
 from governance.ledger.statements.statement_lines import PrestationLine, prestations_of
 from governance.ledger.statements.statement_reconciliation import Payment, Reconciliation
 from governance.ledger.statements.statement_text import (

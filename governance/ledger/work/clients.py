@@ -21,7 +21,8 @@ from governance.base.errors import Invalid, NotFound
 from governance.base.i18n import N_, _
 from governance.input.forms import Form, amount_message
 from governance.input.money import AmountError, format_cents, parse_amount
-from governance.ledger.books.models import Client, ClientKind
+from governance.ledger.books.kinds import ClientKind
+from governance.ledger.books.models import Client
 from governance.members.access import Actor, Permission, authorize
 
 NAME_MAX = 160

@@ -20,10 +20,12 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from governance.base.i18n import _
 from governance.language.months import month_name
 from governance.ledger.books.journal import month_of
-from governance.ledger.books.models import JournalEntry, Period, PeriodState
-from governance.ledger.books.posting import next_month, state_name
-from governance.ledger.work.models import Prestation, PrestationStatus
-from governance.ledger.work.work_dates import DateWindow
+from governance.ledger.books.kinds import PeriodState, state_name
+from governance.ledger.books.models import JournalEntry, Period
+from governance.ledger.books.posting import next_month
+from governance.ledger.work.models import Prestation
+from governance.ledger.work.statuses import PrestationStatus
+from governance.ledger.work.work_dates import DateWindow, MonthNotice
 from governance.members.access import Actor, Permission, authorize
 
 
@@ -86,12 +88,6 @@ def frozen_notice(month: str) -> str:
         "month": month_name(month),
         "state": state_name(PeriodState.REVIEW),
     }
-
-
-@dataclass(frozen=True)
-class MonthNotice:
-    kind: str  # "late" (accepted, counted later) or "frozen" (refused)
-    text: str
 
 
 def notice_for(calendar: Calendar, day: dt.date) -> MonthNotice | None:

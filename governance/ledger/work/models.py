@@ -6,7 +6,6 @@ notes show)."""
 from __future__ import annotations
 
 import datetime as dt
-from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import (
@@ -22,14 +21,7 @@ from sqlmodel import Field, SQLModel
 
 from governance.base.dbtypes import utc_field
 from governance.ledger.books.models import BIG_ID
-
-
-class PrestationStatus(StrEnum):
-    DRAFT = "draft"
-    SUBMITTED = "submitted"
-    VALIDATED = "validated"
-    REJECTED = "rejected"
-    REVERSED = "reversed"  # was validated; its entry is cancelled by a reversing entry
+from governance.ledger.work.statuses import ContestStatus, PrestationStatus
 
 
 class Prestation(SQLModel, table=True):
@@ -82,12 +74,6 @@ class Prestation(SQLModel, table=True):
             "travel_cents": self.travel_cents,
             "kind": self.kind,
         }
-
-
-class ContestStatus(StrEnum):
-    OPEN = "open"
-    CORRECTED = "corrected"  # the prestation was reversed and recorded again, corrected
-    KEPT = "kept"  # kept as it was, with a reason the member reads
 
 
 class Contest(SQLModel, table=True):

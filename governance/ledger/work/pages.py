@@ -19,12 +19,12 @@ from governance.input.forms import MAX_ROW_ID, Form, row_ids
 from governance.language.months import MONTH_PATTERN, month_name
 from governance.ledger.work import late_work, prestations, work_form
 from governance.ledger.work.clients import clients_for
-from governance.ledger.work.models import PrestationStatus
 from governance.ledger.work.prestation_input import kinds_of
+from governance.ledger.work.statuses import PrestationStatus
 from governance.ledger.work.work_dates import window_of
+from governance.members import Role
 from governance.members import service as members
 from governance.members.context import Coop, CoopContext, provide_coop
-from governance.members.models import Role
 
 Month = Annotated[str | None, QueryParameter(name="month", pattern=MONTH_PATTERN)]
 MemberParam = Annotated[int | None, QueryParameter(name="member", ge=1, le=MAX_ROW_ID)]

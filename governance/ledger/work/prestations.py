@@ -28,14 +28,15 @@ from governance.ledger.books.models import Client
 from governance.ledger.books.posting import open_period_for, post
 from governance.ledger.books.reading import Reader, snapshot
 from governance.ledger.work.day_work import expand as expand_days
-from governance.ledger.work.models import Prestation, PrestationStatus
+from governance.ledger.work.models import Prestation
 from governance.ledger.work.prestation_input import kinds_of, parse_input
+from governance.ledger.work.statuses import WORKING_ROLES, PrestationStatus
 from governance.ledger.work.work_dates import window_of
+from governance.members import MembershipStatus, Role
 from governance.members.access import Actor, Permission, allows, authorize
-from governance.members.models import Cooperative, Membership, MembershipStatus, Role
+from governance.members.models import Cooperative, Membership
 
 KEY_RE = re.compile(r"^[A-Za-z0-9_.:\-]{8,100}\Z")
-WORKING_ROLES = (Role.COOPERATOR, Role.WORKER, Role.COORDINATOR)
 
 
 async def _client(session: AsyncSession, cooperative_id: int, client_id: int) -> Client:

@@ -8,6 +8,7 @@ Two cooperative settings (Cooperative.settings, docs/decisions.md):
 - `max_days_ahead` (default 31): work dated further ahead is refused.
 
 The record form, the JSON API and the CSV import all ask `window_of(...).problem(day)`.
+`MonthNotice` is what the form says under a date in a closed month (late_work.notice_for).
 """
 
 from __future__ import annotations
@@ -68,3 +69,9 @@ def window_of(settings: Mapping[str, Any], today: dt.date) -> DateWindow:
     earliest = today - dt.timedelta(days=min(max_age, (today - dt.date.min).days))
     latest = today + dt.timedelta(days=min(ahead, (dt.date.max - today).days))
     return DateWindow(earliest=earliest, latest=latest, max_age_days=max_age)
+
+
+@dataclass(frozen=True)
+class MonthNotice:
+    kind: str  # "late" (accepted, counted later) or "frozen" (refused)
+    text: str

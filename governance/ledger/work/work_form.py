@@ -21,7 +21,7 @@ from governance.input.languages import (
     parse_languages,
     separated,
 )
-from governance.ledger.work.late_work import MonthNotice
+from governance.ledger.work.work_dates import MonthNotice
 
 
 @dataclass(frozen=True)

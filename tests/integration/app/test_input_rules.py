@@ -20,10 +20,11 @@ from governance.base.settings import Settings
 from governance.cli import main
 from governance.ledger.closing import closing, contests
 from governance.ledger.work import prestations
-from governance.ledger.work.models import Contest, ContestStatus, Prestation
-from governance.members import invitations
+from governance.ledger.work.models import Contest, Prestation
+from governance.ledger.work.statuses import ContestStatus
+from governance.members import MembershipStatus, Role, invitations
 from governance.members import service as members
-from governance.members.models import Cooperative, Invitation, Membership, MembershipStatus, Role
+from governance.members.models import Cooperative, Invitation, Membership
 from governance.votes import ballots
 from tests.closing_support import MONTH, TODAY, build_october
 from tests.votes_support import add_cooperators, open_vote

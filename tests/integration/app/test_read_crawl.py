@@ -32,7 +32,8 @@ from governance.audit.service import record
 from governance.base import clock
 from governance.ledger.billing import invoices
 from governance.ledger.billing.models import Invoice
-from governance.ledger.books.models import Account, Client, ClientKind, LedgerLine, Period
+from governance.ledger.books.kinds import ClientKind
+from governance.ledger.books.models import Account, Client, LedgerLine, Period
 from governance.ledger.closing.models import Statement
 from governance.ledger.payouts import payouts
 from governance.ledger.payouts.models import PayoutBatch, PayoutLine

@@ -6,8 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from governance.audit.chain import EventPayload, canonical, event_hash
-from governance.audit.models import chain_key
+from governance.audit.chain import EventPayload, canonical, chain_key, event_hash
 from governance.audit.redaction import SALT_KEY
 from tests.closing_support import closed_october
 

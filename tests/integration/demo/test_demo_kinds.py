@@ -22,8 +22,9 @@ from governance.demo.univerbal import DEMO_PASSWORD, create_demo
 from governance.ledger.books.models import Period
 from governance.ledger.closing.models import PeriodClose, Statement
 from governance.ledger.work.models import Prestation
+from governance.members import Role
 from governance.members.access import Actor, Permission, authorize
-from governance.members.models import Cooperative, Membership, Role
+from governance.members.models import Cooperative, Membership
 
 TODAY = dt.date(2026, 11, 27)
 

@@ -17,7 +17,7 @@ from governance.audit.models import AuditEvent
 from governance.base import clock
 from governance.base.errors import Invalid
 from governance.ledger.billing.invoices import issue_invoice
-from governance.ledger.books.models import ClientKind
+from governance.ledger.books.kinds import ClientKind
 from governance.ledger.work import prestations
 from governance.ledger.work.clients import create_client
 from governance.members import details

@@ -99,8 +99,7 @@ def _closed_month_event(visitor: Any, who: str) -> dict[str, Any]:
 
 
 def _rehashed(event: dict[str, Any], cooperative_id: int) -> str:
-    from governance.audit.chain import EventPayload, canonical, event_hash
-    from governance.audit.models import chain_key
+    from governance.audit.chain import EventPayload, canonical, chain_key, event_hash
 
     payload = EventPayload(
         chain=chain_key(cooperative_id),

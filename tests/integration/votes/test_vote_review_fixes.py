@@ -22,8 +22,8 @@ from governance.base.i18n import language
 from governance.mail.models import OutboxMail
 from governance.mail.outbox import set_email_notices
 from governance.mail.sender import SmtpConfig, send_pending
-from governance.members import invitations, roles
-from governance.members.models import Membership, MembershipStatus
+from governance.members import MembershipStatus, invitations, roles
+from governance.members.models import Membership
 from governance.votes import ballots, outcome, service
 from governance.votes.drafting.drafting import (
     DraftContext,

@@ -18,7 +18,7 @@ from governance.base import clock
 from governance.base.errors import Conflict
 from governance.ledger.billing import invoices
 from governance.ledger.billing.models import Invoice, InvoiceLine
-from governance.ledger.books.models import ClientKind
+from governance.ledger.books.kinds import ClientKind
 from governance.ledger.reversals import reversals
 from governance.ledger.work.clients import create_client
 from tests.billing_support import BASE, _client_with_work, _invoices, _issue, _written

@@ -19,7 +19,7 @@ from governance.ledger.billing import credit_notes
 from governance.ledger.billing.invoice_pdf import FONT
 from governance.ledger.billing.invoices import issue_invoice
 from governance.ledger.billing.models import Invoice, InvoiceKind
-from governance.ledger.books.models import ClientKind
+from governance.ledger.books.kinds import ClientKind
 from governance.ledger.work import prestations
 from governance.ledger.work.clients import create_client
 from governance.members import vat

@@ -12,7 +12,7 @@ from governance.base import db
 from governance.base.errors import Conflict, Invalid, PermissionDenied
 from governance.base.settings import Settings
 from governance.ledger.billing import credit_notes, invoices
-from governance.ledger.books.models import ClientKind
+from governance.ledger.books.kinds import ClientKind
 from governance.ledger.work.clients import create_client
 from tests.billing_support import TODAY, validated_work
 

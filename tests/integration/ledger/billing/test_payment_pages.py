@@ -19,7 +19,8 @@ from sqlmodel import select
 from governance.audit.models import AuditEvent
 from governance.base import clock
 from governance.ledger.billing.models import Invoice, Payment
-from governance.ledger.books.models import ClientKind, JournalEntry
+from governance.ledger.books.kinds import ClientKind
+from governance.ledger.books.models import JournalEntry
 from governance.ledger.work import prestations
 from governance.ledger.work.clients import create_client
 

@@ -21,7 +21,8 @@ from governance.base import clock
 from governance.ledger.billing import credit_notes, invoices
 from governance.ledger.billing.invoice_pdf import FONT
 from governance.ledger.billing.vat_amounts import vat_of
-from governance.ledger.books.models import Account, ClientKind, JournalEntry, LedgerLine
+from governance.ledger.books.kinds import ClientKind
+from governance.ledger.books.models import Account, JournalEntry, LedgerLine
 from governance.ledger.work import prestations
 from governance.ledger.work.clients import create_client
 from governance.members.models import Cooperative

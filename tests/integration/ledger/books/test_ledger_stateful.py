@@ -67,7 +67,7 @@ class LedgerMachine(RuleBasedStateMachine):
 
     @initialize()
     def build(self) -> None:
-        from governance.ledger.books.models import ClientKind
+        from governance.ledger.books.kinds import ClientKind
         from governance.ledger.work.clients import create_client
 
         self.world = self.run(build_world)

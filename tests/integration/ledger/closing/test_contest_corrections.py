@@ -16,10 +16,12 @@ from sqlmodel import col, select
 from governance.ledger.billing import invoices
 from governance.ledger.billing.credit_notes import live_invoice_of
 from governance.ledger.billing.models import Invoice, InvoiceKind, InvoiceLine
-from governance.ledger.books.models import Client, ClientKind
+from governance.ledger.books.kinds import ClientKind
+from governance.ledger.books.models import Client
 from governance.ledger.work import prestations
 from governance.ledger.work.clients import create_client
-from governance.ledger.work.models import Contest, ContestStatus, Prestation, PrestationStatus
+from governance.ledger.work.models import Contest, Prestation
+from governance.ledger.work.statuses import ContestStatus, PrestationStatus
 from tests.closing_support import TODAY, build_october, close_month, everyone_read
 from tests.imports_support import csv_bytes, upload
 

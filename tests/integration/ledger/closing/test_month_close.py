@@ -17,7 +17,8 @@ from governance.base import db
 from governance.base.errors import Conflict, Invalid, NotFound, PermissionDenied
 from governance.base.i18n import language
 from governance.base.settings import Settings
-from governance.ledger.books.models import Account, ClientKind, JournalEntry, LedgerLine, Period
+from governance.ledger.books.kinds import ClientKind
+from governance.ledger.books.models import Account, JournalEntry, LedgerLine, Period
 from governance.ledger.closing import closing, contests
 from governance.ledger.closing.models import PeriodClose, Statement
 from governance.ledger.closing.period_views import distribution_view, member_share
@@ -25,7 +26,7 @@ from governance.ledger.costs import costs
 from governance.ledger.sharing.figures import counted_lines
 from governance.ledger.work import prestations
 from governance.ledger.work.clients import create_client
-from governance.ledger.work.models import ContestStatus
+from governance.ledger.work.statuses import ContestStatus
 from tests.closing_support import TODAY, everyone_read
 from tests.closing_support import record_work as _work
 

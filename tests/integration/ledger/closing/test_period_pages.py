@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from governance.base import clock
-from governance.ledger.books.models import ClientKind
+from governance.ledger.books.kinds import ClientKind
 from governance.ledger.costs import costs
 from governance.ledger.sharing import rule_versions
 from governance.ledger.work import prestations

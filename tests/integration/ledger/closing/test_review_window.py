@@ -25,7 +25,8 @@ from governance.base import clock
 from governance.base.errors import Conflict, Invalid, PermissionDenied
 from governance.base.i18n import language
 from governance.base.settings import Settings
-from governance.ledger.books.models import Period, PeriodState
+from governance.ledger.books.kinds import PeriodState
+from governance.ledger.books.models import Period
 from governance.ledger.closing import closing, contests, reviews
 from governance.ledger.closing.models import ReviewRead
 from governance.ledger.closing.review_steps import remind_due

@@ -12,7 +12,7 @@ from sqlmodel import col, select
 
 from governance.audit.models import AuditEvent
 from governance.auth.models import Person
-from governance.ledger.books.models import ClientKind
+from governance.ledger.books.kinds import ClientKind
 from governance.ledger.work.clients import create_client
 from governance.ledger.work.models import Prestation
 from tests.imports_support import HEADER, IMPORT, csv_bytes, upload

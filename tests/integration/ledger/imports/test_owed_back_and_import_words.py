@@ -11,7 +11,7 @@ import re
 from typing import Any
 
 from governance.base import clock
-from governance.ledger.books.models import ClientKind
+from governance.ledger.books.kinds import ClientKind
 from governance.ledger.payouts import payouts
 from governance.ledger.work import prestations
 from governance.ledger.work.clients import create_client

@@ -20,7 +20,8 @@ from sqlmodel import col, select
 from governance.audit.models import Checkpoint
 from governance.base import i18n
 from governance.base.errors import NotFound, PermissionDenied
-from governance.ledger.books.models import Account, ClientKind, JournalEntry, LedgerLine
+from governance.ledger.books.kinds import ClientKind
+from governance.ledger.books.models import Account, JournalEntry, LedgerLine
 from governance.ledger.books.posting import balance_of
 from governance.ledger.closing.models import PeriodClose, Statement
 from governance.ledger.closing.period_views import member_share

@@ -14,7 +14,8 @@ from sqlmodel import select
 from governance.base import db
 from governance.base.errors import Conflict, Invalid, PermissionDenied
 from governance.base.settings import Settings
-from governance.ledger.books.models import ClientKind, LedgerLine
+from governance.ledger.books.kinds import ClientKind
+from governance.ledger.books.models import LedgerLine
 from governance.ledger.work import prestations
 from governance.ledger.work.clients import create_client
 from governance.ledger.work.models import Prestation

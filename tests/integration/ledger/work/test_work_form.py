@@ -13,7 +13,7 @@ from sqlmodel import select
 from governance.auth.models import Person
 from governance.base import clock
 from governance.language.months import month_name
-from governance.ledger.books.models import ClientKind
+from governance.ledger.books.kinds import ClientKind
 from governance.ledger.closing import closing
 from governance.ledger.sharing import rule_versions
 from governance.ledger.work.clients import create_client

@@ -17,7 +17,7 @@ from governance.ledger.books.journal import (
     prestation_postings,
     reversal,
 )
-from governance.ledger.books.models import AccountType
+from governance.ledger.books.kinds import AccountType
 
 
 def test_a_balanced_entry_passes() -> None:

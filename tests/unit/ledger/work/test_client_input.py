@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from governance.base.errors import Invalid
-from governance.ledger.books.models import ClientKind
+from governance.ledger.books.kinds import ClientKind
 from governance.ledger.work.clients import ClientInput, parse_client
 
 
