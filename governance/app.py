@@ -105,8 +105,8 @@ def template_environment() -> Environment:
         datetime=i18n.datetime_short,
         language_name=i18n.language_name,
         label=label,  # a code's name: label("basis", "cash") (governance/language/labels.py)
-        kind_label=kind_label,  # a prestation kind's name (ledger/_labels.html)
-        category_label=category_label,  # a cost category's name (ledger/_cost_labels.html)
+        kind_label=kind_label,  # a prestation kind's name (ledger/work/_labels.html)
+        category_label=category_label,  # a cost category's name (ledger/costs/_cost_labels.html)
         # why an adopted proposal's effect was not carried out (votes/_effect.html)
         effect_not_carried_out=funds.not_carried_out,
         effect_failure_text=funds.failure_text,

@@ -33,7 +33,7 @@ class CoopHomeController(Controller):
 
         return page(
             request,
-            "home.html",
+            "home/home.html",
             todo=todo,
             review_notice=notice,
             nothing_to_do=todo.empty and notice is None,

@@ -94,7 +94,7 @@ class CheckpointController(Controller):
         found = await read_checkpoints(db, coop.actor)
         return page(
             request,
-            "audit/checkpoints.html",
+            "trail/checkpoints.html",
             rows=[_row(checkpoint) for checkpoint in reversed(found)],
             public_key=coop.cooperative.public_key,
         )

@@ -123,9 +123,9 @@ class AuditController(Controller):
         result, names = trail.page, trail.names
         seen = await _redactor(db, coop, list(result.events))
         template = (
-            "audit/_events.html"
+            "trail/_events.html"
             if request.headers.get("hx-request") and request.headers.get("hx-target") == "events"
-            else "audit/trail.html"
+            else "trail/trail.html"
         )
         return page(
             request,

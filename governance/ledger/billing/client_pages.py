@@ -32,7 +32,7 @@ def _form(
 ) -> Template:
     return page(
         request,
-        "ledger/client_form.html",
+        "ledger/billing/client_form.html",
         status_code=status_code,
         client=client,
         kinds=clients.kind_options(),
@@ -57,7 +57,7 @@ class ClientController(Controller):
         rows = await clients.clients_for(db, coop.actor, include_archived=archived)
         return page(
             request,
-            "ledger/clients.html",
+            "ledger/billing/clients.html",
             rows=rows,
             archived=archived,
             kinds=clients.kind_options(),
@@ -89,7 +89,7 @@ class ClientController(Controller):
         ageing = await invoices.client_ageing(db, coop.actor, client_id, today)
         return page(
             request,
-            "ledger/client.html",
+            "ledger/billing/client.html",
             client=client,
             ageing=ageing,
             structured=invoices.structured,

@@ -40,7 +40,7 @@ class InvoiceController(Controller):
         )
         return page(
             request,
-            "ledger/invoices.html",
+            "ledger/billing/invoices.html",
             status_code=status_code,
             views=views,
             clients=clients,
@@ -134,7 +134,9 @@ class InvoiceController(Controller):
     ) -> Template:
         """What cancelling this invoice does and what cannot be undone; the reason, and on a paid
         invoice what happens to the money; the button that does it."""
-        return await self._crediting(request, db, coop, invoice_id, "ledger/invoice_cancel.html")
+        return await self._crediting(
+            request, db, coop, invoice_id, "ledger/billing/invoice_cancel.html"
+        )
 
     @post("/{invoice_id:int}/cancel")
     async def cancel(
@@ -157,7 +159,7 @@ class InvoiceController(Controller):
                 db,
                 coop,
                 invoice_id,
-                "ledger/invoice_cancel.html",
+                "ledger/billing/invoice_cancel.html",
                 status_code=400,
                 values=data,
                 errors=error.fields,
@@ -173,7 +175,9 @@ class InvoiceController(Controller):
     ) -> Template:
         """Choose the lines to credit, say why and, if paid, what happens to the money; what
         cannot be undone; the button that issues the credit note."""
-        return await self._crediting(request, db, coop, invoice_id, "ledger/invoice_credit.html")
+        return await self._crediting(
+            request, db, coop, invoice_id, "ledger/billing/invoice_credit.html"
+        )
 
     @post("/{invoice_id:int}/credit")
     async def credit(
@@ -200,7 +204,7 @@ class InvoiceController(Controller):
                 db,
                 coop,
                 invoice_id,
-                "ledger/invoice_credit.html",
+                "ledger/billing/invoice_credit.html",
                 status_code=400 if isinstance(error, Invalid) else 409,
                 values=data,
                 ticked=raw,
@@ -228,7 +232,7 @@ class PaymentController(Controller):
         db: Db,
         coop: CoopContext,
         client: str | None,
-        template: str = "ledger/payment_form.html",
+        template: str = "ledger/billing/payment_form.html",
         status_code: int = 200,
         **extra: Any,
     ) -> Template:
@@ -260,7 +264,9 @@ class PaymentController(Controller):
     async def index(self, request: Request, db: Db, coop: Coop) -> Template:
         """Every payment received from clients, newest first, with what each one settled."""
         return page(
-            request, "ledger/payments.html", rows=await invoice_reads.payments_of(db, coop.actor)
+            request,
+            "ledger/billing/payments.html",
+            rows=await invoice_reads.payments_of(db, coop.actor),
         )
 
     @get("/new")
@@ -275,7 +281,7 @@ class PaymentController(Controller):
         self, request: Request, db: Db, coop: Coop, client: FromQuery[str | None] = None
     ) -> Template:
         """The second step alone, for htmx when the client changes (reads only)."""
-        return await self._form(request, db, coop, client, "ledger/_payment_step.html")
+        return await self._form(request, db, coop, client, "ledger/billing/_payment_step.html")
 
     @post("/")
     async def create(self, request: Request, db: Db, coop: Coop) -> Template | Redirect:

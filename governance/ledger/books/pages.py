@@ -62,7 +62,7 @@ class BooksController(Controller):
         ]
         return page(
             request,
-            "ledger/books.html",
+            "ledger/books/books.html",
             rows=view,
             period=period or "",
             total_debit=sum(r.debit for r in view),
@@ -77,5 +77,5 @@ class BooksController(Controller):
         result = await reading.account_lines(db, coop.actor, code, after_id=after)
         names = await reading.account_names(db, coop.actor)
         return page(
-            request, "ledger/account.html", result=result, label=names.name(code), code=code
+            request, "ledger/books/account.html", result=result, label=names.name(code), code=code
         )

@@ -82,7 +82,7 @@ class PeriodController(Controller):
         rows = await periods.periods_overview(db, coop.actor, today=clock.today())
         return page(
             request,
-            "ledger/periods.html",
+            "ledger/closing/periods.html",
             status_code=status_code,
             rows=rows,
             month_label=month_label,
@@ -109,7 +109,7 @@ class PeriodController(Controller):
         cancelled = await month_reversals(db, coop.actor, month, everyone=coop.can("close_period"))
         return page(
             request,
-            "ledger/period.html",
+            "ledger/closing/period.html",
             status_code=status_code,
             view=view,
             month_reversals=cancelled,
@@ -291,7 +291,7 @@ class PeriodController(Controller):
             return self._back(request, coop, month, None)
         return page(
             request,
-            "ledger/period_close.html",
+            "ledger/closing/period_close.html",
             status_code=extra.pop("status_code", 200),
             view=view,
             month_label=month_label,

@@ -26,7 +26,7 @@ class CostController(Controller):
             raise PermissionDenied(i18n._("Your role does not allow this."))
         return page(
             request,
-            "ledger/cost_form.html",
+            "ledger/costs/cost_form.html",
             status_code=status_code,
             categories=costs.categories_of(coop.cooperative.settings),
             values=extra.pop("values", {}),
@@ -39,7 +39,10 @@ class CostController(Controller):
         """The latest costs, newest first."""
         rows = await costs.costs_of(db, coop.actor)
         return page(
-            request, "ledger/costs.html", rows=rows, total=sum(row.amount_cents for row in rows)
+            request,
+            "ledger/costs/costs.html",
+            rows=rows,
+            total=sum(row.amount_cents for row in rows),
         )
 
     @get("/new")

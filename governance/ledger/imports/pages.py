@@ -68,7 +68,7 @@ def _upload_page(
 ) -> Template:
     return page(
         request,
-        "ledger/import.html",
+        "ledger/imports/import.html",
         status_code=status_code,
         kinds=kinds_of(coop.cooperative.settings),
         columns=csv_reader.COLUMNS,
@@ -143,7 +143,7 @@ class ImportController(Controller):
         )
         return page(
             request,
-            "ledger/import_preview.html",
+            "ledger/imports/import_preview.html",
             csv_file=csv_file,
             filename=upload.filename,
             results=results,

@@ -35,7 +35,7 @@ class PayoutController(Controller):
         today = clock.today()
         return page(
             request,
-            "ledger/payouts.html",
+            "ledger/payouts/payouts.html",
             status_code=status_code,
             batches=batches,
             payable=[o for o in owed if o.problem is None],
@@ -60,7 +60,7 @@ class PayoutController(Controller):
         view = await payouts.load_batch(db, coop.actor, batch_id)
         return page(
             request,
-            "ledger/payout.html",
+            "ledger/payouts/payout.html",
             status_code=status_code,
             view=view,
             months=_months_shown(view),
@@ -122,7 +122,7 @@ class PayoutController(Controller):
             return redirect(request, f"/c/{coop.cooperative.slug}/payouts/{batch_id}")
         return page(
             request,
-            "ledger/payout_confirm.html",
+            "ledger/payouts/payout_confirm.html",
             view=view,
             months=_months_shown(view),
             format_iban=format_iban,

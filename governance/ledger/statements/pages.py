@@ -28,7 +28,7 @@ class StatementController(Controller):
     async def index(self, request: Request, db: Db, coop: Coop) -> Template:
         """My statements, and the cooperative's closed months for those who read them."""
         found = await statements.statement_index(db, coop.actor)
-        return page(request, "ledger/statements.html", index=found)
+        return page(request, "ledger/statements/statements.html", index=found)
 
     @get("/statements/{month:str}")
     async def cooperative(
@@ -36,7 +36,7 @@ class StatementController(Controller):
     ) -> Template:
         """The cooperative's statement of a closed month: totals, funds, every member's share."""
         view = await statements.cooperative_statement(db, coop.actor, month)
-        return page(request, "ledger/coop_statement.html", view=view)
+        return page(request, "ledger/statements/coop_statement.html", view=view)
 
     @get("/statements/{month:str}/members/{member_id:int}")
     async def member(
@@ -46,7 +46,7 @@ class StatementController(Controller):
         view = await statements.member_statement(db, coop.actor, month, member_id)
         return page(
             request,
-            "ledger/statement.html",
+            "ledger/statements/statement.html",
             view=view,
             month_lines=month_lines,
             since_lines=since_lines,
@@ -93,7 +93,7 @@ class StatementController(Controller):
         points = [(m.short_month_text, m.cents) for m in view.months]
         return page(
             request,
-            "ledger/earnings.html",
+            "ledger/statements/earnings.html",
             view=view,
             chart=chart(points, rtl=i18n.direction() == "rtl"),
         )

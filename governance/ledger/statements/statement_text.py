@@ -1,9 +1,9 @@
 """How statements word things: numbers, durations, kinds of work, the rule. Pure module.
 
 One wording for each idea: the rule's settings are named here with the same messages as the
-month pages (`ledger/_period_labels.html`), so "who shares" reads the same on the month page,
-the statement and its PDF. Texts are computed where they are shown, in the language of that
-request.
+month pages (`ledger/closing/_period_labels.html`), so "who shares" reads the same on the month
+page, the statement and its PDF. Texts are computed where they are shown, in the language of
+that request.
 """
 
 from __future__ import annotations

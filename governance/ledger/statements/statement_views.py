@@ -87,7 +87,7 @@ class KeyPart:
 
     @property
     def sentence(self) -> str:
-        """The month page's wording of a key (ledger/_period_parts.html, `explain`)."""
+        """The month page's wording of a key (ledger/closing/_period_parts.html, `explain`)."""
         return _(
             "%(key)s, %(weight)s of the members' pool: %(value)s out of %(total)s, so %(amount)s."
         ) % {

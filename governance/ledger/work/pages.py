@@ -68,7 +68,7 @@ class WorkController(Controller):
         day = Form(values).day("date")
         return page(
             request,
-            "ledger/new.html",
+            "ledger/work/new.html",
             status_code=status_code,
             clients=clients,
             people=people,
@@ -101,7 +101,7 @@ class WorkController(Controller):
         names = {r.person.id: r.person.name for r in await members.list_members(db, coop.actor)}
         return page(
             request,
-            "ledger/work.html",
+            "ledger/work/work.html",
             status_code=status_code,
             rows=rows,
             adjustments={pid: month_name(m) for pid, m in adjustments.items()},
@@ -194,7 +194,7 @@ class WorkController(Controller):
         names = {r.person.id: r.person.name for r in await members.list_members(db, coop.actor)}
         later = late_work.waiting_notes(await late_work.calendar_of(db, coop.actor), rows)
         return page(
-            request, "ledger/queue.html", rows=rows, clients=clients, names=names, later=later
+            request, "ledger/work/queue.html", rows=rows, clients=clients, names=names, later=later
         )
 
     @post("/validate")
@@ -209,7 +209,7 @@ class WorkController(Controller):
                 request, "errors/error.html", status_code=400, status=400, message=error.message
             )
         if request.headers.get("hx-request") and len(done) == 1:
-            return page(request, "ledger/_queue_done.html", prestation=done[0])
+            return page(request, "ledger/work/_queue_done.html", prestation=done[0])
         return redirect(request, f"/c/{coop.cooperative.slug}/work/queue", "prestations_validated")
 
     @post("/{prestation_id:int}/reject")

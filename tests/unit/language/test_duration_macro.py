@@ -15,7 +15,7 @@ from governance.base.i18n import language
 )
 def test_duration_macro(minutes: int, shown: str) -> None:
     macro = template_environment().from_string(
-        '{% from "ledger/_labels.html" import duration %}{{ duration(m) }}'
+        '{% from "ledger/work/_labels.html" import duration %}{{ duration(m) }}'
     )
     with language("en"):
         assert macro.render(m=minutes) == shown
