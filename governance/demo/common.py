@@ -12,6 +12,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from governance.auth.models import Person
 from governance.base import clock
+from governance.language.months import Month
 from governance.ledger.billing import invoices
 from governance.ledger.billing.invoices import issue_invoice, record_payment
 from governance.ledger.billing.models import Invoice
@@ -54,14 +55,10 @@ class Bank:
 
 def month_start(day: dt.date, back: int) -> dt.date:
     """The first day of the month `back` months before `day`'s."""
-    first = day.replace(day=1)
+    month = Month.of(day)
     for _ in range(back):
-        first = (first - dt.timedelta(days=1)).replace(day=1)
-    return first
-
-
-def month_text(first: dt.date) -> str:
-    return f"{first.year:04d}-{first.month:02d}"
+        month = month.previous
+    return month.first_day
 
 
 def weekdays(first: dt.date, before: dt.date | None = None) -> list[dt.date]:
@@ -158,7 +155,7 @@ async def invoice_months(
                 session,
                 coordinator,
                 client_id,
-                month_text(first),
+                str(Month.of(first)),
                 min(today, (first + dt.timedelta(days=33)).replace(day=2)),
             )
             if index < paid:
@@ -271,6 +268,6 @@ async def create_small_coop(
     await work(session, coordinator, ids, client_ids, months, today)
     await invoice_months(session, coordinator, client_ids, months[:3], today, paid=2)
     await monthly_costs(session, coordinator, months, coop.costs, today)
-    await close_months(session, coordinator, [month_text(m) for m in months[:2]], today)
+    await close_months(session, coordinator, [str(Month.of(m)) for m in months[:2]], today)
     await pay_members(session, coordinator, today)
     return list(coop.people)

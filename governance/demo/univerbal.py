@@ -20,7 +20,6 @@ from governance.demo.common import (
     close_months,
     cooperative_id,
     create_clients,
-    month_text,
     monthly_costs,
     pay_invoice,
     pay_members,
@@ -30,6 +29,7 @@ from governance.demo.common import (
 from governance.demo.redemarts import create_redemarts
 from governance.demo.sirius import create_sirius
 from governance.demo.votes import create_demo_votes
+from governance.language.months import Month
 from governance.ledger.billing.invoices import issue_invoice
 from governance.ledger.books.journal import month_of
 from governance.ledger.books.kinds import ClientKind
@@ -199,14 +199,14 @@ async def _demo_money(
                 session,
                 coordinator,
                 client_id,
-                month_text(month),
+                str(Month.of(month)),
                 min(today, month + dt.timedelta(days=35)),
             )
             issued.append(invoice)
     # The older month is settled except the CRIPEL's, which is late; the last month half paid.
     for invoice in issued:
         late = invoice.client_id == client_ids[-1]
-        if invoice.month == month_text(month_before) and not late:
+        if invoice.month == str(Month.of(month_before)) and not late:
             amount = invoice.total_cents
         elif invoice.client_id == client_ids[0] and invoice.issued_on < today:
             amount = invoice.total_cents // 2

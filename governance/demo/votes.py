@@ -14,7 +14,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from governance.auth.models import Person
 from governance.base import clock
-from governance.ledger.books.posting import next_month
+from governance.language.months import Month
 from governance.members.access import Actor
 from governance.votes import ballots, outcome, service
 
@@ -89,7 +89,7 @@ async def create_demo_votes(
     def who(name: str) -> Actor:
         return Actor(person_id=ids[name], cooperative_id=coordinator.cooperative_id)
 
-    start = next_month(day.strftime("%Y-%m"))
+    start = str(Month.of(day).next)
     with clock.shifted(dt.timedelta(days=-12)):
         await _vote(
             session,
@@ -179,7 +179,7 @@ async def create_demo_votes(
             "threshold": "1/2",
             "visibility": "public",
             "rule_json": json.dumps(HALF_HOURS),
-            "start_month": next_month(start),
+            "start_month": str(Month.parse(start).next),
         },
         day,
         [(who("chloe"), {"choice": "yes"}), (who("dilan"), {"choice": "no"})],

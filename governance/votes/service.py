@@ -18,6 +18,7 @@ from governance.base import clock
 from governance.base.errors import Conflict, Invalid, NotFound, PermissionDenied
 from governance.base.i18n import _, datetime_short, ngettext
 from governance.input.forms import Form
+from governance.language.months import Month
 from governance.ledger.books.kinds import PeriodState
 from governance.ledger.books.models import Period
 from governance.ledger.costs.costs import categories_of
@@ -161,9 +162,7 @@ async def save_draft(
         await lock_cooperative(session, actor.cooperative_id)
         if proposal_id is not None:
             await proposal_of(session, actor, proposal_id)
-        context = await draft_context(
-            session, actor.cooperative_id, language, today.strftime("%Y-%m")
-        )
+        context = await draft_context(session, actor.cooperative_id, language, str(Month.of(today)))
         clean = parse_proposal(data, context)
         if proposal_id is None:
             proposal = Proposal(

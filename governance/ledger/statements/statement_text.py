@@ -17,7 +17,6 @@ from babel import Locale
 from babel.numbers import format_decimal
 
 from governance.base.i18n import FORMAT_LOCALES, _, current_language
-from governance.language.labels import fund_label, key_label, template_label
 from governance.language.labels import label as label_of
 from governance.language.months import month_name
 
@@ -33,13 +32,6 @@ def number_text(value: Decimal | int) -> str:
 def percent_text(percent: Decimal) -> str:
     """`Decimal("12.5")` -> `12,5 %` in French."""
     return number_text(percent) + "\u00a0%"
-
-
-def label(function: Any, name: str) -> str:
-    try:
-        return str(function(name))
-    except KeyError:
-        return name
 
 
 @dataclass(frozen=True)
@@ -84,19 +76,19 @@ class RuleView:
 
     @property
     def template_text(self) -> str:
-        return label(template_label, self.template) if self.template else ""
+        return label_of("template", self.template) if self.template else ""
 
     @property
     def fund_lines(self) -> list[str]:
         return [
-            _("%(fund)s: %(percent)s") % {"fund": label(fund_label, f), "percent": percent_text(p)}
+            _("%(fund)s: %(percent)s") % {"fund": label_of("fund", f), "percent": percent_text(p)}
             for f, p in self.funds
         ]
 
     @property
     def key_lines(self) -> list[str]:
         return [
-            _("%(key)s: %(percent)s") % {"key": label(key_label, k), "percent": percent_text(w)}
+            _("%(key)s: %(percent)s") % {"key": label_of("key", k), "percent": percent_text(w)}
             for k, w in self.keys
         ]
 

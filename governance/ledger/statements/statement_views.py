@@ -20,14 +20,13 @@ from typing import Any
 
 from governance.base.i18n import _, money
 from governance.language.durations import duration_text
-from governance.language.labels import fund_label, key_label
+from governance.language.labels import label as label_of
 from governance.language.months import month_name, month_of
 from governance.ledger.reversals.reversal_notes import ReversalNote
 from governance.ledger.statements.statement_lines import PrestationLine, prestations_of
 from governance.ledger.statements.statement_reconciliation import Payment, Reconciliation
 from governance.ledger.statements.statement_text import (
     RuleView,
-    label,
     number_text,
     percent_text,
     rule_of,
@@ -64,7 +63,7 @@ class KeyPart:
 
     @property
     def label(self) -> str:
-        return label(key_label, self.key)
+        return label_of("key", self.key)
 
     @property
     def weight_text(self) -> str:
@@ -149,7 +148,7 @@ class FundShare:
 
     @property
     def label(self) -> str:
-        return label(fund_label, self.fund)
+        return label_of("fund", self.fund)
 
     @property
     def percent_text(self) -> str:
