@@ -10,7 +10,7 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
-from litestar import Litestar, Request, Response, get
+from litestar import Litestar, Request, Response, Router, get
 from litestar.config.csrf import CSRFConfig
 from litestar.connection import ASGIConnection
 from litestar.datastructures import MutableScopeHeaders
@@ -57,9 +57,11 @@ from governance.ledger.reversals.api import PrestationApiController
 from governance.ledger.reversals.pages import WorkController
 from governance.ledger.statements.pages import StatementController
 from governance.mail.pages import InvitationMailController
+from governance.members.context import provide_coop
 from governance.members.pages import (
     BankDetailsController,
     CoopController,
+    CoopMembersApiController,
     HomeController,
     InvitationController,
     MembersApiController,
@@ -283,6 +285,49 @@ async def healthz(request: Request) -> Response[dict[str, str]]:
 HEALTH_TIMEOUT = 5.0  # seconds: a health check that hangs is as bad as one that fails
 
 
+def cooperative_pages() -> Router:
+    """Every page of a cooperative, under /c/{slug}: each handler receives `coop`, the
+    cooperative of the URL and the asking person's membership (members/context.py)."""
+    return Router(
+        path="/c/{slug:str}",
+        dependencies={"coop": Provide(provide_coop)},
+        route_handlers=[
+            CoopController,
+            InvitationMailController,
+            CoopHomeController,
+            AuditController,
+            CheckpointController,
+            WorkController,
+            ImportController,
+            CostController,
+            ClientController,
+            InvoiceController,
+            PaymentController,
+            PayoutController,
+            PeriodController,
+            StatementController,
+            BooksController,
+            ProposalController,
+        ],
+    )
+
+
+def cooperative_api() -> Router:
+    """The JSON API of a cooperative, under /api/c/{slug}, with the same `coop`."""
+    return Router(
+        path="/api/c/{slug:str}",
+        dependencies={"coop": Provide(provide_coop)},
+        route_handlers=[
+            CoopMembersApiController,
+            AuditApiController,
+            PrestationApiController,
+            ClientApiController,
+            BooksApiController,
+            ProposalApiController,
+        ],
+    )
+
+
 def create_app(settings: Settings | None = None) -> Litestar:
     settings = settings or Settings.from_env()
     if settings.check_migrations:
@@ -318,28 +363,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
             BankDetailsController,
             HomeController,
             InvitationController,
-            CoopController,
-            InvitationMailController,
-            CoopHomeController,
             MembersApiController,
-            AuditController,
-            AuditApiController,
-            CheckpointController,
-            WorkController,
-            ImportController,
-            PrestationApiController,
-            CostController,
-            ClientController,
-            InvoiceController,
-            PaymentController,
-            PayoutController,
-            PeriodController,
-            StatementController,
-            BooksController,
-            ClientApiController,
-            BooksApiController,
-            ProposalController,
-            ProposalApiController,
+            cooperative_pages(),
+            cooperative_api(),
             static_assets.static_file,
             static_assets.favicon,
         ],

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 
 from litestar import Controller, Request, get
-from litestar.di import Provide
 from litestar.response import Template
 
 from governance.base import clock
@@ -14,12 +13,11 @@ from governance.home.todo import todo_for
 from governance.language.months import month_of
 from governance.ledger.closing.review_window import duration_text
 from governance.ledger.closing.reviews import review_notice
-from governance.members.context import Coop, provide_coop
+from governance.members.context import Coop
 
 
 class CoopHomeController(Controller):
-    path = "/c/{slug:str}"
-    dependencies = {"coop": Provide(provide_coop)}
+    path = "/"
 
     @get("/", name="coop_home")
     async def home(self, request: Request, db: Db, coop: Coop) -> Template:

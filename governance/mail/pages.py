@@ -5,22 +5,20 @@ here, in the same transaction, because mail sits above members (members never im
 from __future__ import annotations
 
 from litestar import Controller, Request, post
-from litestar.di import Provide
 from litestar.response import Template
 
 from governance.base.errors import Invalid
 from governance.base.http import Db, form_data, settings_of
 from governance.mail.invitations import invitation_mail
 from governance.members import invitations
-from governance.members.context import Coop, provide_coop
-from governance.members.pages import members_page
+from governance.members.access import Permission
+from governance.members.context import Coop, members_page, requires
 
 
 class InvitationMailController(Controller):
-    path = "/c/{slug:str}"
-    dependencies = {"coop": Provide(provide_coop)}
+    path = "/"
 
-    @post("/members/invite")
+    @post("/members/invite", guards=[requires(Permission.MANAGE_MEMBERS)])
     async def invite(self, request: Request, db: Db, coop: Coop) -> Template:
         """Create a one-time invitation link and show it to the coordinator."""
         data = await form_data(request)

@@ -1,19 +1,30 @@
 """The cooperative of a `/c/{slug}` URL and the asking person's membership there: the context
-every cooperative page and API handler receives."""
+every cooperative page and API handler receives (`provide_coop`, the dependency of the
+/c/{slug} and /api/c/{slug} routers in governance/app.py), and the guards that check a
+permission before a handler runs (`requires`); and the member list page, which two
+controllers show (members/pages.py, and mail/pages.py after an invitation)."""
 
 from __future__ import annotations
 
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from typing import cast
 
 from litestar import Request
+from litestar.connection import ASGIConnection
 from litestar.di import NamedDependency
+from litestar.exceptions import ClientException, SerializationException
+from litestar.handlers import BaseRouteHandler, HTTPRouteHandler
 from litestar.params import FromPath
+from litestar.response import Template
+from sqlmodel.ext.asyncio.session import AsyncSession
 
 from governance.auth.current import require_person
 from governance.auth.models import Person
-from governance.base.errors import NotFound
-from governance.base.http import Db
+from governance.base.errors import NotFound, PermissionDenied
+from governance.base.http import Db, page, provide_db
 from governance.base.i18n import _
+from governance.members import Role, invitations
 from governance.members import service as members
 from governance.members.access import Actor, Permission, allows
 from governance.members.models import Cooperative, Membership
@@ -48,7 +59,18 @@ async def provide_coop(request: Request, slug: FromPath[str], db: Db) -> CoopCon
 
     Anonymous: LoginRequired. Unknown cooperative or not a member: NotFound (a person never
     learns about cooperatives they do not belong to). Suspended: PermissionDenied.
+    Read once per request: a guard (`requires`) that ran before left it in the request's state.
     """
+    found: CoopContext | None = request.state.get(_STATE_KEY)
+    if found is not None:
+        return found
+    return await _read_context(request, slug, db)
+
+
+_STATE_KEY = "coop"
+
+
+async def _read_context(request: Request, slug: str, db: AsyncSession) -> CoopContext:
     person = require_person(request)
     assert person.id is not None
     found = await members.membership_in(db, person.id, slug)
@@ -60,5 +82,83 @@ async def provide_coop(request: Request, slug: FromPath[str], db: Db) -> CoopCon
     # (governance/worker.py), within a minute of the term's end.
     membership = members.ensure_not_denied(membership)
     context = CoopContext(cooperative, membership, person)
-    request.state.coop = context
+    request.state[_STATE_KEY] = context
     return context
+
+
+_session = asynccontextmanager(provide_db)
+
+
+@dataclass(frozen=True)
+class Requires:
+    """A Litestar guard: the asking person's role in the URL's cooperative grants `permission`,
+    or the request stops with PermissionDenied before its handler runs, before a form or a JSON
+    body's fields are read, so that a member learns about their role, not about their input.
+
+    Declared on the handler (`guards=[requires(Permission.POST_JOURNAL)]`) or on a controller
+    whose every handler needs it; tests/integration/app/test_guards.py reads `permission`.
+    The services check their permission again: the guard is the first of two doors.
+    """
+
+    permission: Permission
+
+    async def __call__(self, connection: ASGIConnection, handler: BaseRouteHandler) -> None:
+        # Litestar runs guards before anything else. What came before the role check when it
+        # was the handler's first line (or its body's dependency) still comes first:
+        # the application's before-request hook (the reader's language, impossible ids as 404s),
+        # then a JSON body that is not JSON at all (422, as Litestar refuses it when it reads
+        # `data`, always a JSON body here), then the cooperative of the URL (login, 404,
+        # suspended).
+        request = cast(Request, connection)  # an HTTP handler's guard receives its request
+        before = cast(HTTPRouteHandler, handler).resolve_before_request()
+        if before is not None:
+            await before(request)
+        if "data" in handler.parsed_fn_signature.parameters:
+            try:
+                await request.json()
+            except SerializationException as error:
+                raise ClientException(str(error)) from error
+        coop = await _context_of(request)
+        if not coop.can(self.permission):
+            raise PermissionDenied(_("Your role does not allow this."))
+
+
+def requires(permission: Permission) -> Requires:
+    """The guard of one permission (see `Requires`)."""
+    return Requires(permission)
+
+
+async def _context_of(request: Request) -> CoopContext:
+    """The request's cooperative context, read once: with a session of its own here, since
+    guards run before the handler's dependencies (the handler's `db` among them)."""
+    found: CoopContext | None = request.state.get(_STATE_KEY)
+    if found is not None:
+        return found
+    async with _session(request) as db:
+        return await _read_context(request, request.path_params["slug"], db)
+
+
+async def members_page(
+    request: Request,
+    db: Db,
+    coop: CoopContext,
+    status_code: int = 200,
+    **extra: object,
+) -> Template:
+    """The member list; coordinators also see the pending invitations and the actions. `extra`:
+    the form's `values` and `errors`, an `error`, or the link of a new invitation."""
+    rows = await members.list_members(db, coop.actor)
+    pending = (
+        await invitations.pending_invitations(db, coop.actor) if coop.can("manage_members") else []
+    )
+    return page(
+        request,
+        "members/list.html",
+        status_code=status_code,
+        rows=rows,
+        invitations=pending,
+        roles=list(Role),
+        values=extra.pop("values", {}),
+        errors=extra.pop("errors", {}),
+        **extra,
+    )

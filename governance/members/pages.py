@@ -8,7 +8,6 @@ from typing import Any
 
 import msgspec
 from litestar import Controller, Request, get, post
-from litestar.di import Provide
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
@@ -18,8 +17,9 @@ from governance.base import clock
 from governance.base.errors import Conflict, Invalid, NotFound
 from governance.base.http import Db, form_data, page, redirect, settings_of
 from governance.input.json_body import API_ERRORS
-from governance.members import MembershipStatus, Role, bank, details, invitations, roles, service
-from governance.members.context import Coop, provide_coop
+from governance.members import MembershipStatus, bank, details, invitations, roles, service
+from governance.members.access import Permission
+from governance.members.context import Coop, members_page, requires
 from governance.members.models import Cooperative
 
 
@@ -101,42 +101,15 @@ class InvitationController(Controller):
         return response
 
 
-async def members_page(
-    request: Request,
-    db: Db,
-    coop: Coop,
-    status_code: int = 200,
-    **extra: object,
-) -> Template:
-    """The member list; coordinators also see the pending invitations and the actions. `extra`:
-    the form's `values` and `errors`, an `error`, or the link of a new invitation."""
-    rows = await service.list_members(db, coop.actor)
-    pending = (
-        await invitations.pending_invitations(db, coop.actor) if coop.can("manage_members") else []
-    )
-    return page(
-        request,
-        "members/list.html",
-        status_code=status_code,
-        rows=rows,
-        invitations=pending,
-        roles=list(Role),
-        values=extra.pop("values", {}),
-        errors=extra.pop("errors", {}),
-        **extra,
-    )
-
-
 class CoopController(Controller):
-    path = "/c/{slug:str}"
-    dependencies = {"coop": Provide(provide_coop)}
+    path = "/"
 
     @get("/members")
     async def members(self, request: Request, db: Db, coop: Coop) -> Template:
         """The member list; coordinators also see invitations and actions."""
         return await members_page(request, db, coop)
 
-    @post("/members/{membership_id:int}/role")
+    @post("/members/{membership_id:int}/role", guards=[requires(Permission.MANAGE_MEMBERS)])
     async def change_role(
         self, request: Request, db: Db, coop: Coop, membership_id: FromPath[int]
     ) -> Template | Redirect:
@@ -148,7 +121,7 @@ class CoopController(Controller):
             return await members_page(request, db, coop, status_code=400, error=error.message)
         return redirect(request, f"/c/{coop.cooperative.slug}/members", "role_changed")
 
-    @post("/members/{membership_id:int}/suspend")
+    @post("/members/{membership_id:int}/suspend", guards=[requires(Permission.MANAGE_MEMBERS)])
     async def suspend(
         self, request: Request, db: Db, coop: Coop, membership_id: FromPath[int]
     ) -> Template | Redirect:
@@ -157,7 +130,7 @@ class CoopController(Controller):
             request, db, coop, membership_id, MembershipStatus.SUSPENDED, "member_suspended"
         )
 
-    @post("/members/{membership_id:int}/reinstate")
+    @post("/members/{membership_id:int}/reinstate", guards=[requires(Permission.MANAGE_MEMBERS)])
     async def reinstate(
         self, request: Request, db: Db, coop: Coop, membership_id: FromPath[int]
     ) -> Template | Redirect:
@@ -206,7 +179,7 @@ class CoopController(Controller):
         cooperative = await details.details_of(db, coop.actor)
         return self._details_page(request, cooperative, details.form_values(cooperative))
 
-    @post("/details")
+    @post("/details", guards=[requires(Permission.MANAGE_COOPERATIVE)])
     async def save_details(self, request: Request, db: Db, coop: Coop) -> Template | Redirect:
         """Save the details (coordinators); a refused form comes back with its messages."""
         data = await form_data(request)
@@ -299,11 +272,14 @@ class MembersApiController(Controller):
             ],
         )
 
-    @get(
-        "/c/{slug:str}/members",
-        dependencies={"coop": Provide(provide_coop)},
-        responses=API_ERRORS,
-    )
+
+class CoopMembersApiController(Controller):
+    """Under /api/c/{slug} (governance/app.py mounts it there with the cooperative)."""
+
+    path = "/members"
+    include_in_schema = True
+
+    @get("/", responses=API_ERRORS)
     async def members(self, db: Db, coop: Coop) -> list[MemberOut]:
         """The cooperative's members; emails only for coordinators."""
         show_email = coop.can("manage_members")

@@ -14,7 +14,6 @@ from datetime import datetime
 from typing import Any
 
 from litestar import Controller, Request, Response, get
-from litestar.di import Provide
 from litestar.response import Template
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -24,7 +23,7 @@ from governance.audit.models import Checkpoint
 from governance.base.http import Db, page
 from governance.base.i18n import datetime_short
 from governance.members.access import Actor, Permission, authorize
-from governance.members.context import Coop, provide_coop
+from governance.members.context import Coop
 
 
 async def read_checkpoints(session: AsyncSession, actor: Actor) -> list[Checkpoint]:
@@ -85,8 +84,7 @@ def _row(checkpoint: Checkpoint) -> CheckpointRow:
 
 
 class CheckpointController(Controller):
-    path = "/c/{slug:str}"
-    dependencies = {"coop": Provide(provide_coop)}
+    path = "/"
 
     @get("/checkpoints")
     async def index(self, request: Request, db: Db, coop: Coop) -> Template:

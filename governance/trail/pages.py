@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from typing import Annotated, Any
 
 from litestar import Controller, Request, get
-from litestar.di import Provide
 from litestar.params import QueryParameter
 from litestar.response import Template
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -25,7 +24,7 @@ from governance.base.http import Db, page
 from governance.base.i18n import datetime_short
 from governance.input.json_body import API_ERRORS
 from governance.members import service as members
-from governance.members.context import Coop, CoopContext, provide_coop
+from governance.members.context import Coop, CoopContext
 from governance.members.visibility import MoneyReader, money_reader
 
 MAX_ID = 2**62
@@ -105,8 +104,7 @@ async def _load(
 
 
 class AuditController(Controller):
-    path = "/c/{slug:str}/audit"
-    dependencies = {"coop": Provide(provide_coop)}
+    path = "/audit"
 
     @get("/")
     async def trail(
@@ -140,8 +138,7 @@ class AuditController(Controller):
 
 
 class AuditApiController(Controller):
-    path = "/api/c/{slug:str}/audit"
-    dependencies = {"coop": Provide(provide_coop)}
+    path = "/audit"
     include_in_schema = True  # the JSON API is described at /schema/openapi.json
 
     @get("/", responses=API_ERRORS)

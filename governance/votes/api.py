@@ -7,14 +7,14 @@ from __future__ import annotations
 from typing import Annotated
 
 from litestar import Controller, get, post
-from litestar.di import NamedDependency, Provide
+from litestar.di import NamedDependency
 from litestar.params import JSONBody, Parameter
 
 from governance.base.errors import NotFound
 from governance.base.http import Db
 from governance.base.i18n import _
 from governance.input.json_body import API_ERRORS, strict_body
-from governance.members.context import Coop, provide_coop
+from governance.members.context import Coop
 from governance.votes import ballots, reads
 from governance.votes.api_bodies import (
     BallotIn,
@@ -32,8 +32,7 @@ Checked = NamedDependency[None]
 
 
 class ProposalApiController(Controller):
-    path = "/api/c/{slug:str}/proposals"
-    dependencies = {"coop": Provide(provide_coop)}
+    path = "/proposals"
     include_in_schema = True
 
     @get("/", responses=API_ERRORS)

@@ -7,7 +7,6 @@ import json
 from typing import Any
 
 from litestar import Controller, Request, Response, get, post
-from litestar.di import Provide
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
@@ -20,7 +19,8 @@ from governance.input.forms import MAX_ROW_ID
 from governance.language import months
 from governance.ledger.costs.costs import categories_of
 from governance.mail.outbox import email_notices, set_email_notices
-from governance.members.context import Coop, CoopContext, provide_coop
+from governance.members.access import Permission
+from governance.members.context import Coop, CoopContext, requires
 from governance.votes import ballots, mandates, reads, service
 from governance.votes.api_bodies import BoardOut, board_out
 from governance.votes.counting.methods import THRESHOLDS, fraction_text
@@ -42,8 +42,7 @@ BOARD_FILE = {
 
 
 class ProposalController(Controller):
-    path = "/c/{slug:str}/proposals"
-    dependencies = {"coop": Provide(provide_coop)}
+    path = "/proposals"
 
     def _to(self, request: Request, coop: CoopContext, pid: int | None, flash: str) -> Redirect:
         base = f"/c/{coop.cooperative.slug}/proposals"
@@ -159,21 +158,17 @@ class ProposalController(Controller):
             email_on=email_notices(coop.cooperative),
         )
 
-    @post("/email")
+    @post("/email", guards=[requires(Permission.MANAGE_COOPERATIVE)])
     async def email(self, request: Request, db: Db, coop: Coop) -> Redirect:
         """Turn the email notices on or off (coordinators)."""
-        if not coop.can("manage_cooperative"):
-            raise PermissionDenied(_("Your role does not allow this."))
         data = await form_data(request)
         await set_email_notices(db, coop.actor, data.get("email_notices") == "on")
         response = redirect(request, f"/c/{coop.cooperative.slug}/proposals/rules", "email_saved")
         response.status_code = 303
         return response
 
-    @post("/rules")
+    @post("/rules", guards=[requires(Permission.MANAGE_COOPERATIVE)])
     async def change_rules(self, request: Request, db: Db, coop: Coop) -> Template | Redirect:
-        if not coop.can("manage_cooperative"):
-            raise PermissionDenied(_("Your role does not allow this."))
         data = await form_data(request)
         form = {k.removeprefix("rules_"): v for k, v in data.items()}
         try:
@@ -193,18 +188,14 @@ class ProposalController(Controller):
         response.status_code = 303
         return response
 
-    @get("/new")
+    @get("/new", guards=[requires(Permission.DRAFT_PROPOSAL)])
     async def new(self, request: Request, db: Db, coop: Coop) -> Template:
         """The form to draft a proposal (cooperators and coordinators)."""
-        if not coop.can("draft_proposal"):
-            raise PermissionDenied(_("Your role does not allow this."))
         defaults = {"kind": "decision", "method": "approval", "quorum": "1/2"}
         return await self._form(request, db, coop, values=defaults | dict(request.query_params))
 
-    @post("/")
+    @post("/", guards=[requires(Permission.DRAFT_PROPOSAL)])
     async def create(self, request: Request, db: Db, coop: Coop) -> Template | Redirect:
-        if not coop.can("draft_proposal"):
-            raise PermissionDenied(_("Your role does not allow this."))
         data = await _multi_form(request)
         try:
             proposal = await service.save_draft(
@@ -240,12 +231,10 @@ class ProposalController(Controller):
         await db.rollback()
         return await self._form(request, db, coop, values=values, proposal_id=proposal_id)
 
-    @post("/{proposal_id:int}/edit")
+    @post("/{proposal_id:int}/edit", guards=[requires(Permission.DRAFT_PROPOSAL)])
     async def update(
         self, request: Request, db: Db, coop: Coop, proposal_id: FromPath[int]
     ) -> Template | Redirect:
-        if not coop.can("draft_proposal"):
-            raise PermissionDenied(_("Your role does not allow this."))
         data = await _multi_form(request)
         try:
             await service.save_draft(
@@ -324,7 +313,7 @@ class ProposalController(Controller):
             return await self._refused(request, db, coop, proposal_id, error)
         return self._to(request, coop, proposal_id, "proxy_revoked")
 
-    @post("/{proposal_id:int}/comments")
+    @post("/{proposal_id:int}/comments", guards=[requires(Permission.DISCUSS)])
     async def comment(
         self, request: Request, db: Db, coop: Coop, proposal_id: FromPath[int]
     ) -> Template | Redirect:

@@ -11,13 +11,12 @@ from typing import Annotated
 
 import msgspec
 from litestar import Controller, get, post
-from litestar.di import NamedDependency, Provide
+from litestar.di import NamedDependency
 from litestar.params import FromQuery, JSONBody, Parameter
 
 from governance.base import clock, i18n
-from governance.base.errors import Invalid, PermissionDenied
+from governance.base.errors import Invalid
 from governance.base.http import Db
-from governance.base.i18n import _
 from governance.input.json_body import (
     API_ERRORS,
     Body,
@@ -31,7 +30,8 @@ from governance.ledger.billing import invoices
 from governance.ledger.books import reading
 from governance.ledger.books.models import Client
 from governance.ledger.work import clients
-from governance.members.context import Coop, CoopContext, provide_coop
+from governance.members.access import Permission
+from governance.members.context import Coop, requires
 
 CLIENT_AMOUNTS = {"default_rate": "default_rate_cents"}
 
@@ -136,15 +136,8 @@ ClientId = Annotated[int, Parameter(ge=1, le=2**31 - 1)]
 Checked = NamedDependency[None]
 
 
-def _require_manager(coop: CoopContext) -> None:
-    # Before the body is read, so that a member learns about their role, not about their JSON.
-    if not coop.can("manage_clients"):
-        raise PermissionDenied(_("Your role does not allow this."))
-
-
 class ClientApiController(Controller):
-    path = "/api/c/{slug:str}/clients"
-    dependencies = {"coop": Provide(provide_coop)}
+    path = "/clients"
     include_in_schema = True
 
     @get("/", responses=API_ERRORS)
@@ -167,7 +160,8 @@ class ClientApiController(Controller):
         "/",
         status_code=201,
         responses=API_ERRORS,
-        dependencies={"checked": strict_body(ClientIn, before=_require_manager)},
+        dependencies={"checked": strict_body(ClientIn)},
+        guards=[requires(Permission.MANAGE_CLIENTS)],
     )
     async def create(
         self, db: Db, coop: Coop, data: JSONBody[ClientIn], checked: Checked
@@ -186,7 +180,8 @@ class ClientApiController(Controller):
         status_code=200,
         responses=API_ERRORS,
         operation_class=OptionalBody,
-        dependencies={"checked": strict_body(NoBody, before=_require_manager, optional=True)},
+        dependencies={"checked": strict_body(NoBody, optional=True)},
+        guards=[requires(Permission.MANAGE_CLIENTS)],
     )
     async def archive(
         self,
@@ -204,7 +199,8 @@ class ClientApiController(Controller):
         status_code=200,
         responses=API_ERRORS,
         operation_class=OptionalBody,
-        dependencies={"checked": strict_body(NoBody, before=_require_manager, optional=True)},
+        dependencies={"checked": strict_body(NoBody, optional=True)},
+        guards=[requires(Permission.MANAGE_CLIENTS)],
     )
     async def restore(
         self,

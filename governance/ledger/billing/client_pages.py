@@ -5,22 +5,17 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Controller, Request, get, post
-from litestar.di import Provide
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
 from governance.base import clock, i18n
-from governance.base.errors import Invalid, PermissionDenied
+from governance.base.errors import Invalid
 from governance.base.http import Db, form_data, page, redirect
 from governance.ledger.billing import invoices
 from governance.ledger.books.models import Client
 from governance.ledger.work import clients
-from governance.members.context import Coop, CoopContext, provide_coop
-
-
-def _require_manager(coop: CoopContext) -> None:
-    if not coop.can("manage_clients"):
-        raise PermissionDenied(i18n._("Your role does not allow this."))
+from governance.members.access import Permission
+from governance.members.context import Coop, CoopContext, requires
 
 
 def _form(
@@ -43,8 +38,7 @@ def _form(
 
 
 class ClientController(Controller):
-    path = "/c/{slug:str}/clients"
-    dependencies = {"coop": Provide(provide_coop)}
+    path = "/clients"
 
     def _list_url(self, coop: CoopContext) -> str:
         return f"/c/{coop.cooperative.slug}/clients/"
@@ -63,13 +57,12 @@ class ClientController(Controller):
             kinds=clients.kind_options(),
         )
 
-    @get("/new")
+    @get("/new", guards=[requires(Permission.MANAGE_CLIENTS)])
     async def new(self, request: Request, coop: Coop) -> Template:
         """The form to add a client (coordinators)."""
-        _require_manager(coop)
         return _form(request, None, {"kind": "hospital"})
 
-    @post("/")
+    @post("/", guards=[requires(Permission.MANAGE_CLIENTS)])
     async def create(self, request: Request, db: Db, coop: Coop) -> Template | Redirect:
         """Add a client; a refused form comes back with its messages."""
         data = await form_data(request)
@@ -96,16 +89,15 @@ class ClientController(Controller):
             today=today,
         )
 
-    @get("/{client_id:int}/edit")
+    @get("/{client_id:int}/edit", guards=[requires(Permission.MANAGE_CLIENTS)])
     async def edit(
         self, request: Request, db: Db, coop: Coop, client_id: FromPath[int]
     ) -> Template:
         """The form to correct a client (coordinators)."""
-        _require_manager(coop)
         client = await clients.client_of(db, coop.actor, client_id)
         return _form(request, client, clients.form_values(client, i18n.current_language()))
 
-    @post("/{client_id:int}")
+    @post("/{client_id:int}", guards=[requires(Permission.MANAGE_CLIENTS)])
     async def update(
         self, request: Request, db: Db, coop: Coop, client_id: FromPath[int]
     ) -> Template | Redirect:
@@ -118,7 +110,7 @@ class ClientController(Controller):
             return _form(request, client, data, status_code=400, error=error)
         return redirect(request, self._list_url(coop), "client_saved")
 
-    @post("/{client_id:int}/archive")
+    @post("/{client_id:int}/archive", guards=[requires(Permission.MANAGE_CLIENTS)])
     async def archive(
         self, request: Request, db: Db, coop: Coop, client_id: FromPath[int]
     ) -> Redirect:
@@ -126,7 +118,7 @@ class ClientController(Controller):
         await clients.set_archived(db, coop.actor, client_id, True)
         return redirect(request, self._list_url(coop), "client_archived")
 
-    @post("/{client_id:int}/restore")
+    @post("/{client_id:int}/restore", guards=[requires(Permission.MANAGE_CLIENTS)])
     async def restore(
         self, request: Request, db: Db, coop: Coop, client_id: FromPath[int]
     ) -> Redirect:

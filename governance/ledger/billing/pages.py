@@ -5,26 +5,25 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Controller, Request, Response, get, post
-from litestar.di import Provide
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
 from governance.base import clock, i18n
-from governance.base.errors import Conflict, Invalid, PermissionDenied, Unavailable
+from governance.base.errors import Conflict, Invalid, Unavailable
 from governance.base.http import Db, form_data, page, redirect
 from governance.input.forms import row_ids
 from governance.ledger.billing import credit_notes, invoice_pdf, invoice_reads, invoices
 from governance.ledger.billing.invoice_document import invoice_document
 from governance.ledger.books.models import Client
 from governance.ledger.work.clients import clients_for
-from governance.members.context import Coop, CoopContext, provide_coop
+from governance.members.access import Permission
+from governance.members.context import Coop, CoopContext, requires
 
 RECENT_PAYMENTS = 5  # on the invoices page; the payments page lists them all
 
 
 class InvoiceController(Controller):
-    path = "/c/{slug:str}/invoices"
-    dependencies = {"coop": Provide(provide_coop)}
+    path = "/invoices"
 
     async def _page(
         self, request: Request, db: Db, coop: CoopContext, status_code: int = 200, **extra: Any
@@ -57,7 +56,7 @@ class InvoiceController(Controller):
         """Invoices and credit notes, with what is still owed on each."""
         return await self._page(request, db, coop)
 
-    @post("/")
+    @post("/", guards=[requires(Permission.POST_JOURNAL)])
     async def issue(self, request: Request, db: Db, coop: Coop) -> Template | Redirect:
         """Invoice a client's validated work of one month (coordinators)."""
         data = await form_data(request)
@@ -110,8 +109,6 @@ class InvoiceController(Controller):
         **extra: Any,
     ) -> Template:
         """The cancelling or crediting page: the invoice, its lines, what happens to money paid."""
-        if not coop.can("post_journal"):
-            raise PermissionDenied(i18n._("Your role does not allow this."))
         found = await invoice_reads.crediting(db, coop.actor, invoice_id)
         return page(
             request,
@@ -128,7 +125,7 @@ class InvoiceController(Controller):
             **extra,
         )
 
-    @get("/{invoice_id:int}/cancel")
+    @get("/{invoice_id:int}/cancel", guards=[requires(Permission.POST_JOURNAL)])
     async def confirm_cancel(
         self, request: Request, db: Db, coop: Coop, invoice_id: FromPath[int]
     ) -> Template:
@@ -138,7 +135,7 @@ class InvoiceController(Controller):
             request, db, coop, invoice_id, "ledger/billing/invoice_cancel.html"
         )
 
-    @post("/{invoice_id:int}/cancel")
+    @post("/{invoice_id:int}/cancel", guards=[requires(Permission.POST_JOURNAL)])
     async def cancel(
         self, request: Request, db: Db, coop: Coop, invoice_id: FromPath[int]
     ) -> Template | Redirect:
@@ -169,7 +166,7 @@ class InvoiceController(Controller):
             return await self._page(request, db, coop, status_code=409, error=error.message)
         return redirect(request, f"/c/{coop.cooperative.slug}/invoices/", "invoice_cancelled")
 
-    @get("/{invoice_id:int}/credit")
+    @get("/{invoice_id:int}/credit", guards=[requires(Permission.POST_JOURNAL)])
     async def confirm_credit(
         self, request: Request, db: Db, coop: Coop, invoice_id: FromPath[int]
     ) -> Template:
@@ -179,7 +176,7 @@ class InvoiceController(Controller):
             request, db, coop, invoice_id, "ledger/billing/invoice_credit.html"
         )
 
-    @post("/{invoice_id:int}/credit")
+    @post("/{invoice_id:int}/credit", guards=[requires(Permission.POST_JOURNAL)])
     async def credit(
         self, request: Request, db: Db, coop: Coop, invoice_id: FromPath[int]
     ) -> Template | Redirect:
@@ -215,8 +212,7 @@ class InvoiceController(Controller):
 
 
 class PaymentController(Controller):
-    path = "/c/{slug:str}/payments"
-    dependencies = {"coop": Provide(provide_coop)}
+    path = "/payments"
 
     async def _client(
         self, db: Db, coop: CoopContext, raw: str | None
@@ -237,8 +233,6 @@ class PaymentController(Controller):
         **extra: Any,
     ) -> Template:
         """The form in two steps: the client, then that client's open invoices only."""
-        if not coop.can("post_journal"):
-            raise PermissionDenied(i18n._("Your role does not allow this."))
         clients, chosen = await self._client(db, coop, client)
         views = (
             await invoice_reads.open_invoices_of_client(db, coop.actor, chosen.id or 0)
@@ -269,21 +263,21 @@ class PaymentController(Controller):
             rows=await invoice_reads.payments_of(db, coop.actor),
         )
 
-    @get("/new")
+    @get("/new", guards=[requires(Permission.POST_JOURNAL)])
     async def new(
         self, request: Request, db: Db, coop: Coop, client: FromQuery[str | None] = None
     ) -> Template:
         """The form to record a client's payment (coordinators); ?client= is its second step."""
         return await self._form(request, db, coop, client)
 
-    @get("/new/invoices")
+    @get("/new/invoices", guards=[requires(Permission.POST_JOURNAL)])
     async def step(
         self, request: Request, db: Db, coop: Coop, client: FromQuery[str | None] = None
     ) -> Template:
         """The second step alone, for htmx when the client changes (reads only)."""
         return await self._form(request, db, coop, client, "ledger/billing/_payment_step.html")
 
-    @post("/")
+    @post("/", guards=[requires(Permission.POST_JOURNAL)])
     async def create(self, request: Request, db: Db, coop: Coop) -> Template | Redirect:
         """Record the payment: Dr bank / Cr receivable, allocated to the ticked invoices."""
         form = await request.form()

@@ -20,6 +20,12 @@ from governance.base.i18n import N_, _
 from governance.input.text import isolate
 from governance.language.labels import category_label, fund_label
 
+# What an account code looks like (`bank`, `receivable:3`, `expense:bank_fees`): the pages'
+# filter and the API's parameter. A name after the ":" may be in any script (a fund named
+# `fund:réserve`), never markup.
+CODE_PATTERN = r"^[a-z]+(:[\w.\-]+)?$"
+CODE_MAX_LENGTH = 80
+
 # Accounts that are one per cooperative, named by their code alone.
 SINGLE_ACCOUNTS = {
     "bank": N_("Bank"),

@@ -14,19 +14,17 @@ from typing import Annotated
 
 import msgspec
 from litestar import Controller, get
-from litestar.di import Provide
 from litestar.params import Parameter, QueryParameter
 
 from governance.base.http import Db
 from governance.input.json_body import API_ERRORS
 from governance.language.months import MONTH_PATTERN
 from governance.ledger.books import reading
-from governance.ledger.books.account_names import AccountNames
+from governance.ledger.books.account_names import CODE_MAX_LENGTH, CODE_PATTERN, AccountNames
 from governance.ledger.books.export import EntryRecord
 from governance.ledger.books.memos import render
-from governance.ledger.books.pages import CODE_MAX_LENGTH, CODE_PATTERN
 from governance.ledger.books.reading import AccountPage, BalanceRow, JournalPage
-from governance.members.context import Coop, provide_coop
+from governance.members.context import Coop
 
 # The books keep their codes (`account`, `memo` in stable English, as the exports): programs
 # read them. `account_name` and `memo_text` add the same in words, in the caller's language
@@ -164,8 +162,7 @@ AccountCode = Annotated[str, Parameter(max_length=CODE_MAX_LENGTH, pattern=CODE_
 
 
 class BooksApiController(Controller):
-    path = "/api/c/{slug:str}/books"
-    dependencies = {"coop": Provide(provide_coop)}
+    path = "/books"
     include_in_schema = True
 
     @get("/trial-balance", responses=API_ERRORS)

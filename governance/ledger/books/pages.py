@@ -12,20 +12,16 @@ from dataclasses import dataclass
 from typing import Annotated
 
 from litestar import Controller, Request, get
-from litestar.di import Provide
 from litestar.params import QueryParameter
 from litestar.response import Template
 
 from governance.base.http import Db, page
 from governance.language.months import MONTH_PATTERN
 from governance.ledger.books import reading
-from governance.members.context import Coop, provide_coop
+from governance.ledger.books.account_names import CODE_MAX_LENGTH, CODE_PATTERN
+from governance.members.context import Coop
 
 Period = Annotated[str | None, QueryParameter(name="period", pattern=MONTH_PATTERN)]
-# What an account code looks like (`bank`, `receivable:3`, `expense:bank_fees`); the API too.
-# A name after the ":" may be in any script (a fund named `fund:réserve`), never markup.
-CODE_PATTERN = r"^[a-z]+(:[\w.\-]+)?$"
-CODE_MAX_LENGTH = 80
 Code = Annotated[str, QueryParameter(name="code", max_length=CODE_MAX_LENGTH, pattern=CODE_PATTERN)]
 After = Annotated[int | None, QueryParameter(name="after", ge=1, le=2**62)]
 
@@ -40,8 +36,7 @@ class Row:
 
 
 class BooksController(Controller):
-    path = "/c/{slug:str}/books"
-    dependencies = {"coop": Provide(provide_coop)}
+    path = "/books"
 
     @get("/")
     async def balance(

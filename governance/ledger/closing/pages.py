@@ -8,12 +8,11 @@ from typing import Any
 
 from babel.numbers import format_percent
 from litestar import Controller, Request, get, post
-from litestar.di import Provide
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
 from governance.base import clock, i18n
-from governance.base.errors import Conflict, DomainError, Invalid, NotFound, PermissionDenied
+from governance.base.errors import Conflict, DomainError, Invalid, NotFound
 from governance.base.http import Db, form_data, page, redirect
 from governance.input.money import format_cents, separators
 from governance.language import months
@@ -24,7 +23,8 @@ from governance.ledger.closing.review_window import review_hours
 from governance.ledger.reversals.reversal_lines import month_reversals
 from governance.ledger.work.clients import clients_for
 from governance.ledger.work.prestation_input import kinds_of
-from governance.members.context import Coop, CoopContext, provide_coop
+from governance.members.access import Permission
+from governance.members.context import Coop, CoopContext, requires
 
 
 def month_label(month: str) -> str:
@@ -47,12 +47,6 @@ def amount_input(cents: int) -> str:
     return format_cents(cents).replace(".", separators(i18n.current_language())[0])
 
 
-def _may(coop: CoopContext, permission: str) -> None:
-    """The role first, so that a refused person never learns how the form would be read."""
-    if not coop.can(permission):
-        raise PermissionDenied(i18n._("Your role does not allow this."))
-
-
 def _checked(month: str) -> str:
     if not is_month(month):
         raise NotFound(i18n._("This period does not exist."))
@@ -66,15 +60,8 @@ def _see_other(request: Request, path: str, flash: str | None) -> Redirect:
     return response
 
 
-async def _member_form(request: Request, coop: CoopContext) -> dict[str, Any]:
-    """The form of a member answering their draft statement for the month (read, contested)."""
-    _may(coop, "contest_statement")
-    return await form_data(request)
-
-
 class PeriodController(Controller):
-    path = "/c/{slug:str}"
-    dependencies = {"coop": Provide(provide_coop)}
+    path = "/"
 
     async def _list(
         self, request: Request, db: Db, coop: CoopContext, status_code: int = 200, **extra: Any
@@ -172,7 +159,6 @@ class PeriodController(Controller):
     ) -> Template | Redirect:
         """A coordinator answers a contest with the form `form` (keep, correct): back to the
         contest's month, or its page again with the service's message."""
-        _may(coop, "close_period")
         data = await form_data(request)
         try:
             await answer(data)
@@ -189,10 +175,9 @@ class PeriodController(Controller):
         """Every month of the cooperative, newest first, and the next one to review."""
         return await self._list(request, db, coop)
 
-    @post("/periods/review-time")
+    @post("/periods/review-time", guards=[requires(Permission.MANAGE_COOPERATIVE)])
     async def review_time(self, request: Request, db: Db, coop: Coop) -> Template | Redirect:
         """The cooperative's minimum review time, in hours (coordinators)."""
-        _may(coop, "manage_cooperative")
         data = await form_data(request)
         try:
             await review_steps.set_review_hours(db, coop.actor, data)
@@ -213,7 +198,7 @@ class PeriodController(Controller):
         """A month: the whole draft (coordinators), or one's own draft statement (members)."""
         return await self._month(request, db, coop, _checked(month))
 
-    @post("/periods/{month:str}/review")
+    @post("/periods/{month:str}/review", guards=[requires(Permission.CLOSE_PERIOD)])
     async def start_review(
         self, request: Request, db: Db, coop: Coop, month: FromPath[str]
     ) -> Template | Redirect:
@@ -227,13 +212,13 @@ class PeriodController(Controller):
             )
         return self._back(request, coop, month, "review_started")
 
-    @post("/periods/{month:str}/read")
+    @post("/periods/{month:str}/read", guards=[requires(Permission.CONTEST_STATEMENT)])
     async def mark_read(
         self, request: Request, db: Db, coop: Coop, month: FromPath[str]
     ) -> Template | Redirect:
         """A member marks their draft statement as read (from the home page or the month)."""
         month = _checked(month)
-        data = await _member_form(request, coop)
+        data = await form_data(request)
         try:
             await reviews.mark_read(db, coop.actor, month)
         except Conflict as error:
@@ -242,13 +227,13 @@ class PeriodController(Controller):
             return _see_other(request, f"/c/{coop.cooperative.slug}/", "draft_read")
         return self._back(request, coop, month, "draft_read")
 
-    @post("/periods/{month:str}/contests")
+    @post("/periods/{month:str}/contests", guards=[requires(Permission.CONTEST_STATEMENT)])
     async def contest(
         self, request: Request, db: Db, coop: Coop, month: FromPath[str]
     ) -> Template | Redirect:
         """A member contests a line of their draft statement, or their share, with a comment."""
         month = _checked(month)
-        data = await _member_form(request, coop)
+        data = await form_data(request)
         try:
             await contests.contest_line(db, coop.actor, month, data)
         except (Invalid, Conflict) as error:
@@ -256,7 +241,7 @@ class PeriodController(Controller):
             return await self._refused(request, db, coop, month, error, values=data, failed=line)
         return self._back(request, coop, month, "contest_sent")
 
-    @post("/contests/{contest_id:int}/keep")
+    @post("/contests/{contest_id:int}/keep", guards=[requires(Permission.CLOSE_PERIOD)])
     async def keep(
         self, request: Request, db: Db, coop: Coop, contest_id: FromPath[int]
     ) -> Template | Redirect:
@@ -267,7 +252,7 @@ class PeriodController(Controller):
 
         return await self._answer(request, db, coop, contest_id, keep_line, "keep", "contest_kept")
 
-    @post("/contests/{contest_id:int}/correct")
+    @post("/contests/{contest_id:int}/correct", guards=[requires(Permission.CLOSE_PERIOD)])
     async def correct(
         self, request: Request, db: Db, coop: Coop, contest_id: FromPath[int]
     ) -> Template | Redirect:
@@ -301,22 +286,20 @@ class PeriodController(Controller):
             **extra,
         )
 
-    @get("/periods/{month:str}/close")
+    @get("/periods/{month:str}/close", guards=[requires(Permission.CLOSE_PERIOD)])
     async def confirm_close(
         self, request: Request, db: Db, coop: Coop, month: FromPath[str]
     ) -> Template | Redirect:
         """What closing does and what cannot be undone, then the confirmation (coordinators)."""
         month = _checked(month)
-        _may(coop, "close_period")
         return await self._confirm(request, db, coop, month)
 
-    @post("/periods/{month:str}/close")
+    @post("/periods/{month:str}/close", guards=[requires(Permission.CLOSE_PERIOD)])
     async def close(
         self, request: Request, db: Db, coop: Coop, month: FromPath[str]
     ) -> Template | Redirect:
         """Close the month once the coordinator confirms having checked the draft."""
         month = _checked(month)
-        _may(coop, "close_period")
         data = await form_data(request)
         try:
             if data.get("checked") != "yes":

@@ -5,25 +5,22 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Controller, Request, get, post
-from litestar.di import Provide
 from litestar.response import Redirect, Template
 
 from governance.base import clock, i18n
-from governance.base.errors import Invalid, PermissionDenied
+from governance.base.errors import Invalid
 from governance.base.http import Db, form_data, page, redirect
 from governance.ledger.costs import costs
-from governance.members.context import Coop, CoopContext, provide_coop
+from governance.members.access import Permission
+from governance.members.context import Coop, CoopContext, requires
 
 
 class CostController(Controller):
-    path = "/c/{slug:str}/costs"
-    dependencies = {"coop": Provide(provide_coop)}
+    path = "/costs"
 
     def _form(
         self, request: Request, coop: CoopContext, status_code: int = 200, **extra: Any
     ) -> Template:
-        if not coop.can("post_journal"):
-            raise PermissionDenied(i18n._("Your role does not allow this."))
         return page(
             request,
             "ledger/costs/cost_form.html",
@@ -45,13 +42,13 @@ class CostController(Controller):
             total=sum(row.amount_cents for row in rows),
         )
 
-    @get("/new")
+    @get("/new", guards=[requires(Permission.POST_JOURNAL)])
     async def new(self, request: Request, coop: Coop) -> Template:
         """The form to record a cost (coordinators)."""
         today = clock.today()
         return self._form(request, coop, values={"date": today.isoformat()})
 
-    @post("/")
+    @post("/", guards=[requires(Permission.POST_JOURNAL)])
     async def create(self, request: Request, db: Db, coop: Coop) -> Template | Redirect:
         """Record a cost: Dr expense:<category> / Cr bank."""
         data = await form_data(request)

@@ -11,20 +11,20 @@ from typing import Any
 
 from litestar import Controller, Request, Response, get, post
 from litestar.datastructures import UploadFile
-from litestar.di import Provide
 from litestar.exceptions.http_exceptions import RequestEntityTooLarge
 from litestar.response import Redirect, Template
 
 from governance.auth.current import choose_language
 from governance.base import clock, i18n
-from governance.base.errors import Conflict, Invalid, NotFound, PermissionDenied
+from governance.base.errors import Conflict, Invalid, NotFound
 from governance.base.http import Db, page, redirect
 from governance.base.settings import PACKAGE_DIR
 from governance.ledger.imports import csv_reader, rows, service
 from governance.ledger.imports.confirmation import MAX_PAYLOAD_CHARS, Signed, sign, verify
 from governance.ledger.work import late_work
 from governance.ledger.work.prestation_input import kinds_of
-from governance.members.context import Coop, CoopContext, provide_coop
+from governance.members.access import Permission
+from governance.members.context import Coop, CoopContext, requires
 
 SAMPLE = PACKAGE_DIR / "samples" / "prestations.csv"
 CHUNK = 64 * 1024
@@ -58,11 +58,6 @@ async def _read_limited(upload: UploadFile, limit: int) -> bytes:
     return b"".join(chunks)
 
 
-def _require_coordinator(coop: CoopContext) -> None:
-    if not coop.can("record_for_anyone"):
-        raise PermissionDenied(i18n._("Your role does not allow this."))
-
-
 def _upload_page(
     request: Request, coop: CoopContext, status_code: int = 200, **context: Any
 ) -> Template:
@@ -80,19 +75,19 @@ def _upload_page(
 
 
 class ImportController(Controller):
-    path = "/c/{slug:str}/work/import"
-    dependencies = {"coop": Provide(provide_coop)}
+    """Coordinators only: every handler needs `record_for_anyone`."""
+
+    path = "/work/import"
+    guards = [requires(Permission.RECORD_FOR_ANYONE)]
 
     @get("/")
     async def upload_form(self, request: Request, coop: Coop) -> Template:
         """The form to upload a CSV file, and the columns it may have."""
-        _require_coordinator(coop)
         return _upload_page(request, coop)
 
     @get("/sample")
     async def sample(self, coop: Coop) -> Response[bytes]:
         """The sample file, governance/samples/prestations.csv."""
-        _require_coordinator(coop)
         if not SAMPLE.is_file():  # a package installed without its data files
             raise NotFound(i18n._("This page does not exist."))
         return Response(
@@ -108,7 +103,6 @@ class ImportController(Controller):
     )
     async def preview(self, request: Request, db: Db, coop: Coop) -> Template:
         """Read the uploaded file and show every row, with its errors by line and column."""
-        _require_coordinator(coop)
         upload = (await request.form()).get("file")
         if not isinstance(upload, UploadFile) or not upload.filename:
             return _upload_page(request, coop, 400, error=i18n._("Choose a CSV file to import."))
@@ -162,7 +156,6 @@ class ImportController(Controller):
     @post("/confirm", request_max_body_size=MAX_PAYLOAD_CHARS + 64 * 1024)
     async def confirm(self, request: Request, db: Db, coop: Coop) -> Template | Redirect:
         """Import every previewed row at once; a file imported before imports nothing."""
-        _require_coordinator(coop)
         form = await request.form()
         secret = request.app.state.settings.secret_key
         try:

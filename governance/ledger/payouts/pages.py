@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Controller, Request, Response, get, post
-from litestar.di import Provide
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
@@ -15,7 +14,8 @@ from governance.base.http import Db, form_data, page, redirect
 from governance.input.iban import format_iban
 from governance.language.months import month_name
 from governance.ledger.payouts import payouts
-from governance.members.context import Coop, CoopContext, provide_coop
+from governance.members.access import Permission
+from governance.members.context import Coop, CoopContext, requires
 
 
 def _months_shown(view: payouts.BatchView) -> dict[int, list[str]]:
@@ -24,8 +24,7 @@ def _months_shown(view: payouts.BatchView) -> dict[int, list[str]]:
 
 
 class PayoutController(Controller):
-    path = "/c/{slug:str}/payouts"
-    dependencies = {"coop": Provide(provide_coop)}
+    path = "/payouts"
 
     async def _list(
         self, request: Request, db: Db, coop: CoopContext, status_code: int = 200, **extra: Any
@@ -73,7 +72,7 @@ class PayoutController(Controller):
         """The batches, what a new batch would pay, and who has no IBAN yet."""
         return await self._list(request, db, coop)
 
-    @post("/")
+    @post("/", guards=[requires(Permission.PAY_MEMBERS)])
     async def prepare(self, request: Request, db: Db, coop: Coop) -> Template | Redirect:
         """Prepare a batch of every positive amount owed to a member with an IBAN."""
         data = await form_data(request)
@@ -128,7 +127,7 @@ class PayoutController(Controller):
             format_iban=format_iban,
         )
 
-    @post("/{batch_id:int}/confirm")
+    @post("/{batch_id:int}/confirm", guards=[requires(Permission.PAY_MEMBERS)])
     async def confirm(
         self, request: Request, db: Db, coop: Coop, batch_id: FromPath[int]
     ) -> Template | Redirect:
@@ -142,7 +141,7 @@ class PayoutController(Controller):
             )
         return redirect(request, f"/c/{coop.cooperative.slug}/payouts/{batch_id}")
 
-    @post("/{batch_id:int}/cancel")
+    @post("/{batch_id:int}/cancel", guards=[requires(Permission.PAY_MEMBERS)])
     async def cancel(
         self, request: Request, db: Db, coop: Coop, batch_id: FromPath[int]
     ) -> Template | Redirect:

@@ -15,8 +15,9 @@ from governance.base.http import Db
 from governance.input.json_body import API_ERRORS, Body, strict_body
 from governance.ledger.reversals import reversals
 from governance.ledger.work import api
-from governance.ledger.work.api import Checked, PrestationOut, allowed
-from governance.members.context import Coop
+from governance.ledger.work.api import Checked, PrestationOut
+from governance.members.access import Permission
+from governance.members.context import Coop, requires
 
 
 class ReasonIn(Body):
@@ -32,7 +33,8 @@ class PrestationApiController(api.PrestationApiController):
         "/{prestation_id:int}/reverse",
         status_code=200,
         responses=API_ERRORS,
-        dependencies={"checked": strict_body(ReasonIn, before=allowed("validate_work"))},
+        dependencies={"checked": strict_body(ReasonIn)},
+        guards=[requires(Permission.VALIDATE_WORK)],
     )
     async def reverse(
         self,

@@ -18,13 +18,14 @@ from governance.base.http import Db, form_data, redirect
 from governance.language.months import is_month
 from governance.ledger.reversals import reversals
 from governance.ledger.work import pages
-from governance.members.context import Coop
+from governance.members.access import Permission
+from governance.members.context import Coop, requires
 
 
 class WorkController(pages.WorkController):
     """The work pages, reversing included."""
 
-    @post("/{prestation_id:int}/reverse")
+    @post("/{prestation_id:int}/reverse", guards=[requires(Permission.VALIDATE_WORK)])
     async def reverse(
         self, request: Request, db: Db, coop: Coop, prestation_id: FromPath[int]
     ) -> Template | Redirect:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from litestar import Controller, Request, Response, get
-from litestar.di import Provide
 from litestar.params import FromPath
 from litestar.response import Template
 
@@ -13,7 +12,7 @@ from governance.base.http import Db, page
 from governance.ledger.statements import statement_files, statements
 from governance.ledger.statements.earnings_chart import chart
 from governance.ledger.statements.statement_reconciliation import month_lines, since_lines
-from governance.members.context import Coop, provide_coop
+from governance.members.context import Coop
 
 
 def _file_name(month: str, member_id: int, extension: str) -> str:
@@ -21,8 +20,7 @@ def _file_name(month: str, member_id: int, extension: str) -> str:
 
 
 class StatementController(Controller):
-    path = "/c/{slug:str}"
-    dependencies = {"coop": Provide(provide_coop)}
+    path = "/"
 
     @get("/statements")
     async def index(self, request: Request, db: Db, coop: Coop) -> Template:

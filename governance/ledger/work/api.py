@@ -5,19 +5,17 @@ with the same rights as the pages; what the API reads and answers about them. Re
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from typing import Annotated, Any
 
 import msgspec
 from litestar import Controller, Request, Response, get, post
-from litestar.di import NamedDependency, Provide
+from litestar.di import NamedDependency
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import FromPath, JSONBody, QueryParameter
 
 from governance.base import clock, i18n
-from governance.base.errors import Invalid, PermissionDenied
+from governance.base.errors import Invalid
 from governance.base.http import Db
-from governance.base.i18n import _
 from governance.input.forms import MAX_ROW_ID
 from governance.input.json_body import (
     API_ERRORS,
@@ -32,7 +30,8 @@ from governance.input.money import format_cents
 from governance.language.months import MONTH_PATTERN
 from governance.ledger.work import prestations
 from governance.ledger.work.models import Prestation
-from governance.members.context import Coop, CoopContext, provide_coop
+from governance.members.access import Permission
+from governance.members.context import Coop, requires
 
 # The form's field for each amount of the API, so that a refusal names the field sent.
 PRESTATION_AMOUNTS = {
@@ -132,16 +131,6 @@ Member = Annotated[int | None, QueryParameter(name="member", ge=1, le=MAX_ROW_ID
 Checked = NamedDependency[None]
 
 
-def allowed(permission: str) -> Callable[[CoopContext], None]:
-    """A role check run before the body is read: a member learns about their role first."""
-
-    def check(coop: CoopContext) -> None:
-        if not coop.can(permission):
-            raise PermissionDenied(_("Your role does not allow this."))
-
-    return check
-
-
 RECORDED_AGAIN = {
     **API_ERRORS,
     200: ResponseSpec(
@@ -153,8 +142,7 @@ RECORDED_AGAIN = {
 
 
 class PrestationApiController(Controller):
-    path = "/api/c/{slug:str}/prestations"
-    dependencies = {"coop": Provide(provide_coop)}
+    path = "/prestations"
     include_in_schema = True
 
     @get("/", responses=API_ERRORS)
@@ -169,7 +157,8 @@ class PrestationApiController(Controller):
         "/",
         status_code=201,
         responses=RECORDED_AGAIN,
-        dependencies={"checked": strict_body(PrestationIn, before=allowed("record_own_work"))},
+        dependencies={"checked": strict_body(PrestationIn)},
+        guards=[requires(Permission.RECORD_OWN_WORK)],
     )
     async def create(
         self, request: Request, db: Db, coop: Coop, data: JSONBody[PrestationIn], checked: Checked
@@ -195,6 +184,7 @@ class PrestationApiController(Controller):
         responses=API_ERRORS,
         operation_class=OptionalBody,
         dependencies={"checked": strict_body(NoBody, optional=True)},
+        guards=[requires(Permission.RECORD_OWN_WORK)],
     )
     async def submit(
         self,
@@ -212,7 +202,8 @@ class PrestationApiController(Controller):
         "/validate",
         status_code=200,
         responses=API_ERRORS,
-        dependencies={"checked": strict_body(ValidateIn, before=allowed("validate_work"))},
+        dependencies={"checked": strict_body(ValidateIn)},
+        guards=[requires(Permission.VALIDATE_WORK)],
     )
     async def validate(
         self, db: Db, coop: Coop, data: JSONBody[ValidateIn], checked: Checked

@@ -8,12 +8,11 @@ from collections.abc import Sequence
 from typing import Annotated, Any
 
 from litestar import Controller, Request, get, post
-from litestar.di import Provide
 from litestar.params import FromPath, QueryParameter
 from litestar.response import Redirect, Template
 
 from governance.base import clock, i18n
-from governance.base.errors import Conflict, Invalid, PermissionDenied
+from governance.base.errors import Conflict, Invalid
 from governance.base.http import Db, form_data, page, redirect
 from governance.input.forms import MAX_ROW_ID, Form, row_ids
 from governance.language.months import MONTH_PATTERN, month_name
@@ -24,7 +23,8 @@ from governance.ledger.work.statuses import PrestationStatus
 from governance.ledger.work.work_dates import window_of
 from governance.members import Role
 from governance.members import service as members
-from governance.members.context import Coop, CoopContext, provide_coop
+from governance.members.access import Permission
+from governance.members.context import Coop, CoopContext, requires
 
 Month = Annotated[str | None, QueryParameter(name="month", pattern=MONTH_PATTERN)]
 MemberParam = Annotated[int | None, QueryParameter(name="member", ge=1, le=MAX_ROW_ID)]
@@ -33,8 +33,7 @@ NOT_COUNTED = (PrestationStatus.REJECTED, PrestationStatus.REVERSED)
 
 
 class WorkController(Controller):
-    path = "/c/{slug:str}/work"
-    dependencies = {"coop": Provide(provide_coop)}
+    path = "/work"
 
     async def _form_page(
         self,
@@ -45,8 +44,6 @@ class WorkController(Controller):
         chosen: Sequence[str] = (),
         **extra: Any,
     ) -> Template:
-        if not coop.can("record_own_work"):
-            raise PermissionDenied(i18n._("Your role does not allow this."))
         clients = await clients_for(db, coop.actor)
         active = [
             row
@@ -125,7 +122,7 @@ class WorkController(Controller):
         `?recorded=` the one just recorded, when a closed month's: where it will count."""
         return await self._work_page(request, db, coop, month, recorded=recorded)
 
-    @get("/new")
+    @get("/new", guards=[requires(Permission.RECORD_OWN_WORK)])
     async def new(
         self, request: Request, db: Db, coop: Coop, member: MemberParam = None
     ) -> Template:
@@ -140,7 +137,7 @@ class WorkController(Controller):
                     chosen = row.person.languages
         return await self._form_page(request, db, coop, values=values, chosen=chosen)
 
-    @post("/")
+    @post("/", guards=[requires(Permission.RECORD_OWN_WORK)])
     async def create(self, request: Request, db: Db, coop: Coop) -> Template | Redirect:
         """Record (and maybe submit) a prestation; a resent form does not record it twice.
         Work dated in a closed month is recorded, and the work list says which month counts it."""
@@ -176,7 +173,7 @@ class WorkController(Controller):
             work += f"?recorded={prestation.id}"
         return redirect(request, work, "prestation_recorded")
 
-    @post("/{prestation_id:int}/submit")
+    @post("/{prestation_id:int}/submit", guards=[requires(Permission.RECORD_OWN_WORK)])
     async def submit(
         self, request: Request, db: Db, coop: Coop, prestation_id: FromPath[int]
     ) -> Redirect:
@@ -184,11 +181,9 @@ class WorkController(Controller):
         await prestations.submit_prestation(db, coop.actor, prestation_id)
         return redirect(request, f"/c/{coop.cooperative.slug}/work/", "prestation_submitted")
 
-    @get("/queue")
+    @get("/queue", guards=[requires(Permission.VALIDATE_WORK)])
     async def queue(self, request: Request, db: Db, coop: Coop) -> Template:
         """Submitted prestations waiting for a coordinator."""
-        if not coop.can("validate_work"):
-            raise PermissionDenied(i18n._("Your role does not allow this."))
         rows = await prestations.prestations_of(db, coop.actor, status="submitted")
         clients = {c.id: c.name for c in await clients_for(db, coop.actor, include_archived=True)}
         names = {r.person.id: r.person.name for r in await members.list_members(db, coop.actor)}
@@ -197,7 +192,7 @@ class WorkController(Controller):
             request, "ledger/work/queue.html", rows=rows, clients=clients, names=names, later=later
         )
 
-    @post("/validate")
+    @post("/validate", guards=[requires(Permission.VALIDATE_WORK)])
     async def validate(self, request: Request, db: Db, coop: Coop) -> Template | Redirect:
         """Validate the ticked prestations (or the one of an htmx row), all or none."""
         form = await request.form()
@@ -212,7 +207,7 @@ class WorkController(Controller):
             return page(request, "ledger/work/_queue_done.html", prestation=done[0])
         return redirect(request, f"/c/{coop.cooperative.slug}/work/queue", "prestations_validated")
 
-    @post("/{prestation_id:int}/reject")
+    @post("/{prestation_id:int}/reject", guards=[requires(Permission.VALIDATE_WORK)])
     async def reject(
         self, request: Request, db: Db, coop: Coop, prestation_id: FromPath[int]
     ) -> Template | Redirect:
