@@ -53,9 +53,11 @@ from governance.ledger.closing.pages import PeriodController
 from governance.ledger.costs.pages import CostController
 from governance.ledger.imports.pages import ImportController
 from governance.ledger.payouts.pages import PayoutController
-from governance.ledger.reversals.api import PrestationApiController
-from governance.ledger.reversals.pages import WorkController
+from governance.ledger.reversals.reversals import reverse_prestation
 from governance.ledger.statements.pages import StatementController
+from governance.ledger.work.api import PrestationApiController
+from governance.ledger.work.pages import WorkController
+from governance.ledger.work.prestations import Reverser
 from governance.mail.pages import InvitationMailController
 from governance.members.context import provide_coop
 from governance.members.pages import (
@@ -285,12 +287,23 @@ async def healthz(request: Request) -> Response[dict[str, str]]:
 HEALTH_TIMEOUT = 5.0  # seconds: a health check that hangs is as bad as one that fails
 
 
+def _reverser() -> Reverser:
+    """The reversal use case, for the work pages and API (which sit below it)."""
+    return reverse_prestation
+
+
+COOPERATIVE_DEPENDENCIES = {
+    "coop": Provide(provide_coop),
+    "reverse_prestation": Provide(_reverser, sync_to_thread=False),
+}
+
+
 def cooperative_pages() -> Router:
     """Every page of a cooperative, under /c/{slug}: each handler receives `coop`, the
     cooperative of the URL and the asking person's membership (members/context.py)."""
     return Router(
         path="/c/{slug:str}",
-        dependencies={"coop": Provide(provide_coop)},
+        dependencies=COOPERATIVE_DEPENDENCIES,
         route_handlers=[
             CoopController,
             InvitationMailController,
@@ -316,7 +329,7 @@ def cooperative_api() -> Router:
     """The JSON API of a cooperative, under /api/c/{slug}, with the same `coop`."""
     return Router(
         path="/api/c/{slug:str}",
-        dependencies={"coop": Provide(provide_coop)},
+        dependencies=COOPERATIVE_DEPENDENCIES,
         route_handlers=[
             CoopMembersApiController,
             AuditApiController,

@@ -1,6 +1,6 @@
 """Prestations as JSON: the list, recording (idempotent with a key), submitting and validating,
-with the same rights as the pages; what the API reads and answers about them. Reversing is
-`reversals.api`, which extends this controller."""
+with the same rights as the pages; what the API reads and answers about them. Reversing goes
+through the `reverse_prestation` dependency app.py provides (the use case sits above billing)."""
 
 from __future__ import annotations
 
@@ -79,6 +79,12 @@ class PrestationIn(Body):
         return form
 
 
+class ReasonIn(Body):
+    """Why a validated prestation is reversed."""
+
+    reason: str
+
+
 class ValidateIn(Body):
     """The prestations to validate, all or none."""
 
@@ -129,6 +135,7 @@ Month = Annotated[str | None, QueryParameter(name="month", pattern=MONTH_PATTERN
 # A person's id is 32-bit on PostgreSQL: a larger one was a 500 there (found by check-api).
 Member = Annotated[int | None, QueryParameter(name="member", ge=1, le=MAX_ROW_ID)]
 Checked = NamedDependency[None]
+Reverse = NamedDependency[prestations.Reverser]
 
 
 RECORDED_AGAIN = {
@@ -211,3 +218,29 @@ class PrestationApiController(Controller):
         """Validate `{"ids": [...]}`, all or none (coordinators)."""
         done = await prestations.validate_prestations(db, coop.actor, data.ids)
         return [PrestationOut.of(p) for p in done]
+
+    @post(
+        "/{prestation_id:int}/reverse",
+        status_code=200,
+        responses=API_ERRORS,
+        dependencies={"checked": strict_body(ReasonIn)},
+        guards=[requires(Permission.VALIDATE_WORK)],
+    )
+    async def reverse(
+        self,
+        db: Db,
+        coop: Coop,
+        prestation_id: FromPath[int],
+        data: JSONBody[ReasonIn],
+        checked: Checked,
+        reverse_prestation: Reverse,
+    ) -> PrestationOut:
+        """Cancel a validated prestation in the books: `{"reason": "..."}` (coordinators).
+
+        Posts the opposite of its entry, dated today; refused (409) while the prestation is on
+        an invoice that no credit note cancels.
+        """
+        done = await reverse_prestation(
+            db, coop.actor, prestation_id, data.reason, today=clock.today()
+        )
+        return PrestationOut.of(done)

@@ -1,5 +1,6 @@
-"""Prestations: my work, recording, and the coordinators' queue to validate. Reversing a
-validated prestation is `reversals.pages`, which extends this controller."""
+"""Prestations: my work, recording, the coordinators' queue to validate, and reversing a
+validated prestation (through the `reverse_prestation` dependency app.py provides, as the use
+case sits above billing)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from collections.abc import Sequence
 from typing import Annotated, Any
 
 from litestar import Controller, Request, get, post
+from litestar.di import NamedDependency
 from litestar.params import FromPath, QueryParameter
 from litestar.response import Redirect, Template
 
@@ -15,10 +17,11 @@ from governance.base import clock, i18n
 from governance.base.errors import Conflict, Invalid
 from governance.base.http import Db, form_data, page, redirect
 from governance.input.forms import MAX_ROW_ID, Form, row_ids
-from governance.language.months import MONTH_PATTERN, month_name
+from governance.language.months import MONTH_PATTERN, is_month, month_name
 from governance.ledger.work import late_work, prestations, work_form
 from governance.ledger.work.clients import clients_for
 from governance.ledger.work.prestation_input import kinds_of
+from governance.ledger.work.prestations import Reverser
 from governance.ledger.work.statuses import PrestationStatus
 from governance.ledger.work.work_dates import window_of
 from governance.members import Role
@@ -29,6 +32,7 @@ from governance.members.context import Coop, CoopContext, requires
 Month = Annotated[str | None, QueryParameter(name="month", pattern=MONTH_PATTERN)]
 MemberParam = Annotated[int | None, QueryParameter(name="member", ge=1, le=MAX_ROW_ID)]
 Recorded = Annotated[int | None, QueryParameter(name="recorded", ge=1, le=MAX_ROW_ID)]
+Reverse = NamedDependency[Reverser]
 NOT_COUNTED = (PrestationStatus.REJECTED, PrestationStatus.REVERSED)
 
 
@@ -220,3 +224,41 @@ class WorkController(Controller):
                 request, "errors/error.html", status_code=400, status=400, message=error.message
             )
         return redirect(request, f"/c/{coop.cooperative.slug}/work/queue", "prestation_rejected")
+
+    @post("/{prestation_id:int}/reverse", guards=[requires(Permission.VALIDATE_WORK)])
+    async def reverse(
+        self,
+        request: Request,
+        db: Db,
+        coop: Coop,
+        prestation_id: FromPath[int],
+        reverse_prestation: Reverse,
+    ) -> Template | Redirect:
+        """Cancel a validated prestation in the books, with a reason (coordinators)."""
+        data = await form_data(request)
+        raw_month = str(data.get("month") or "")
+        month = raw_month if is_month(raw_month) else None
+        try:
+            await reverse_prestation(
+                db,
+                coop.actor,
+                prestation_id,
+                str(data.get("reason") or ""),
+                today=clock.today(),
+                credit_invoice=bool(data.get("credit_line")),
+                settlement=str(data.get("settlement") or ""),
+            )
+        except (Invalid, Conflict) as error:
+            return await self._work_page(
+                request,
+                db,
+                coop,
+                month,
+                status_code=error.status_code,
+                values=data,
+                errors=error.fields,
+                error=error.message,
+                reversing=prestation_id,
+            )
+        back = f"/c/{coop.cooperative.slug}/work/" + (f"?month={month}" if month else "")
+        return redirect(request, back, "prestation_reversed")

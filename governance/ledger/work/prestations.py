@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, Protocol, runtime_checkable
 
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
@@ -72,6 +72,27 @@ async def _existing(session: AsyncSession, cooperative_id: int, key: str) -> Pre
             )
         )
     ).first()
+
+
+@runtime_checkable
+class Reverser(Protocol):
+    """Reversing a validated prestation (`reverse_prestation`, ledger/reversals/reversals.py).
+
+    Reversing billed work credits its invoice line, so the use case sits above billing, which
+    work may not import; app.py gives it to the work pages and API as the dependency
+    `reverse_prestation`."""
+
+    async def __call__(
+        self,
+        session: AsyncSession,
+        actor: Actor,
+        prestation_id: int,
+        reason: str,
+        *,
+        today: dt.date,
+        credit_invoice: bool = False,
+        settlement: str = "",
+    ) -> Prestation: ...
 
 
 async def record_prestation(
