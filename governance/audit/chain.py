@@ -1,4 +1,8 @@
-"""The hash chain, as pure functions: canonical JSON, event hashes and verification."""
+"""The hash chain, as pure functions: canonical JSON, event hashes and verification.
+
+Canonical JSON is the standard library's `json.dumps` with the options fixed here, not a
+canonicalisation package: the bytes that are hashed must stay the same for as long as the chain
+lives, so their rule is written in this file and no library upgrade can change it."""
 
 from __future__ import annotations
 

@@ -6,6 +6,12 @@ rates, percentages and hours are `Decimal`. Anything a person types goes through
 over-precise entry raises `AmountError` with a machine `code` the caller turns into a
 translated message. Splitting an amount among recipients is `split` (largest remainder on
 exact fractions): the shares always add up to the amount, to the cent.
+
+Written by hand on purpose: a locale parser such as Babel's reads what it can, while an
+amount of money must be refused when it is ambiguous (a dot and a comma together, a group
+separator in the wrong place), with a code per refusal that each language words; and the one
+fair splitter, largest remainder over exact fractions in integer cents, is the design's rule,
+not a library's.
 """
 
 from __future__ import annotations

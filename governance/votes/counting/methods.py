@@ -1,5 +1,9 @@
 """Vote counting, as pure functions: approval, consent and ranked (instant-runoff).
 
+Counted here rather than by a voting library: the quorum, the exhausted ballots and the tie
+rule (TIE_BREAK) are the cooperative's own, printed on the bulletin board and recounted by
+`governance votes tally`, so each step must be ours to show.
+
 No database, web or clock. A tally takes the ballots as cast (one per voter), the number of
 eligible voters frozen at the opening, the quorum and, for approval, the threshold, and returns
 a `Result` whose `as_data()` is the JSON the bulletin board and `governance votes tally` print.
