@@ -7,19 +7,14 @@ import gc
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from litestar import Litestar, Request, Response, Router, get
 from litestar.config.csrf import CSRFConfig
-from litestar.connection import ASGIConnection
 from litestar.datastructures import MutableScopeHeaders
 from litestar.di import Provide
 from litestar.exceptions import (
     HTTPException,
-    NotAuthorizedException,
-    SerializationException,
-    ValidationException,
 )
 from litestar.middleware import DefineMiddleware
 from litestar.openapi.config import OpenAPIConfig
@@ -28,17 +23,14 @@ from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.template.config import TemplateConfig
 from litestar.types import Message, Scope
 from markupsafe import Markup
-from sqlalchemy.exc import DBAPIError, OperationalError
-from sqlalchemy.exc import TimeoutError as PoolTimeout
 
-from governance import request_log, static_assets
+from governance import error_pages, request_log, static_assets
 from governance.auth.current import choose_language
 from governance.auth.middleware import SessionAuthentication
 from governance.auth.pages import AuthController
 from governance.base import db, i18n
 from governance.base.errors import DomainError, NotFound
-from governance.base.http import LoginRequired, json_error, login_redirect, page
-from governance.base.i18n import N_, _
+from governance.base.i18n import _
 from governance.base.settings import PACKAGE_DIR, Settings
 from governance.home.pages import CoopHomeController
 from governance.input import json_body
@@ -153,121 +145,6 @@ async def _before_request(request: Request) -> None:
     for name, value in request.path_params.items():
         if name.endswith("_id") and isinstance(value, int) and not 0 < value <= MAX_ID:
             raise NotFound(_("This page does not exist."))
-
-
-def _wants_json(request: Request[Any, Any, Any]) -> bool:
-    return request.url.path.startswith(("/api/", "/schema"))
-
-
-def _error_page(request: Request[Any, Any, Any], status: int, message: str) -> Response[Any]:
-    i18n.set_language(choose_language(request))
-    if _wants_json(request):
-        return json_error(status, message)
-    return page(request, "errors/error.html", status_code=status, status=status, message=message)
-
-
-_MESSAGES = {
-    400: N_("The request could not be understood."),
-    401: N_("Please log in."),
-    403: N_("You are not allowed to see or do this."),
-    404: N_("This page does not exist."),
-    405: N_("This page does not accept this kind of request."),
-    429: N_("Too many requests. Wait a moment and try again."),
-    500: N_("Something went wrong on our side. Nothing was changed; please try again."),
-    503: N_(
-        "The service is unavailable for a moment. Nothing was changed; please try again in a "
-        "few minutes."
-    ),
-}
-
-
-def _http_error(request: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:
-    i18n.set_language(choose_language(request))
-    if isinstance(exc, LoginRequired | NotAuthorizedException):
-        if _wants_json(request):
-            return json_error(401, _(_MESSAGES[401]))
-        return login_redirect(request)
-    status = exc.status_code
-    if isinstance(exc, ValidationException) and _wants_json(request):
-        status, fields = json_body.refused_parameters(exc.extra)
-        message = _(_MESSAGES[400]) if status == 400 else _(json_body.WRONG_FIELDS)
-        response = json_error(status, message, fields)
-        response.content["extra"] = exc.extra
-        return response
-    if isinstance(exc.__cause__, SerializationException) and _wants_json(request):
-        return json_error(422, _("The request body is not valid JSON."))
-    if status == 403 and "CSRF" in str(exc.detail):
-        message = _("Your form has expired. Go back, reload the page and try again.")
-        return _error_page(request, 403, message)
-    return _error_page(request, status, _(_MESSAGES.get(status, _MESSAGES[400])))
-
-
-def _domain_error(request: Request[Any, Any, Any], exc: DomainError) -> Response[Any]:
-    i18n.set_language(choose_language(request))
-    if _wants_json(request):
-        return json_error(exc.status_code, exc.message, exc.fields)
-    return _error_page(request, exc.status_code, exc.message)
-
-
-async def _person_behind_an_error(exc: Exception, scope: Scope) -> None:
-    """Before the error's page: find the logged-in person when the session middleware did not
-    run (no route for the address, a method it does not take, a refused CSRF token), as the
-    middleware would, so that the page is in their language and shows them logged in.
-
-    The middleware sets `user` (a person or None) whenever it runs: this reads the session only
-    when it did not. Skipped when the database is the trouble; never raises (anonymous then).
-    """
-    if scope["type"] != "http" or "user" in scope or _database_down(exc):
-        return
-    try:
-        found = await _SESSION_READER.authenticate_request(ASGIConnection(scope))
-    except Exception as error:
-        log.warning("error page without its person: %s", type(error).__name__)
-        return
-    scope["user"] = found.user
-    scope["auth"] = found.auth
-
-
-async def _no_app(_scope: Scope, _receive: Any, _send: Any) -> None:
-    """Never called: `_SESSION_READER` only reads sessions, it wraps nothing."""
-
-
-_SESSION_READER = SessionAuthentication(app=_no_app)
-
-
-def _server_error(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
-    route = request.scope.get("path_template") or "(no route)"
-    if isinstance(exc, RecursionError) and json_body.too_deep(exc):
-        i18n.set_language(choose_language(request))
-        return json_error(422, _("The request body is not valid JSON."))
-    if _database_down(exc):
-        # The transaction did not commit: nothing was half-written.
-        log.error("database unavailable on %s %s: %s", request.method, route, type(exc).__name__)
-        return _error_page(request, 503, _(_MESSAGES[503]))
-    log.exception("unhandled error on %s %s", request.method, route)
-    return _error_page(request, 500, _(_MESSAGES[500]))
-
-
-def _database_down(exc: BaseException) -> bool:
-    """The database cannot be reached (refused, gone, pool exhausted, SQLite's file locked or
-    missing), as opposed to a bug or a conflict, which stay 500s with their traceback."""
-    if isinstance(exc, PoolTimeout | ConnectionError):
-        return True
-    if not isinstance(exc, DBAPIError):
-        return False
-    if exc.connection_invalidated:
-        return True
-    if not isinstance(exc, OperationalError):
-        return False
-    # psycopg: no SQLSTATE (the connection failed) or class 08 (connection exception) and
-    # 57P (the server shutting down); deadlocks, cancelled queries... have their own codes.
-    state = getattr(exc.orig, "sqlstate", None)
-    if state is not None:
-        return str(state).startswith(("08", "57P"))
-    message = str(exc.orig).lower()
-    if type(exc.orig).__module__.startswith("sqlite3"):
-        return "unable to open" in message or "database is locked" in message
-    return True
 
 
 @get("/healthz", exclude_from_auth=True, include_in_schema=False)
@@ -404,11 +281,11 @@ def create_app(settings: Settings | None = None) -> Litestar:
         plugins=[json_body.StrictBodySchema()],
         before_request=_before_request,
         before_send=[_add_security_headers],
-        after_exception=[_person_behind_an_error],
+        after_exception=[error_pages.person_behind_an_error],
         exception_handlers={
-            HTTPException: _http_error,
-            DomainError: _domain_error,
-            Exception: _server_error,
+            HTTPException: error_pages.http_error,
+            DomainError: error_pages.domain_error,
+            Exception: error_pages.server_error,
         },
         openapi_config=OpenAPIConfig(
             title="governance", version="0.1.0", path="/schema", render_plugins=[JsonRenderPlugin()]
