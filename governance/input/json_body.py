@@ -144,22 +144,21 @@ def decode_body(raw: bytes, model: type[S]) -> S:
         raise Invalid(_(WRONG_FIELDS)) from error
 
 
-Check = Callable[[Any], None]
+# What a handler declares to have its body checked by `strict_body` (`checked: Checked`).
+Checked = NamedDependency[None]
 
 
-def strict_body(
-    model: type[Body], *, before: Check | None = None, optional: bool = False
-) -> Provide:
+def strict_body(model: type[Body], *, optional: bool = False) -> Provide:
     """A dependency that refuses the request's body unless it is a `model` read strictly.
 
-    `before(coop)` runs first (a role check); `optional`: no body (or `null`) is accepted
-    too, and the operation says so with `operation_class=OptionalBody`.
-    The handler declares the dependency (`checked: Checked`) and the body as `data: model`.
+    `optional`: no body (or `null`) is accepted too, and the operation says so with
+    `operation_class=OptionalBody`. The handler declares the dependency (`checked: Checked`)
+    and the body as `data: model`. The role is checked before, by the handler's guard
+    (members/context.py); `coop` is resolved first, so that a stranger to the cooperative
+    learns nothing from its body's errors.
     """
 
     async def check_body(request: Request[Any, Any, Any], coop: NamedDependency[Any]) -> None:
-        if before is not None:
-            before(coop)
         raw = await request.body()
         if optional and raw.strip() in (b"", b"null"):
             return

@@ -7,13 +7,12 @@ from __future__ import annotations
 from typing import Annotated
 
 from litestar import Controller, get, post
-from litestar.di import NamedDependency
 from litestar.params import JSONBody, Parameter
 
 from governance.base.errors import NotFound
 from governance.base.http import Db
 from governance.base.i18n import _
-from governance.input.json_body import API_ERRORS, strict_body
+from governance.input.json_body import API_ERRORS, Checked, strict_body
 from governance.members.context import Coop
 from governance.votes import ballots, reads
 from governance.votes.api_bodies import (
@@ -28,7 +27,6 @@ from governance.votes.api_bodies import (
 )
 
 ProposalId = Annotated[int, Parameter(ge=1, le=2**31 - 1)]
-Checked = NamedDependency[None]
 
 
 class ProposalApiController(Controller):

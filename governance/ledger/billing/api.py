@@ -11,7 +11,6 @@ from typing import Annotated
 
 import msgspec
 from litestar import Controller, get, post
-from litestar.di import NamedDependency
 from litestar.params import FromQuery, JSONBody, Parameter
 
 from governance.base import clock, i18n
@@ -20,6 +19,7 @@ from governance.base.http import Db
 from governance.input.json_body import (
     API_ERRORS,
     Body,
+    Checked,
     NoBody,
     OptionalBody,
     rename,
@@ -133,7 +133,6 @@ class ClientOut(msgspec.Struct, omit_defaults=True):
 
 # The client table's id is a 32-bit INTEGER: PostgreSQL refuses to compare it with more.
 ClientId = Annotated[int, Parameter(ge=1, le=2**31 - 1)]
-Checked = NamedDependency[None]
 
 
 class ClientApiController(Controller):

@@ -20,6 +20,7 @@ from governance.input.forms import MAX_ROW_ID
 from governance.input.json_body import (
     API_ERRORS,
     Body,
+    Checked,
     NoBody,
     OptionalBody,
     RowId,
@@ -134,7 +135,6 @@ class PrestationOut(msgspec.Struct):
 Month = Annotated[str | None, QueryParameter(name="month", pattern=MONTH_PATTERN)]
 # A person's id is 32-bit on PostgreSQL: a larger one was a 500 there (found by check-api).
 Member = Annotated[int | None, QueryParameter(name="member", ge=1, le=MAX_ROW_ID)]
-Checked = NamedDependency[None]
 Reverse = NamedDependency[prestations.Reverser]
 
 
