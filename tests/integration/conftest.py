@@ -135,40 +135,29 @@ def people(run: Any, world: Any, make_visitor: Any, monkeypatch: pytest.MonkeyPa
 # `CHU_FIXTURE = "<name>"`; its tests then ask for `chu` (see tests/conftest.py).
 
 
+async def _hospital(session: Any, world: Any, name: str, rate_cents: int) -> int:
+    """A hospital client added by Carla (a coordinator) at an hourly rate: its id."""
+    client = await create_client(
+        session,
+        world.actor("carla"),
+        name=name,
+        kind=ClientKind.HOSPITAL,
+        default_rate_cents=rate_cents,
+    )
+    assert client.id is not None
+    return client.id
+
+
 @pytest.fixture
 def chu_de_liege(run: Any, world: Any) -> int:
     """The client "CHU de Liège" (55,00 € an hour), no work yet: its id."""
-
-    async def action(session: Any) -> int:
-        client = await create_client(
-            session,
-            world.actor("carla"),
-            name="CHU de Liège",
-            kind=ClientKind.HOSPITAL,
-            default_rate_cents=5500,
-        )
-        assert client.id is not None
-        return client.id
-
-    return run(action)
+    return run(lambda session: _hospital(session, world, "CHU de Liège", 5500))
 
 
 @pytest.fixture
 def chu_client(run: Any, world: Any) -> int:
     """The client "CHU" (55,00 € an hour), no work yet: its id."""
-
-    async def action(session: Any) -> int:
-        client = await create_client(
-            session,
-            world.actor("carla"),
-            name="CHU",
-            kind=ClientKind.HOSPITAL,
-            default_rate_cents=5500,
-        )
-        assert client.id is not None
-        return client.id
-
-    return run(action)
+    return run(lambda session: _hospital(session, world, "CHU", 5500))
 
 
 @pytest.fixture
@@ -177,17 +166,11 @@ def chu_with_work(run: Any, world: Any) -> int:
     and 2 November 2026: its id."""
 
     async def action(session: Any) -> int:
-        client = await create_client(
-            session,
-            world.actor("carla"),
-            name="CHU",
-            kind=ClientKind.HOSPITAL,
-            default_rate_cents=5500,
-        )
-        await validated_work(session, world, client.id, "2026-10-05")
-        await validated_work(session, world, client.id, "2026-10-19", minutes=90)
-        await validated_work(session, world, client.id, "2026-11-02")
-        return client.id
+        client_id = await _hospital(session, world, "CHU", 5500)
+        await validated_work(session, world, client_id, "2026-10-05")
+        await validated_work(session, world, client_id, "2026-10-19", minutes=90)
+        await validated_work(session, world, client_id, "2026-11-02")
+        return client_id
 
     return run(action)
 
@@ -195,16 +178,4 @@ def chu_with_work(run: Any, world: Any) -> int:
 @pytest.fixture
 def chu_at_50_euros(run: Any, world: Any) -> int:
     """The client "CHU" at 50,00 € an hour, no work yet: its id."""
-
-    async def action(session: Any) -> int:
-        client = await create_client(
-            session,
-            world.actor("carla"),
-            name="CHU",
-            kind=ClientKind.HOSPITAL,
-            default_rate_cents=5000,
-        )
-        assert client.id is not None
-        return client.id
-
-    return run(action)
+    return run(lambda session: _hospital(session, world, "CHU", 5000))
