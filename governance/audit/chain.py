@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from typing import Any, Literal
 
@@ -107,15 +107,73 @@ class ChainBreak:
     detail: str
 
 
-def verify(events: Sequence[StoredEvent]) -> ChainBreak | None:
+def verify(events: Iterable[StoredEvent]) -> ChainBreak | None:
     """The first place where the chain is not whole, or None.
 
     `events` is the chain as stored, ordered by sequence number. A deleted last event cannot
     be seen from the chain alone: the signed checkpoints of the month close cover that.
     """
-    position_of = {event.hash: index for index, event in enumerate(events)}
-    for index, event in enumerate(events):
-        previous = events[index - 1] if index else None
+    verifier = ChainVerifier()
+    verifier.feed(events)
+    return verifier.finish()
+
+
+class ChainVerifier:
+    """`verify` fed the chain in order, batch after batch, in constant memory.
+
+    It keeps the last two events, the count and the head. When an event does not link to the
+    one before it, whether it links to an event stored *later* ("reordered") can only be told
+    by what follows: the verifier then watches the rest of the chain for that hash and names
+    the break in `finish`. Every batch must follow the previous one in (seq, id) order.
+    """
+
+    __slots__ = (
+        "_pending",
+        "_previous",
+        "_problem",
+        "_sought",
+        "_sought_by",
+        "_two_before",
+        "count",
+        "head",
+    )
+
+    def __init__(self) -> None:
+        self.count = 0  # events fed
+        self.head = GENESIS  # hash of the last event fed
+        self._previous: StoredEvent | None = None
+        self._two_before = GENESIS  # hash of the event before the previous one
+        self._problem: ChainBreak | None = None
+        # A link to an unknown hash: the break it is unless a later event has that hash.
+        self._sought: str | None = None
+        self._sought_by = 0  # the sequence number of the event that links to it
+        self._pending: ChainBreak | None = None
+
+    def feed(self, events: Iterable[StoredEvent]) -> None:
+        for event in events:
+            if self._problem is None:
+                if self._sought is None:
+                    self._problem = self._check(event)
+                elif event.hash == self._sought:
+                    self._problem = ChainBreak(
+                        self._sought_by,
+                        "reordered",
+                        "this event links to an event stored after it",
+                    )
+            self._two_before = self._previous.hash if self._previous is not None else GENESIS
+            self._previous = event
+            self.count += 1
+        if self._previous is not None:
+            self.head = self._previous.hash
+
+    def finish(self) -> ChainBreak | None:
+        """The first break of everything fed, or None."""
+        if self._problem is None and self._pending is not None:
+            return self._pending
+        return self._problem
+
+    def _check(self, event: StoredEvent) -> ChainBreak | None:
+        previous = self._previous
         if previous is not None and event.seq == previous.seq:
             return ChainBreak(event.seq, "inserted", "two events carry this sequence number")
         expected_seq = previous.seq + 1 if previous is not None else 1
@@ -123,27 +181,30 @@ def verify(events: Sequence[StoredEvent]) -> ChainBreak | None:
             return ChainBreak(expected_seq, "missing", "no event carries this sequence number")
         expected_prev = previous.hash if previous is not None else GENESIS
         if event.prev_hash != expected_prev:
-            before_previous = events[index - 2].hash if index >= 2 else GENESIS
-            if previous is not None and event.prev_hash == before_previous:
+            if previous is not None and event.prev_hash == self._two_before:
                 return ChainBreak(
                     previous.seq, "inserted", "this event was put between two linked events"
                 )
-            if position_of.get(event.prev_hash, -1) > index:
-                return ChainBreak(
-                    event.seq, "reordered", "this event links to an event stored after it"
-                )
+            # "reordered" if a later event has this hash (told as the rest is fed), else:
+            self._sought, self._sought_by = event.prev_hash, event.seq
             if previous is None:
-                return ChainBreak(event.seq, "changed", "the first event does not start the chain")
-            return ChainBreak(
-                previous.seq, "changed", "this event was rewritten: the next one links elsewhere"
-            )
+                self._pending = ChainBreak(
+                    event.seq, "changed", "the first event does not start the chain"
+                )
+            else:
+                self._pending = ChainBreak(
+                    previous.seq,
+                    "changed",
+                    "this event was rewritten: the next one links elsewhere",
+                )
+            return None
         if event_hash(event.prev_hash, event.payload) != event.hash:
-            if index >= 2 and _was_shifted_by_insertion(event, events[index - 2].hash):
+            if self.count >= 2 and _was_shifted_by_insertion(event, self._two_before):
                 return ChainBreak(
                     event.seq - 1, "inserted", "an event was put here and the later ones renumbered"
                 )
             return ChainBreak(event.seq, "changed", "the content does not match its hash")
-    return None
+        return None
 
 
 def _was_shifted_by_insertion(event: StoredEvent, hash_two_before: str) -> bool:

@@ -9,18 +9,19 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import func, text
+from sqlalchemy import select as core_select
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from governance.audit.chain import (
     GENESIS,
     ChainBreak,
+    ChainVerifier,
     EventPayload,
     StoredEvent,
     canonical,
     chain_key,
     event_hash,
-    verify,
 )
 from governance.audit.models import AuditEvent
 from governance.audit.redaction import MONEY_ACTIONS, SALT_KEY
@@ -114,24 +115,6 @@ async def record(
     return event
 
 
-def stored(event: AuditEvent) -> StoredEvent:
-    return StoredEvent(
-        payload=EventPayload(
-            chain=event.chain,
-            seq=event.seq,
-            at=event.at,
-            cooperative_id=event.cooperative_id,
-            actor_id=event.actor_id,
-            action=event.action,
-            subject_type=event.subject_type,
-            subject_id=event.subject_id,
-            data=event.data,
-        ),
-        prev_hash=event.prev_hash,
-        hash=event.hash,
-    )
-
-
 @dataclass(frozen=True)
 class Verification:
     chain: str
@@ -140,19 +123,53 @@ class Verification:
     problem: ChainBreak | None
 
 
-async def verify_chain(session: AsyncSession, cooperative_id: int | None) -> Verification:
-    """Recompute one chain from its stored rows."""
+VERIFY_BATCH = 5_000
+
+
+async def verify_chain(
+    session: AsyncSession, cooperative_id: int | None, *, batch: int = VERIFY_BATCH
+) -> Verification:
+    """Recompute one chain from its stored rows, `batch` rows at a time.
+
+    The rows are streamed (a server-side cursor on PostgreSQL, fetched in batches on SQLite)
+    as plain columns, not ORM objects, and fed to `chain.ChainVerifier`: memory stays the same
+    whatever the chain's length. Call it inside a transaction to read one snapshot.
+    """
     chain = chain_key(cooperative_id)
-    rows = (
-        await session.exec(
-            select(AuditEvent)
-            .where(AuditEvent.chain == chain)
-            .order_by(col(AuditEvent.seq), col(AuditEvent.id))
+    table = AuditEvent.__table__  # type: ignore[attr-defined]
+    query = (
+        core_select(
+            table.c.seq,
+            table.c.at,
+            table.c.cooperative_id,
+            table.c.actor_id,
+            table.c.action,
+            table.c.subject_type,
+            table.c.subject_id,
+            table.c.data,
+            table.c.prev_hash,
+            table.c.hash,
         )
-    ).all()
-    events = [stored(row) for row in rows]
-    head = events[-1].hash if events else GENESIS
-    return Verification(chain=chain, count=len(events), head=head, problem=verify(events))
+        .where(table.c.chain == chain)
+        .order_by(table.c.seq, table.c.id)
+        .execution_options(yield_per=batch)
+    )
+    verifier = ChainVerifier()
+    result = await session.stream(query)
+    async for rows in result.partitions(batch):
+        verifier.feed(
+            [
+                StoredEvent(
+                    EventPayload(chain, seq, at, coop, actor, action, kind, subject, data),
+                    prev_hash,
+                    digest,
+                )
+                for seq, at, coop, actor, action, kind, subject, data, prev_hash, digest in rows
+            ]
+        )
+    return Verification(
+        chain=chain, count=verifier.count, head=verifier.head, problem=verifier.finish()
+    )
 
 
 @dataclass(frozen=True)
