@@ -28,6 +28,7 @@ what an open vote still lacks.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -190,53 +191,59 @@ def ranked(
     eligible: int,
     quorum: Fraction,
 ) -> Result:
-    """Instant-runoff among `options` (in the proposal's order, which breaks the last ties)."""
+    """Instant-runoff among `options` (in the proposal's order, which breaks the last ties).
+
+    Identical rankings are checked and counted once, with their number of ballots: 100 000
+    ballots over 6 options hold at most 1 956 different rankings. Each pile of identical
+    ballots sits with the best option it still has in the race; an elimination moves only the
+    eliminated option's piles. The result, and the error a bad ballot raises, are those of
+    counting ballot by ballot (tests/unit/votes/test_vote_ranked_reference.py compares them).
+    """
     if len(options) < 2 or len(set(options)) != len(options):
         raise BallotError("a ranked vote needs at least two distinct options")
     if len(options) > MAX_OPTIONS:
         raise BallotError(f"a ranked vote has at most {MAX_OPTIONS} options")
     known = set(options)
-    for ranking in ballots:
-        if len(set(ranking)) != len(ranking):
-            raise BallotError("a ranking names an option twice")
-        unknown = [o for o in ranking if o not in known]
-        if unknown:
-            raise BallotError(f"unknown option {unknown[0]!r}")
+    piles = _piles(ballots, known)
+    for ranking in piles:  # in the order of first appearance: the first bad ballot's error
+        _check_ranking(ranking, known)
     reached = _check(eligible, len(ballots), quorum)
     rounds: list[Round] = []
-    remaining = list(options)
     winner: str | None = None
-    # Each ballot's position in its ranking only moves forward (an eliminated option never
-    # comes back): the whole count reads each ranking once, plus a step per ballot and round.
-    position = [0] * len(ballots)
-    while remaining:
-        counts = dict.fromkeys(remaining, 0)
-        exhausted = 0
-        for index, ranking in enumerate(ballots):
-            at = position[index]
-            while at < len(ranking) and ranking[at] not in counts:
-                at += 1
-            position[index] = at
-            if at == len(ranking):
-                exhausted += 1
-            else:
-                counts[ranking[at]] += 1
+    counts = dict.fromkeys(options, 0)  # the options still in the race, in the proposal's order
+    holding: dict[str, list[tuple[tuple[str, ...], int, int]]] = {o: [] for o in options}
+    exhausted = 0
+
+    def place(ranking: tuple[str, ...], at: int, ballots_n: int) -> None:
+        """The pile goes to its best option still in the race, or is exhausted."""
+        nonlocal exhausted
+        while at < len(ranking) and ranking[at] not in counts:
+            at += 1
+        if at == len(ranking):
+            exhausted += ballots_n
+        else:
+            counts[ranking[at]] += ballots_n
+            holding[ranking[at]].append((ranking, at, ballots_n))
+
+    for ranking, ballots_n in piles.items():
+        place(ranking, 0, ballots_n)
+    while True:
         active = len(ballots) - exhausted
-        leader = max(remaining, key=lambda o: counts[o])
-        if active and 2 * counts[leader] > active:
-            winner = leader
-            rounds.append(Round(tuple(counts.items()), exhausted, None))
-            break
-        if len(remaining) == 1 or active == 0:
+        leader = max(counts, key=counts.__getitem__)
+        majority = active > 0 and 2 * counts[leader] > active
+        if majority or len(counts) == 1 or active == 0:
+            winner = leader if majority else None
             rounds.append(Round(tuple(counts.items()), exhausted, None))
             break
         fewest = min(counts.values())
-        tied = [o for o in remaining if counts[o] == fewest]
+        tied = [o for o in counts if counts[o] == fewest]
         out = _tie_break(tied, rounds, options)
         rounds.append(
             Round(tuple(counts.items()), exhausted, out, tuple(tied) if len(tied) > 1 else ())
         )
-        remaining.remove(out)
+        del counts[out]
+        for ranking, at, ballots_n in holding.pop(out):
+            place(ranking, at + 1, ballots_n)
     return Result(
         method="ranked",
         eligible=eligible,
@@ -248,6 +255,28 @@ def ranked(
         winner=winner if reached else None,
         rounds=tuple(rounds),
     )
+
+
+def _piles(ballots: Sequence[Sequence[str]], known: set[str]) -> Counter[tuple[str, ...]]:
+    """Each different ranking and its number of ballots, in the order of first appearance."""
+    if set(map(type, ballots)) <= {list, tuple}:
+        try:
+            return Counter(map(tuple, ballots))
+        except TypeError:
+            pass  # an unhashable name: the checks below meet it where ballot by ballot would
+    # Other sequences, or a name that cannot be compared: checked ballot by ballot first, so
+    # that the first bad ballot raises what it always raised, then read by index as counted.
+    for ranking in ballots:
+        _check_ranking(ranking, known)
+    return Counter(tuple(ranking[at] for at in range(len(ranking))) for ranking in ballots)
+
+
+def _check_ranking(ranking: Sequence[str], known: set[str]) -> None:
+    if len(set(ranking)) != len(ranking):
+        raise BallotError("a ranking names an option twice")
+    unknown = [o for o in ranking if o not in known]
+    if unknown:
+        raise BallotError(f"unknown option {unknown[0]!r}")
 
 
 def _tie_break(tied: list[str], rounds: Sequence[Round], options: Sequence[str]) -> str:
