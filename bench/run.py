@@ -29,6 +29,7 @@ if __package__ in (None, ""):  # `python bench/run.py` works too
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.common import RESULTS_DIR, ROOT, BenchError
+from bench.databases import Store
 from bench.load import LoadResult, build_request, run_load
 from bench.run_report import Round, Summary, report
 from bench.server import (
@@ -111,20 +112,29 @@ def _progress(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
+def _database(args: argparse.Namespace, workdir: Path, databases: Store) -> str:
+    """The URL of the demo's database: a SQLite file in `workdir`, or with `--db postgresql`
+    a new migrated database `bench_run_demo_<random>` (dropped at the end unless `--keep`)."""
+    if args.db == "sqlite":
+        return f"sqlite+aiosqlite:///{workdir / 'governance.db'}"
+    return databases.fresh("demo")
+
+
 def run(args: argparse.Namespace) -> tuple[list[Summary], dict[str, object]]:
     selected = [BENCHMARKS[name] for name in (args.only or BENCHMARKS)]
     workdir = Path(tempfile.mkdtemp(prefix="governance-bench-"))
     log = workdir / "server.log"
+    databases = Store(args.db, "run", workdir)
     base_env = {
         **os.environ,
-        "DATABASE_URL": f"sqlite+aiosqlite:///{workdir / 'governance.db'}",
+        "DATABASE_URL": _database(args, workdir, databases),
         "GOVERNANCE_VAR_DIR": str(workdir),
         "GOVERNANCE_SECRET_KEY": secrets.token_urlsafe(48),
         "GOVERNANCE_ENV": "development",
         "PYTHONDONTWRITEBYTECODE": "1",
     }
     try:
-        _progress(f"[bench] demo database in {workdir}")
+        _progress(f"[bench] demo database: {base_env['DATABASE_URL']}")
         demo = subprocess.run(
             [sys.executable, "-m", "governance.cli", "demo"],
             cwd=ROOT,
@@ -166,8 +176,10 @@ def run(args: argparse.Namespace) -> tuple[list[Summary], dict[str, object]]:
         server_log = log.read_text(errors="replace") if log.exists() else ""
     finally:
         if args.keep:
-            _progress(f"[bench] kept {workdir}")
+            kept = f" and database {', '.join(databases.created)}" if databases.created else ""
+            _progress(f"[bench] kept {workdir}{kept}")
         else:
+            databases.drop_all()
             shutil.rmtree(workdir, ignore_errors=True)
     return list(summaries.values()), {"server_log_tail": server_log.splitlines()[-20:]}
 
@@ -179,7 +191,7 @@ def _versions() -> dict[str, str]:
     from importlib.metadata import PackageNotFoundError, version
 
     found = {"python": platform.python_version()}
-    for package in ("granian", "litestar", "sqlalchemy", "aiosqlite", "jinja2"):
+    for package in ("granian", "litestar", "sqlalchemy", "aiosqlite", "psycopg", "jinja2"):
         try:
             found[package] = version(package)
         except PackageNotFoundError:
@@ -214,6 +226,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         default=None,
         help="save results to this file (default: bench/results/run-<UTC time>.json)",
     )
+    parser.add_argument(
+        "--db",
+        choices=["sqlite", "postgresql"],
+        default="sqlite",
+        help="the demo's database: a SQLite file, or a throw-away PostgreSQL database (sqlite)",
+    )
     parser.add_argument("--keep", action="store_true", help="keep the temporary database and log")
     args = parser.parse_args(argv)
     if args.duration <= 0 or args.warmup < 0 or args.concurrency < 1 or args.rounds < 1:
@@ -231,7 +249,7 @@ def main(argv: list[str] | None = None) -> int:
         f"loadavg={_fmt_load(load_before)}"
     )
     print(
-        f"server: granian {versions['granian']}, 1 worker, asgi, HTTP/1.1; "
+        f"server: granian {versions['granian']}, 1 worker, asgi, HTTP/1.1, {args.db}; "
         f"load: {args.concurrency} keep-alive connections, {args.warmup:g} s warm-up + "
         f"{args.duration:g} s measured, {args.rounds} round(s)"
     )
@@ -263,6 +281,7 @@ def main(argv: list[str] | None = None) -> int:
             "warmup": args.warmup,
             "concurrency": args.concurrency,
             "rounds": args.rounds,
+            "db": args.db,
             "granian": [*GRANIAN_OPTIONS, FACTORY],
         },
         "benchmarks": [
