@@ -42,82 +42,98 @@ def run_child(what: str, *extra: str) -> dict[str, Any]:
 def bench_database(
     kind: str, args: argparse.Namespace, ballots: list[list[str]], count: dict[str, Any], stamp: str
 ) -> dict[str, Any]:
-    child_options = ["--runs", str(args.runs), "--profile", args.profile]
+    """tally_now and the page on one database (or one of them, with --only)."""
+    found: dict[str, Any] = {"db": kind, "problems": []}
     with store(kind, "votes", args.keep, f"bench-votes-{kind}-") as dbs:
-        url = dbs.fresh("ballots")
-        print(f"  filling {len(ballots):,} voters and their ranked ballots …", flush=True)
-        ballots_filled = asyncio.run(fill_ballots(url, ballots))
-        print(f"  filled in {ballots_filled.seconds:.1f} s", flush=True)
-        prof = RESULTS_DIR / f"votes-tally-{kind}-{stamp}.prof"
-        tally = run_child(
-            "tally",
-            *child_options,
-            "--url",
-            url,
-            "--proposal",
-            str(ballots_filled.proposal_id),
-            "--profile-out",
-            str(prof),
-        )
-        problems = []
-        if tally["rows"] != len(ballots):
-            problems.append(f"the bare SELECT read {tally['rows']} rows, not {len(ballots)}")
-        if tally["result"] != count["result"]:
-            problems.append("tally_now's result differs from the pure count of the same rankings")
-        print(
-            f"  tally_now {ms(tally['seconds'])}, bare SELECT "
-            f"{ms(tally['baseline_seconds'])} (best of {args.runs})"
-            + (f"; INVALID: {'; '.join(problems)}" if problems else ""),
-            flush=True,
-        )
-        tally["problems"] = problems
+        if args.only in (None, "tally"):
+            found.update(bench_tally(kind, args, dbs.fresh("ballots"), ballots, count, stamp))
+            found["problems"] += found["tally"]["problems"]
+        if args.only in (None, "page"):
+            found.update(bench_page(kind, args, dbs.fresh("coop"), stamp))
+            found["problems"] += found["page"]["problems"]
+    return found
 
-        url = dbs.fresh("coop")
-        print(
-            f"  filling {args.members:,} members, {args.prestations:,} prestations in each of "
-            f"{', '.join(MONTHS)}, closing the three months, opening the proposal …",
-            flush=True,
+
+def bench_tally(
+    kind: str,
+    args: argparse.Namespace,
+    url: str,
+    ballots: list[list[str]],
+    count: dict[str, Any],
+    stamp: str,
+) -> dict[str, Any]:
+    print(f"  filling {len(ballots):,} voters and their ranked ballots …", flush=True)
+    ballots_filled = asyncio.run(fill_ballots(url, ballots))
+    print(f"  filled in {ballots_filled.seconds:.1f} s", flush=True)
+    prof = RESULTS_DIR / f"votes-tally-{kind}-{stamp}.prof"
+    tally = run_child(
+        "tally",
+        *child_options(args),
+        "--url",
+        url,
+        "--proposal",
+        str(ballots_filled.proposal_id),
+        "--profile-out",
+        str(prof),
+    )
+    problems = []
+    if tally["rows"] != len(ballots):
+        problems.append(f"the bare SELECT read {tally['rows']} rows, not {len(ballots)}")
+    if tally["result"] != count["result"]:
+        problems.append("tally_now's result differs from the pure count of the same rankings")
+    print(
+        f"  tally_now {ms(tally['seconds'])}, bare SELECT "
+        f"{ms(tally['baseline_seconds'])} (best of {args.runs})"
+        + (f"; INVALID: {'; '.join(problems)}" if problems else ""),
+        flush=True,
+    )
+    tally["problems"] = problems
+    return {"ballots_filled": asdict(ballots_filled), "tally": tally}
+
+
+def bench_page(kind: str, args: argparse.Namespace, url: str, stamp: str) -> dict[str, Any]:
+    print(
+        f"  filling {args.members:,} members, {args.prestations:,} prestations in each of "
+        f"{', '.join(MONTHS)}, closing the three months, opening the proposal …",
+        flush=True,
+    )
+    coop = asyncio.run(fill_coop(url, args.members, args.prestations))
+    print(
+        f"  filled in {coop.fill_seconds:.1f} s; closes "
+        + ", ".join(f"{s:.2f} s" for s in coop.close_seconds),
+        flush=True,
+    )
+    prof = RESULTS_DIR / f"votes-page-{kind}-{stamp}.prof"
+    page = run_child(
+        "page",
+        *child_options(args),
+        "--url",
+        url,
+        "--cooperative",
+        str(coop.cooperative_id),
+        "--reader",
+        str(coop.reader_id),
+        "--proposal",
+        str(coop.proposal_id),
+        "--profile-out",
+        str(prof),
+    )
+    if page["comparison_rows"] < args.members:
+        page["problems"].append(
+            f"{page['comparison_rows']} comparison rows for {args.members} members"
         )
-        coop = asyncio.run(fill_coop(url, args.members, args.prestations))
-        print(
-            f"  filled in {coop.fill_seconds:.1f} s; closes "
-            + ", ".join(f"{s:.2f} s" for s in coop.close_seconds),
-            flush=True,
-        )
-        prof = RESULTS_DIR / f"votes-page-{kind}-{stamp}.prof"
-        page = run_child(
-            "page",
-            *child_options,
-            "--url",
-            url,
-            "--cooperative",
-            str(coop.cooperative_id),
-            "--reader",
-            str(coop.reader_id),
-            "--proposal",
-            str(coop.proposal_id),
-            "--profile-out",
-            str(prof),
-        )
-        if page["comparison_rows"] < args.members:
-            page["problems"].append(
-                f"{page['comparison_rows']} comparison rows for {args.members} members"
-            )
-        print(
-            f"  proposal page {page['seconds'] * 1000:.0f} ms, members page "
-            f"{page['baseline_seconds'] * 1000:.0f} ms, preview.compare "
-            f"{page['compare_seconds'] * 1000:.0f} ms (best of {args.runs})"
-            + (f"; INVALID: {'; '.join(page['problems'])}" if page["problems"] else ""),
-            flush=True,
-        )
-    return {
-        "db": kind,
-        "ballots_filled": asdict(ballots_filled),
-        "tally": tally,
-        "coop_filled": asdict(coop),
-        "page": page,
-        "problems": tally["problems"] + page["problems"],
-    }
+    print(
+        f"  proposal page {page['seconds'] * 1000:.0f} ms, members page "
+        f"{page['baseline_seconds'] * 1000:.0f} ms, preview.compare "
+        f"{page['compare_seconds'] * 1000:.0f} ms (best of {args.runs})"
+        + (f"; INVALID: {'; '.join(page['problems'])}" if page["problems"] else ""),
+        flush=True,
+    )
+    return {"coop_filled": asdict(coop), "page": page}
+
+
+def child_options(args: argparse.Namespace) -> list[str]:
+    return ["--runs", str(args.runs), "--profile", args.profile]
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -126,6 +142,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--runs", type=int, default=3, help="timed runs of each step; best kept")
     parser.add_argument("--ballots", type=int, default=100_000, help="ranked ballots")
     parser.add_argument("--members", type=int, default=1_000, help="members of the cooperative")
+    parser.add_argument(
+        "--only",
+        choices=["count", "tally", "page"],
+        help="the pure count only (no database), or the count and only tally_now, or the "
+        "count and only the page",
+    )
     parser.add_argument(
         "--prestations",
         type=int,
@@ -197,13 +219,16 @@ def main(argv: list[str] | None = None) -> int:
             "--profile-out",
             str(RESULTS_DIR / f"votes-count-{stamp}.prof"),
         )
+        theirs = count["pyrankvote"]
         print(
-            f"  methods.ranked {ms(count['seconds'])}, Counter {ms(count['baseline_seconds'])}"
-            f" (best of {args.runs}), {len(count['result']['rounds'])} rounds",
+            f"  methods.ranked {ms(count['seconds'])}, Counter {ms(count['baseline_seconds'])},"
+            f" pyrankvote {ms(theirs['seconds'])} (best of {args.runs}; ratio "
+            f"{theirs['ratio']:.2f}), {len(count['result']['rounds'])} rounds"
+            + (f"; INVALID: {'; '.join(count['problems'])}" if count["problems"] else ""),
             flush=True,
         )
-        ballots = rankings(args.ballots)
-        for kind in kinds:
+        ballots = rankings(args.ballots) if args.only != "count" else []
+        for kind in kinds if args.only != "count" else []:
             print(f"{kind}:", flush=True)
             results.append(bench_database(kind, args, ballots, count, stamp))
     except (BenchError, OperationalError) as error:

@@ -1,5 +1,5 @@
-"""The votes benchmark's output: the table, the count's rounds, where tally_now's time goes,
-the pages, and the profiles."""
+"""The votes benchmark's output: the table, the count's rounds and how pyrankvote's agree,
+where tally_now's time goes, the pages, and the profiles."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from bench.common import (
     table,
 )
 from bench.votes import (
+    GOAL_RATIO,
     GOAL_SECONDS,
     PARTS,
 )
@@ -21,6 +22,7 @@ def print_results(
     args: argparse.Namespace, count: dict[str, Any], results: list[dict[str, Any]]
 ) -> None:
     goal = f"< {GOAL_SECONDS:g} s"
+    theirs = count["pyrankvote"]
 
     def ok(seconds: float, problems: list[str]) -> str:
         return "INVALID" if problems else ("yes" if seconds < GOAL_SECONDS else "no")
@@ -36,9 +38,22 @@ def print_results(
             f"{count['seconds'] / count['baseline_seconds']:.1f}",
             goal,
             ok(count["seconds"], count["problems"]),
-        ]
+        ],
+        [
+            "count (pure)",
+            "-",
+            f"{args.ballots:,} rankings",
+            ms(count["seconds"]),
+            "pyrankvote IRV",
+            ms(theirs["seconds"]),
+            f"{theirs['ratio']:.2f}",
+            f"≤ {GOAL_RATIO:g}",
+            "INVALID" if count["problems"] else ("yes" if theirs["ratio"] <= GOAL_RATIO else "no"),
+        ],
     ]
     for r in results:
+        if "tally" not in r:
+            continue
         t = r["tally"]
         body.append(
             [
@@ -54,6 +69,8 @@ def print_results(
             ]
         )
     for r in results:
+        if "page" not in r:
+            continue
         p = r["page"]
         body.append(
             [
@@ -84,7 +101,16 @@ def print_results(
         f"{'met' if count['seconds'] < GOAL_SECONDS else 'NOT met'}"
     )
     print(
-        f"  {len(rounds)} rounds, winner {result['winner']!r}; ballots ranking 1..6 options: "
+        f"count: methods.ranked {ms(count['seconds'])} vs pyrankvote "
+        f"{theirs['version']} instant_runoff_voting {ms(theirs['seconds'])} (interleaved, best "
+        f"of {args.runs}) -> ratio {theirs['ratio']:.2f}; goal at most {GOAL_RATIO:g}: "
+        f"{'met' if theirs['ratio'] <= GOAL_RATIO else 'NOT met'}; building pyrankvote's "
+        f"Candidates and Ballots (not timed in its count) {ms(theirs['conversion_seconds'])}"
+    )
+    print(f"  {theirs['compared']}")
+    print(
+        f"  {len(rounds)} rounds, winner {result['winner']!r}; "
+        f"{count['distinct_rankings']:,} different rankings; ballots ranking 1..6 options: "
         + ", ".join(f"{n}: {c:,}" for n, c in count["ranking_lengths"].items())
     )
     for number, r in enumerate(rounds, 1):
@@ -94,6 +120,8 @@ def print_results(
     print_invalid(count["problems"])
     print_profile("count", count)
     for r in results:
+        if "tally" not in r:
+            continue
         t = r["tally"]
         print(
             f"{r['db']}: tally_now {ms(t['seconds'])} vs bare SELECT choice of "
@@ -109,6 +137,8 @@ def print_results(
         print_invalid(t["problems"])
         print_profile(f"{r['db']} tally_now", t)
     for r in results:
+        if "page" not in r:
+            continue
         p = r["page"]
         c = r["coop_filled"]
         print(

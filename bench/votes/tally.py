@@ -1,5 +1,6 @@
-"""The votes benchmark's counting children: the pure count against a plurality Counter, and
-tally_now against the bare SELECT of the ballots, with tally_now's steps timed apart."""
+"""The votes benchmark's counting children: the pure count against a plurality Counter and
+against pyrankvote, and tally_now against the bare SELECT of the ballots, with tally_now's
+steps timed apart."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import gc
 import time
 from collections import Counter
 from fractions import Fraction
+from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
@@ -19,9 +21,11 @@ from bench.common import (
 )
 from bench.votes import (
     BARE_SQL,
+    GOAL_RATIO,
     GOAL_SECONDS,
     OPTIONS,
     PARTS,
+    reference,
 )
 from bench.votes.ballots import rankings
 from governance.base.db import make_engine, make_sessionmaker
@@ -32,13 +36,15 @@ from governance.votes.models import Ballot, Proposal
 
 
 def child_count(n: int, runs: int, profile: str, profile_out: Path | None) -> dict[str, Any]:
-    """(a) the pure count against a plurality Counter of first choices, best of `runs`."""
+    """(a) the pure count against a plurality Counter of first choices and against
+    pyrankvote's instant runoff of the same rankings, interleaved, best of `runs`."""
     startup = peak_kb()
     ballots = rankings(n)
     options = list(OPTIONS)
     quorum = Fraction(1, 2)
-    counted, plurality = [], []
-    result = None
+    candidates, their_ballots, conversion = reference.convert(ballots, options)
+    counted, plurality, theirs = [], [], []
+    result = election = None
     firsts: Counter[str] = Counter()
     for _ in range(runs):
         started = time.perf_counter()
@@ -47,18 +53,36 @@ def child_count(n: int, runs: int, profile: str, profile_out: Path | None) -> di
         started = time.perf_counter()
         result = methods.ranked(ballots, options=options, eligible=n, quorum=quorum)
         counted.append(time.perf_counter() - started)
+        started = time.perf_counter()
+        election = reference.count(candidates, their_ballots)
+        theirs.append(time.perf_counter() - started)
     assert result is not None
+    del candidates, their_ballots
     problems = []
     if dict(result.rounds[0].counts) != {o: firsts.get(o, 0) for o in options}:
         problems.append("the first round differs from the plurality count of first choices")
+    their_rounds = reference.rounds_of(election)
+    disagreements, compared = reference.compare(result.as_data(), their_rounds)
+    problems.extend(disagreements)
     report: dict[str, Any] = {
         "seconds": min(counted),
         "all_seconds": counted,
         "baseline_seconds": min(plurality),
         "all_baseline_seconds": plurality,
+        "pyrankvote": {
+            "version": version("pyrankvote"),
+            "seconds": min(theirs),
+            "all_seconds": theirs,
+            "conversion_seconds": conversion,
+            "ratio": min(counted) / min(theirs),
+            "goal_ratio": GOAL_RATIO,
+            "rounds": their_rounds,
+            "compared": compared,
+        },
         "result": result.as_data(),
         "first_choices": dict(firsts.most_common()),
         "ranking_lengths": dict(sorted(Counter(len(b) for b in ballots).items())),
+        "distinct_rankings": len({tuple(b) for b in ballots}),
         "problems": problems,
     }
     if profile_out and (profile == "always" or (profile == "auto" and min(counted) > GOAL_SECONDS)):
