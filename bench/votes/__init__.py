@@ -2,12 +2,15 @@
 
     .venv/bin/python -m bench.votes [--db sqlite|postgresql|both] [--runs N] [--ballots N]
                                     [--members N] [--prestations N] [--profile auto|always|never]
+                                    [--only count|tally|page]
 
 Three measurements, each in a child process (a fresh interpreter that loads what the server
 loads), each against a baseline measured in the same child, best of `--runs`:
 
 - `count`: `methods.ranked` on `--ballots` rankings of 6 options (pure), against a plain
-  plurality count of the same ballots' first choices (`collections.Counter`);
+  plurality count of the same ballots' first choices (`collections.Counter`), and against
+  pyrankvote's instant runoff of the same rankings (`reference`: same winner, same rounds;
+  issue 17's goal: methods.ranked in at most half pyrankvote's time);
 - `tally`: `outcome.tally_now(session, proposal)` (every Ballot row of the proposal, then the
   count) on a database holding those ballots, against the bare `SELECT choice FROM ballot
   WHERE proposal_id = :p` in the same session;
@@ -20,8 +23,9 @@ when a check failed (the line then says INVALID), 2 when it could not set up. Se
 bench/README.md, "Votes benchmark".
 
 This package: the ballots and the cooperative of the page as they are filled (`ballots`,
-`coop`), the children (`tally`: the count and tally_now; `page`), the printed results
-(`report`), the runner (`__main__`).
+`coop`), the children (`tally`: the count and tally_now; `page`), pyrankvote's count and its
+comparison (`reference`), the printed results (`report`), the runner (`__main__`; `--only`
+runs the count alone, or the count and one of the database steps).
 """
 
 from __future__ import annotations
