@@ -8,6 +8,7 @@ import asyncio
 import os
 import sys
 from collections.abc import Sequence
+from typing import TextIO
 
 from governance.base import db
 from governance.base.errors import DomainError
@@ -128,15 +129,29 @@ def cmd_export(args: argparse.Namespace) -> int:
     """Write the books of one cooperative as the operator of the server (no login needed).
 
     Reads through `governance.ledger.books.reading` with an `Operator`: whoever runs this command
-    already holds the database, so the person checks of the web do not apply.
+    already holds the database, so the person checks of the web do not apply. The file is
+    written as the rows are read (a batch at a time), so its size does not weigh on memory.
     """
-    from governance.ledger.books import export, reading
-    from governance.ledger.work import prestations
+    from governance.ledger.books import export
+    from governance.ledger.books.export_reads import journal_stream
+    from governance.ledger.books.reading import Operator
+    from governance.ledger.work.export_reads import prestations_stream
     from governance.members.service import cooperative_by_slug
 
     settings = load_settings()
+    if args.what == "prestations" and args.format != "csv":
+        print("error: prestations are exported as csv only", file=sys.stderr)
+        return 2
+    output: list[TextIO] = []
 
-    async def action() -> str | None:
+    def opened() -> TextIO:
+        if args.output is None:
+            output.append(sys.stdout)
+        else:
+            output.append(open(args.output, "w", encoding="utf-8", newline=""))  # noqa: SIM115
+        return output[0]
+
+    async def action() -> bool:
         # A read-only engine: on SQLite a long export does not hold the write lock.
         engine = db.make_engine(settings.database_url, read_only=True)
         try:
@@ -144,32 +159,40 @@ def cmd_export(args: argparse.Namespace) -> int:
                 async with session.begin():
                     cooperative = await cooperative_by_slug(session, args.coop)
                 if cooperative is None or cooperative.id is None:
-                    return None
-                operator = reading.Operator(cooperative_id=cooperative.id)
+                    return False
+                operator = Operator(cooperative_id=cooperative.id)
                 if args.what == "prestations":
-                    rows = await prestations.prestations_for_export(session, operator)
-                    return export.to_csv_prestations(rows)
-                entries = await reading.journal_for_export(session, operator)
-                if args.format == "hledger":
-                    return export.to_hledger(entries, currency=cooperative.currency)
-                return export.to_csv_lines(entries)
+                    async with prestations_stream(session, operator) as batches:
+                        out = opened()
+                        out.write(export.csv_rows([export.PRESTATION_COLUMNS]))
+                        async for rows in batches:
+                            out.write(export.csv_prestation_rows(rows))
+                    return True
+                async with journal_stream(session, operator) as journal:
+                    if args.format == "hledger":
+                        books = export.HledgerJournal(journal.accounts, cooperative.currency)
+                        out = opened()
+                        out.write(books.head())
+                        async for entries in journal.batches:
+                            out.write(books.entries(entries))
+                        out.write(books.end())
+                    else:
+                        out = opened()
+                        out.write(export.csv_rows([export.LINE_COLUMNS]))
+                        async for entries in journal.batches:
+                            out.write(export.csv_line_rows(entries))
+                return True
         finally:
             await engine.dispose()
+            if output and output[0] is not sys.stdout:
+                output[0].close()
 
-    if args.what == "prestations" and args.format != "csv":
-        print("error: prestations are exported as csv only", file=sys.stderr)
-        return 2
-    text = asyncio.run(action())
-    if text is None:
+    if not asyncio.run(action()):
         print(f"error: no cooperative {args.coop!r}", file=sys.stderr)
         return 2
-    if args.output is None:
-        sys.stdout.write(text)
-        return 0
-    with open(args.output, "w", encoding="utf-8", newline="") as output:
-        output.write(text)
-    what = "journal" if args.format == "hledger" else args.what
-    print(f"{what} of {args.coop} written to {args.output} ({args.format})", file=sys.stderr)
+    if args.output is not None:
+        what = "journal" if args.format == "hledger" else args.what
+        print(f"{what} of {args.coop} written to {args.output} ({args.format})", file=sys.stderr)
     return 0
 
 

@@ -169,6 +169,55 @@ def _tags(entry: EntryRecord) -> str:
     return ", ".join(tags)
 
 
+class HledgerJournal:
+    """`to_hledger` in pieces, for a journal written as it is read: `head()` (the directives,
+    from the accounts used), then `entries(batch)` for each batch of entries in order, then
+    `end()`. The pieces put together are exactly `to_hledger`'s text.
+
+    `accounts` are the (code, type) of every account the entries use. Raises ValueError if two
+    account codes would share a name.
+    """
+
+    def __init__(self, accounts: Iterable[tuple[str, str]], currency: str = "EUR") -> None:
+        self.commodity = _commodity(currency)
+        self._names: dict[tuple[str, str], str] = {}
+        codes: dict[str, str] = {}  # hledger name -> our code
+        for code, account_type in accounts:
+            name = hledger_account(code, account_type)
+            if codes.setdefault(name, code) != code:
+                raise ValueError(f"{code!r} and {codes[name]!r} share the name {name!r}")
+            self._names[(code, account_type)] = name
+        self._declared = codes
+
+    def head(self) -> str:
+        out = [
+            "; Exported by governance. Amounts in cents are written with two decimals.",
+            "",
+            "decimal-mark .",
+            f"commodity 1,000.00 {self.commodity}",
+            "",
+        ]
+        tops = [top for top, _ in _TOP_LEVEL.values()]
+        out.extend(f"account {top}  ; type: {code}" for top, code in _TOP_LEVEL.values())
+        out.extend(f"account {name}" for name in sorted(set(self._declared) - set(tops)))
+        return "\n".join(out)
+
+    def entries(self, entries: Iterable[EntryRecord]) -> str:
+        out = []
+        names, commodity = self._names, self.commodity
+        for entry in entries:
+            out.append(f"\n\n{entry.date.isoformat()} {_description(entry)}  ; {_tags(entry)}")
+            for line in entry.lines:
+                name = names.get((line.account, line.account_type))
+                if name is None:
+                    name = hledger_account(line.account, line.account_type)
+                out.append(f"\n    {name}  {_amount(line.amount, commodity)}")
+        return "".join(out)
+
+    def end(self) -> str:
+        return "\n"
+
+
 def to_hledger(entries: Iterable[EntryRecord], currency: str = "EUR") -> str:
     """An hledger journal of `entries` (in the given order) that `hledger check -s` accepts.
 
@@ -178,30 +227,11 @@ def to_hledger(entries: Iterable[EntryRecord], currency: str = "EUR") -> str:
     reversal, `reverses:<id>`. Raises ValueError if two account codes would share a name.
     """
     entries = list(entries)
-    commodity = _commodity(currency)
-    names: dict[str, str] = {}  # hledger name -> our code
-    for entry in entries:
-        for line in entry.lines:
-            name = hledger_account(line.account, line.account_type)
-            if names.setdefault(name, line.account) != line.account:
-                raise ValueError(f"{line.account!r} and {names[name]!r} share the name {name!r}")
-    out = [
-        "; Exported by governance. Amounts in cents are written with two decimals.",
-        "",
-        "decimal-mark .",
-        f"commodity 1,000.00 {commodity}",
-        "",
-    ]
-    tops = [top for top, _ in _TOP_LEVEL.values()]
-    out.extend(f"account {top}  ; type: {code}" for top, code in _TOP_LEVEL.values())
-    out.extend(f"account {name}" for name in sorted(set(names) - set(tops)))
-    for entry in entries:
-        out.append("")
-        out.append(f"{entry.date.isoformat()} {_description(entry)}  ; {_tags(entry)}")
-        for line in entry.lines:
-            name = hledger_account(line.account, line.account_type)
-            out.append(f"    {name}  {_amount(line.amount, commodity)}")
-    return "\n".join(out) + "\n"
+    used = dict.fromkeys(
+        (line.account, line.account_type) for entry in entries for line in entry.lines
+    )
+    journal = HledgerJournal(used, currency)
+    return journal.head() + journal.entries(entries) + journal.end()
 
 
 # --- CSV -----------------------------------------------------------------------------------
@@ -212,10 +242,11 @@ def neutralise(text: str) -> str:
     return "'" + text if text.startswith(_FORMULA_START) else text
 
 
-def _csv(header: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
+def csv_rows(rows: Iterable[Sequence[str]]) -> str:
+    """Rows as CSV text (`\r\n` after each): a header, or a batch of a file written as it
+    is read."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(header)
     writer.writerows(rows)
     return buffer.getvalue()
 
@@ -223,13 +254,9 @@ def _csv(header: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
 LINE_COLUMNS = ("entry_id", "date", "period", "kind", "memo", "account", "amount")
 
 
-def to_csv_lines(entries: Iterable[EntryRecord]) -> str:
-    """One CSV row per ledger line: LINE_COLUMNS, amount signed (debit positive), "1234.56".
-
-    Text cells (period, kind, memo, account) are neutralised; entry_id, date and amount are
-    written from integers and dates here and are not.
-    """
-    rows = (
+def csv_line_rows(entries: Iterable[EntryRecord]) -> str:
+    """The rows of `to_csv_lines` (without its header) for a batch of entries."""
+    return csv_rows(
         (
             str(entry.id),
             entry.date.isoformat(),
@@ -242,7 +269,15 @@ def to_csv_lines(entries: Iterable[EntryRecord]) -> str:
         for entry in entries
         for line in entry.lines
     )
-    return _csv(LINE_COLUMNS, rows)
+
+
+def to_csv_lines(entries: Iterable[EntryRecord]) -> str:
+    """One CSV row per ledger line: LINE_COLUMNS, amount signed (debit positive), "1234.56".
+
+    Text cells (period, kind, memo, account) are neutralised; entry_id, date and amount are
+    written from integers and dates here and are not.
+    """
+    return csv_rows([LINE_COLUMNS]) + csv_line_rows(entries)
 
 
 PRESTATION_COLUMNS = (
@@ -261,29 +296,31 @@ PRESTATION_COLUMNS = (
 )
 
 
+def csv_prestation_rows(rows: Iterable[PrestationRecord]) -> str:
+    """The rows of `to_csv_prestations` (without its header) for a batch of prestations."""
+    return csv_rows(
+        (
+            str(row.id),
+            row.date.isoformat(),
+            neutralise(row.member),
+            neutralise(row.client),
+            neutralise(row.kind),
+            "" if row.duration_minutes is None else str(row.duration_minutes),
+            format_cents(row.amount_cents),
+            format_cents(row.travel_cents),
+            neutralise(row.status),
+            neutralise(" ".join(row.languages)),
+            neutralise(row.note),
+            "" if row.entry_id is None else str(row.entry_id),
+        )
+        for row in rows
+    )
+
+
 def to_csv_prestations(rows: Iterable[PrestationRecord]) -> str:
     """One CSV row per prestation: PRESTATION_COLUMNS, amounts as "1234.56".
 
     Text cells (member, client, kind, status, languages, note) are neutralised; ids, the
     date, the duration and the amounts are written from numbers here and are not.
     """
-    return _csv(
-        PRESTATION_COLUMNS,
-        (
-            (
-                str(row.id),
-                row.date.isoformat(),
-                neutralise(row.member),
-                neutralise(row.client),
-                neutralise(row.kind),
-                "" if row.duration_minutes is None else str(row.duration_minutes),
-                format_cents(row.amount_cents),
-                format_cents(row.travel_cents),
-                neutralise(row.status),
-                neutralise(" ".join(row.languages)),
-                neutralise(row.note),
-                "" if row.entry_id is None else str(row.entry_id),
-            )
-            for row in rows
-        ),
-    )
+    return csv_rows([PRESTATION_COLUMNS]) + csv_prestation_rows(rows)

@@ -1,4 +1,5 @@
-"""Reading the books: balances, an account's lines, the journal and prestations for export.
+"""Reading the books: balances, an account's lines, pages of the journal (the journal for
+export is read by export_reads.py).
 
 Each public function is one read-only transaction (a consistent snapshot, also on
 PostgreSQL) and checks who reads. Nothing here writes, not even an audit event.
@@ -246,46 +247,6 @@ async def account_lines(
         lines=lines,
         next_after_id=lines[-1].line_id if more else None,
     )
-
-
-async def journal_for_export(session: AsyncSession, reader: Reader) -> list[EntryRecord]:
-    """Every entry of the cooperative with its lines and account codes, by date then id.
-
-    Raises PermissionDenied.
-    """
-    async with session.begin():
-        await snapshot(session)
-        await may_read_books(session, reader)
-        rows = (
-            await session.exec(
-                select(JournalEntry, Account.code, Account.type, LedgerLine.amount)
-                .join(LedgerLine, col(LedgerLine.entry_id) == col(JournalEntry.id))
-                .join(Account, col(Account.id) == col(LedgerLine.account_id))
-                .where(JournalEntry.cooperative_id == reader.cooperative_id)
-                .order_by(col(JournalEntry.date), col(JournalEntry.id), col(LedgerLine.id))
-            )
-        ).all()
-    entries: list[EntryRecord] = []
-    lines: list[LineRecord] = []
-    for index, (entry, code, account_type, amount) in enumerate(rows):
-        lines.append(LineRecord(code, account_type, amount))
-        if index + 1 == len(rows) or rows[index + 1][0].id != entry.id:
-            assert entry.id is not None
-            entries.append(
-                EntryRecord(
-                    entry.id,
-                    entry.date,
-                    entry.period,
-                    entry.kind,
-                    entry.memo,
-                    entry.reverses_id,
-                    tuple(lines),
-                    entry.memo_code,
-                    entry.memo_args or {},
-                )
-            )
-            lines = []
-    return entries
 
 
 async def journal_page(

@@ -15,18 +15,15 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from governance.audit.service import lock_cooperative, record
-from governance.auth.models import Person
 from governance.base import clock
 from governance.base.errors import Conflict, Invalid, NotFound
 from governance.base.i18n import _
 from governance.input.forms import Form
 from governance.language.months import Month, is_month
-from governance.ledger.books.export import PrestationRecord
 from governance.ledger.books.journal import prestation_postings
 from governance.ledger.books.memos import Memo
 from governance.ledger.books.models import Client
 from governance.ledger.books.posting import open_period_for, post
-from governance.ledger.books.reading import Reader, snapshot
 from governance.ledger.work.day_work import expand as expand_days
 from governance.ledger.work.models import Prestation
 from governance.ledger.work.prestation_input import kinds_of, parse_input
@@ -343,44 +340,3 @@ async def prestations_of(
             query.order_by(col(Prestation.date).desc(), col(Prestation.id).desc()).limit(limit)
         )
         return list(rows.all())
-
-
-async def prestations_for_export(session: AsyncSession, reader: Reader) -> list[PrestationRecord]:
-    """Prestations by date then id, with member and client names.
-
-    Like `prestations_of`: coordinators, observers and the operator get everyone's; a
-    cooperator or worker only their own (their work, not the books: open_books does not
-    apply). Raises PermissionDenied.
-    """
-    async with session.begin():
-        await snapshot(session)
-        query = (
-            select(Prestation, Person.name, Client.name)
-            .join(Person, col(Person.id) == col(Prestation.member_id))
-            .join(Client, col(Client.id) == col(Prestation.client_id))
-            .where(Prestation.cooperative_id == reader.cooperative_id)
-            .order_by(col(Prestation.date), col(Prestation.id))
-        )
-        if isinstance(reader, Actor):
-            membership = await authorize(session, reader, Permission.READ_COOPERATIVE)
-            if membership.role not in (Role.COORDINATOR, Role.OBSERVER):
-                query = query.where(Prestation.member_id == reader.person_id)
-        rows = (await session.exec(query)).all()
-    return [
-        PrestationRecord(
-            id=prestation.id,
-            date=prestation.date,
-            member=member,
-            client=client,
-            kind=prestation.kind,
-            duration_minutes=prestation.duration_minutes,
-            amount_cents=prestation.amount_cents,
-            travel_cents=prestation.travel_cents,
-            status=prestation.status,
-            languages=tuple(prestation.languages),
-            note=prestation.note,
-            entry_id=prestation.entry_id,
-        )
-        for prestation, member, client in rows
-        if prestation.id is not None
-    ]

@@ -18,11 +18,11 @@ import pytest
 from governance.base.errors import NotFound, PermissionDenied
 from governance.base.settings import Settings
 from governance.cli import main
-from governance.ledger.books import reading
+from governance.ledger.books import export_reads, reading
 from governance.ledger.books.export import hledger_account, to_hledger
 from governance.ledger.books.journal import Posting
 from governance.ledger.books.posting import post
-from governance.ledger.work.prestations import prestations_for_export
+from governance.ledger.work.export_reads import prestations_for_export
 from governance.members.access import Actor
 from tests.books_support import TRICKY_MEMO, read, set_open_books
 
@@ -103,7 +103,7 @@ def test_hledger_accepts_the_export_and_agrees_on_every_balance(
     path = tmp_path / "alpha.journal"
     assert main(["export", "--coop", "alpha", "--format", "hledger", "--output", str(path)]) == 0
     text = path.read_text(encoding="utf-8")
-    assert text == to_hledger(read(run, reading.journal_for_export, world.actor("olga")))
+    assert text == to_hledger(read(run, export_reads.journal_for_export, world.actor("olga")))
     assert "beta only" not in text
 
     check = subprocess.run(
@@ -231,7 +231,7 @@ def test_pages_of_an_account_carry_the_running_balance(
 READERS = [
     (reading.trial_balance, ()),
     (reading.account_lines, ("bank",)),
-    (reading.journal_for_export, ()),
+    (export_reads.journal_for_export, ()),
 ]
 
 
@@ -288,3 +288,35 @@ def test_prestations_for_export_follow_who_sees_whose_work(
     assert [row.date for row in everyone] == sorted(row.date for row in everyone)
     with pytest.raises(PermissionDenied):
         read(run, prestations_for_export, world.actor("bea", "alpha"))
+
+
+@pytest.mark.parametrize("batch", [1, 2, 3, 5000])
+def test_the_exports_written_batch_by_batch_are_the_whole_texts(
+    run: Any,
+    world: Any,
+    ledger: dict[str, int],
+    env: Settings,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    batch: int,
+) -> None:
+    """The command writes each batch as it is read; entries cut by a batch are carried over,
+    and the files are byte for byte the texts made from the whole lists."""
+    from governance.ledger.books.export import to_csv_lines, to_csv_prestations
+    from governance.ledger.work import export_reads as work_export
+
+    operator = reading.Operator(world.alpha)
+    entries = read(run, export_reads.journal_for_export, operator)
+    prestations = read(run, prestations_for_export, operator)
+    expected = {
+        ("hledger", "lines"): to_hledger(entries),
+        ("csv", "lines"): to_csv_lines(entries),
+        ("csv", "prestations"): to_csv_prestations(prestations),
+    }
+    monkeypatch.setattr(export_reads, "EXPORT_BATCH", batch)
+    monkeypatch.setattr(work_export, "EXPORT_BATCH", batch)
+    for (fmt, what), text in expected.items():
+        path = tmp_path / f"{fmt}-{what}.out"
+        command = ["export", "--coop", "alpha", "--format", fmt, "--what", what]
+        assert main([*command, "--output", str(path)]) == 0
+        assert path.read_bytes() == text.encode("utf-8")

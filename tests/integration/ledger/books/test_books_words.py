@@ -20,7 +20,7 @@ from sqlalchemy import create_engine, text
 from governance.base import clock, db
 from governance.base.i18n import language
 from governance.base.settings import Settings
-from governance.ledger.books import reading
+from governance.ledger.books import export_reads
 from governance.ledger.books.export import to_csv_lines, to_hledger
 from governance.ledger.costs import costs
 from governance.ledger.payouts import payouts
@@ -181,7 +181,7 @@ def test_the_exports_keep_the_english_names_in_any_language(
     run: Any, world: Any, books_world: dict[str, Any]
 ) -> None:
     async def entries(session: Any) -> Any:
-        return await reading.journal_for_export(session, world.actor("carla"))
+        return await export_reads.journal_for_export(session, world.actor("carla"))
 
     with language("ar"):  # as if an Arabic reader exported: the files do not change
         found = run(entries)
