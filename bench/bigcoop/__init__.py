@@ -29,7 +29,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from bench.bigcoop.chain import advance_sequences
 from bench.bigcoop.months import Coop, Phases, at, live_month
 from bench.bigcoop.people import add_members
-from bench.bigcoop.votes import vote_month, votes_in
+from bench.bigcoop.votes import rule_proposal, vote_month, votes_in
 from bench.cooperative import COORDINATOR, add_clients, found
 from governance.base import clock
 from governance.base.db import make_sessionmaker
@@ -73,6 +73,7 @@ class Built:
     income_cents: int = 0
     proposals: int = 0
     ballots: int = 0
+    rule_proposal_id: int | None = None
     phases: Phases = field(default_factory=Phases)
 
 
@@ -110,6 +111,7 @@ async def build(
     coop = Coop(coop_id, actor, member_ids, clients)
     for index, month in enumerate(months):
         started = time.perf_counter()
+        before = dict(phases.seconds)
         built.income_cents += await live_month(engine, coop, month, index, per_month, phases)
         built.prestations += per_month
         opened, ballots = await vote_month(
@@ -121,11 +123,18 @@ async def build(
             with phases.timed("ANALYZE"):
                 await analyze(engine)
         if progress:
+            steps = ", ".join(
+                f"{name.split(' (')[0]} {seconds - before.get(name, 0.0):.1f}"
+                for name, seconds in phases.seconds.items()
+                if seconds - before.get(name, 0.0) >= 0.05
+            )
             print(
-                f"  {month}: {per_month:,} prestations, {opened} votes "
-                f"({ballots:,} ballots) in {time.perf_counter() - started:.1f} s",
+                f"  {month}: {per_month:,} prestations, {opened} votes ({ballots:,} ballots) "
+                f"in {time.perf_counter() - started:.1f} s ({steps})",
                 flush=True,
             )
     with phases.timed("ANALYZE"):
         await analyze(engine)
+    with phases.timed("rule proposal (service)"):
+        built.rule_proposal_id = await rule_proposal(engine, coop_id, coordinator.id)
     return built

@@ -18,6 +18,7 @@ from bench.bigcoop.months import Coop, Phases, at
 from governance.base import clock
 from governance.base.db import bulk_insert, make_sessionmaker
 from governance.language.months import Month
+from governance.members.access import Actor
 from governance.votes import outcome, service
 from governance.votes.ballots import new_receipt
 from governance.votes.counting.methods import APPROVAL_CHOICES
@@ -128,3 +129,39 @@ async def _ballots(
         await chain.flush(session, force=True)
         await advance_sequences(session, ("audit_event",))
     return len(rows)
+
+
+async def rule_proposal(engine: AsyncEngine, cooperative_id: int, coordinator_id: int) -> int:
+    """An open proposal to share from next month on by the `equal` rule (the page with its
+    preview over the last closed months), drafted and opened through `votes.service` now; its
+    id."""
+    sessions = make_sessionmaker(engine)
+    actor = Actor(person_id=coordinator_id, cooperative_id=cooperative_id)
+    today = clock.today()
+    async with sessions() as session:
+        proposal = await service.save_draft(
+            session,
+            actor,
+            {
+                "kind": "distribution_rule",
+                "title": "Partager à parts égales",
+                "body": "Chaque membre actif reçoit la même part du revenu distribuable.",
+                "method": "approval",
+                "quorum": "1/2",
+                "threshold": "1/2",
+                "visibility": "public",
+                "rule_json": "equal",
+                "start_month": str(Month.of(today).next),
+            },
+            language="fr",
+            today=today,
+        )
+    assert proposal.id is not None
+    async with sessions() as session:
+        await service.open_proposal(
+            session,
+            actor,
+            proposal.id,
+            {"closes_on": (today + dt.timedelta(days=14)).isoformat(), "closes_time": "20:00"},
+        )
+    return proposal.id
