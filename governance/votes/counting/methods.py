@@ -30,6 +30,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
+from contextlib import suppress
 from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
@@ -260,12 +261,12 @@ def ranked(
 def _piles(ballots: Sequence[Sequence[str]], known: set[str]) -> Counter[tuple[str, ...]]:
     """Each different ranking and its number of ballots, in the order of first appearance."""
     if set(map(type, ballots)) <= {list, tuple}:
-        try:
+        # A name that cannot be hashed or compared fails here: the checks below meet it where
+        # counting ballot by ballot did, after the ballots before it.
+        with suppress(Exception):
             return Counter(map(tuple, ballots))
-        except TypeError:
-            pass  # an unhashable name: the checks below meet it where ballot by ballot would
-    # Other sequences, or a name that cannot be compared: checked ballot by ballot first, so
-    # that the first bad ballot raises what it always raised, then read by index as counted.
+    # Other sequences, or such a name: checked ballot by ballot first, so that the first bad
+    # ballot raises what it always raised, then read by index, as counting ballot by ballot did.
     for ranking in ballots:
         _check_ranking(ranking, known)
     return Counter(tuple(ranking[at] for at in range(len(ranking))) for ranking in ballots)

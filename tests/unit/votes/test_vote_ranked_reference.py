@@ -172,9 +172,29 @@ def test_bad_ballots_and_settings_raise_what_the_reference_raises(
     assert_same(ballots, options=options, eligible=eligible, quorum=quorum)
 
 
+class Unhashable:
+    def __hash__(self) -> int:
+        raise ValueError("no hash")
+
+
+class EqualToA(str):
+    """Equal to "A" and hashed like it, but failing when compared with anything else."""
+
+    def __eq__(self, other: object) -> bool:
+        if other != "A":
+            raise RuntimeError("cannot compare")
+        return True
+
+    __hash__ = str.__hash__
+
+
 @pytest.mark.parametrize(
     "ballots",
     [
+        [["Z"], [Unhashable()]],  # an unknown option before a name that cannot be hashed
+        [["A"], [Unhashable()], ["Z"]],
+        [["Z"], [EqualToA("A")], ["A"]],
+        [["A", "B"], [EqualToA("A"), "B"], ["B"]],
         [["Z"], [["A"]]],  # an unknown option before an unhashable name: BallotError
         [[["A"]], ["Z"]],  # the unhashable name first: TypeError, as ballot by ballot
         [["A", "B"], [{"A": 1}]],
