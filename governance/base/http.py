@@ -4,8 +4,8 @@ cooperative: governance/auth/current.py and governance/members/context.py add th
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Mapping
-from typing import Any
+from collections.abc import AsyncIterator, Callable, Mapping
+from typing import Any, TypeVar
 from urllib.parse import quote
 
 from litestar import Request, Response
@@ -13,9 +13,10 @@ from litestar.datastructures import Cookie
 from litestar.di import NamedDependency
 from litestar.exceptions import HTTPException
 from litestar.response import Redirect, Template
+from sqlmodel import Session
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from governance.base import i18n
+from governance.base import db, i18n
 from governance.base.i18n import N_, _
 from governance.base.settings import Settings
 
@@ -89,6 +90,15 @@ async def provide_db(request: Request) -> AsyncIterator[AsyncSession]:
     maker = state.read_sessionmaker if request.method in SAFE_METHODS else state.sessionmaker
     async with maker() as session:
         yield session
+
+
+T = TypeVar("T")
+
+
+async def read(request: Request, query: Callable[[Session], T]) -> T:
+    """`query(session)` in one read transaction of the reading engine, whatever the method:
+    on SQLite all its statements in one hop to a thread (governance.base.db.read)."""
+    return await db.read(request.app.state.read_engine, query)
 
 
 def settings_of(request: Request) -> Settings:
