@@ -6,7 +6,6 @@ controllers show (members/pages.py, and mail/pages.py after an invitation)."""
 
 from __future__ import annotations
 
-from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import cast
 
@@ -17,12 +16,11 @@ from litestar.exceptions import ClientException, SerializationException
 from litestar.handlers import BaseRouteHandler, HTTPRouteHandler
 from litestar.params import FromPath
 from litestar.response import Template
-from sqlmodel.ext.asyncio.session import AsyncSession
 
 from governance.auth.current import require_person
 from governance.auth.models import Person
 from governance.base.errors import NotFound, PermissionDenied
-from governance.base.http import Db, page, provide_db
+from governance.base.http import Db, page, read
 from governance.base.i18n import _
 from governance.members import Role, invitations
 from governance.members import service as members
@@ -54,7 +52,7 @@ class CoopContext:
 Coop = NamedDependency[CoopContext]
 
 
-async def provide_coop(request: Request, slug: FromPath[str], db: Db) -> CoopContext:
+async def provide_coop(request: Request, slug: FromPath[str]) -> CoopContext:
     """The cooperative of the URL and the person's active membership there.
 
     Anonymous: LoginRequired. Unknown cooperative or not a member: NotFound (a person never
@@ -64,29 +62,28 @@ async def provide_coop(request: Request, slug: FromPath[str], db: Db) -> CoopCon
     found: CoopContext | None = request.state.get(_STATE_KEY)
     if found is not None:
         return found
-    return await _read_context(request, slug, db)
+    return await _read_context(request, slug)
 
 
 _STATE_KEY = "coop"
 
 
-async def _read_context(request: Request, slug: str, db: AsyncSession) -> CoopContext:
+async def _read_context(request: Request, slug: str) -> CoopContext:
     person = require_person(request)
-    assert person.id is not None
-    found = await members.membership_in(db, person.id, slug)
+    person_id = person.id
+    assert person_id is not None
+    # One statement in a read transaction of its own (one hop on SQLite), whatever the
+    # method: the services begin their own transactions on the handler's session.
+    found = await read(request, lambda session: members.membership_at(session, person_id, slug))
     if found is None:
         raise NotFound(_("There is no cooperative at this address."))
     cooperative, membership = found
-    await db.rollback()  # the services begin their own transactions on this session
     # A request never ends a lapsed mandate (GET requests never write): the worker does
     # (governance/worker.py), within a minute of the term's end.
     membership = members.ensure_not_denied(membership)
     context = CoopContext(cooperative, membership, person)
     request.state[_STATE_KEY] = context
     return context
-
-
-_session = asynccontextmanager(provide_db)
 
 
 @dataclass(frozen=True)
@@ -129,13 +126,12 @@ def requires(permission: Permission) -> Requires:
 
 
 async def _context_of(request: Request) -> CoopContext:
-    """The request's cooperative context, read once: with a session of its own here, since
-    guards run before the handler's dependencies (the handler's `db` among them)."""
+    """The request's cooperative context, read once (guards run before the handler's
+    dependencies)."""
     found: CoopContext | None = request.state.get(_STATE_KEY)
     if found is not None:
         return found
-    async with _session(request) as db:
-        return await _read_context(request, request.path_params["slug"], db)
+    return await _read_context(request, request.path_params["slug"])
 
 
 async def members_page(

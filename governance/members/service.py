@@ -10,7 +10,8 @@ from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from sqlmodel import col, select
+from sqlalchemy import and_
+from sqlmodel import Session, col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from governance.audit.checkpoints.checkpoints import ensure_key
@@ -18,6 +19,7 @@ from governance.audit.service import AuditPage, list_events, record, subject_typ
 from governance.auth.models import Person
 from governance.auth.passwords import hash_password
 from governance.base import clock
+from governance.base.db import run_sync
 from governance.base.errors import Conflict, Invalid, NotFound, PermissionDenied
 from governance.base.i18n import _
 from governance.base.settings import LANGUAGES
@@ -278,15 +280,36 @@ async def membership_in(
 ) -> tuple[Cooperative, Membership | None] | None:
     """The cooperative at `slug` and the person's membership there (None if not a member)."""
     async with session.begin():
-        cooperative = await cooperative_by_slug(session, slug)
-        if cooperative is None:
-            return None
-        membership = await membership_of(session, cooperative.id, person_id)
+        found = await run_sync(session, lambda sync: membership_at(sync, person_id, slug))
+    if found is None:
+        return None
     # Detached, so that a later rollback in this request cannot expire what the page shows.
+    cooperative, membership = found
     session.expunge(cooperative)
     if membership is not None:
         session.expunge(membership)
-    return cooperative, membership
+    return found
+
+
+def membership_at(
+    session: Session, person_id: int, slug: str
+) -> tuple[Cooperative, Membership | None] | None:
+    """`membership_in` for a plain session (governance.base.db.read), in one statement."""
+    # Only well-formed slugs reach the database (PostgreSQL refuses NUL bytes, for one).
+    if not SLUG_RE.match(slug):
+        return None
+    row = session.exec(
+        select(Cooperative, Membership)
+        .outerjoin(
+            Membership,
+            and_(
+                col(Membership.cooperative_id) == col(Cooperative.id),
+                col(Membership.person_id) == person_id,
+            ),
+        )
+        .where(Cooperative.slug == slug)
+    ).first()
+    return None if row is None else (row[0], row[1])
 
 
 def ensure_not_denied(membership: Membership | None) -> Membership:
