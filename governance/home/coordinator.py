@@ -15,8 +15,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import func
 from sqlalchemy.orm import aliased
-from sqlmodel import col, select
-from sqlmodel.ext.asyncio.session import AsyncSession
+from sqlmodel import Session, col, select
 
 from governance.ledger.billing.invoice_views import cancelled_ids
 from governance.ledger.billing.models import Invoice, InvoiceKind, PaymentAllocation
@@ -32,6 +31,13 @@ from governance.votes.counting.kinds import ProposalState
 from governance.votes.models import Ballot, EligibleVoter, Proposal
 
 VOTES_AHEAD = dt.timedelta(days=3)  # the coordinator sees the votes closing within this
+JOBS = (  # what a coordinator's items are about; a role with none of them has no items
+    Permission.VALIDATE_WORK,
+    Permission.CLOSE_PERIOD,
+    Permission.PAY_MEMBERS,
+    Permission.POST_JOURNAL,
+    Permission.OPEN_PROPOSAL,
+)
 
 
 @dataclass(frozen=True)
@@ -86,32 +92,25 @@ class CoordinatorTodo:
         return not (self.waiting or self.month or self.batch or self.overdue or self.votes)
 
 
-async def coordinator_todo(
-    session: AsyncSession, actor: Actor, role: str, now: dt.datetime, today: dt.date
+def coordinator_todo(
+    session: Session, actor: Actor, role: str, now: dt.datetime, today: dt.date
 ) -> CoordinatorTodo | None:
-    may = {p: allows(role, p) for p in Permission}
-    jobs = (
-        Permission.VALIDATE_WORK,
-        Permission.CLOSE_PERIOD,
-        Permission.PAY_MEMBERS,
-        Permission.POST_JOURNAL,
-        Permission.OPEN_PROPOSAL,
-    )
-    if not any(may[p] for p in jobs):
+    may = {p: allows(role, p) for p in JOBS}
+    if not any(may.values()):
         return None
     coop = actor.cooperative_id
     return CoordinatorTodo(
-        waiting=await _waiting(session, coop) if may[Permission.VALIDATE_WORK] else None,
-        month=await _month(session, coop, today) if may[Permission.CLOSE_PERIOD] else None,
-        batch=await _batch(session, coop) if may[Permission.PAY_MEMBERS] else None,
-        overdue=await _overdue(session, coop, today) if may[Permission.POST_JOURNAL] else None,
-        votes=await _votes_ending(session, coop, now) if may[Permission.OPEN_PROPOSAL] else (),
+        waiting=_waiting(session, coop) if may[Permission.VALIDATE_WORK] else None,
+        month=_month(session, coop, today) if may[Permission.CLOSE_PERIOD] else None,
+        batch=_batch(session, coop) if may[Permission.PAY_MEMBERS] else None,
+        overdue=_overdue(session, coop, today) if may[Permission.POST_JOURNAL] else None,
+        votes=_votes_ending(session, coop, now) if may[Permission.OPEN_PROPOSAL] else (),
     )
 
 
-async def _waiting(session: AsyncSession, coop: int) -> Waiting | None:
+def _waiting(session: Session, coop: int) -> Waiting | None:
     count, oldest = (
-        await session.exec(
+        session.exec(
             select(func.count(), func.min(Prestation.date)).where(
                 Prestation.cooperative_id == coop,
                 Prestation.status == PrestationStatus.SUBMITTED,
@@ -121,9 +120,9 @@ async def _waiting(session: AsyncSession, coop: int) -> Waiting | None:
     return Waiting(int(count), oldest) if count else None
 
 
-async def _month(session: AsyncSession, coop: int, today: dt.date) -> MonthToReview | None:
+def _month(session: Session, coop: int, today: dt.date) -> MonthToReview | None:
     period = (
-        await session.exec(
+        session.exec(
             select(Period)
             .where(Period.cooperative_id == coop, Period.state != PeriodState.CLOSED)
             .order_by(col(Period.month))
@@ -134,7 +133,7 @@ async def _month(session: AsyncSession, coop: int, today: dt.date) -> MonthToRev
         return None  # under review (review_notice), or not over yet
     first = dt.date(int(period.month[:4]), int(period.month[5:7]), 1)
     waiting = (
-        await session.exec(
+        session.exec(
             select(func.count()).where(
                 Prestation.cooperative_id == coop,
                 Prestation.status == PrestationStatus.SUBMITTED,
@@ -146,9 +145,9 @@ async def _month(session: AsyncSession, coop: int, today: dt.date) -> MonthToRev
     return MonthToReview(period.month, int(waiting))
 
 
-async def _batch(session: AsyncSession, coop: int) -> PreparedBatch | None:
+def _batch(session: Session, coop: int) -> PreparedBatch | None:
     batch = (
-        await session.exec(
+        session.exec(
             select(PayoutBatch)
             .where(PayoutBatch.cooperative_id == coop, PayoutBatch.state == PayoutState.PREPARED)
             .order_by(col(PayoutBatch.id))
@@ -157,13 +156,11 @@ async def _batch(session: AsyncSession, coop: int) -> PreparedBatch | None:
     ).first()
     if batch is None or batch.id is None:
         return None
-    transfers = (
-        await session.exec(select(func.count()).where(PayoutLine.batch_id == batch.id))
-    ).one()
+    transfers = (session.exec(select(func.count()).where(PayoutLine.batch_id == batch.id))).one()
     return PreparedBatch(batch.id, batch.total_cents, int(transfers), batch.execution_date)
 
 
-async def _overdue(session: AsyncSession, coop: int, today: dt.date) -> Overdue | None:
+def _overdue(session: Session, coop: int, today: dt.date) -> Overdue | None:
     """Invoices not cancelled, past their due date, not fully paid: how many, what is left
     (total - credited by credit notes - paid)."""
     paid = (
@@ -186,7 +183,7 @@ async def _overdue(session: AsyncSession, coop: int, today: dt.date) -> Overdue 
     )
     left = Invoice.total_cents - func.coalesce(notes.c.credited, 0) - func.coalesce(paid.c.paid, 0)
     count, unpaid, oldest = (
-        await session.exec(
+        session.exec(
             select(func.count(), func.sum(left), func.min(Invoice.due_on))
             .select_from(Invoice)
             .outerjoin(paid, paid.c.invoice_id == Invoice.id)
@@ -203,11 +200,9 @@ async def _overdue(session: AsyncSession, coop: int, today: dt.date) -> Overdue 
     return Overdue(int(count), int(unpaid or 0), oldest) if count else None
 
 
-async def _votes_ending(
-    session: AsyncSession, coop: int, now: dt.datetime
-) -> tuple[VoteEnding, ...]:
+def _votes_ending(session: Session, coop: int, now: dt.datetime) -> tuple[VoteEnding, ...]:
     proposals = (
-        await session.exec(
+        session.exec(
             select(Proposal.id, Proposal.title, Proposal.closes_at)
             .where(
                 Proposal.cooperative_id == coop,
@@ -222,7 +217,7 @@ async def _votes_ending(
         return ()
     ballots = dict(
         (
-            await session.exec(
+            session.exec(
                 select(Ballot.proposal_id, func.count())
                 .where(col(Ballot.proposal_id).in_(ids))
                 .group_by(col(Ballot.proposal_id))
@@ -231,7 +226,7 @@ async def _votes_ending(
     )
     voters = dict(
         (
-            await session.exec(
+            session.exec(
                 select(EligibleVoter.proposal_id, func.count())
                 .where(col(EligibleVoter.proposal_id).in_(ids))
                 .group_by(col(EligibleVoter.proposal_id))

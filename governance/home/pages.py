@@ -8,8 +8,8 @@ from litestar import Controller, Request, get
 from litestar.response import Template
 
 from governance.base import clock
-from governance.base.http import Db, page
-from governance.home.todo import todo_for
+from governance.base.http import Db, page, read
+from governance.home.todo import todo_for, with_owed_back
 from governance.language.months import month_of
 from governance.ledger.closing.review_window import duration_text
 from governance.ledger.closing.reviews import review_notice
@@ -23,8 +23,13 @@ class CoopHomeController(Controller):
     async def home(self, request: Request, db: Db, coop: Coop) -> Template:
         """What the reader has to do now in this cooperative, then links to everything else."""
         now = clock.now()
-        todo = await todo_for(db, coop.actor, now)
-        notice = await review_notice(db, coop.actor.cooperative_id, coop.actor.person_id, now)
+        actor = coop.actor
+        # Every statement of the list in one read transaction (one hop on SQLite).
+        todo = await read(request, lambda session: todo_for(session, actor, now))
+        todo = await with_owed_back(db, actor, todo)
+        notice = None
+        if todo.review_month is not None:  # the notice's own reads, only while a month is
+            notice = await review_notice(db, actor.cooperative_id, actor.person_id, now)
 
         def time_left(at: dt.datetime) -> str:
             return duration_text(at - now)

@@ -1,36 +1,45 @@
 """What the reader has to do now in their cooperative: the home page's to-do list.
 
-Read in one transaction, with counts and sums rather than rows (GET never writes). Each item
-is a plain dataclass; the template says what it means and what happens next.
+Read in one transaction (GET never writes), by plain functions that the page runs through
+governance.base.db.read: on SQLite all the statements go to the database thread in one hop.
+Counts, sums and row tuples rather than ORM objects; the statements that do not depend on the
+reader's role are built once, at import. Each item is a plain dataclass; the template says what
+it means and what happens next.
 
 - A member's items: the votes open to them that they have not cast (their own, and those of
   whoever gave them a proxy), what the cooperative owes them now and when it last paid them,
   their prestations rejected lately with the reasons. Their own money only (docs/privacy.md).
 - The month under review (a member's draft and the time left to contest it; a coordinator's
   read and contested counts, the open contests, when the month may close) is
-  governance.ledger.closing.reviews.review_notice, which the page shows first.
+  governance.ledger.closing.reviews.review_notice, which the page shows first; the to-do
+  list only says whether a month is under review, so that the page reads the notice only then.
 - A coordinator's items (governance.home.coordinator), each for a role allowed to act on it.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlmodel import col, select
+from sqlalchemy import bindparam, select
+from sqlmodel import Session, col
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from governance.base.db import dialect_of
+from governance.base.errors import PermissionDenied
+from governance.base.i18n import _
 from governance.home.coordinator import CoordinatorTodo, coordinator_todo
-from governance.ledger.books.models import Account, Client, JournalEntry, LedgerLine
-from governance.ledger.books.posting import balance_of
+from governance.ledger.books.kinds import PeriodState
+from governance.ledger.books.models import Account, Client, JournalEntry, LedgerLine, Period
 from governance.ledger.payouts.models import PayoutBatch, PayoutLine
 from governance.ledger.payouts.states import PayoutState
 from governance.ledger.reversals.reversal_lines import owed_back_by, reversals_of
 from governance.ledger.work.models import Prestation
 from governance.ledger.work.statuses import PrestationStatus
-from governance.members.access import Actor, Permission, allows, authorize
-from governance.votes.notices import notices_for
+from governance.members import MembershipStatus
+from governance.members.access import Actor, Permission, allows
+from governance.members.models import Membership
+from governance.votes.notices import notices_in
 
 REJECTED_SINCE = dt.timedelta(days=30)  # a rejection stays on the list this long
 REJECTED_SHOWN = 5
@@ -87,81 +96,133 @@ class MemberTodo:
 class Todo:
     member: MemberTodo
     coordinator: CoordinatorTodo | None  # None: the reader's role has none of these jobs
+    review_month: str | None = None  # a month under review: reviews.review_notice says more
 
     @property
     def empty(self) -> bool:
         return self.member.empty and (self.coordinator is None or self.coordinator.empty)
 
 
-async def todo_for(session: AsyncSession, actor: Actor, now: dt.datetime) -> Todo:
-    """The reader's to-do list in this cooperative. Raises PermissionDenied (not active)."""
-    today = now.date()
+# Built once, at import: the reader's membership with the month under review (at most one,
+# as reviews.month_in_review reads it), and the reader's own money.
+MEMBERSHIP_AND_REVIEW = select(
+    col(Membership.role),
+    col(Membership.status),
+    select(col(Period.month))
+    .where(col(Period.cooperative_id) == bindparam("coop"), col(Period.state) == PeriodState.REVIEW)
+    .order_by(col(Period.month))
+    .limit(1)
+    .scalar_subquery(),
+).where(
+    col(Membership.cooperative_id) == bindparam("coop"),
+    col(Membership.person_id) == bindparam("me"),
+)
+# The balance after the account's latest line, as books.posting.balance_of reads it (the
+# account as a range, ordered like the (account_id, id) index).
+PAYABLE = select(
+    col(Account.id),
+    select(col(LedgerLine.balance))
+    .where(
+        col(LedgerLine.account_id) >= col(Account.id), col(LedgerLine.account_id) <= col(Account.id)
+    )
+    .order_by(col(LedgerLine.account_id).desc(), col(LedgerLine.id).desc())
+    .limit(1)
+    .scalar_subquery(),
+).where(col(Account.cooperative_id) == bindparam("coop"), col(Account.code) == bindparam("code"))
+LAST_PAYOUT = (
+    select(col(JournalEntry.date), col(LedgerLine.amount))
+    .join(JournalEntry, col(JournalEntry.id) == col(LedgerLine.entry_id))
+    .where(col(LedgerLine.account_id) == bindparam("account"), col(JournalEntry.kind) == "payout")
+    .order_by(col(LedgerLine.id).desc())
+    .limit(1)
+)
+PREPARED = (
+    select(col(PayoutLine.amount_cents), col(PayoutBatch.execution_date))
+    .join(PayoutBatch, col(PayoutBatch.id) == col(PayoutLine.batch_id))
+    .where(
+        col(PayoutBatch.cooperative_id) == bindparam("coop"),
+        col(PayoutBatch.state) == PayoutState.PREPARED,
+        col(PayoutLine.member_id) == bindparam("me"),
+    )
+    .limit(1)
+)
+REJECTED = (
+    select(
+        col(Prestation.id),
+        col(Prestation.date),
+        col(Client.name),
+        col(Prestation.rejection_reason),
+        col(Prestation.amount_cents),
+        col(Prestation.decided_at),
+    )
+    .join(Client, col(Client.id) == col(Prestation.client_id))
+    .where(
+        col(Prestation.cooperative_id) == bindparam("coop"),
+        col(Prestation.member_id) == bindparam("me"),
+        col(Prestation.status) == PrestationStatus.REJECTED,
+        col(Prestation.decided_at) >= bindparam("since"),
+    )
+    .order_by(col(Prestation.decided_at).desc(), col(Prestation.id).desc())
+    .limit(REJECTED_SHOWN)
+)
+
+
+def todo_for(session: Session, actor: Actor, now: dt.datetime) -> Todo:
+    """The reader's to-do list in this cooperative, read in the caller's transaction
+    (governance.base.db.read: one snapshot on PostgreSQL too). Raises PermissionDenied (not
+    active). What a member owes back is explained by `with_owed_back`, afterwards."""
+    params = {"coop": actor.cooperative_id, "me": actor.person_id}
+    connection = session.connection()
+    found = connection.execute(MEMBERSHIP_AND_REVIEW, params).first()
+    # The permission checked again, in this transaction, as members.access.authorize does.
+    if found is None or found[1] != MembershipStatus.ACTIVE:
+        raise PermissionDenied(_("You are not an active member of this cooperative."))
+    role, _status, review_month = found
+    if not allows(role, Permission.READ_COOPERATIVE):
+        raise PermissionDenied(_("Your role does not allow this."))
+    votes = tuple(
+        VoteToCast(n.proposal_id, n.title, n.at, n.kind == "closing_soon", n.giver)
+        for n in notices_in(session, actor, now, results=False)
+    )
+    member = MemberTodo(
+        votes=votes,
+        owed=_owed(session, actor) if allows(role, Permission.READ_OWN_STATEMENT) else None,
+        rejected=_rejected(session, actor, now) if allows(role, Permission.RECORD_OWN_WORK) else (),
+    )
+    coordinator = coordinator_todo(session, actor, role, now, now.date())
+    return Todo(member, coordinator, review_month)
+
+
+async def with_owed_back(session: AsyncSession, actor: Actor, todo: Todo) -> Todo:
+    """When the reader owes the cooperative money, the cancelled work that explains it (the
+    latest reversals, read in a transaction of their own: a rare case)."""
+    owed = todo.member.owed
+    if owed is None or owed.owed_cents >= 0:
+        return todo
     async with session.begin():
-        if dialect_of(session) == "postgresql":  # one snapshot for every read below
-            await session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
-        membership = await authorize(session, actor, Permission.READ_COOPERATIVE)
-        role = membership.role
-        notices = await notices_for(session, actor, now)
-        votes = tuple(
-            VoteToCast(n.proposal_id, n.title, n.at, n.kind == "closing_soon", n.giver)
-            for n in notices
-            if n.kind in ("closing_soon", "vote_open", "proxy_received")
-        )
-        paid = allows(role, Permission.READ_OWN_STATEMENT)
-        member = MemberTodo(
-            votes=votes,
-            owed=await _owed(session, actor) if paid else None,
-            rejected=await _rejected(session, actor, now)
-            if allows(role, Permission.RECORD_OWN_WORK)
-            else (),
-        )
-        coordinator = await coordinator_todo(session, actor, role, now, today)
-    return Todo(member, coordinator)
+        notes = await reversals_of(session, actor.cooperative_id, actor.person_id)
+    back = tuple(n.prestation_id for n in owed_back_by(notes, owed.owed_cents))
+    member = dataclasses.replace(todo.member, owed=dataclasses.replace(owed, owed_back=back))
+    return dataclasses.replace(todo, member=member)
 
 
-async def _owed(session: AsyncSession, actor: Actor) -> Owed | None:
+def _owed(session: Session, actor: Actor) -> Owed | None:
     """None while nothing was ever owed to the member, nor paid to them."""
-    account_id = (
-        await session.exec(
-            select(Account.id).where(
-                Account.cooperative_id == actor.cooperative_id,
-                Account.code == f"payable:{actor.person_id}",
-            )
-        )
-    ).first()
-    if account_id is None:
+    connection = session.connection()
+    code = f"payable:{actor.person_id}"
+    payable = connection.execute(PAYABLE, {"coop": actor.cooperative_id, "code": code}).first()
+    if payable is None:
         return None
-    owed = -(await balance_of(session, account_id))
-    last = (
-        await session.exec(
-            select(col(JournalEntry.date), col(LedgerLine.amount))
-            .join(JournalEntry, col(JournalEntry.id) == LedgerLine.entry_id)
-            .where(LedgerLine.account_id == account_id, JournalEntry.kind == "payout")
-            .order_by(col(LedgerLine.id).desc())
-            .limit(1)
-        )
-    ).first()
-    prepared = (
-        await session.exec(
-            select(col(PayoutLine.amount_cents), col(PayoutBatch.execution_date))
-            .join(PayoutBatch, col(PayoutBatch.id) == PayoutLine.batch_id)
-            .where(
-                PayoutBatch.cooperative_id == actor.cooperative_id,
-                PayoutBatch.state == PayoutState.PREPARED,
-                PayoutLine.member_id == actor.person_id,
-            )
-            .limit(1)
-        )
+    account_id, balance = payable
+    owed = -(balance or 0)
+    last = connection.execute(LAST_PAYOUT, {"account": account_id}).first()
+    prepared = connection.execute(
+        PREPARED, {"coop": actor.cooperative_id, "me": actor.person_id}
     ).first()
     if owed == 0 and prepared is None and last is None:
         return None
-    back: tuple[int, ...] = ()
-    if owed < 0:
-        notes = await reversals_of(session, actor.cooperative_id, actor.person_id)
-        back = tuple(n.prestation_id for n in owed_back_by(notes, owed))
     return Owed(
         owed_cents=owed,
-        owed_back=back,
         last_paid_on=last[0] if last else None,
         last_paid_cents=abs(last[1]) if last else 0,
         prepared_cents=prepared[0] if prepared else 0,
@@ -169,22 +230,12 @@ async def _owed(session: AsyncSession, actor: Actor) -> Owed | None:
     )
 
 
-async def _rejected(session: AsyncSession, actor: Actor, now: dt.datetime) -> tuple[Rejected, ...]:
-    rows = (
-        await session.exec(
-            select(Prestation, Client.name)
-            .join(Client, col(Client.id) == Prestation.client_id)
-            .where(
-                Prestation.cooperative_id == actor.cooperative_id,
-                Prestation.member_id == actor.person_id,
-                Prestation.status == PrestationStatus.REJECTED,
-                col(Prestation.decided_at) >= now - REJECTED_SINCE,
-            )
-            .order_by(col(Prestation.decided_at).desc(), col(Prestation.id).desc())
-            .limit(REJECTED_SHOWN)
-        )
-    ).all()
+def _rejected(session: Session, actor: Actor, now: dt.datetime) -> tuple[Rejected, ...]:
+    rows = session.connection().execute(
+        REJECTED,
+        {"coop": actor.cooperative_id, "me": actor.person_id, "since": now - REJECTED_SINCE},
+    )
     return tuple(
-        Rejected(p.id or 0, p.date, name, p.rejection_reason, p.amount_cents, p.decided_at)
-        for p, name in rows
+        Rejected(pid or 0, date, client, reason, amount, decided_at)
+        for pid, date, client, reason, amount, decided_at in rows
     )

@@ -6,11 +6,15 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
-from sqlmodel import col, select
+from sqlalchemy import ColumnElement, bindparam, exists
+from sqlalchemy import select as select_columns
+from sqlmodel import Session, col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from governance.auth.models import Person
+from governance.base.db import run_sync
 from governance.members.access import Actor
 from governance.votes.counting.kinds import ProposalState
 from governance.votes.models import Ballot, EligibleVoter, Proposal, Proxy
@@ -30,91 +34,85 @@ class Notice:
     proposal: Proposal | None = None  # result: the closed proposal, for its outcome in words
 
 
+def _not_cast_by(voter: Any) -> ColumnElement[bool]:
+    """No ballot of `voter` on the proposal of the row."""
+    return ~exists().where(
+        col(Ballot.proposal_id) == col(Proposal.id), col(Ballot.voter_id) == voter
+    )
+
+
+def _open_to_vote() -> tuple[ColumnElement[bool], ...]:
+    return (
+        col(Proposal.cooperative_id) == bindparam("coop"),
+        col(Proposal.state) == ProposalState.OPEN,
+        col(Proposal.closes_at) > bindparam("now"),
+    )
+
+
+# Built once: the votes open to the reader that they have not cast, and the proxies they
+# hold whose giver has not voted yet (one statement each, the ballots checked in it).
+OPEN_NOT_CAST = (
+    select_columns(col(Proposal.id), col(Proposal.title), col(Proposal.closes_at))
+    .join(EligibleVoter, col(EligibleVoter.proposal_id) == col(Proposal.id))
+    .where(
+        *_open_to_vote(),
+        col(EligibleVoter.person_id) == bindparam("me"),
+        _not_cast_by(bindparam("me")),
+    )
+)
+HELD_NOT_USED = (
+    select_columns(col(Proposal.id), col(Proposal.title), col(Proposal.closes_at), col(Person.name))
+    .join(Proxy, col(Proxy.proposal_id) == col(Proposal.id))
+    .join(Person, col(Person.id) == col(Proxy.giver_id))
+    .where(
+        *_open_to_vote(),
+        col(Proxy.holder_id) == bindparam("me"),
+        col(Proxy.revoked_at).is_(None),
+        _not_cast_by(col(Proxy.giver_id)),
+    )
+)
+
+
 async def notices_for(session: AsyncSession, actor: Actor, now: dt.datetime) -> list[Notice]:
     """The actor's notices, most urgent first."""
-    me = actor.person_id
-    open_rows = (
-        await session.exec(
-            select(Proposal)
-            .join(EligibleVoter, col(EligibleVoter.proposal_id) == Proposal.id)
-            .where(
-                Proposal.cooperative_id == actor.cooperative_id,
-                Proposal.state == ProposalState.OPEN,
-                col(Proposal.closes_at) > now,
-                EligibleVoter.person_id == me,
-            )
-        )
-    ).all()
-    voted = set(
-        (
-            await session.exec(
-                select(Ballot.proposal_id).where(
-                    Ballot.voter_id == me,
-                    col(Ballot.proposal_id).in_([p.id for p in open_rows]),
-                )
-            )
-        ).all()
-    )
+    return await run_sync(session, lambda sync: notices_in(sync, actor, now))
+
+
+def notices_in(
+    session: Session, actor: Actor, now: dt.datetime, *, results: bool = True
+) -> list[Notice]:
+    """`notices_for` for a plain session (governance.base.db.read); `results=False` leaves out
+    the results of the last two weeks (the home page's to-do list has no use for them)."""
+    connection = session.connection()
+    params = {"coop": actor.cooperative_id, "me": actor.person_id, "now": now}
     notices = []
-    for proposal in open_rows:
-        assert proposal.id is not None and proposal.closes_at is not None
-        if proposal.id in voted:
-            continue
-        soon = proposal.closes_at - now <= SOON
-        kind = "closing_soon" if soon else "vote_open"
-        notices.append(Notice(kind, proposal.id, proposal.title, proposal.closes_at))
-    held = (
-        await session.exec(
-            select(Proxy, Proposal, Person.name)
-            .join(Proposal, col(Proposal.id) == Proxy.proposal_id)
-            .join(Person, col(Person.id) == Proxy.giver_id)
-            .where(
-                Proxy.holder_id == me,
-                col(Proxy.revoked_at).is_(None),
-                Proposal.cooperative_id == actor.cooperative_id,
-                Proposal.state == ProposalState.OPEN,
-                col(Proposal.closes_at) > now,
-            )
-        )
-    ).all()
-    cast = set(
-        (
-            await session.exec(
-                select(Ballot.proposal_id, Ballot.voter_id).where(
-                    col(Ballot.proposal_id).in_([p.id for _x, p, _n in held])
-                )
-            )
-        ).all()
-    )
-    for proxy, proposal, giver in held:
-        assert proposal.id is not None and proposal.closes_at is not None
-        if (proposal.id, proxy.giver_id) not in cast:
-            notices.append(
-                Notice(
-                    "proxy_received", proposal.id, proposal.title, proposal.closes_at, None, giver
-                )
-            )
-    results = (
-        await session.exec(
+    for proposal_id, title, closes_at in connection.execute(OPEN_NOT_CAST, params):
+        assert proposal_id is not None and closes_at is not None
+        kind = "closing_soon" if closes_at - now <= SOON else "vote_open"
+        notices.append(Notice(kind, proposal_id, title, closes_at))
+    for proposal_id, title, closes_at, giver in connection.execute(HELD_NOT_USED, params):
+        assert proposal_id is not None and closes_at is not None
+        notices.append(Notice("proxy_received", proposal_id, title, closes_at, None, giver))
+    if results:
+        closed = session.exec(
             select(Proposal).where(
                 Proposal.cooperative_id == actor.cooperative_id,
                 Proposal.state == ProposalState.CLOSED,
                 col(Proposal.closed_at) >= now - RECENT,
             )
-        )
-    ).all()
-    for proposal in results:
-        assert proposal.id is not None and proposal.closed_at is not None
-        notices.append(
-            Notice(
-                "result",
-                proposal.id,
-                proposal.title,
-                proposal.closed_at,
-                proposal.adopted,
-                proposal=proposal,
+        ).all()
+        for proposal in closed:
+            assert proposal.id is not None and proposal.closed_at is not None
+            notices.append(
+                Notice(
+                    "result",
+                    proposal.id,
+                    proposal.title,
+                    proposal.closed_at,
+                    proposal.adopted,
+                    proposal=proposal,
+                )
             )
-        )
     order = {"closing_soon": 0, "proxy_received": 1, "vote_open": 2, "result": 3}
     return sorted(
         notices,
