@@ -29,7 +29,7 @@ what an open vote still lacks.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from contextlib import suppress
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -212,22 +212,8 @@ def ranked(
     rounds: list[Round] = []
     winner: str | None = None
     counts = dict.fromkeys(options, 0)  # the options still in the race, in the proposal's order
-    holding: dict[str, list[tuple[tuple[str, ...], int, int]]] = {o: [] for o in options}
-    exhausted = 0
-
-    def place(ranking: tuple[str, ...], at: int, ballots_n: int) -> None:
-        """The pile goes to its best option still in the race, or is exhausted."""
-        nonlocal exhausted
-        while at < len(ranking) and ranking[at] not in counts:
-            at += 1
-        if at == len(ranking):
-            exhausted += ballots_n
-        else:
-            counts[ranking[at]] += ballots_n
-            holding[ranking[at]].append((ranking, at, ballots_n))
-
-    for ranking, ballots_n in piles.items():
-        place(ranking, 0, ballots_n)
+    holding: dict[str, list[Pile]] = {o: [] for o in options}
+    exhausted = _move(((r, -1, n) for r, n in piles.items()), counts, holding)
     while True:
         active = len(ballots) - exhausted
         leader = max(counts, key=counts.__getitem__)
@@ -243,8 +229,7 @@ def ranked(
             Round(tuple(counts.items()), exhausted, out, tuple(tied) if len(tied) > 1 else ())
         )
         del counts[out]
-        for ranking, at, ballots_n in holding.pop(out):
-            place(ranking, at + 1, ballots_n)
+        exhausted += _move(holding.pop(out), counts, holding)
     return Result(
         method="ranked",
         eligible=eligible,
@@ -256,6 +241,26 @@ def ranked(
         winner=winner if reached else None,
         rounds=tuple(rounds),
     )
+
+
+Pile = tuple[tuple[str, ...], int, int]  # a ranking, where it stands in it, its ballots
+
+
+def _move(piles: Iterable[Pile], counts: dict[str, int], holding: dict[str, list[Pile]]) -> int:
+    """Each pile goes to the best option it names after where it stood that is still in the
+    race (in `counts`); the number of ballots exhausted (no such option) is returned."""
+    exhausted = 0
+    for ranking, at, ballots_n in piles:
+        at += 1
+        end = len(ranking)
+        while at < end and ranking[at] not in counts:
+            at += 1
+        if at == end:
+            exhausted += ballots_n
+        else:
+            counts[ranking[at]] += ballots_n
+            holding[ranking[at]].append((ranking, at, ballots_n))
+    return exhausted
 
 
 def _piles(ballots: Sequence[Sequence[str]], known: set[str]) -> Counter[tuple[str, ...]]:
@@ -273,11 +278,12 @@ def _piles(ballots: Sequence[Sequence[str]], known: set[str]) -> Counter[tuple[s
 
 
 def _check_ranking(ranking: Sequence[str], known: set[str]) -> None:
-    if len(set(ranking)) != len(ranking):
+    named = set(ranking)
+    if len(named) != len(ranking):
         raise BallotError("a ranking names an option twice")
-    unknown = [o for o in ranking if o not in known]
-    if unknown:
-        raise BallotError(f"unknown option {unknown[0]!r}")
+    if not named <= known:
+        unknown = next(o for o in ranking if o not in known)
+        raise BallotError(f"unknown option {unknown!r}")
 
 
 def _tie_break(tied: list[str], rounds: Sequence[Round], options: Sequence[str]) -> str:
