@@ -185,6 +185,9 @@ def consent(ballots: Sequence[str], *, eligible: int, quorum: Fraction) -> Resul
     )
 
 
+Pile = tuple[tuple[str, ...], int, int]  # a ranking, where it stands in it, its ballots
+
+
 def ranked(
     ballots: Sequence[Sequence[str]],
     *,
@@ -241,9 +244,6 @@ def ranked(
         winner=winner if reached else None,
         rounds=tuple(rounds),
     )
-
-
-Pile = tuple[tuple[str, ...], int, int]  # a ranking, where it stands in it, its ballots
 
 
 def _move(piles: Iterable[Pile], counts: dict[str, int], holding: dict[str, list[Pile]]) -> int:
