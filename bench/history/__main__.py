@@ -58,12 +58,19 @@ def run(args: argparse.Namespace, dbs: Store) -> dict[str, Any]:
     length = filled["chain_length"]
 
     print("1. audit verify vs bare driver script", flush=True)
-    bare = child("verify-bare", "--url", url, "--chain", filled["chain"])
-    app = child("verify-app", "--url", url, "--coop", COOP_SLUG)
+    bares, apps = [], []
+    for _ in range(args.runs):  # interleaved, the best of each kept
+        bares.append(child("verify-bare", "--url", url, "--chain", filled["chain"]))
+        apps.append(child("verify-app", "--url", url, "--coop", COOP_SLUG))
+    bare = min(bares, key=lambda report: report["seconds"])
+    app = min(apps, key=lambda report: report["seconds"])
     results["verify"] = {
         "events": length,
         "bare": bare,
         "app": app,
+        "bare_all_seconds": [report["seconds"] for report in bares],
+        "app_all_seconds": [report["seconds"] for report in apps],
+        "app_peak_kb_max": max(report["peak_kb"] for report in apps),
         "bare_rate": length / bare["seconds"],
         "app_rate": length / app["seconds"],
         "ratio": bare["seconds"] / app["seconds"],
@@ -110,7 +117,7 @@ def run(args: argparse.Namespace, dbs: Store) -> dict[str, Any]:
 
 def print_tables(args: argparse.Namespace, r: dict[str, Any]) -> None:
     v = r["verify"]
-    ok_verify = v["ratio"] >= VERIFY_GOAL and mb(v["app"]["peak_kb"]) < MEMORY_GOAL_MB
+    ok_verify = v["ratio"] >= VERIFY_GOAL and mb(v["app_peak_kb_max"]) < MEMORY_GOAL_MB
     header = ["measure", "size", "app", "baseline", "ratio", "goal", "peak MB", "ok"]
     body = [
         [
@@ -120,7 +127,7 @@ def print_tables(args: argparse.Namespace, r: dict[str, Any]) -> None:
             f"{v['bare_rate']:,.0f} ev/s",
             f"{v['ratio']:.2f}",
             f">= {VERIFY_GOAL}, < {MEMORY_GOAL_MB} MB",
-            f"{mb(v['app']['peak_kb']):.0f} (bare {mb(v['bare']['peak_kb']):.0f})",
+            f"{mb(v['app_peak_kb_max']):.0f} (bare {mb(v['bare']['peak_kb']):.0f})",
             "yes" if ok_verify else "no",
         ]
     ]
@@ -168,7 +175,12 @@ def print_tables(args: argparse.Namespace, r: dict[str, Any]) -> None:
     print()
     print(
         f"audit verify: {v['app_rate']:,.0f} events/s ({v['app']['seconds']:.1f} s) vs bare "
-        f"{v['bare_rate']:,.0f} events/s ({v['bare']['seconds']:.1f} s) -> ratio {v['ratio']:.2f}"
+        f"{v['bare_rate']:,.0f} events/s ({v['bare']['seconds']:.1f} s) -> ratio {v['ratio']:.2f}; "
+        f"best of {len(v['app_all_seconds'])}: app "
+        + ", ".join(f"{s:.1f}" for s in v["app_all_seconds"])
+        + " s, bare "
+        + ", ".join(f"{s:.1f}" for s in v["bare_all_seconds"])
+        + " s"
     )
     for fmt, e in r["export"].items():
         print(f"export {fmt}: {e['bytes'] / 2**20:,.0f} MiB in {e['seconds']:.1f} s")
@@ -184,6 +196,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     common.add_db(parser, both=False)
     parser.add_argument("--events", type=int, default=1_000_000, help="audit events")
     parser.add_argument("--lines", type=int, default=3_000_000, help="ledger lines")
+    parser.add_argument(
+        "--runs", type=int, default=2, help="verify runs, bare and app interleaved; best kept"
+    )
     common.add_output(parser, "history")
     # Internal: what a child process runs.
     parser.add_argument(
@@ -199,8 +214,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--cooperative", type=int, help=argparse.SUPPRESS)
     parser.add_argument("rest", nargs="*", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
-    if args.events < 1 or args.lines < 2:
-        parser.error("--events must be >= 1, --lines >= 2")
+    if args.events < 1 or args.lines < 2 or args.runs < 1:
+        parser.error("--events must be >= 1, --lines >= 2, --runs >= 1")
     return args
 
 

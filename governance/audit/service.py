@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import hashlib
 import secrets
 from collections.abc import Mapping
@@ -156,17 +158,28 @@ async def verify_chain(
     )
     verifier = ChainVerifier()
     result = await session.stream(query)
-    async for rows in result.partitions(batch):
-        verifier.feed(
-            [
-                StoredEvent(
-                    EventPayload(chain, seq, at, coop, actor, action, kind, subject, data),
-                    prev_hash,
-                    digest,
-                )
-                for seq, at, coop, actor, action, kind, subject, data, prev_hash, digest in rows
-            ]
-        )
+    partitions = result.partitions(batch)
+    # The next batch is fetched while this one is hashed (the driver's thread on SQLite, the
+    # server on PostgreSQL): the wait for rows overlaps the work on them.
+    coming = asyncio.ensure_future(anext(partitions, None))
+    try:
+        while (rows := await coming) is not None:
+            coming = asyncio.ensure_future(anext(partitions, None))
+            verifier.feed(
+                [
+                    StoredEvent(
+                        EventPayload(chain, seq, at, coop, actor, action, kind, subject, data),
+                        prev_hash,
+                        digest,
+                    )
+                    for seq, at, coop, actor, action, kind, subject, data, prev_hash, digest in rows
+                ]
+            )
+    finally:
+        if not coming.done():
+            coming.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await coming
     return Verification(
         chain=chain, count=verifier.count, head=verifier.head, problem=verifier.finish()
     )
