@@ -8,6 +8,7 @@ from datetime import datetime
 
 from litestar.connection import ASGIConnection
 from litestar.middleware import AbstractAuthenticationMiddleware, AuthenticationResult
+from sqlalchemy import bindparam
 from sqlmodel import Session, col, select
 
 from governance.auth import tokens
@@ -38,22 +39,27 @@ class SessionAuthentication(AbstractAuthenticationMiddleware):
         return AuthenticationResult(user=person, auth=claims)
 
 
+# Built once, at import (building a statement costs about what running it costs).
+LIVE_PERSON = (
+    select(Person)
+    .join(AuthSession, col(AuthSession.person_id) == col(Person.id))
+    .where(
+        col(AuthSession.id) == bindparam("key"),
+        col(Person.id) == bindparam("person"),
+        col(AuthSession.ended_at).is_(None),
+        col(AuthSession.expires_at) > bindparam("now"),
+    )
+)
+
+
 def live_person(session: Session, claims: tokens.SessionClaims, now: datetime) -> Person | None:
     """The person of a live session, or None: the row of the token's session id exists,
     belongs to the token's person, has not ended nor expired, and the person's token version is
     still the token's (the rule of governance.auth.sessions.live_person, read without a hop per
     driver call). One query, by primary key; never writes."""
     key = hashlib.sha256(claims.session_id.encode("ascii")).hexdigest()  # as sessions._key
-    person = session.exec(
-        select(Person)
-        .join(AuthSession, col(AuthSession.person_id) == col(Person.id))
-        .where(
-            col(AuthSession.id) == key,
-            col(Person.id) == claims.person_id,
-            col(AuthSession.ended_at).is_(None),
-            col(AuthSession.expires_at) > now,
-        )
-    ).first()
+    found = session.exec(LIVE_PERSON, params={"key": key, "person": claims.person_id, "now": now})
+    person = found.first()
     if person is None or person.token_version != claims.token_version:
         return None
     return person

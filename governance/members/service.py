@@ -10,7 +10,7 @@ from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import and_
+from sqlalchemy import and_, bindparam
 from sqlmodel import Session, col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -298,18 +298,22 @@ def membership_at(
     # Only well-formed slugs reach the database (PostgreSQL refuses NUL bytes, for one).
     if not SLUG_RE.match(slug):
         return None
-    row = session.exec(
-        select(Cooperative, Membership)
-        .outerjoin(
-            Membership,
-            and_(
-                col(Membership.cooperative_id) == col(Cooperative.id),
-                col(Membership.person_id) == person_id,
-            ),
-        )
-        .where(Cooperative.slug == slug)
-    ).first()
+    row = session.exec(MEMBERSHIP_AT, params={"slug": slug, "person": person_id}).first()
     return None if row is None else (row[0], row[1])
+
+
+# Built once, at import: the cooperative of a slug and a person's membership there, if any.
+MEMBERSHIP_AT = (
+    select(Cooperative, Membership)
+    .outerjoin(
+        Membership,
+        and_(
+            col(Membership.cooperative_id) == col(Cooperative.id),
+            col(Membership.person_id) == bindparam("person"),
+        ),
+    )
+    .where(col(Cooperative.slug) == bindparam("slug"))
+)
 
 
 def ensure_not_denied(membership: Membership | None) -> Membership:
