@@ -8,7 +8,7 @@ from collections.abc import AsyncIterator, Callable, Mapping
 from typing import Any, TypeVar
 from urllib.parse import quote
 
-from litestar import Request, Response
+from litestar import MediaType, Request, Response
 from litestar.datastructures import Cookie
 from litestar.di import NamedDependency
 from litestar.exceptions import HTTPException
@@ -175,6 +175,8 @@ def page(request: Request, template: str, status_code: int = 200, **context: Any
         template_name=template,
         context={**base_context(request), **context},
         status_code=status_code,
+        # Every page template is HTML: named, Litestar need not guess it from the file name.
+        media_type=MediaType.HTML,
     )
     if request.cookies.get(FLASH_COOKIE):
         response.set_cookie(expired_cookie(settings_of(request), FLASH_COOKIE))
