@@ -22,7 +22,7 @@ from governance.auth.models import Person
 from governance.base.errors import NotFound, PermissionDenied
 from governance.base.http import Db, page, read
 from governance.base.i18n import _
-from governance.members import Role, invitations
+from governance.members import Role, invitations, listing
 from governance.members import service as members
 from governance.members.access import Actor, Permission, allows
 from governance.members.models import Cooperative, Membership
@@ -139,11 +139,16 @@ async def members_page(
     db: Db,
     coop: CoopContext,
     status_code: int = 200,
+    *,
+    after: int | None = None,
+    before: int | None = None,
+    search: str = "",
     **extra: object,
 ) -> Template:
-    """The member list; coordinators also see the pending invitations and the actions. `extra`:
-    the form's `values` and `errors`, an `error`, or the link of a new invitation."""
-    rows = await members.list_members(db, coop.actor)
+    """One page of the member list (members/listing.py: `after`/`before` a person, names
+    containing `search`); coordinators also see the pending invitations and the actions.
+    `extra`: the form's `values` and `errors`, an `error`, or the link of a new invitation."""
+    found = await listing.member_page(db, coop.actor, after=after, before=before, search=search)
     pending = (
         await invitations.pending_invitations(db, coop.actor) if coop.can("manage_members") else []
     )
@@ -151,7 +156,9 @@ async def members_page(
         request,
         "members/list.html",
         status_code=status_code,
-        rows=rows,
+        rows=found.rows,
+        listing=found,
+        paged=after is not None or before is not None,
         invitations=pending,
         roles=list(Role),
         values=extra.pop("values", {}),

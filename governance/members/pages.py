@@ -4,11 +4,11 @@ person's bank details, and the members' JSON API with its bodies."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 import msgspec
 from litestar import Controller, Request, get, post
-from litestar.params import FromPath
+from litestar.params import FromPath, QueryParameter
 from litestar.response import Redirect, Template
 
 from governance.auth import sessions
@@ -16,11 +16,18 @@ from governance.auth.current import current_person, require_person
 from governance.base import clock
 from governance.base.errors import Conflict, Invalid, NotFound
 from governance.base.http import Db, form_data, page, redirect, settings_of
+from governance.input.forms import MAX_ROW_ID
 from governance.input.json_body import API_ERRORS
 from governance.members import MembershipStatus, bank, details, invitations, roles, service
 from governance.members.access import Permission
 from governance.members.context import Coop, members_page, requires
+from governance.members.listing import MAX_SEARCH
 from governance.members.models import Cooperative
+
+# The keys of a page of members: a person's id (32-bit on PostgreSQL), and the name searched.
+After = Annotated[int | None, QueryParameter(name="after", ge=1, le=MAX_ROW_ID)]
+Before = Annotated[int | None, QueryParameter(name="before", ge=1, le=MAX_ROW_ID)]
+Search = Annotated[str, QueryParameter(name="q", max_length=MAX_SEARCH)]
 
 
 class HomeController(Controller):
@@ -105,9 +112,18 @@ class CoopController(Controller):
     path = "/"
 
     @get("/members")
-    async def members(self, request: Request, db: Db, coop: Coop) -> Template:
-        """The member list; coordinators also see invitations and actions."""
-        return await members_page(request, db, coop)
+    async def members(
+        self,
+        request: Request,
+        db: Db,
+        coop: Coop,
+        after: After = None,
+        before: Before = None,
+        q: Search = "",
+    ) -> Template:
+        """The member list a page at a time (after or before a person, names containing `q`);
+        coordinators also see invitations and actions."""
+        return await members_page(request, db, coop, after=after, before=before, search=q)
 
     @post("/members/{membership_id:int}/role", guards=[requires(Permission.MANAGE_MEMBERS)])
     async def change_role(
