@@ -4,11 +4,11 @@ discussion and result, and the bulletin board (page and JSON download)."""
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Annotated, Any
 
 from litestar import Controller, Request, Response, get, post
 from litestar.openapi.datastructures import ResponseSpec
-from litestar.params import FromPath
+from litestar.params import FromPath, QueryParameter
 from litestar.response import Redirect, Template
 
 from governance.base import clock, i18n
@@ -21,7 +21,7 @@ from governance.ledger.costs.costs import categories_of
 from governance.mail.outbox import email_notices, set_email_notices
 from governance.members.access import Permission
 from governance.members.context import Coop, CoopContext, requires
-from governance.votes import ballots, mandates, reads, service
+from governance.votes import ballots, list_reads, mandates, reads, service
 from governance.votes.api_bodies import BoardOut, board_out
 from governance.votes.counting.methods import THRESHOLDS, fraction_text
 from governance.votes.drafting import fund_reads, preview_reads
@@ -129,15 +129,25 @@ class ProposalController(Controller):
         )
 
     @get("/")
-    async def index(self, request: Request, db: Db, coop: Coop) -> Template:
-        """Open votes, drafts, and closed votes with their outcome."""
-        rows = await reads.list_proposals(db, coop.actor)
+    async def index(
+        self,
+        request: Request,
+        db: Db,
+        coop: Coop,
+        before: Annotated[int | None, QueryParameter(name="before", ge=1, le=MAX_ROW_ID)] = None,
+        after: Annotated[int | None, QueryParameter(name="after", ge=1, le=MAX_ROW_ID)] = None,
+    ) -> Template:
+        """Open votes and drafts, and the closed votes with their outcome, newest first, a page
+        at a time (`before`/`after` a proposal's id)."""
+        found = await list_reads.proposal_list(db, coop.actor, before=before, after=after)
         assert coop.cooperative.id is not None
         running = await mandates.current_mandates(db, coop.cooperative.id)
         return page(
             request,
             "votes/list.html",
-            rows=rows,
+            rows=found.current + found.closed,
+            found=found,
+            paged=before is not None or after is not None,
             mandates=running,
             rules=voting_rules(coop.cooperative.settings),
             notices=await notices_for(db, coop.actor, clock.now()),
