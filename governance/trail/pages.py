@@ -23,9 +23,9 @@ from governance.audit.redaction import MONEY_ACTIONS, Owners, redact
 from governance.base.http import Db, page
 from governance.base.i18n import datetime_short
 from governance.input.json_body import API_ERRORS
-from governance.members import service as members
 from governance.members.context import Coop, CoopContext
 from governance.members.visibility import MoneyReader, money_reader
+from governance.trail.trail_reads import TrailPage, trail_page
 
 MAX_ID = 2**62
 # A person's id is 32-bit on PostgreSQL: a larger one was a 500 there (found by check-api).
@@ -96,10 +96,15 @@ def _view(event: AuditEvent, names: dict[int, str], seen: _Redactor) -> EventVie
 
 
 async def _load(
-    db: AsyncSession, coop: CoopContext, actor: int | None, subject: str | None, before: int | None
-) -> members.Trail:
-    return await members.read_trail(
-        db, coop.actor, actor_filter=actor, subject=subject or None, before=before
+    db: AsyncSession,
+    coop: CoopContext,
+    actor: int | None,
+    subject: str | None,
+    before: int | None,
+    exact: bool = False,
+) -> TrailPage:
+    return await trail_page(
+        db, coop.actor, actor_filter=actor, subject=subject or None, before=before, exact=exact
     )
 
 
@@ -117,8 +122,8 @@ class AuditController(Controller):
         before: Before = None,
     ) -> Template:
         """Newest first, filtered by actor and subject, a page at a time."""
-        trail = await _load(db, coop, actor, subject, before)
-        result, names = trail.page, trail.names
+        result = await _load(db, coop, actor, subject, before)
+        names = result.names
         seen = await _redactor(db, coop, list(result.events))
         template = (
             "trail/_events.html"
@@ -130,10 +135,12 @@ class AuditController(Controller):
             template,
             events=[_view(e, names, seen) for e in result.events],
             total=result.total,
+            more_than=result.more_than,
             next_before=result.next_before,
+            first_page=before is not None,
             filters={"actor": actor, "subject": subject or ""},
             actors=sorted(names.items(), key=lambda item: item[1]),
-            subjects=[(s, subject_name(s)) for s in trail.subjects],
+            subjects=[(s, subject_name(s)) for s in result.subjects],
         )
 
 
@@ -156,7 +163,7 @@ class AuditApiController(Controller):
         says `"redacted": true`: its hash is over the data as stored, so the reader can check
         the links between hashes but not recompute a redacted event's own hash.
         """
-        result = (await _load(db, coop, actor, subject, before)).page
+        result = await _load(db, coop, actor, subject, before, exact=True)
         seen = await _redactor(db, coop, list(result.events))
         return AuditPageOut(
             total=result.total,
