@@ -6,8 +6,9 @@ controllers show (members/pages.py, and mail/pages.py after an invitation)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import cast
+from typing import Any, cast
 
 from litestar import Request
 from litestar.connection import ASGIConnection
@@ -16,8 +17,10 @@ from litestar.exceptions import ClientException, SerializationException
 from litestar.handlers import BaseRouteHandler, HTTPRouteHandler
 from litestar.params import FromPath
 from litestar.response import Template
+from sqlmodel import Session
 
 from governance.auth.current import require_person
+from governance.auth.middleware import READ_WITH_PERSON
 from governance.auth.models import Person
 from governance.base.errors import NotFound, PermissionDenied
 from governance.base.http import Db, page, read
@@ -68,13 +71,32 @@ async def provide_coop(request: Request, slug: FromPath[str]) -> CoopContext:
 _STATE_KEY = "coop"
 
 
+def read_coop_with_person(
+    session: Session, person: Person, path_params: Mapping[str, Any]
+) -> tuple[str, int, tuple[Cooperative, Membership | None] | None] | None:
+    """The cooperative of the URL and the person's membership, read by the session check in
+    its transaction (a route's `opt` READ_WITH_PERSON, governance.auth.middleware): the slug
+    and person it was read for, and what `members.membership_at` found."""
+    slug = path_params.get("slug")
+    if not isinstance(slug, str) or person.id is None:
+        return None
+    return slug, person.id, members.membership_at(session, person.id, slug)
+
+
+COOP_WITH_PERSON = {READ_WITH_PERSON: read_coop_with_person}  # the `opt` of a route that uses it
+
+
 async def _read_context(request: Request, slug: str) -> CoopContext:
     person = require_person(request)
     person_id = person.id
     assert person_id is not None
-    # One statement in a read transaction of its own (one hop on SQLite), whatever the
-    # method: the services begin their own transactions on the handler's session.
-    found = await read(request, lambda session: members.membership_at(session, person_id, slug))
+    early = request.state.get(READ_WITH_PERSON)
+    if early is not None and early[0] == slug and early[1] == person_id:
+        found = early[2]  # read with the person, in the session check's transaction
+    else:
+        # One statement in a read transaction of its own (one hop on SQLite), whatever the
+        # method: the services begin their own transactions on the handler's session.
+        found = await read(request, lambda session: members.membership_at(session, person_id, slug))
     if found is None:
         raise NotFound(_("There is no cooperative at this address."))
     cooperative, membership = found
