@@ -24,7 +24,7 @@ from governance.members.access import Actor, Permission, authorize
 from governance.members.models import Membership
 
 PAGE_SIZE = 50
-COUNT_CAP = 10_000  # a filtered page counts up to this many events, then says "more than"
+COUNT_CAP = 1_000  # a filtered page counts up to this many events, then says "more than"
 
 # The distinct subjects of one chain, one index seek per subject (both dialects).
 SUBJECTS = text(
