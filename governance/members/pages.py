@@ -18,16 +18,25 @@ from governance.base.errors import Conflict, Invalid, NotFound
 from governance.base.http import Db, form_data, page, redirect, settings_of
 from governance.input.forms import MAX_ROW_ID
 from governance.input.json_body import API_ERRORS
-from governance.members import MembershipStatus, bank, details, invitations, roles, service
+from governance.members import (
+    MembershipStatus,
+    bank,
+    details,
+    invitations,
+    listing,
+    roles,
+    service,
+)
 from governance.members.access import Permission
 from governance.members.context import Coop, members_page, requires
-from governance.members.listing import MAX_SEARCH
+from governance.members.listing import MAX_SEARCH, PAGE_SIZE
 from governance.members.models import Cooperative
 
 # The keys of a page of members: a person's id (32-bit on PostgreSQL), and the name searched.
 After = Annotated[int | None, QueryParameter(name="after", ge=1, le=MAX_ROW_ID)]
 Before = Annotated[int | None, QueryParameter(name="before", ge=1, le=MAX_ROW_ID)]
 Search = Annotated[str, QueryParameter(name="q", max_length=MAX_SEARCH)]
+MAX_API_PAGE = 500
 
 
 class HomeController(Controller):
@@ -296,9 +305,25 @@ class CoopMembersApiController(Controller):
     include_in_schema = True
 
     @get("/", responses=API_ERRORS)
-    async def members(self, db: Db, coop: Coop) -> list[MemberOut]:
-        """The cooperative's members; emails only for coordinators."""
+    async def members(
+        self,
+        db: Db,
+        coop: Coop,
+        after: After = None,
+        limit: Annotated[int | None, QueryParameter(name="limit", ge=1, le=MAX_API_PAGE)] = None,
+    ) -> list[MemberOut]:
+        """The cooperative's members by name, then person id; emails only for coordinators.
+
+        All of them, or with `limit` (or `after`) a page: at most `limit` (100 by default)
+        members after the person `after` (the `person_id` of the previous page's last member;
+        a person who is no member here gives the first page). An empty page is the end."""
         show_email = coop.can("manage_members")
+        if after is None and limit is None:
+            rows = await service.list_members(db, coop.actor)
+        else:
+            rows = (
+                await listing.member_page(db, coop.actor, after=after, limit=limit or PAGE_SIZE)
+            ).rows
         return [
             MemberOut(
                 membership_id=row.membership.id or 0,
@@ -308,5 +333,5 @@ class CoopMembersApiController(Controller):
                 status=row.membership.status,
                 email=row.person.email if show_email else None,
             )
-            for row in await service.list_members(db, coop.actor)
+            for row in rows
         ]

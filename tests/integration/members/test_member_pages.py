@@ -177,3 +177,27 @@ def test_a_key_that_is_no_member_here_gives_the_first_page(
             response = visitor.get(f"/c/alpha/members?{side}={key}")
             assert response.status_code == 200
             assert ROW.findall(response.text) == first
+
+
+def test_the_api_lists_everyone_or_pages_on_request(
+    make_visitor: Any, world: Any, crowd: set[int]
+) -> None:
+    visitor = make_visitor()
+    visitor.login("omar")
+    everyone = visitor.get("/api/c/alpha/members").json()
+    assert len(everyone) == EXTRA + 5  # as before: no parameter, every member
+    walked: list[dict[str, Any]] = []
+    url = "/api/c/alpha/members?limit=70"
+    while True:
+        page = visitor.get(url).json()
+        assert len(page) <= 70
+        if not page:
+            break
+        walked.extend(page)
+        url = f"/api/c/alpha/members?limit=70&after={page[-1]['person_id']}"
+    assert walked == everyone
+    assert len(visitor.get("/api/c/alpha/members?after=" + str(world.ids["bea"])).json()) == 100
+    for bad in ("limit=0", "limit=501", "limit=x", "after=-1", "after=" + "9" * 30):
+        response = visitor.get(f"/api/c/alpha/members?{bad}")
+        assert response.status_code == 400, bad
+        assert response.json()["status_code"] == 400
