@@ -290,9 +290,12 @@ def main(argv: list[str] | None = None) -> int:
                 "description": s.description,
                 "body_bytes": s.body_bytes,
                 "ratio": s.ratio,
+                "cpu_ratio": s.cpu_ratio,
                 "rounds": [
                     {
                         "ratio": r.ratio,
+                        "cpu_ratio": r.cpu_ratio,
+                        "cpu_ms": {"app": r.cpu_ms("app"), "bare": r.cpu_ms("bare")},
                         "body_bytes": r.body_bytes,
                         "app": asdict(r.app),
                         "bare": asdict(r.bare),

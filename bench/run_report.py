@@ -22,6 +22,19 @@ class Round:
         bare = self.bare.requests_per_second
         return self.app.requests_per_second / bare if bare else float("nan")
 
+    def cpu_ms(self, side: str) -> float:
+        """The server's CPU time per response, in ms (NaN when it could not be read)."""
+        result: LoadResult = getattr(self, side)
+        if result.server_cpu_percent is None or not result.requests_per_second:
+            return float("nan")
+        return result.server_cpu_percent * 10 / result.requests_per_second
+
+    @property
+    def cpu_ratio(self) -> float:
+        """Bare CPU per response ÷ app CPU per response: the ratio with the machine's other
+        work taken out (a server starved of CPU serves fewer requests, not dearer ones)."""
+        return self.cpu_ms("bare") / self.cpu_ms("app")
+
 
 def _median(values: list[float]) -> float:
     return statistics.median(values) if values else float("nan")
@@ -41,6 +54,13 @@ class Summary:
     @property
     def ratio(self) -> float:
         return _median([r.ratio for r in self.rounds if r.ratio == r.ratio])  # NaN-free
+
+    def med_cpu_ms(self, side: str) -> float:
+        return _median([v for r in self.rounds if (v := r.cpu_ms(side)) == v])
+
+    @property
+    def cpu_ratio(self) -> float:
+        return _median([r.cpu_ratio for r in self.rounds if r.cpu_ratio == r.cpu_ratio])
 
     @property
     def errors(self) -> int:
@@ -86,7 +106,14 @@ def report(summaries: list[Summary], args: argparse.Namespace) -> list[str]:
     table(header, rows, right=set(range(1, len(header))))
 
     print()
-    header = ("measurement", "responses", "server cpu %", "load generator cpu %", "body bytes")
+    header = (
+        "measurement",
+        "responses",
+        "server cpu %",
+        "server cpu ms/response",
+        "load generator cpu %",
+        "body bytes",
+    )
     rows = []
     for s in summaries:
         for side, label in (("app", s.name), ("bare", f"{s.name} (bare)")):
@@ -95,6 +122,7 @@ def report(summaries: list[Summary], args: argparse.Namespace) -> list[str]:
                     label,
                     fmt(s.med(side, "responses"), ",.0f"),
                     fmt(s.med(side, "server_cpu_percent"), ".0f"),
+                    fmt(s.med_cpu_ms(side), ".3f"),
                     fmt(s.med(side, "client_cpu_percent"), ".0f"),
                     fmt(s.med(side, "mean_body_bytes"), ".0f"),
                 )
@@ -105,7 +133,9 @@ def report(summaries: list[Summary], args: argparse.Namespace) -> list[str]:
     for s in summaries:
         print(
             f"{s.name}: {s.med('app', 'requests_per_second'):.0f} req/s vs bare "
-            f"{s.med('bare', 'requests_per_second'):.0f} req/s -> ratio {s.ratio:.2f}"
+            f"{s.med('bare', 'requests_per_second'):.0f} req/s -> ratio {s.ratio:.2f}; "
+            f"server CPU per response {s.med_cpu_ms('app'):.3f} ms vs bare "
+            f"{s.med_cpu_ms('bare'):.3f} ms -> cpu ratio {s.cpu_ratio:.3f}"
         )
 
     warnings = []
