@@ -23,6 +23,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from sqlalchemy import bindparam, select
+from sqlalchemy.orm import aliased
 from sqlmodel import Session, col
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -117,34 +118,59 @@ MEMBERSHIP_AND_REVIEW = select(
     col(Membership.cooperative_id) == bindparam("coop"),
     col(Membership.person_id) == bindparam("me"),
 )
-# The balance after the account's latest line, as books.posting.balance_of reads it (the
-# account as a range, ordered like the (account_id, id) index).
-PAYABLE = select(
-    col(Account.id),
-    select(col(LedgerLine.balance))
+# The reader's money in one statement: the payable account, its balance after its latest line
+# (as books.posting.balance_of reads it: the account as a range, ordered like the
+# (account_id, id) index), its latest payout line, and their line in a batch prepared and not
+# sent (the first one, should there be several).
+_LAST_PAYOUT = (
+    select(col(LedgerLine.id))
+    .join(JournalEntry, col(JournalEntry.id) == col(LedgerLine.entry_id))
     .where(
-        col(LedgerLine.account_id) >= col(Account.id), col(LedgerLine.account_id) <= col(Account.id)
+        col(LedgerLine.account_id) >= col(Account.id),
+        col(LedgerLine.account_id) <= col(Account.id),
+        col(JournalEntry.kind) == "payout",
     )
     .order_by(col(LedgerLine.account_id).desc(), col(LedgerLine.id).desc())
     .limit(1)
-    .scalar_subquery(),
-).where(col(Account.cooperative_id) == bindparam("coop"), col(Account.code) == bindparam("code"))
-LAST_PAYOUT = (
-    select(col(JournalEntry.date), col(LedgerLine.amount))
-    .join(JournalEntry, col(JournalEntry.id) == col(LedgerLine.entry_id))
-    .where(col(LedgerLine.account_id) == bindparam("account"), col(JournalEntry.kind) == "payout")
-    .order_by(col(LedgerLine.id).desc())
-    .limit(1)
+    .scalar_subquery()
 )
-PREPARED = (
-    select(col(PayoutLine.amount_cents), col(PayoutBatch.execution_date))
+_PREPARED = (
+    select(col(PayoutLine.id))
     .join(PayoutBatch, col(PayoutBatch.id) == col(PayoutLine.batch_id))
     .where(
         col(PayoutBatch.cooperative_id) == bindparam("coop"),
         col(PayoutBatch.state) == PayoutState.PREPARED,
         col(PayoutLine.member_id) == bindparam("me"),
     )
+    .order_by(col(PayoutLine.id))
     .limit(1)
+    .scalar_subquery()
+)
+_paid_line = aliased(LedgerLine)
+_paid_entry = aliased(JournalEntry)
+_prepared_line = aliased(PayoutLine)
+_prepared_batch = aliased(PayoutBatch)
+PAYABLE = (
+    select(
+        select(col(LedgerLine.balance))
+        .where(
+            col(LedgerLine.account_id) >= col(Account.id),
+            col(LedgerLine.account_id) <= col(Account.id),
+        )
+        .order_by(col(LedgerLine.account_id).desc(), col(LedgerLine.id).desc())
+        .limit(1)
+        .scalar_subquery(),
+        col(_paid_entry.date),
+        col(_paid_line.amount),
+        col(_prepared_line.amount_cents),
+        col(_prepared_batch.execution_date),
+    )
+    .select_from(Account)
+    .outerjoin(_paid_line, col(_paid_line.id) == _LAST_PAYOUT)
+    .outerjoin(_paid_entry, col(_paid_entry.id) == col(_paid_line.entry_id))
+    .outerjoin(_prepared_line, col(_prepared_line.id) == _PREPARED)
+    .outerjoin(_prepared_batch, col(_prepared_batch.id) == col(_prepared_line.batch_id))
+    .where(col(Account.cooperative_id) == bindparam("coop"), col(Account.code) == bindparam("code"))
 )
 REJECTED = (
     select(
@@ -208,25 +234,24 @@ async def with_owed_back(session: AsyncSession, actor: Actor, todo: Todo) -> Tod
 
 def _owed(session: Session, actor: Actor) -> Owed | None:
     """None while nothing was ever owed to the member, nor paid to them."""
-    connection = session.connection()
-    code = f"payable:{actor.person_id}"
-    payable = connection.execute(PAYABLE, {"coop": actor.cooperative_id, "code": code}).first()
+    params = {
+        "coop": actor.cooperative_id,
+        "me": actor.person_id,
+        "code": f"payable:{actor.person_id}",
+    }
+    payable = session.connection().execute(PAYABLE, params).first()
     if payable is None:
         return None
-    account_id, balance = payable
+    balance, paid_on, paid, prepared_cents, prepared_on = payable
     owed = -(balance or 0)
-    last = connection.execute(LAST_PAYOUT, {"account": account_id}).first()
-    prepared = connection.execute(
-        PREPARED, {"coop": actor.cooperative_id, "me": actor.person_id}
-    ).first()
-    if owed == 0 and prepared is None and last is None:
+    if owed == 0 and prepared_on is None and paid_on is None:
         return None
     return Owed(
         owed_cents=owed,
-        last_paid_on=last[0] if last else None,
-        last_paid_cents=abs(last[1]) if last else 0,
-        prepared_cents=prepared[0] if prepared else 0,
-        prepared_on=prepared[1] if prepared else None,
+        last_paid_on=paid_on,
+        last_paid_cents=abs(paid) if paid_on is not None else 0,
+        prepared_cents=prepared_cents if prepared_on is not None else 0,
+        prepared_on=prepared_on,
     )
 
 
