@@ -8,7 +8,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, bindparam, exists
+from sqlalchemy import ColumnElement, CompoundSelect, bindparam, exists, null, union_all
 from sqlalchemy import select as select_columns
 from sqlmodel import Session, col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -49,18 +49,19 @@ def _open_to_vote() -> tuple[ColumnElement[bool], ...]:
     )
 
 
-# Built once: the votes open to the reader that they have not cast, and the proxies they
-# hold whose giver has not voted yet (one statement each, the ballots checked in it).
-OPEN_NOT_CAST = (
-    select_columns(col(Proposal.id), col(Proposal.title), col(Proposal.closes_at))
+# Built once: the votes open to the reader that they have not cast (giver NULL), then the
+# proxies they hold whose giver has not voted yet (the giver's name): one statement, the
+# ballots checked in it.
+TO_CAST: CompoundSelect = union_all(
+    select_columns(
+        col(Proposal.id), col(Proposal.title), col(Proposal.closes_at), null().label("giver")
+    )
     .join(EligibleVoter, col(EligibleVoter.proposal_id) == col(Proposal.id))
     .where(
         *_open_to_vote(),
         col(EligibleVoter.person_id) == bindparam("me"),
         _not_cast_by(bindparam("me")),
-    )
-)
-HELD_NOT_USED = (
+    ),
     select_columns(col(Proposal.id), col(Proposal.title), col(Proposal.closes_at), col(Person.name))
     .join(Proxy, col(Proxy.proposal_id) == col(Proposal.id))
     .join(Person, col(Person.id) == col(Proxy.giver_id))
@@ -69,7 +70,7 @@ HELD_NOT_USED = (
         col(Proxy.holder_id) == bindparam("me"),
         col(Proxy.revoked_at).is_(None),
         _not_cast_by(col(Proxy.giver_id)),
-    )
+    ),
 )
 
 
@@ -86,13 +87,13 @@ def notices_in(
     connection = session.connection()
     params = {"coop": actor.cooperative_id, "me": actor.person_id, "now": now}
     notices = []
-    for proposal_id, title, closes_at in connection.execute(OPEN_NOT_CAST, params):
+    for proposal_id, title, closes_at, giver in connection.execute(TO_CAST, params):
         assert proposal_id is not None and closes_at is not None
-        kind = "closing_soon" if closes_at - now <= SOON else "vote_open"
-        notices.append(Notice(kind, proposal_id, title, closes_at))
-    for proposal_id, title, closes_at, giver in connection.execute(HELD_NOT_USED, params):
-        assert proposal_id is not None and closes_at is not None
-        notices.append(Notice("proxy_received", proposal_id, title, closes_at, None, giver))
+        if giver is not None:
+            notices.append(Notice("proxy_received", proposal_id, title, closes_at, None, giver))
+        else:
+            kind = "closing_soon" if closes_at - now <= SOON else "vote_open"
+            notices.append(Notice(kind, proposal_id, title, closes_at))
     if results:
         closed = session.exec(
             select(Proposal).where(
