@@ -37,19 +37,27 @@ CloseLines = dict[tuple[int, str], tuple[str, int]]
 
 
 async def close_lines(
-    session: AsyncSession, cooperative_id: int, entry_ids: Iterable[int | None]
+    session: AsyncSession,
+    cooperative_id: int,
+    entry_ids: Iterable[int | None],
+    code: str | None = None,
 ) -> CloseLines:
-    """The close entries' lines: (entry id, account code) -> (account type, amount)."""
+    """The close entries' lines: (entry id, account code) -> (account type, amount); only those
+    of the account `code` when given (a member's statements: one line per close, read from
+    the account's lines instead of every line of every close)."""
     ids = [i for i in entry_ids if i is not None]
     if not ids:
         return {}
-    rows = await session.exec(
+    query = (
         select(LedgerLine.entry_id, Account.code, Account.type, func.sum(LedgerLine.amount))
         .join(Account, col(Account.id) == LedgerLine.account_id)
         .where(LedgerLine.cooperative_id == cooperative_id, col(LedgerLine.entry_id).in_(ids))
         .group_by(col(LedgerLine.entry_id), col(Account.code), col(Account.type))
     )
-    return {(entry, code): (kind, int(total)) for entry, code, kind, total in rows.all()}
+    if code is not None:
+        query = query.where(Account.cooperative_id == cooperative_id, Account.code == code)
+    rows = await session.exec(query)
+    return {(entry, name): (kind, int(total)) for entry, name, kind, total in rows.all()}
 
 
 def credited(lines: CloseLines, entry_id: int | None, code: str) -> int:
