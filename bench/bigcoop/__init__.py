@@ -3,7 +3,7 @@
     .venv/bin/python -m bench.bigcoop [--db sqlite|postgresql] [--members N] [--years N]
                                       [--out PATH|DBNAME] [--keep]
 
-About 16 700 validated prestations a month (100 000 a member over the years … 1 000 000 in
+About 16 700 validated prestations a month (1 000 a member over five years, 1 000 000 in
 all), every month invoiced per client, closed with its statements, paid by the clients and
 paid out to the members, 200 votes with their ballots, and the audit chain all of it writes,
 checked at the end with `governance audit verify`. What has a service goes through it (the

@@ -1,5 +1,5 @@
 """One month of the big cooperative's life, on the clock of that month (`clock.shifted`): its
-rent through `costs.record_cost`, its work in bulk (`work.fill_month`), then early the next
+work in bulk (`work.fill_month`), its rent through `costs.record_cost`, then early the next
 month each client's invoice (`billing.invoices.issue_invoice`), the review
 (`closing.start_review`), and once the review's minimum time is over the close
 (`closing.finalize`), the clients' payments (`billing.invoices.record_payment`) and the
