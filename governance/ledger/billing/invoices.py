@@ -29,8 +29,8 @@ from governance.ledger.billing.invoice_views import (
     Ageing,
     InvoiceView,
     ageing_of,
+    billed,
     cancelled_ids,
-    live_prestation_ids,
     views_of,
 )
 from governance.ledger.billing.models import (
@@ -140,7 +140,6 @@ async def issue_invoice(
         # here; the second then sees what the first wrote and bills nothing twice.
         await lock_cooperative(session, actor.cooperative_id)
         # A prestation whose line a credit note took back can be invoiced again.
-        invoiced = live_prestation_ids()
         rows = list(
             (
                 await session.exec(
@@ -151,7 +150,7 @@ async def issue_invoice(
                         Prestation.status == PrestationStatus.VALIDATED,
                         Prestation.date >= first,
                         Prestation.date < after,
-                        col(Prestation.id).not_in(invoiced),
+                        ~billed(Prestation.id),
                     )
                     .order_by(col(Prestation.date), col(Prestation.id))
                 )
