@@ -13,6 +13,8 @@ class AuditEvent(SQLModel, table=True):
     __table_args__ = (
         UniqueConstraint("chain", "seq", name="uq_audit_event_chain_seq"),
         UniqueConstraint("chain", "prev_hash", name="uq_audit_event_chain_prev_hash"),
+        Index("ix_audit_event_chain_actor_seq", "chain", "actor_id", "seq"),
+        Index("ix_audit_event_chain_subject_seq", "chain", "subject_type", "seq"),
     )
 
     id: int | None = Field(

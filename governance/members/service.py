@@ -15,7 +15,7 @@ from sqlmodel import Session, col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from governance.audit.checkpoints.checkpoints import ensure_key
-from governance.audit.service import AuditPage, list_events, record, subject_types
+from governance.audit.service import record
 from governance.auth.models import Person
 from governance.auth.passwords import hash_password
 from governance.base import clock
@@ -322,38 +322,3 @@ def ensure_not_denied(membership: Membership | None) -> Membership:
     if membership.status != MembershipStatus.ACTIVE:
         raise PermissionDenied(_("Your membership in this cooperative is suspended."))
     return membership
-
-
-@dataclass(frozen=True)
-class Trail:
-    page: AuditPage
-    names: dict[int, str]
-    subjects: list[str]
-
-
-async def read_trail(
-    session: AsyncSession,
-    actor: Actor,
-    *,
-    actor_filter: int | None = None,
-    subject: str | None = None,
-    before: int | None = None,
-) -> Trail:
-    """One page of the cooperative's audit trail, with the names of the people in it."""
-    async with session.begin():
-        await authorize(session, actor, Permission.READ_AUDIT)
-        page = await list_events(
-            session,
-            actor.cooperative_id,
-            actor_id=actor_filter,
-            subject_type=subject,
-            before=before,
-        )
-        rows = await session.exec(
-            select(Person.id, Person.name)
-            .join(Membership, col(Membership.person_id) == Person.id)
-            .where(Membership.cooperative_id == actor.cooperative_id)
-        )
-        names = {person_id: name for person_id, name in rows.all() if person_id is not None}
-        subjects = await subject_types(session, actor.cooperative_id)
-    return Trail(page=page, names=names, subjects=subjects)

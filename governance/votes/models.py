@@ -17,7 +17,10 @@ class Proposal(SQLModel, table=True):
     method, quorum, threshold, visibility, effect) is fixed once the proposal opens; the
     outcome is written once, at the close, with the effect applied in the same transaction."""
 
-    __table_args__ = (Index("ix_proposal_coop_state", "cooperative_id", "state", "closes_at"),)
+    __table_args__ = (
+        Index("ix_proposal_coop_state", "cooperative_id", "state", "closes_at"),
+        Index("ix_proposal_coop_state_id", "cooperative_id", "state", "id"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     cooperative_id: int = Field(foreign_key="cooperative.id")
