@@ -51,7 +51,7 @@ from governance.ledger.work.api import PrestationApiController
 from governance.ledger.work.pages import WorkController
 from governance.ledger.work.prestations import Reverser
 from governance.mail.pages import InvitationMailController
-from governance.members.context import provide_coop
+from governance.members.context import COOP_WITH_PERSON, provide_coop
 from governance.members.pages import (
     BankDetailsController,
     CoopController,
@@ -181,6 +181,8 @@ def cooperative_pages() -> Router:
     return Router(
         path="/c/{slug:str}",
         dependencies=COOPERATIVE_DEPENDENCIES,
+        # The cooperative and the membership read in the session check's transaction.
+        opt=COOP_WITH_PERSON,
         route_handlers=[
             CoopController,
             InvitationMailController,
@@ -207,6 +209,8 @@ def cooperative_api() -> Router:
     return Router(
         path="/api/c/{slug:str}",
         dependencies=COOPERATIVE_DEPENDENCIES,
+        # The cooperative and the membership read in the session check's transaction.
+        opt=COOP_WITH_PERSON,
         route_handlers=[
             CoopMembersApiController,
             AuditApiController,

@@ -13,13 +13,11 @@ from governance.home.todo import todo_for, with_owed_back
 from governance.language.months import month_of
 from governance.ledger.closing.review_window import duration_text
 from governance.ledger.closing.reviews import review_notice
-from governance.members.context import COOP_WITH_PERSON, Coop
+from governance.members.context import Coop
 
 
 class CoopHomeController(Controller):
     path = "/"
-    # The cooperative and the membership read with the session check (one transaction).
-    opt = COOP_WITH_PERSON
 
     @get("/", name="coop_home")
     async def home(self, request: Request, db: Db, coop: Coop) -> Template:
