@@ -34,6 +34,8 @@ class Prestation(SQLModel, table=True):
         Index("ix_prestation_member_date", "cooperative_id", "member_id", "date"),
         Index("ix_prestation_entry", "entry_id"),
         Index("ix_prestation_status_date", "cooperative_id", "status", "date"),
+        # Everyone's work newest first, a page at a time (ledger.work.listing; 0020).
+        Index("ix_prestation_coop_date_id", "cooperative_id", "date", "id"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

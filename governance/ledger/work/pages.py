@@ -18,11 +18,10 @@ from governance.base.errors import Conflict, Invalid
 from governance.base.http import Db, form_data, page, redirect
 from governance.input.forms import MAX_ROW_ID, Form, row_ids
 from governance.language.months import MONTH_PATTERN, is_month, month_name
-from governance.ledger.work import late_work, prestations, work_form
+from governance.ledger.work import late_work, listing, prestations, work_form
 from governance.ledger.work.clients import clients_for
 from governance.ledger.work.prestation_input import kinds_of
 from governance.ledger.work.prestations import Reverser
-from governance.ledger.work.statuses import PrestationStatus
 from governance.ledger.work.work_dates import window_of
 from governance.members import Role
 from governance.members import service as members
@@ -32,8 +31,10 @@ from governance.members.context import Coop, CoopContext, requires
 Month = Annotated[str | None, QueryParameter(name="month", pattern=MONTH_PATTERN)]
 MemberParam = Annotated[int | None, QueryParameter(name="member", ge=1, le=MAX_ROW_ID)]
 Recorded = Annotated[int | None, QueryParameter(name="recorded", ge=1, le=MAX_ROW_ID)]
+# The keys of a page of work: a prestation's id (see ledger.work.listing).
+After = Annotated[int | None, QueryParameter(name="after", ge=1, le=MAX_ROW_ID)]
+Before = Annotated[int | None, QueryParameter(name="before", ge=1, le=MAX_ROW_ID)]
 Reverse = NamedDependency[Reverser]
-NOT_COUNTED = (PrestationStatus.REJECTED, PrestationStatus.REVERSED)
 
 
 class WorkController(Controller):
@@ -93,13 +94,19 @@ class WorkController(Controller):
         month: str | None,
         status_code: int = 200,
         recorded: int | None = None,
+        after: int | None = None,
+        before: int | None = None,
         **extra: Any,
     ) -> Template:
-        rows = await prestations.prestations_of(db, coop.actor, month=month)
+        found = await listing.work_page(
+            db, coop.actor, month=month, after=after, before=before, recorded=recorded
+        )
+        rows = found.rows
         adjustments = await late_work.adjustment_periods(db, rows)
         calendar = await late_work.calendar_of(db, coop.actor)
         clients = {c.id: c.name for c in await clients_for(db, coop.actor, include_archived=True)}
         names = {r.person.id: r.person.name for r in await members.list_members(db, coop.actor)}
+        base = f"/c/{coop.cooperative.slug}/work/" + (f"?month={month}&" if month else "?")
         return page(
             request,
             "ledger/work/work.html",
@@ -107,12 +114,19 @@ class WorkController(Controller):
             rows=rows,
             adjustments={pid: month_name(m) for pid, m in adjustments.items()},
             later=late_work.waiting_notes(calendar, rows),
-            late_notice=late_work.recorded_notice(calendar, rows, recorded) if recorded else None,
+            late_notice=(
+                late_work.recorded_notice(calendar, [found.recorded], recorded)
+                if recorded and found.recorded
+                else None
+            ),
             clients=clients,
             names=names,
             month=month or "",
+            following=f"{base}after={found.next_after}" if found.next_after else None,
+            previous=f"{base}before={found.previous_before}" if found.previous_before else None,
+            first=base.rstrip("?&") if after or before else None,
             # Rejected and reversed work is shown with its reason but no longer counts.
-            total=sum(r.amount_cents for r in rows if r.status not in NOT_COUNTED),
+            total=found.total,
             values=extra.pop("values", {}),
             errors=extra.pop("errors", {}),
             **extra,
@@ -120,11 +134,21 @@ class WorkController(Controller):
 
     @get("/")
     async def mine(
-        self, request: Request, db: Db, coop: Coop, month: Month = None, recorded: Recorded = None
+        self,
+        request: Request,
+        db: Db,
+        coop: Coop,
+        month: Month = None,
+        recorded: Recorded = None,
+        after: After = None,
+        before: Before = None,
     ) -> Template:
-        """My prestations, newest first (coordinators and observers see everyone's);
-        `?recorded=` the one just recorded, when a closed month's: where it will count."""
-        return await self._work_page(request, db, coop, month, recorded=recorded)
+        """My prestations a page at a time, newest first (coordinators and observers see
+        everyone's; `after` or `before` a prestation, of `month`); `?recorded=` the one just
+        recorded, when a closed month's: where it will count."""
+        return await self._work_page(
+            request, db, coop, month, recorded=recorded, after=after, before=before
+        )
 
     @get("/new", guards=[requires(Permission.RECORD_OWN_WORK)])
     async def new(
