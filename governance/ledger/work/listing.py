@@ -17,6 +17,7 @@ from sqlalchemy import ColumnElement, tuple_
 from sqlmodel import col, func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from governance.auth.models import Person
 from governance.language.months import Month, is_month
 from governance.ledger.work.models import Prestation
 from governance.ledger.work.statuses import PrestationStatus
@@ -34,6 +35,7 @@ class WorkPage:
     previous_before: int | None  # the key of the page before (newer); None: the first
     recorded: Prestation | None  # the prestation `recorded` asked for, when the reader sees it
     total: int | None  # the month's counted amount in cents (None without a month)
+    names: dict[int, str]  # person id -> name, of the members whose work the page shows
 
 
 def _seen(actor: Actor, sees_all: bool, month: str | None) -> list[ColumnElement[bool]]:
@@ -122,6 +124,14 @@ async def work_page(
                     )
                 ).one()
             )
+        # The names of the page's members alone, not the whole cooperative's.
+        people = {row.member_id for row in rows}
+        names: dict[int, str] = {}
+        if people:
+            found_names = await session.exec(
+                select(col(Person.id), col(Person.name)).where(col(Person.id).in_(people))
+            )
+            names = {int(pid or 0): name for pid, name in found_names.all()}
     first, last = (rows[0].id, rows[-1].id) if rows else (None, None)
     has_next, has_previous = (other, more) if backwards else (more, other)
     return WorkPage(
@@ -130,4 +140,5 @@ async def work_page(
         previous_before=first if has_previous else None,
         recorded=shown,
         total=total,
+        names=names,
     )

@@ -105,7 +105,6 @@ class WorkController(Controller):
         adjustments = await late_work.adjustment_periods(db, rows)
         calendar = await late_work.calendar_of(db, coop.actor)
         clients = {c.id: c.name for c in await clients_for(db, coop.actor, include_archived=True)}
-        names = {r.person.id: r.person.name for r in await members.list_members(db, coop.actor)}
         base = f"/c/{coop.cooperative.slug}/work/" + (f"?month={month}&" if month else "?")
         return page(
             request,
@@ -120,7 +119,7 @@ class WorkController(Controller):
                 else None
             ),
             clients=clients,
-            names=names,
+            names=found.names,
             month=month or "",
             following=f"{base}after={found.next_after}" if found.next_after else None,
             previous=f"{base}before={found.previous_before}" if found.previous_before else None,
