@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 PACKAGE_DIR = Path(__file__).resolve().parent.parent  # governance/
 # Development data lives beside the checkout (or the working directory of an installed wheel).
 VAR_DIR = Path.cwd() / "var"
-DEFAULT_DATABASE_URL = f"sqlite+aiosqlite:///{VAR_DIR / 'governance.base.db'}"
+DEFAULT_DATABASE_URL = f"sqlite+aiosqlite:///{VAR_DIR / 'governance.db'}"
 LANGUAGES = ("fr", "en", "nl", "ar")
 LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "::1", "0.0.0.0"})  # noqa: S104 (a name)
 WORKER_MODES = ("internal", "external")
@@ -144,7 +144,7 @@ class Settings:
         url = os.environ.get("DATABASE_URL", "").strip()
         if not url:
             var_dir.mkdir(parents=True, exist_ok=True)
-            url = f"sqlite+aiosqlite:///{var_dir / 'governance.base.db'}"
+            url = f"sqlite+aiosqlite:///{var_dir / 'governance.db'}"
         language = os.environ.get("GOVERNANCE_DEFAULT_LANGUAGE", "fr").strip() or "fr"
         if language not in LANGUAGES:
             raise SettingsError(f"GOVERNANCE_DEFAULT_LANGUAGE must be one of {LANGUAGES}")

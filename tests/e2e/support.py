@@ -61,7 +61,7 @@ def _environment(root: Path, base_url: str) -> dict[str, str]:
         if not key.startswith("GOVERNANCE_") and key != "DATABASE_URL"
     }
     env.update(
-        DATABASE_URL=f"sqlite+aiosqlite:///{root / 'governance.base.db'}",
+        DATABASE_URL=f"sqlite+aiosqlite:///{root / 'governance.db'}",
         GOVERNANCE_VAR_DIR=str(root),
         GOVERNANCE_SECRET_KEY=secrets.token_urlsafe(48),
         GOVERNANCE_BASE_URL=base_url,

@@ -47,7 +47,7 @@ def admin_engine(url: str) -> Any:
 def target_url(database_url: str, tmp_path: Path) -> Iterator[str]:
     """Where to restore: a SQLite file not yet there, or a new empty PostgreSQL database."""
     if is_sqlite(database_url):
-        yield f"sqlite+aiosqlite:///{tmp_path / 'restored' / 'governance.base.db'}"
+        yield f"sqlite+aiosqlite:///{tmp_path / 'restored' / 'governance.db'}"
         return
     name = f"gov_restore_{uuid.uuid4().hex[:12]}"
     admin = admin_engine(database_url)

@@ -50,7 +50,7 @@ def test_development_generates_a_secret_key_once(
     assert len(first.secret_key) >= 32
     assert first.secret_key == second.secret_key
     assert (tmp_path / "secret_key").stat().st_mode & 0o077 == 0
-    assert first.database_url == f"sqlite+aiosqlite:///{tmp_path / 'governance.base.db'}"
+    assert first.database_url == f"sqlite+aiosqlite:///{tmp_path / 'governance.db'}"
     assert first.cookie_secure is False
 
 

@@ -33,7 +33,7 @@ def test_a_sound_production_has_no_problem_and_no_note() -> None:
 
 def test_a_sound_development_has_no_problem() -> None:
     settings = Settings(
-        database_url="sqlite+aiosqlite:///var/governance.base.db", secret_key=GOOD_KEY
+        database_url="sqlite+aiosqlite:///var/governance.db", secret_key=GOOD_KEY
     )
     assert problems(settings, {}) == []
 
@@ -132,7 +132,7 @@ def test_no_problem_quotes_the_database_password() -> None:
 
 
 def test_sqlite_in_production_is_a_note_not_a_problem() -> None:
-    settings = production(database_url="sqlite+aiosqlite:////srv/governance/governance.base.db")
+    settings = production(database_url="sqlite+aiosqlite:////srv/governance/governance.db")
     assert problems(settings, {}) == []
     (note,) = notes(settings, {})
     assert "SQLite in production" in note and "governance backup" in note
