@@ -32,9 +32,7 @@ def test_a_sound_production_has_no_problem_and_no_note() -> None:
 
 
 def test_a_sound_development_has_no_problem() -> None:
-    settings = Settings(
-        database_url="sqlite+aiosqlite:///var/governance.db", secret_key=GOOD_KEY
-    )
+    settings = Settings(database_url="sqlite+aiosqlite:///var/governance.db", secret_key=GOOD_KEY)
     assert problems(settings, {}) == []
 
 
