@@ -2,20 +2,17 @@
 
 from __future__ import annotations
 
-import hashlib
 import logging
 from collections.abc import Callable, Mapping
-from datetime import datetime
 from typing import Any
 
 from litestar.connection import ASGIConnection
 from litestar.middleware import AbstractAuthenticationMiddleware, AuthenticationResult
-from sqlalchemy import bindparam
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from governance.auth import tokens
-from governance.auth.models import AuthSession, Person
-from governance.auth.sessions import SESSION_COOKIE
+from governance.auth.models import Person
+from governance.auth.sessions import SESSION_COOKIE, live_person
 from governance.base import clock, db
 
 __all__ = ["READ_WITH_PERSON", "SESSION_COOKIE", "SessionAuthentication"]
@@ -58,29 +55,3 @@ class SessionAuthentication(AbstractAuthenticationMiddleware):
         if also is not None:
             connection.state[READ_WITH_PERSON] = found
         return AuthenticationResult(user=person, auth=claims)
-
-
-# Built once, at import (building a statement costs about what running it costs).
-LIVE_PERSON = (
-    select(Person)
-    .join(AuthSession, col(AuthSession.person_id) == col(Person.id))
-    .where(
-        col(AuthSession.id) == bindparam("key"),
-        col(Person.id) == bindparam("person"),
-        col(AuthSession.ended_at).is_(None),
-        col(AuthSession.expires_at) > bindparam("now"),
-    )
-)
-
-
-def live_person(session: Session, claims: tokens.SessionClaims, now: datetime) -> Person | None:
-    """The person of a live session, or None: the row of the token's session id exists,
-    belongs to the token's person, has not ended nor expired, and the person's token version is
-    still the token's (the rule of governance.auth.sessions.live_person, read without a hop per
-    driver call). One query, by primary key; never writes."""
-    key = hashlib.sha256(claims.session_id.encode("ascii")).hexdigest()  # as sessions._key
-    found = session.exec(LIVE_PERSON, params={"key": key, "person": claims.person_id, "now": now})
-    person = found.first()
-    if person is None or person.token_version != claims.token_version:
-        return None
-    return person
