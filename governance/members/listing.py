@@ -3,19 +3,21 @@
 A page is reached from a member of the page beside it: `after` (the last person of the page
 before) or `before` (the first person of the page after), a person id. The key's name is read
 again from the database, so the address carries no name and a key that is no member of the
-cooperative (gone, or made up) gives the first page. Each page reads at most `limit + 1`
-members past the key, and the count, whatever the page's depth.
+cooperative (gone, or made up) gives the first page. The paging is
+governance.base.keyset's; each page also counts the members.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import ColumnElement, tuple_
+from sqlalchemy import ColumnElement
 from sqlmodel import col, func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from governance.auth.models import Person
+from governance.base.keyset import KeysetPage, keyset_page
 from governance.members.access import Actor, Permission, authorize
 from governance.members.models import Membership
 from governance.members.service import MemberRow
@@ -69,47 +71,26 @@ async def member_page(
                     .where(Membership.cooperative_id == actor.cooperative_id, Person.id == anchor)
                 )
             ).first()
-        key = tuple_(col(Person.name), col(Person.id))
-        ascending = (col(Person.name), col(Person.id))
-        backwards = name is not None and after is None
-        if name is None:
-            query = members.where(*mine).order_by(*ascending)
-        elif backwards:
-            query = members.where(*mine, key < tuple_(name, anchor)).order_by(
-                col(Person.name).desc(), col(Person.id).desc()
-            )
-        else:
-            query = members.where(*mine, key > tuple_(name, anchor)).order_by(*ascending)
-        found = list((await session.exec(query.limit(limit + 1))).all())
-        more = len(found) > limit
-        rows = [MemberRow(m, p) for m, p in found[:limit]]
-        if backwards:
-            rows.reverse()
+        page: KeysetPage[Any] = await keyset_page(
+            session,
+            members,
+            mine,
+            (col(Person.name), col(Person.id)),
+            lambda row: (row[1].name, row[1].id),
+            anchor=(name, anchor) if name is not None and anchor is not None else None,
+            after=after is not None,
+            newest_first=False,
+            limit=limit,
+        )
+        rows = [MemberRow(m, p) for m, p in page.rows]
         counted = select(func.count()).select_from(Membership)
         if search:
             counted = counted.join(Person, col(Person.id) == Membership.person_id)
         total = (await session.exec(counted.where(*mine))).one()
-        # Is there a page on the other side of the key? Only when it is not the page's own.
-        other = False
-        if name is not None and rows:
-            edge = rows[-1] if backwards else rows[0]
-            beyond = key > tuple_(edge.person.name, edge.person.id)
-            if not backwards:
-                beyond = key < tuple_(edge.person.name, edge.person.id)
-            other = (
-                await session.exec(
-                    select(Membership.id)
-                    .join(Person, col(Person.id) == Membership.person_id)
-                    .where(*mine, beyond)
-                    .limit(1)
-                )
-            ).first() is not None
-    first, last = (rows[0].person.id, rows[-1].person.id) if rows else (None, None)
-    has_next, has_previous = (other, more) if backwards else (more, other)
     return MemberPage(
         rows=rows,
         total=total,
-        next_after=last if has_next else None,
-        previous_before=first if has_previous else None,
+        next_after=page.next_after,
+        previous_before=page.previous_before,
         search=search,
     )

@@ -4,8 +4,8 @@ A page is reached from a prestation of the page beside it: `after` (the last pre
 page before, going back in time) or `before` (the first prestation of the page after), a
 prestation id. The key's date is read again from the database, among the prestations the
 reader sees under the same month filter, so a key that is not one of them (gone, someone
-else's, another month's, made up) gives the first page. Each page reads at most `limit + 1`
-prestations past the key, and one more to know whether a page lies on the other side.
+else's, another month's, made up) gives the first page. The paging is
+governance.base.keyset's.
 """
 
 from __future__ import annotations
@@ -13,11 +13,12 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, tuple_
+from sqlalchemy import ColumnElement
 from sqlmodel import col, func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from governance.auth.models import Person
+from governance.base.keyset import KeysetPage, keyset_page
 from governance.language.months import Month, is_month
 from governance.ledger.work.models import Prestation
 from governance.ledger.work.statuses import PrestationStatus
@@ -73,33 +74,18 @@ async def work_page(
                     select(col(Prestation.date)).where(*mine, col(Prestation.id) == anchor)
                 )
             ).first()
-        key = tuple_(col(Prestation.date), col(Prestation.id))
-        newest = (col(Prestation.date).desc(), col(Prestation.id).desc())
-        backwards = day is not None and after is None
-        query = select(Prestation)
-        if day is None:
-            query = query.where(*mine).order_by(*newest)
-        elif backwards:
-            query = query.where(*mine, key > tuple_(day, anchor)).order_by(
-                col(Prestation.date), col(Prestation.id)
-            )
-        else:
-            query = query.where(*mine, key < tuple_(day, anchor)).order_by(*newest)
-        found = list((await session.exec(query.limit(limit + 1))).all())
-        more = len(found) > limit
-        rows = found[:limit]
-        if backwards:
-            rows.reverse()
-        # Is there a page on the other side of the key? Only when it is not the page's own.
-        other = False
-        if day is not None and rows:
-            edge = rows[-1] if backwards else rows[0]
-            beyond = (
-                key < tuple_(edge.date, edge.id) if backwards else key > tuple_(edge.date, edge.id)
-            )
-            other = (
-                await session.exec(select(Prestation.id).where(*mine, beyond).limit(1))
-            ).first() is not None
+        page: KeysetPage[Prestation] = await keyset_page(
+            session,
+            select(Prestation),
+            mine,
+            (col(Prestation.date), col(Prestation.id)),
+            lambda row: (row.date, row.id or 0),
+            anchor=(day, anchor) if day is not None and anchor is not None else None,
+            after=after is not None,
+            newest_first=True,
+            limit=limit,
+        )
+        rows = page.rows
         shown = next((row for row in rows if row.id == recorded), None)
         if recorded is not None and shown is None:
             shown = (
@@ -132,12 +118,10 @@ async def work_page(
                 select(col(Person.id), col(Person.name)).where(col(Person.id).in_(people))
             )
             names = {int(pid or 0): name for pid, name in found_names.all()}
-    first, last = (rows[0].id, rows[-1].id) if rows else (None, None)
-    has_next, has_previous = (other, more) if backwards else (more, other)
     return WorkPage(
         rows=rows,
-        next_after=last if has_next else None,
-        previous_before=first if has_previous else None,
+        next_after=page.next_after,
+        previous_before=page.previous_before,
         recorded=shown,
         total=total,
         names=names,
