@@ -106,6 +106,23 @@ class LedgerLine(SQLModel, table=True):
     balance: int = Field(sa_column=Column(BigInteger, nullable=False, server_default="0"))
 
 
+class AccountPeriodTotal(SQLModel, table=True):
+    """An account's debit and credit totals (both >= 0) over its lines of one period.
+
+    Derived from the lines by a database trigger (governance/ledger/books/period_totals.py);
+    nothing in the application writes it.
+    """
+
+    __tablename__ = "account_period_total"
+    __table_args__ = (Index("ix_period_total_coop_period", "cooperative_id", "period"),)
+
+    cooperative_id: int = Field(foreign_key="cooperative.id", primary_key=True)
+    account_id: int = Field(foreign_key="account.id", primary_key=True)
+    period: str = Field(max_length=7, primary_key=True)
+    debit: int = Field(sa_column=Column(BigInteger, nullable=False))
+    credit: int = Field(sa_column=Column(BigInteger, nullable=False))
+
+
 class Client(SQLModel, table=True):
     __table_args__ = (UniqueConstraint("cooperative_id", "name", name="uq_client_name"),)
 

@@ -19,7 +19,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import case, func
+from sqlalchemy import func
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -31,7 +31,13 @@ from governance.language.months import is_month
 from governance.ledger.books.account_names import AccountNames
 from governance.ledger.books.export import EntryRecord, LineRecord
 from governance.ledger.books.memos import render
-from governance.ledger.books.models import Account, Client, JournalEntry, LedgerLine
+from governance.ledger.books.models import (
+    Account,
+    AccountPeriodTotal,
+    Client,
+    JournalEntry,
+    LedgerLine,
+)
 from governance.ledger.books.posting import balance_of
 from governance.members.access import Actor, Permission, authorize
 from governance.members.models import Cooperative, Membership
@@ -138,23 +144,23 @@ async def trial_balance(
 ) -> list[BalanceRow]:
     """Every account with lines (in `period`, "YYYY-MM", if given), by code.
 
-    One GROUP BY over the cooperative's ledger lines. A period that is not "YYYY-MM" has no
-    lines. Raises PermissionDenied.
+    Read from the accounts' period totals (governance/ledger/books/period_totals.py), which
+    the database keeps as lines arrive: one row per account and period, never the lines
+    themselves. A period that is not "YYYY-MM" has no lines. Raises PermissionDenied.
     """
     async with session.begin():
         await snapshot(session)
         await may_read_books(session, reader)
         if period is not None and not is_month(period):
             return []
-        amount = col(LedgerLine.amount)
         sums = select(
-            LedgerLine.account_id,
-            func.sum(case((amount > 0, amount), else_=0)).label("debit"),
-            func.sum(case((amount < 0, -amount), else_=0)).label("credit"),
-        ).where(LedgerLine.cooperative_id == reader.cooperative_id)
+            AccountPeriodTotal.account_id,
+            func.sum(AccountPeriodTotal.debit).label("debit"),
+            func.sum(AccountPeriodTotal.credit).label("credit"),
+        ).where(AccountPeriodTotal.cooperative_id == reader.cooperative_id)
         if period is not None:
-            sums = sums.where(LedgerLine.period == period)
-        totals = sums.group_by(col(LedgerLine.account_id)).subquery()
+            sums = sums.where(AccountPeriodTotal.period == period)
+        totals = sums.group_by(col(AccountPeriodTotal.account_id)).subquery()
         rows = (
             await session.exec(
                 select(Account.code, Account.type, totals.c.debit, totals.c.credit)

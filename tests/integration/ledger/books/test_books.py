@@ -14,7 +14,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from alembic import command as alembic
+from sqlalchemy import text as sql
 
+from governance.base import db
 from governance.base.errors import NotFound, PermissionDenied
 from governance.base.settings import Settings
 from governance.cli import main
@@ -320,3 +323,38 @@ def test_the_exports_written_batch_by_batch_are_the_whole_texts(
         command = ["export", "--coop", "alpha", "--format", fmt, "--what", what]
         assert main([*command, "--output", str(path)]) == 0
         assert path.read_bytes() == text.encode("utf-8")
+
+
+def test_the_period_totals_are_the_sums_of_the_lines(
+    run: Any, ledger: dict[str, int], settings: Settings
+) -> None:
+    """The trigger-kept totals (governance/ledger/books/period_totals.py) equal the lines',
+    and the migration that brings them fills them from the lines already written."""
+
+    async def both(session: Any) -> tuple[list[Any], list[Any]]:
+        async with session.begin():
+            kept = await session.execute(
+                sql(
+                    "SELECT cooperative_id, account_id, period, debit, credit "
+                    "FROM account_period_total ORDER BY 1, 2, 3"
+                )
+            )
+            summed = await session.execute(
+                sql(
+                    "SELECT cooperative_id, account_id, period, "
+                    "SUM(CASE WHEN amount > 0 THEN amount ELSE 0 END), "
+                    "SUM(CASE WHEN amount < 0 THEN -amount ELSE 0 END) "
+                    "FROM ledger_line GROUP BY 1, 2, 3 ORDER BY 1, 2, 3"
+                )
+            )
+            return [tuple(map(str, row)) for row in kept], [tuple(map(str, r)) for r in summed]
+
+    kept, summed = run(both)
+    assert len(kept) > 5
+    assert len({row[0] for row in kept}) == 2  # alpha's and beta's
+    assert kept == summed
+
+    config = db.alembic_config(settings.database_url)
+    alembic.downgrade(config, "0020")
+    alembic.upgrade(config, "head")
+    assert run(both) == (summed, summed)
