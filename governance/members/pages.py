@@ -16,8 +16,8 @@ from governance.auth.current import current_person, require_person
 from governance.base import clock
 from governance.base.errors import Conflict, Invalid, NotFound
 from governance.base.http import Db, form_data, page, redirect, settings_of
-from governance.input.forms import MAX_ROW_ID
 from governance.input.json_body import API_ERRORS
+from governance.input.page_keys import After, Before
 from governance.members import (
     MembershipStatus,
     bank,
@@ -33,8 +33,6 @@ from governance.members.listing import MAX_SEARCH, PAGE_SIZE
 from governance.members.models import Cooperative
 
 # The keys of a page of members: a person's id (32-bit on PostgreSQL), and the name searched.
-After = Annotated[int | None, QueryParameter(name="after", ge=1, le=MAX_ROW_ID)]
-Before = Annotated[int | None, QueryParameter(name="before", ge=1, le=MAX_ROW_ID)]
 Search = Annotated[str, QueryParameter(name="q", max_length=MAX_SEARCH)]
 MAX_API_PAGE = 500
 

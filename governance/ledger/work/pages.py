@@ -17,6 +17,7 @@ from governance.base import clock, i18n
 from governance.base.errors import Conflict, Invalid
 from governance.base.http import Db, form_data, page, redirect
 from governance.input.forms import MAX_ROW_ID, Form, row_ids
+from governance.input.page_keys import After, Before
 from governance.language.months import MONTH_PATTERN, is_month, month_name
 from governance.ledger.work import late_work, listing, prestations, work_form
 from governance.ledger.work.clients import clients_for
@@ -32,8 +33,6 @@ Month = Annotated[str | None, QueryParameter(name="month", pattern=MONTH_PATTERN
 MemberParam = Annotated[int | None, QueryParameter(name="member", ge=1, le=MAX_ROW_ID)]
 Recorded = Annotated[int | None, QueryParameter(name="recorded", ge=1, le=MAX_ROW_ID)]
 # The keys of a page of work: a prestation's id (see ledger.work.listing).
-After = Annotated[int | None, QueryParameter(name="after", ge=1, le=MAX_ROW_ID)]
-Before = Annotated[int | None, QueryParameter(name="before", ge=1, le=MAX_ROW_ID)]
 Reverse = NamedDependency[Reverser]
 
 
