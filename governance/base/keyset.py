@@ -11,20 +11,14 @@ governance/ledger/work/listing.py).
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from typing import Any, Generic, TypeVar
+from typing import Any, TypeVar
 
 from sqlalchemy import ColumnElement, literal, tuple_
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from governance.base.paging import KeysetPage
+
 R = TypeVar("R")
-
-
-@dataclass(frozen=True)
-class KeysetPage(Generic[R]):
-    rows: list[R]
-    next_after: int | None  # the id of the next page's key (None: this is the last)
-    previous_before: int | None  # the id of the page before's key (None: this is the first)
 
 
 async def keyset_page(

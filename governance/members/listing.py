@@ -17,7 +17,8 @@ from sqlmodel import col, func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from governance.auth.models import Person
-from governance.base.keyset import KeysetPage, keyset_page
+from governance.base.keyset import keyset_page
+from governance.base.paging import KeysetPage
 from governance.members.access import Actor, Permission, authorize
 from governance.members.models import Membership
 from governance.members.service import MemberRow

@@ -18,7 +18,8 @@ from sqlmodel import col, func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from governance.auth.models import Person
-from governance.base.keyset import KeysetPage, keyset_page
+from governance.base.keyset import keyset_page
+from governance.base.paging import KeysetPage
 from governance.language.months import Month, is_month
 from governance.ledger.work.models import Prestation
 from governance.ledger.work.statuses import PrestationStatus
