@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Awaitable, Callable
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -15,16 +16,20 @@ from governance.base import clock, i18n
 from governance.base.errors import Conflict, DomainError, Invalid, NotFound
 from governance.base.http import Db, form_data, page, redirect
 from governance.input.money import format_cents, separators
+from governance.input.page_keys import After, Before
 from governance.language import months
 from governance.language.months import is_month
 from governance.ledger.closing import closing, contests, draft, periods, review_steps, reviews
-from governance.ledger.closing.period_views import WholeReview
+from governance.ledger.closing.period_views import MemberPage, WholeReview
 from governance.ledger.closing.review_window import review_hours
 from governance.ledger.reversals.reversal_lines import month_reversals
 from governance.ledger.work.clients import clients_for
 from governance.ledger.work.prestation_input import kinds_of
 from governance.members.access import Permission
 from governance.members.context import Coop, CoopContext, requires
+
+# Members' shares a month's page lists at a time (a thousand members make 1 MB of HTML).
+SHARES_PAGE = 100
 
 
 def month_label(month: str) -> str:
@@ -34,7 +39,13 @@ def month_label(month: str) -> str:
 
 def percent(text: str) -> str:
     """A rule's "12.5" -> "12,5 %" in French, "12.5%" in English."""
-    locale = i18n.FORMAT_LOCALES.get(i18n.current_language(), "fr_BE")
+    return _percent(text, i18n.FORMAT_LOCALES.get(i18n.current_language(), "fr_BE"))
+
+
+@functools.lru_cache(maxsize=1024)
+def _percent(text: str, locale: str) -> str:
+    # A month's page formats the rule's few weights once per member (1 000 at a time): Babel
+    # takes ~20 µs a call, so each (weight, locale) is formatted once.
     try:
         value = Decimal(text) / 100
     except InvalidOperation:
@@ -89,7 +100,9 @@ class PeriodController(Controller):
         status_code: int = 200,
         **extra: Any,
     ) -> Template:
-        view = await periods.review_page(db, coop.actor, month, today=clock.today())
+        after, before = extra.pop("after", None), extra.pop("before", None)
+        shares = MemberPage(after=after, before=before, limit=SHARES_PAGE)
+        view = await periods.review_page(db, coop.actor, month, today=clock.today(), page=shares)
         clients: list[Any] = []
         if coop.can("close_period") and isinstance(view, WholeReview) and view.open_contests:
             clients = await clients_for(db, coop.actor, include_archived=False)
@@ -100,6 +113,7 @@ class PeriodController(Controller):
             status_code=status_code,
             view=view,
             month_reversals=cancelled,
+            shares_paged=after is not None or before is not None,
             correction_clients=clients,
             correction_kinds=kinds_of(coop.cooperative.settings),
             last_day=draft.last_day,
@@ -194,9 +208,18 @@ class PeriodController(Controller):
         return _see_other(request, f"/c/{coop.cooperative.slug}/periods", "review_time_saved")
 
     @get("/periods/{month:str}")
-    async def show(self, request: Request, db: Db, coop: Coop, month: FromPath[str]) -> Template:
-        """A month: the whole draft (coordinators), or one's own draft statement (members)."""
-        return await self._month(request, db, coop, _checked(month))
+    async def show(
+        self,
+        request: Request,
+        db: Db,
+        coop: Coop,
+        month: FromPath[str],
+        after: After = None,
+        before: Before = None,
+    ) -> Template:
+        """A month: the whole draft (coordinators), its members' shares 100 a page after or
+        before a member, or one's own draft statement (members)."""
+        return await self._month(request, db, coop, _checked(month), after=after, before=before)
 
     @post("/periods/{month:str}/review", guards=[requires(Permission.CLOSE_PERIOD)])
     async def start_review(

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any, Protocol
 
+from governance.base.paging import page_in
 from governance.language.labels import fund_label, key_label
 from governance.ledger.work.statuses import ContestStatus
 
@@ -66,6 +67,15 @@ class RuleView:
 
 
 @dataclass(frozen=True)
+class MemberPage:
+    """Which members' shares a month's page shows: `limit` of them, after or before one."""
+
+    after: int | None = None
+    before: int | None = None
+    limit: int = 100
+
+
+@dataclass(frozen=True)
 class DistributionView:
     rule: RuleView
     income_cents: int | None  # None on a member's closed statement, which does not keep it
@@ -75,7 +85,10 @@ class DistributionView:
     loss_cents: int
     notes: tuple[str, ...]
     funds: tuple[ShareView, ...]
-    members: tuple[ShareView, ...]
+    members: tuple[ShareView, ...]  # one page of them when a page was asked for
+    member_count: int = 0  # the members listed on all the pages
+    next_after: int | None = None  # the member id after which the next page starts
+    previous_before: int | None = None  # the member id before which the page before ends
 
 
 @dataclass(frozen=True)
@@ -155,7 +168,7 @@ class WholeReview:
     started_by: str
     closed_at: dt.datetime | None
     closed_by: str
-    statements: tuple[int, ...]  # members with a statement (closed months)
+    statements: frozenset[int]  # members with a statement (closed months)
     review: ReviewFacts | None = None  # under review: who read, who contested, time left
     whole: bool = True
 
@@ -238,12 +251,30 @@ def distribution_view(
     data: Mapping[str, Any],
     names: Mapping[int, str],
     figures: Mapping[int, Mapping[str, Any]] | None = None,
+    *,
+    page: MemberPage | None = None,
 ) -> DistributionView:
-    """`closing.distribution_data`'s JSON (a draft's, or as stored at the close) as a view."""
+    """`closing.distribution_data`'s JSON (a draft's, or as stored at the close) as a view:
+    every member, or only the `page` of them asked for (their explanations are built for
+    that page alone)."""
     percents = {f["fund"]: f["percent"] for f in data["rule"]["funds"]}
     if figures is None:
         figures = {m["member_id"]: m for m in data.get("members", [])}
-    shares = [_share_view(s, names, percents, figures) for s in data["shares"]]
+
+    def listed(share: Mapping[str, Any]) -> bool:
+        # As at the close: nobody listed who has neither work nor a share this month.
+        member = figures.get(share["member_id"], {})
+        return bool(share["cents"] or member.get("prestations") or member.get("revenue_cents"))
+
+    funds = [s for s in data["shares"] if s["fund"] is not None]
+    members = [s for s in data["shares"] if s["member_id"] is not None and listed(s)]
+    shown = page_in(
+        members,
+        lambda share: int(share["member_id"]),
+        after=page.after if page else None,
+        before=page.before if page else None,
+        limit=page.limit if page else max(len(members), 1),
+    )
     distributable = data["distributable_cents"]
     return DistributionView(
         rule=_rule_view(data["rule"]),
@@ -253,13 +284,11 @@ def distribution_view(
         pool_cents=_cents(data["pool"]),
         loss_cents=data.get("loss_cents", max(-distributable, 0)),
         notes=tuple(data.get("notes", ())),
-        funds=tuple(s for s in shares if s.fund is not None),
-        # As at the close: nobody listed who has neither work nor a share this month.
-        members=tuple(
-            s
-            for s in shares
-            if s.member_id is not None and (s.cents or s.prestations or s.revenue_cents)
-        ),
+        funds=tuple(_share_view(s, names, percents, figures) for s in funds),
+        members=tuple(_share_view(s, names, percents, figures) for s in shown.rows),
+        member_count=len(members),
+        next_after=shown.next_after,
+        previous_before=shown.previous_before,
     )
 
 

@@ -32,6 +32,7 @@ from governance.ledger.closing.period_views import (
     ContestView,
     DistributionView,
     LineView,
+    MemberPage,
     MemberReview,
     PeriodRow,
     ReviewPage,
@@ -156,14 +157,20 @@ async def month_of_contest(session: AsyncSession, actor: Actor, contest_id: int)
 
 
 async def review_page(
-    session: AsyncSession, actor: Actor, month: str, *, today: dt.date | None = None
+    session: AsyncSession,
+    actor: Actor,
+    month: str,
+    *,
+    today: dt.date | None = None,
+    page: MemberPage | None = None,
 ) -> ReviewPage:
     """What a reader sees of one month: the whole draft, or their own draft statement.
 
     Coordinators and observers: the figures, every share explained, the funds, the rule, the
     contests with comments and answers, the submitted work still waiting. Cooperators and
     workers: their counted prestations and share (under review; the frozen statement once
-    closed) and their own contests with the coordinators' answers. Raises NotFound (a month
+    closed) and their own contests with the coordinators' answers. The whole month lists its
+    members' shares one `page` at a time when a page is given. Raises NotFound (a month
     that is not YYYY-MM, or a period never created), PermissionDenied.
     """
     month = _month(month)
@@ -173,12 +180,12 @@ async def review_page(
         membership = await authorize(session, actor, Permission.READ_COOPERATIVE)
         period = await existing_period(session, actor.cooperative_id, month)
         if allows(membership.role, Permission.READ_ALL_STATEMENTS):
-            return await _whole(session, actor, period, today)
+            return await _whole(session, actor, period, today, page)
         return await _own(session, actor, period)
 
 
 async def _whole(
-    session: AsyncSession, actor: Actor, period: Period, today: dt.date
+    session: AsyncSession, actor: Actor, period: Period, today: dt.date, page: MemberPage | None
 ) -> WholeReview:
     coop, month = actor.cooperative_id, period.month
     closed = await period_close_of(session, coop, month)
@@ -232,7 +239,7 @@ async def _whole(
     return WholeReview(
         month=month,
         state=period.state,
-        distribution=distribution_view(data, names) if data is not None else None,
+        distribution=distribution_view(data, names, page=page) if data is not None else None,
         problem=problem,
         contests=tuple(sorted(views, key=lambda c: (not c.is_open, c.id))),
         waiting=tuple(
@@ -245,7 +252,7 @@ async def _whole(
         started_by=names.get(started.started_by_id or 0, "") if started else "",
         closed_at=closed.closed_at if closed else None,
         closed_by=names.get(closed.closed_by_id or 0, "") if closed else "",
-        statements=tuple(statements),
+        statements=frozenset(statements),
         review=review,
     )
 

@@ -398,3 +398,28 @@ def test_coordinators_find_the_payouts_from_the_months_page(make_visitor: Any, w
     omar.login("omar")
     assert 'href="/c/alpha/payouts/"' in carla.get("/c/alpha/periods").text
     assert 'href="/c/alpha/payouts/"' not in omar.get("/c/alpha/periods").text
+
+
+def test_the_members_shares_are_listed_a_page_at_a_time(
+    people: dict[str, Any], october: dict[str, int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from governance.ledger.closing import pages
+
+    monkeypatch.setattr(pages, "SHARES_PAGE", 2)
+    carla = people["carla"]
+    first = carla.get(OCTOBER).text
+    shown = re.findall(r'<tr id="share-(\d+)"', first)
+    assert len(shown) == 2 and "3 membres au total, 2 sur cette page." in first
+    assert f'href="{OCTOBER}?after={shown[-1]}#shares"' in first and 'rel="prev"' not in first
+    second = carla.get(f"{OCTOBER}?after={shown[-1]}").text
+    rest = re.findall(r'<tr id="share-(\d+)"', second)
+    assert len(rest) == 1 and rest[0] not in shown
+    assert f'href="{OCTOBER}?before={rest[0]}#shares"' in second and 'rel="next"' not in second
+    # The funds and the figures stay on every page: only the member rows are paged.
+    assert "58,00" in second
+    back = carla.get(f"{OCTOBER}?before={rest[0]}").text
+    assert re.findall(r'<tr id="share-(\d+)"', back) == shown
+    # A key that names nobody gives the first page; one that is not a number, a 400.
+    assert re.findall(r'<tr id="share-(\d+)"', carla.get(f"{OCTOBER}?after=999999").text) == shown
+    for wrong in ("abc", "-1", "0", "99999999999999"):
+        assert carla.get(f"{OCTOBER}?after={wrong}").status_code == 400
