@@ -4,11 +4,11 @@ discussion and result, and the bulletin board (page and JSON download)."""
 from __future__ import annotations
 
 import json
-from typing import Annotated, Any
+from typing import Any
 
 from litestar import Controller, Request, Response, get, post
 from litestar.openapi.datastructures import ResponseSpec
-from litestar.params import FromPath, QueryParameter
+from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
 from governance.base import clock, i18n
@@ -16,6 +16,7 @@ from governance.base.errors import Conflict, Invalid, NotFound, PermissionDenied
 from governance.base.http import Db, form_data, page, redirect
 from governance.base.i18n import _, join_list
 from governance.input.forms import MAX_ROW_ID
+from governance.input.page_keys import After, Before
 from governance.language import months
 from governance.ledger.costs.costs import categories_of
 from governance.mail.outbox import email_notices, set_email_notices
@@ -24,7 +25,7 @@ from governance.members.context import Coop, CoopContext, requires
 from governance.votes import ballots, list_reads, mandates, reads, service
 from governance.votes.api_bodies import BoardOut, board_out
 from governance.votes.counting.methods import THRESHOLDS, fraction_text
-from governance.votes.drafting import fund_reads, preview_reads
+from governance.votes.drafting import fund_reads, preview, preview_reads
 from governance.votes.drafting.drafting import KIND_METHODS, QUORUMS, form_values
 from governance.votes.drafting.page_labels import labels
 from governance.votes.drafting.voting_rules import voting_rules
@@ -32,6 +33,10 @@ from governance.votes.notices import notices_for
 from governance.votes.service import change_voting_rules
 
 # The file is the JSON API's board (BoardOut); a refusal is a page, as everywhere under /c/.
+# Members a rule proposal's comparison lists at a time (the funds and the reader's own row
+# stay on every page).
+COMPARISON_PAGE = 100
+
 BOARD_FILE = {
     200: ResponseSpec(
         BoardOut, description="The bulletin board, as a file to download.", generate_examples=False
@@ -95,14 +100,20 @@ class ProposalController(Controller):
     ) -> Template:
         view = await reads.proposal_view(db, coop.actor, pid)
         comparison = None
+        after, before = extra.pop("after", None), extra.pop("before", None)
         if view.proposal.kind == "distribution_rule" and view.proposal.state != "closed":
-            comparison = await preview_reads.compare(db, coop.actor, view.proposal)
+            whole = await preview_reads.compare(db, coop.actor, view.proposal)
+            if whole is not None:
+                comparison = preview.page_of(
+                    whole, after=after, before=before, limit=COMPARISON_PAGE
+                )
         return page(
             request,
             "votes/proposal.html",
             status_code=status_code,
             view=view,
             comparison=comparison,
+            comparison_paged=after is not None or before is not None,
             fund=await fund_reads.proposal_fund(db, view.proposal),
             comparison_months=join_list(months.month_name(m) for m in comparison.months)
             if comparison
@@ -134,8 +145,8 @@ class ProposalController(Controller):
         request: Request,
         db: Db,
         coop: Coop,
-        before: Annotated[int | None, QueryParameter(name="before", ge=1, le=MAX_ROW_ID)] = None,
-        after: Annotated[int | None, QueryParameter(name="after", ge=1, le=MAX_ROW_ID)] = None,
+        before: Before = None,
+        after: After = None,
     ) -> Template:
         """Open votes and drafts, and the closed votes with their outcome, newest first, a page
         at a time (`before`/`after` a proposal's id)."""
@@ -225,10 +236,17 @@ class ProposalController(Controller):
 
     @get("/{proposal_id:int}")
     async def show(
-        self, request: Request, db: Db, coop: Coop, proposal_id: FromPath[int]
+        self,
+        request: Request,
+        db: Db,
+        coop: Coop,
+        proposal_id: FromPath[int],
+        after: After = None,
+        before: Before = None,
     ) -> Template:
-        """The proposal: its text, what it changes, the vote, proxies, discussion, result."""
-        return await self._show(request, db, coop, proposal_id)
+        """The proposal: its text, what it changes (a rule's comparison lists its members 100
+        a page, after or before a member), the vote, proxies, discussion, result."""
+        return await self._show(request, db, coop, proposal_id, after=after, before=before)
 
     @get("/{proposal_id:int}/edit")
     async def edit(

@@ -14,10 +14,11 @@ governance/votes/drafting/preview_reads.py (`compare`).
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from fractions import Fraction
 from typing import Any, Protocol
 
+from governance.base.paging import page_in
 from governance.ledger.sharing.distribution import MemberFigures, PeriodFigures, distribute
 from governance.ledger.sharing.rules import Rule, RuleError, parse_rule, rule_to_data
 
@@ -62,6 +63,10 @@ class Comparison:
     options: tuple[Column, ...]
     rows: tuple[Row, ...]
     reader: int
+    # When paged (`page_of`): the members on all the pages, and the keys of the pages beside.
+    member_count: int = 0
+    next_after: int | None = None
+    previous_before: int | None = None
 
 
 def proposed_rules(
@@ -196,4 +201,29 @@ def seen_by(reader: Reader, comparison: Comparison) -> Comparison:
         options=tuple(column(o) for o in comparison.options),
         rows=tuple(row for row in comparison.rows if shown(row.recipient)),
         reader=comparison.reader,
+    )
+
+
+def page_of(
+    comparison: Comparison, *, after: int | None, before: int | None, limit: int
+) -> Comparison:
+    """The comparison with `limit` members' rows, after or before a member (base/keyset.py):
+    the funds and the reader's own row stay first on every page; the spread is the whole
+    cooperative's, computed before."""
+    mine = [r for r in comparison.rows if r.recipient.member_id == comparison.reader]
+    funds = [r for r in comparison.rows if r.recipient.member_id is None]
+    others = [
+        r
+        for r in comparison.rows
+        if r.recipient.member_id is not None and r.recipient.member_id != comparison.reader
+    ]
+    page = page_in(
+        others, lambda row: row.recipient.member_id or 0, after=after, before=before, limit=limit
+    )
+    return replace(
+        comparison,
+        rows=(*funds, *mine, *page.rows),
+        member_count=len(others) + len(mine),
+        next_after=page.next_after,
+        previous_before=page.previous_before,
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -458,7 +459,7 @@ def test_fund_spending_posts_from_the_fund_or_reports_why_not(
 
 
 def test_the_comparison_shows_what_was_paid_and_what_the_proposal_would_pay(
-    run: Any, world: Any, monkeypatch
+    run: Any, world: Any, monkeypatch, make_visitor: Any
 ) -> None:
     from governance.ledger.closing import closing
     from governance.votes.drafting import preview_reads as preview
@@ -488,9 +489,9 @@ def test_the_comparison_shows_what_was_paid_and_what_the_proposal_would_pay(
         proposal = await service.proposal_of(session, world.actor("omar"), pid)
         comparison = await preview.compare(session, world.actor("omar"), proposal)
         await session.commit()
-        return comparison, closed_start.value.fields
+        return comparison, closed_start.value.fields, pid
 
-    comparison, refused = run(action)
+    comparison, refused, pid = run(action)
     assert "already closed or under review" in refused["start_month"]
     assert comparison.months == ("2026-10",)
     paid = {(r.recipient.fund or r.recipient.name): r.current for r in comparison.rows}
@@ -508,3 +509,31 @@ def test_the_comparison_shows_what_was_paid_and_what_the_proposal_would_pay(
     members = sorted(v for k, v in proposed.items() if k not in {"reserve", "training"})
     assert sum(members) == 116001 - 11600 and members[2] - members[0] <= 1
     assert comparison.options[0].spread is not None and comparison.current.spread > 5
+
+    # A page at a time: the funds and the reader's own row on every page, each other member
+    # on one page only, the spread the whole cooperative's.
+    from governance.votes import pages
+    from governance.votes.drafting.preview import page_of
+
+    seen: list[str] = []
+    page = page_of(comparison, after=None, before=None, limit=1)
+    while True:
+        names = [r.recipient.fund or r.recipient.name for r in page.rows]
+        assert names[:3] == ["reserve", "training", "Omar Cooperator"] and len(names) == 4
+        assert page.member_count == 3 and page.current.spread == comparison.current.spread
+        seen.append(names[3])
+        if page.next_after is None:
+            break
+        page = page_of(comparison, after=page.next_after, before=None, limit=1)
+    assert sorted(seen) == ["Carla Coordinator", "Wen Worker"]
+
+    monkeypatch.setattr(pages, "COMPARISON_PAGE", 1)
+    omar = make_visitor()
+    omar.login("omar")
+    url = f"/c/alpha/proposals/{pid}"
+    first = omar.get(url).text
+    following = re.search(rf'href="{url}\?after=(\d+)#comparison"', first)
+    assert following and "3 membres au total, 2 sur cette page." in first
+    second = omar.get(f"{url}?after={following.group(1)}").text
+    assert 'id="my-difference"' in second and f'href="{url}?before=' in second
+    assert omar.get(f"{url}?after=x").status_code == 400
