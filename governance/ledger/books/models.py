@@ -114,7 +114,10 @@ class AccountPeriodTotal(SQLModel, table=True):
     """
 
     __tablename__ = "account_period_total"
-    __table_args__ = (Index("ix_period_total_coop_period", "cooperative_id", "period"),)
+    __table_args__ = (
+        Index("ix_period_total_coop_period", "cooperative_id", "period"),
+        {"sqlite_with_rowid": False},  # rows in the primary key's order (migration 0021)
+    )
 
     cooperative_id: int = Field(foreign_key="cooperative.id", primary_key=True)
     account_id: int = Field(foreign_key="account.id", primary_key=True)

@@ -16,6 +16,8 @@ from litestar.params import QueryParameter
 from litestar.response import Template
 
 from governance.base.http import Db, page
+from governance.base.paging import page_in
+from governance.input import page_keys
 from governance.language.months import MONTH_PATTERN
 from governance.ledger.books import reading
 from governance.ledger.books.account_names import CODE_MAX_LENGTH, CODE_PATTERN
@@ -25,6 +27,10 @@ Period = Annotated[str | None, QueryParameter(name="period", pattern=MONTH_PATTE
 Code = Annotated[str, QueryParameter(name="code", max_length=CODE_MAX_LENGTH, pattern=CODE_PATTERN)]
 After = Annotated[int | None, QueryParameter(name="after", ge=1, le=2**62)]
 
+# Accounts the trial balance lists at a time (a thousand members have a thousand accounts);
+# the totals are always every account's.
+ACCOUNTS_PAGE = 100
+
 
 @dataclass(frozen=True)
 class Row:
@@ -33,6 +39,7 @@ class Row:
     debit: int
     credit: int
     balance: int
+    account_id: int
 
 
 class BooksController(Controller):
@@ -40,11 +47,21 @@ class BooksController(Controller):
 
     @get("/")
     async def balance(
-        self, request: Request, db: Db, coop: Coop, period: Period = None
+        self,
+        request: Request,
+        db: Db,
+        coop: Coop,
+        period: Period = None,
+        after: page_keys.After = None,
+        before: page_keys.Before = None,
     ) -> Template:
-        """The trial balance, for one period or for all time."""
+        """The trial balance, for one period or for all time: 100 accounts a page, after or
+        before an account, and the totals of them all."""
         rows = await reading.trial_balance(db, coop.actor, period)
         names = await reading.account_names(db, coop.actor)
+        shown = page_in(
+            rows, lambda r: r.account_id, after=after, before=before, limit=ACCOUNTS_PAGE
+        )
         view = [
             Row(
                 r.account,
@@ -52,16 +69,20 @@ class BooksController(Controller):
                 r.debit_cents,
                 r.credit_cents,
                 r.balance_cents,
+                r.account_id,
             )
-            for r in rows
+            for r in shown.rows
         ]
         return page(
             request,
             "ledger/books/books.html",
             rows=view,
+            accounts=shown,
+            account_count=len(rows),
+            paged=after is not None or before is not None,
             period=period or "",
-            total_debit=sum(r.debit for r in view),
-            total_credit=sum(r.credit for r in view),
+            total_debit=sum(r.debit_cents for r in rows),
+            total_credit=sum(r.credit_cents for r in rows),
         )
 
     @get("/account")

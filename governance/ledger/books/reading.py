@@ -69,6 +69,7 @@ class BalanceRow:
     debit_cents: int
     credit_cents: int
     balance_cents: int  # debit - credit
+    account_id: int = 0
 
 
 @dataclass(frozen=True)
@@ -163,14 +164,21 @@ async def trial_balance(
         totals = sums.group_by(col(AccountPeriodTotal.account_id)).subquery()
         rows = (
             await session.exec(
-                select(Account.code, Account.type, totals.c.debit, totals.c.credit)
+                select(Account, totals.c.debit, totals.c.credit)
                 .join(totals, totals.c.account_id == col(Account.id))
                 .order_by(col(Account.code))
             )
         ).all()
     return [
-        BalanceRow(code, kind, _int(debit), _int(credit), _int(debit) - _int(credit))
-        for code, kind, debit, credit in rows
+        BalanceRow(
+            account.code,
+            account.type,
+            _int(debit),
+            _int(credit),
+            _int(debit) - _int(credit),
+            account.id or 0,
+        )
+        for account, debit, credit in rows
     ]
 
 

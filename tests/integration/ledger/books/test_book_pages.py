@@ -43,3 +43,38 @@ def test_a_bad_account_code_is_refused(visitor: Any, world: Any) -> None:
     # Names in any script pass the pattern (then: no such account here).
     assert visitor.get("/c/alpha/books/account?code=fund:réserve").status_code == 404
     assert visitor.get("/api/c/alpha/books/accounts/fund:réserve").status_code == 404
+
+
+def test_the_trial_balance_lists_its_accounts_a_page_at_a_time(
+    visitor: Any, world: Any, chu: int, monkeypatch: Any
+) -> None:
+    import re
+
+    from governance.ledger.books import pages
+
+    visitor.login("omar")
+    whole = visitor.get("/c/alpha/books/").text
+    every = re.findall(r'books/account\?code=([^"]+)"', whole)
+    assert len(every) >= 2 and 'rel="next"' not in whole
+    monkeypatch.setattr(pages, "ACCOUNTS_PAGE", 1)
+    seen: list[str] = []
+    url = "/c/alpha/books/"
+    while url:
+        page = visitor.get(url).text
+        codes = re.findall(r'books/account\?code=([^"]+)"', page)
+        assert len(codes) == 1
+        seen += codes
+        # The totals are every account's, on every page.
+        assert page.count("110,00") >= 2
+        following = re.search(r'rel="next" href="([^"]+)"', page)
+        url = following.group(1).replace("&amp;", "&") if following else ""
+    assert seen == every
+    back = re.search(r'rel="prev" href="([^"]+)"', page)
+    assert back and "?before=" in back.group(1)
+    # The period is kept in the links; a key that is not an id is refused.
+    october = visitor.get("/c/alpha/books/?period=2026-10").text
+    if 'rel="next"' in october:
+        assert re.search(
+            r'rel="next" href="/c/alpha/books/\?period=2026-10&amp;after=\d+"', october
+        )
+    assert visitor.get("/c/alpha/books/?after=abc").status_code == 400
