@@ -241,6 +241,7 @@ async def finalize(
             entry_id=entry.id if entry else None,
             checkpoint_id=checkpoint.id,
             distribution=data,
+            distributable_cents=data["distributable_cents"],
             closed_by_id=actor.person_id,
             closed_at=now,
         )

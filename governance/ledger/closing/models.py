@@ -38,6 +38,9 @@ class PeriodClose(SQLModel, table=True):
     checkpoint_id: int = Field(foreign_key="checkpoint.id")
     # The whole computation (figures, shares, explanations) as it was at the close.
     distribution: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
+    # The distribution's `distributable_cents`, in a column of its own (migration 0022): the
+    # list of closed months reads it without parsing each month's whole distribution.
+    distributable_cents: int = Field(sa_column=Column(BigInteger, nullable=False))
     closed_by_id: int | None = Field(default=None, foreign_key="person.id")
     closed_at: dt.datetime = utc_field()
 

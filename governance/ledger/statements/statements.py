@@ -297,15 +297,14 @@ async def _statements(
 
 
 async def _closed_months(session: AsyncSession, cooperative_id: int) -> list[StatementSummary]:
-    # Only the distributable amount of each close, read inside the database: the whole
-    # distribution (a row per member) is ~400 KB a month for a thousand members.
-    distributable = col(PeriodClose.distribution)["distributable_cents"].as_integer()
+    # The distributable amount's own column: the whole distribution (a row per member) is
+    # ~400 KB a month for a thousand members (migration 0022).
     rows = await session.exec(
-        select(PeriodClose.month, distributable)
+        select(PeriodClose.month, PeriodClose.distributable_cents)
         .where(PeriodClose.cooperative_id == cooperative_id)
         .order_by(col(PeriodClose.month).desc())
     )
-    return [StatementSummary(m, int(cents or 0)) for m, cents in rows.all()]
+    return [StatementSummary(m, cents) for m, cents in rows.all()]
 
 
 async def statements_of(

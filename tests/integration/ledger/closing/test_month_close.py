@@ -7,7 +7,8 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from sqlalchemy import func
+from sqlalchemy import create_engine, func, text
+from sqlalchemy.exc import DBAPIError
 from sqlmodel import col, select
 
 from governance.audit.checkpoints.checkpoints import verify_checkpoints
@@ -386,3 +387,41 @@ def test_a_malformed_month_is_not_found(run: Any, world: Any, month: str) -> Non
         review(run, world, month=month)
     with pytest.raises(NotFound):
         run(lambda s: contests.contest_line(s, world.actor("omar"), month, {"comment": "x"}))
+
+
+def test_the_close_keeps_its_distributable_amount_in_a_column(
+    run: Any, world: Any, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """period_close.distributable_cents is the distribution's, written at the close and
+    filled by migration 0022 for the closes made before it."""
+    from alembic import command
+
+    from governance.base import clock
+    from tests.closing_support import build_october
+
+    async def close(session: Any) -> None:
+        await build_october(session, world)
+        monkeypatch.setattr(clock, "today", lambda: TODAY)
+        await closing.start_review(session, world.actor("carla"), "2026-10", today=TODAY)
+        await everyone_read(session, world.alpha)
+        await closing.finalize(session, world.actor("carla"), "2026-10")
+
+    async def stored(session: Any) -> list[tuple[int, int]]:
+        async with session.begin():
+            rows = (await session.exec(select(PeriodClose))).all()
+            return [
+                (row.distributable_cents, row.distribution["distributable_cents"]) for row in rows
+            ]
+
+    run(close)
+    kept = run(stored)
+    assert kept == [(116001, 116001)]  # DESIGN's golden example: 1 160,01 € to share
+    config = db.alembic_config(settings.database_url)
+    command.downgrade(config, "0021")
+    command.upgrade(config, "head")
+    assert run(stored) == kept
+    # The fill dropped and made again the table's append-only triggers.
+    engine = create_engine(db.sync_url(settings.database_url))
+    with pytest.raises(DBAPIError, match="append-only"), engine.begin() as connection:
+        connection.execute(text("UPDATE period_close SET distributable_cents = 0"))
+    engine.dispose()
