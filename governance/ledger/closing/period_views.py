@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any, Protocol
 
-from governance.base.paging import page_in
+from governance.base.paging import KeysetPage, page_in
 from governance.language.labels import fund_label, key_label
 from governance.ledger.work.statuses import ContestStatus
 
@@ -247,26 +247,21 @@ def _share_view(
     )
 
 
-def distribution_view(
+def shown_shares(
     data: Mapping[str, Any],
-    names: Mapping[int, str],
     figures: Mapping[int, Mapping[str, Any]] | None = None,
-    *,
     page: MemberPage | None = None,
-) -> DistributionView:
-    """`closing.distribution_data`'s JSON (a draft's, or as stored at the close) as a view:
-    every member, or only the `page` of them asked for (their explanations are built for
-    that page alone)."""
-    percents = {f["fund"]: f["percent"] for f in data["rule"]["funds"]}
+) -> tuple[KeysetPage[Mapping[str, Any]], int]:
+    """The members' shares of `data` a page shows (every one without `page`), and how many
+    members are listed on all the pages."""
     if figures is None:
-        figures = {m["member_id"]: m for m in data.get("members", [])}
+        figures = _figures(data)
 
     def listed(share: Mapping[str, Any]) -> bool:
         # As at the close: nobody listed who has neither work nor a share this month.
         member = figures.get(share["member_id"], {})
         return bool(share["cents"] or member.get("prestations") or member.get("revenue_cents"))
 
-    funds = [s for s in data["shares"] if s["fund"] is not None]
     members = [s for s in data["shares"] if s["member_id"] is not None and listed(s)]
     shown = page_in(
         members,
@@ -275,6 +270,28 @@ def distribution_view(
         before=page.before if page else None,
         limit=page.limit if page else max(len(members), 1),
     )
+    return shown, len(members)
+
+
+def _figures(data: Mapping[str, Any]) -> dict[int, Mapping[str, Any]]:
+    return {m["member_id"]: m for m in data.get("members", [])}
+
+
+def distribution_view(
+    data: Mapping[str, Any],
+    names: Mapping[int, str],
+    figures: Mapping[int, Mapping[str, Any]] | None = None,
+    *,
+    page: MemberPage | None = None,
+) -> DistributionView:
+    """`closing.distribution_data`'s JSON (a draft's, or as stored at the close) as a view:
+    every member, or only the `page` of them asked for (their explanations, and the names
+    `names` must hold, are those of that page alone: `shown_shares`)."""
+    percents = {f["fund"]: f["percent"] for f in data["rule"]["funds"]}
+    if figures is None:
+        figures = _figures(data)
+    funds = [s for s in data["shares"] if s["fund"] is not None]
+    shown, member_count = shown_shares(data, figures, page)
     distributable = data["distributable_cents"]
     return DistributionView(
         rule=_rule_view(data["rule"]),
@@ -286,7 +303,7 @@ def distribution_view(
         notes=tuple(data.get("notes", ())),
         funds=tuple(_share_view(s, names, percents, figures) for s in funds),
         members=tuple(_share_view(s, names, percents, figures) for s in shown.rows),
-        member_count=len(members),
+        member_count=member_count,
         next_after=shown.next_after,
         previous_before=shown.previous_before,
     )

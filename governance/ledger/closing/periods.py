@@ -40,6 +40,7 @@ from governance.ledger.closing.period_views import (
     WaitingView,
     WholeReview,
     distribution_view,
+    shown_shares,
     statement_distribution,
 )
 from governance.ledger.closing.reviews import own_review, review_facts
@@ -200,6 +201,10 @@ async def _whole(
             problem = error.message
         else:
             data = distribution_data(result.rule, result.figures, result.distribution)
+    # Names are read for the page's members only (a thousand on a big cooperative).
+    page_members = []
+    if data is not None:
+        page_members = [share["member_id"] for share in shown_shares(data, page=page)[0].rows]
     contests = await contests_of(session, actor, month, everyone=True)
     waiting = await unvalidated(session, coop, month) if period.state == PeriodState.OPEN else []
     started = (
@@ -220,7 +225,7 @@ async def _whole(
     names = await _names(
         session,
         [
-            *(m["member_id"] for m in (data or {}).get("members", [])),
+            *page_members,
             *(c.member_id for c in contests),
             *(c.resolved_by_id for c in contests),
             *(p.member_id for p in waiting),
