@@ -135,14 +135,16 @@ def tally(
 
 
 def comparison(
-    closes: Sequence[tuple[str, Mapping[str, Any]]],
+    months: Sequence[str],
+    current_rule: Any,
     rules: Sequence[tuple[str, Rule]],
     totals: Sequence[dict[Key, int]],
     worked: set[int],
     names: Mapping[int, str],
     reader: int,
 ) -> Comparison:
-    """The comparison of `tally`'s totals, its members named by `names`, for `reader`."""
+    """The comparison of `tally`'s totals over `months` (`current_rule`: the latest month's, as
+    its close stored it), its members named by `names`, for `reader`."""
     keys: set[Key] = set().union(*(t.keys() for t in totals))
     recipients = {
         key: Recipient(key[0], key[1], names.get(key[1], "?") if key[1] is not None else "")
@@ -153,7 +155,7 @@ def comparison(
         cents = {recipients[k]: found.get(k, 0) for k in keys}
         return Column(label, cents, _spread(cents), rule if isinstance(rule, dict) else None)
 
-    current = column("", totals[0], closes[0][1].get("rule"))  # the latest month's rule
+    current = column("", totals[0], current_rule)  # the latest month's rule
     options = tuple(
         column(label, totals[i + 1], rule_to_data(rule)) for i, (label, rule) in enumerate(rules)
     )
@@ -162,7 +164,7 @@ def comparison(
         key=lambda r: (r.member_id is not None, r.fund or "", r.name.casefold(), r.member_id),
     )
     return Comparison(
-        months=tuple(sorted(month for month, _d in closes)),
+        months=tuple(sorted(months)),
         current=current,
         options=options,
         rows=tuple(

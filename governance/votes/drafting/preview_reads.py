@@ -4,6 +4,11 @@ The comparison itself is computed by governance/votes/drafting/preview.py (pure)
 
 from __future__ import annotations
 
+import json
+from collections import OrderedDict
+from dataclasses import dataclass
+from typing import Any
+
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -15,6 +20,7 @@ from governance.members.visibility import MoneyReader, money_reader
 from governance.votes.drafting.preview import (
     MONTHS,
     Comparison,
+    Key,
     comparison,
     proposed_rules,
     seen_by,
@@ -23,23 +29,52 @@ from governance.votes.drafting.preview import (
 from governance.votes.models import Proposal
 
 
+@dataclass(frozen=True)
+class _Tally:
+    months: tuple[str, ...]
+    current_rule: Any  # the latest month's rule, as its close stored it
+    totals: list[dict[Key, int]]
+    worked: frozenset[int]
+
+
+# Tallies already computed, by what they depend on alone: the cooperative, the proposal's
+# rules, and the closes compared (append-only: a close never changes, and a new one changes
+# the key). Re-splitting three months of a thousand members under each rule is most of a
+# rule proposal's page (bench.pages); the members' names are read on each view.
+_TALLIES: OrderedDict[tuple[Any, ...], _Tally] = OrderedDict()
+_TALLIES_KEPT = 32
+
+
 async def compare(session: AsyncSession, actor: Actor, proposal: Proposal) -> Comparison | None:
     """The comparison for a distribution-rule proposal; None without any closed month."""
-    closes = list(
+    rules = proposed_rules(proposal.method, proposal.options, proposal.effect)
+    heads = list(
         (
             await session.exec(
-                select(PeriodClose.month, PeriodClose.distribution)
+                select(PeriodClose.id, PeriodClose.month)
                 .where(PeriodClose.cooperative_id == actor.cooperative_id)
                 .order_by(col(PeriodClose.month).desc())
                 .limit(MONTHS)
             )
         ).all()
     )
-    rules = proposed_rules(proposal.method, proposal.options, proposal.effect)
-    if not closes or not rules:
+    if not heads or not rules:
         return None
-    totals, worked = tally(closes, rules)
-    member_ids = {m for t in totals for _f, m in t if m is not None}
+    key = (
+        actor.cooperative_id,
+        proposal.method,
+        json.dumps([proposal.options, proposal.effect], sort_keys=True, default=str),
+        tuple(heads),
+    )
+    found = _TALLIES.get(key)
+    if found is None:
+        found = await _tally(session, [close_id for close_id, _month in heads], rules)
+        _TALLIES[key] = found
+        while len(_TALLIES) > _TALLIES_KEPT:
+            _TALLIES.popitem(last=False)
+    else:
+        _TALLIES.move_to_end(key)
+    member_ids = {m for t in found.totals for _f, m in t if m is not None}
     names: dict[int, str] = {}
     if member_ids:
         rows = await session.exec(
@@ -48,7 +83,34 @@ async def compare(session: AsyncSession, actor: Actor, proposal: Proposal) -> Co
         names = {pid: name for pid, name in rows.all() if pid is not None}
     return seen_by(
         await _money_reader(session, actor),
-        comparison(closes, rules, totals, worked, names, actor.person_id),
+        comparison(
+            found.months,
+            found.current_rule,
+            rules,
+            found.totals,
+            set(found.worked),
+            names,
+            actor.person_id,
+        ),
+    )
+
+
+async def _tally(session: AsyncSession, close_ids: list[int | None], rules: Any) -> _Tally:
+    closes = list(
+        (
+            await session.exec(
+                select(PeriodClose.month, PeriodClose.distribution)
+                .where(col(PeriodClose.id).in_(close_ids))
+                .order_by(col(PeriodClose.month).desc())
+            )
+        ).all()
+    )
+    totals, worked = tally(closes, rules)
+    return _Tally(
+        months=tuple(month for month, _data in closes),
+        current_rule=closes[0][1].get("rule"),
+        totals=totals,
+        worked=frozenset(worked),
     )
 
 
