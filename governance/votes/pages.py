@@ -35,7 +35,7 @@ from governance.votes.service import change_voting_rules
 # The file is the JSON API's board (BoardOut); a refusal is a page, as everywhere under /c/.
 # Members a rule proposal's comparison lists at a time (the funds and the reader's own row
 # stay on every page).
-COMPARISON_PAGE = 100
+COMPARISON_PAGE = 50
 
 BOARD_FILE = {
     200: ResponseSpec(
@@ -244,7 +244,7 @@ class ProposalController(Controller):
         after: After = None,
         before: Before = None,
     ) -> Template:
-        """The proposal: its text, what it changes (a rule's comparison lists its members 100
+        """The proposal: its text, what it changes (a rule's comparison lists its members 50
         a page, after or before a member), the vote, proxies, discussion, result."""
         return await self._show(request, db, coop, proposal_id, after=after, before=before)
 

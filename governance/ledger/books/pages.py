@@ -29,7 +29,7 @@ After = Annotated[int | None, QueryParameter(name="after", ge=1, le=2**62)]
 
 # Accounts the trial balance lists at a time (a thousand members have a thousand accounts);
 # the totals are always every account's.
-ACCOUNTS_PAGE = 100
+ACCOUNTS_PAGE = 50
 
 
 @dataclass(frozen=True)
@@ -55,7 +55,7 @@ class BooksController(Controller):
         after: page_keys.After = None,
         before: page_keys.Before = None,
     ) -> Template:
-        """The trial balance, for one period or for all time: 100 accounts a page, after or
+        """The trial balance, for one period or for all time: 50 accounts a page, after or
         before an account, and the totals of them all."""
         rows = await reading.trial_balance(db, coop.actor, period)
         names = await reading.account_names(db, coop.actor)

@@ -24,7 +24,16 @@ class PeriodClose(SQLModel, table=True):
     """The one close of a period (unique per period): what was posted and under which rule."""
 
     __tablename__ = "period_close"
-    __table_args__ = (UniqueConstraint("period_id", name="uq_period_close_period"),)
+    __table_args__ = (
+        UniqueConstraint("period_id", name="uq_period_close_period"),
+        # The list of closed months, read from the index alone (migration 0022).
+        Index(
+            "ix_period_close_coop_month_distributable",
+            "cooperative_id",
+            "month",
+            "distributable_cents",
+        ),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     cooperative_id: int = Field(foreign_key="cooperative.id", index=True)

@@ -29,7 +29,7 @@ from governance.members.access import Permission
 from governance.members.context import Coop, CoopContext, requires
 
 # Members' shares a month's page lists at a time (a thousand members make 1 MB of HTML).
-SHARES_PAGE = 100
+SHARES_PAGE = 50
 
 
 def month_label(month: str) -> str:
@@ -217,7 +217,7 @@ class PeriodController(Controller):
         after: After = None,
         before: Before = None,
     ) -> Template:
-        """A month: the whole draft (coordinators), its members' shares 100 a page after or
+        """A month: the whole draft (coordinators), its members' shares 50 a page after or
         before a member, or one's own draft statement (members)."""
         return await self._month(request, db, coop, _checked(month), after=after, before=before)
 
