@@ -22,11 +22,11 @@ from markupsafe import Markup
 from sqlmodel import col, func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from governance.auth.models import Person
 from governance.base.i18n import _
 from governance.language.markdown_text import render
 from governance.members.access import Actor, Permission, authorize
 from governance.members.models import Cooperative
+from governance.members.people_names import names_of
 from governance.votes.counting.board import FORMAT
 from governance.votes.counting.kinds import ProposalState, Visibility
 from governance.votes.counting.methods import Result, fraction_text
@@ -132,13 +132,6 @@ def option_labels_of(proposal: Proposal) -> list[str]:
     return option_labels(proposal.options)
 
 
-async def _names(session: AsyncSession, ids: set[int]) -> dict[int, str]:
-    if not ids:
-        return {}
-    rows = await session.exec(select(Person.id, Person.name).where(col(Person.id).in_(ids)))
-    return {pid: name for pid, name in rows.all() if pid is not None}
-
-
 async def list_proposals(session: AsyncSession, actor: Actor) -> list[tuple[Proposal, int]]:
     """The cooperative's proposals, open first, then drafts, then closed (newest first),
     each with its number of ballots."""
@@ -207,8 +200,9 @@ async def proposal_view(session: AsyncSession, actor: Actor, proposal_id: int) -
             )
         ).all()
     )
-    names = await _names(
+    names = await names_of(
         session,
+        actor.cooperative_id,
         {proposal.created_by_id, *voter_ids, *(c.author_id for c in comments)}
         | set(voted)
         | ({int(proposal.effect["person_id"])} if "person_id" in proposal.effect else set()),
@@ -294,7 +288,8 @@ async def board(session: AsyncSession, actor: Actor, proposal_id: int) -> dict[s
         return None
     ballots = await ballots_of(session, proposal_id)
     public = proposal.visibility == Visibility.PUBLIC
-    names = await _names(session, {b.voter_id for b in ballots}) if public else {}
+    voters = {b.voter_id for b in ballots}
+    names = await names_of(session, actor.cooperative_id, voters) if public else {}
     entries = []
     for ballot in ballots:
         entry: dict[str, Any] = {"receipt": ballot.receipt}

@@ -12,10 +12,10 @@ from typing import Any
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from governance.auth.models import Person
 from governance.ledger.closing.models import PeriodClose
 from governance.members.access import Actor
 from governance.members.models import Cooperative, Membership
+from governance.members.people_names import names_of
 from governance.members.visibility import MoneyReader, money_reader
 from governance.votes.drafting.preview import (
     MONTHS,
@@ -75,12 +75,7 @@ async def compare(session: AsyncSession, actor: Actor, proposal: Proposal) -> Co
     else:
         _TALLIES.move_to_end(key)
     member_ids = {m for t in found.totals for _f, m in t if m is not None}
-    names: dict[int, str] = {}
-    if member_ids:
-        rows = await session.exec(
-            select(Person.id, Person.name).where(col(Person.id).in_(member_ids))
-        )
-        names = {pid: name for pid, name in rows.all() if pid is not None}
+    names = await names_of(session, actor.cooperative_id, member_ids)
     return seen_by(
         await _money_reader(session, actor),
         comparison(
