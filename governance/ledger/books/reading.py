@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import func
+from sqlalchemy import select as sa_select
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -162,23 +163,24 @@ async def trial_balance(
         if period is not None:
             sums = sums.where(AccountPeriodTotal.period == period)
         totals = sums.group_by(col(AccountPeriodTotal.account_id)).subquery()
+        # Plain columns, no Account objects: a thousand members have a thousand accounts.
+        connection = await session.connection()
         rows = (
-            await session.exec(
-                select(Account, totals.c.debit, totals.c.credit)
+            await connection.execute(
+                sa_select(
+                    col(Account.code),
+                    col(Account.type),
+                    totals.c.debit,
+                    totals.c.credit,
+                    col(Account.id),
+                )
                 .join(totals, totals.c.account_id == col(Account.id))
                 .order_by(col(Account.code))
             )
         ).all()
     return [
-        BalanceRow(
-            account.code,
-            account.type,
-            _int(debit),
-            _int(credit),
-            _int(debit) - _int(credit),
-            account.id or 0,
-        )
-        for account, debit, credit in rows
+        BalanceRow(code, kind, _int(debit), _int(credit), _int(debit) - _int(credit), ident)
+        for code, kind, debit, credit, ident in rows
     ]
 
 
