@@ -19,7 +19,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import func
 from sqlalchemy import select as sa_select
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -39,6 +38,7 @@ from governance.ledger.books.models import (
     JournalEntry,
     LedgerLine,
 )
+from governance.ledger.books.period_totals import ALL_TIME
 from governance.ledger.books.posting import balance_of
 from governance.members.access import Actor, Permission, authorize
 from governance.members.models import Cooperative, Membership
@@ -146,40 +146,38 @@ async def trial_balance(
 ) -> list[BalanceRow]:
     """Every account with lines (in `period`, "YYYY-MM", if given), by code.
 
-    Read from the accounts' period totals (governance/ledger/books/period_totals.py), which
-    the database keeps as lines arrive: one row per account and period, never the lines
-    themselves. A period that is not "YYYY-MM" has no lines. Raises PermissionDenied.
+    Read from the accounts' totals (governance/ledger/books/period_totals.py), which the
+    database keeps as lines arrive: one row per account, for the period or for all time,
+    never the lines themselves. A period that is not "YYYY-MM" has no lines. Raises
+    PermissionDenied.
     """
     async with session.begin():
         await snapshot(session)
         await may_read_books(session, reader)
         if period is not None and not is_month(period):
             return []
-        sums = select(
-            AccountPeriodTotal.account_id,
-            func.sum(AccountPeriodTotal.debit).label("debit"),
-            func.sum(AccountPeriodTotal.credit).label("credit"),
-        ).where(AccountPeriodTotal.cooperative_id == reader.cooperative_id)
-        if period is not None:
-            sums = sums.where(AccountPeriodTotal.period == period)
-        totals = sums.group_by(col(AccountPeriodTotal.account_id)).subquery()
         # Plain columns, no Account objects: a thousand members have a thousand accounts.
+        totals = col(AccountPeriodTotal.account_id) == col(Account.id)
         connection = await session.connection()
         rows = (
             await connection.execute(
                 sa_select(
                     col(Account.code),
                     col(Account.type),
-                    totals.c.debit,
-                    totals.c.credit,
+                    col(AccountPeriodTotal.debit),
+                    col(AccountPeriodTotal.credit),
                     col(Account.id),
                 )
-                .join(totals, totals.c.account_id == col(Account.id))
+                .join(AccountPeriodTotal, totals)
+                .where(
+                    col(AccountPeriodTotal.cooperative_id) == reader.cooperative_id,
+                    col(AccountPeriodTotal.period) == (ALL_TIME if period is None else period),
+                )
                 .order_by(col(Account.code))
             )
         ).all()
     return [
-        BalanceRow(code, kind, _int(debit), _int(credit), _int(debit) - _int(credit), ident)
+        BalanceRow(code, kind, _int(debit), _int(credit), _int(debit) - _int(credit), ident or 0)
         for code, kind, debit, credit, ident in rows
     ]
 

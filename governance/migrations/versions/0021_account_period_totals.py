@@ -1,8 +1,8 @@
 """account period totals: each account's debits and credits per period, kept by a trigger
 
 The trial balance summed every ledger line of the cooperative on each request (1.3 s after
-five years of history, bench.pages). account_period_total holds, per account and period, the
-totals of its debits and credits; a trigger on ledger_line adds each new line to them
+five years of history, bench.pages). account_period_total holds, per account and period (and for
+all time, period ""), the totals of its debits and credits; a trigger on ledger_line adds each new line to them
 (governance/ledger/books/period_totals.py), and this migration fills the table from the
 lines already written. The ledger stays append-only.
 
@@ -42,7 +42,8 @@ def upgrade() -> None:
     op.create_index(
         "ix_period_total_coop_period", "account_period_total", ["cooperative_id", "period"]
     )
-    op.execute(period_totals.rebuild_statement())
+    for statement in period_totals.rebuild_statements():
+        op.execute(statement)
     for statement in period_totals.trigger_statements(op.get_bind().dialect.name):
         op.execute(statement)
 

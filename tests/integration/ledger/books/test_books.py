@@ -329,32 +329,37 @@ def test_the_period_totals_are_the_sums_of_the_lines(
     run: Any, ledger: dict[str, int], settings: Settings
 ) -> None:
     """The trigger-kept totals (governance/ledger/books/period_totals.py) equal the lines',
-    and the migration that brings them fills them from the lines already written."""
+    per period and for all time (period ""), and the migration that brings them fills them
+    from the lines already written."""
+    sums = (
+        "SUM(CASE WHEN amount > 0 THEN amount ELSE 0 END), "
+        "SUM(CASE WHEN amount < 0 THEN -amount ELSE 0 END)"
+    )
+    statements = (
+        "SELECT cooperative_id, account_id, period, debit, credit FROM account_period_total "
+        "WHERE period <> '' ORDER BY 1, 2, 3",
+        f"SELECT cooperative_id, account_id, period, {sums} FROM ledger_line "
+        "GROUP BY 1, 2, 3 ORDER BY 1, 2, 3",
+        "SELECT cooperative_id, account_id, debit, credit FROM account_period_total "
+        "WHERE period = '' ORDER BY 1, 2",
+        f"SELECT cooperative_id, account_id, {sums} FROM ledger_line GROUP BY 1, 2 ORDER BY 1, 2",
+    )
 
-    async def both(session: Any) -> tuple[list[Any], list[Any]]:
+    async def read(session: Any) -> list[list[tuple[str, ...]]]:
         async with session.begin():
-            kept = await session.execute(
-                sql(
-                    "SELECT cooperative_id, account_id, period, debit, credit "
-                    "FROM account_period_total ORDER BY 1, 2, 3"
-                )
-            )
-            summed = await session.execute(
-                sql(
-                    "SELECT cooperative_id, account_id, period, "
-                    "SUM(CASE WHEN amount > 0 THEN amount ELSE 0 END), "
-                    "SUM(CASE WHEN amount < 0 THEN -amount ELSE 0 END) "
-                    "FROM ledger_line GROUP BY 1, 2, 3 ORDER BY 1, 2, 3"
-                )
-            )
-            return [tuple(map(str, row)) for row in kept], [tuple(map(str, r)) for r in summed]
+            connection = await session.connection()
+            return [
+                [tuple(map(str, row)) for row in await connection.execute(sql(statement))]
+                for statement in statements
+            ]
 
-    kept, summed = run(both)
-    assert len(kept) > 5
+    kept, summed, kept_all, summed_all = run(read)
+    assert len(kept) > 5 and len(kept_all) > 3
     assert len({row[0] for row in kept}) == 2  # alpha's and beta's
     assert kept == summed
+    assert kept_all == summed_all
 
     config = db.alembic_config(settings.database_url)
     alembic.downgrade(config, "0020")
     alembic.upgrade(config, "head")
-    assert run(both) == (summed, summed)
+    assert run(read) == [summed, summed, summed_all, summed_all]
