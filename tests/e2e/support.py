@@ -143,6 +143,10 @@ def log_in(page: Page, email: str, password: str = PASSWORD, then: str | None = 
     page.fill("input[name=password]", password)
     page.click("form[action='/login'] button[type=submit]")
     expect(page).not_to_have_url(re.compile(r"/login"))
+    # The URL changes when the next page starts to arrive; its deferred scripts run before
+    # `load`. Without this wait a test could act before they listen (a flaky failure in CI:
+    # a member chosen before languages.js listened kept the previous member's languages).
+    page.wait_for_load_state("load")
 
 
 def invite(page: Page, email: str, role: str = "cooperator") -> str:
