@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import insert
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bench.databases import after_fill, next_id
+from bench.databases import after_fill, lines_added_without_trigger, next_id
 from governance.auth.models import Person
 from governance.base import clock
 from governance.base.db import bulk_insert, make_sessionmaker
@@ -300,6 +300,7 @@ async def fill_months(
                 await write("journal_entry", entries)
                 await write("ledger_line", lines)
                 await write("prestation", prestations)
+        await lines_added_without_trigger(connection, ids["ledger_line"], line_id)
     await after_fill(engine, FILLED_TABLES)
     return member_ids, income, expenses
 

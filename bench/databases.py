@@ -20,6 +20,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from governance.base.db import make_engine, migrate
+from governance.ledger.books import period_totals
 
 PG_ADMIN_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/{db}"
@@ -124,6 +125,17 @@ async def count(engine: AsyncEngine, query: Any) -> int:
 async def next_id(connection: Any, table: str) -> int:
     found = await connection.execute(text(f"SELECT COALESCE(MAX(id), 0) FROM {table}"))
     return int(found.scalar_one()) + 1
+
+
+async def lines_added_without_trigger(connection: Any, first: int, after: int) -> None:
+    """On PostgreSQL, add the ledger lines with ids `first` to before `after`, written in bulk
+    with the triggers skipped (`session_replication_role = replica`), to the accounts' totals
+    that the skipped trigger keeps (governance/ledger/books/period_totals.py). On SQLite the
+    trigger ran: nothing to do."""
+    if connection.dialect.name != "postgresql" or after <= first:
+        return
+    for statement in period_totals.add_lines_statements():
+        await connection.execute(text(statement), {"first": first, "after": after})
 
 
 async def after_fill(engine: AsyncEngine, tables: tuple[str, ...]) -> None:

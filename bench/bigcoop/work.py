@@ -21,7 +21,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bench.bigcoop.chain import BulkChain, advance_sequences
 from bench.cooperative import KINDS, month_day
-from bench.databases import next_id
+from bench.databases import lines_added_without_trigger, next_id
 from governance.base.db import bulk_insert
 from governance.language.months import Month
 from governance.ledger.books.journal import prestation_postings
@@ -183,6 +183,7 @@ async def fill_month(
         await bulk_insert(session, Prestation.__table__, prestations)  # type: ignore[attr-defined]
         await chain.flush(session)
     await chain.flush(session, force=True)
+    await lines_added_without_trigger(connection, ids["ledger_line"], line_id)
     await advance_sequences(
         session, ("journal_entry", "ledger_line", "prestation", "audit_event", "account")
     )

@@ -41,6 +41,20 @@ def rebuild_statements() -> list[str]:
     ]
 
 
+def add_lines_statements() -> list[str]:
+    """Add the lines with ids from :first to before :after to the totals: for a bulk load that
+    wrote them without the trigger (PostgreSQL's `session_replication_role = replica`)."""
+    where = "FROM ledger_line WHERE id >= :first AND id < :after"
+    return [
+        f"INSERT INTO account_period_total {_COLUMNS} "
+        f"SELECT cooperative_id, account_id, period, {_SUMS} {where} "
+        f"GROUP BY cooperative_id, account_id, period {_UPSERT_TAIL}",
+        f"INSERT INTO account_period_total {_COLUMNS} "
+        f"SELECT cooperative_id, account_id, '{ALL_TIME}', {_SUMS} {where} "
+        f"GROUP BY cooperative_id, account_id {_UPSERT_TAIL}",
+    ]
+
+
 def trigger_statements(dialect: str) -> list[str]:
     """The trigger that adds each new ledger line to its account's totals."""
     if dialect == "sqlite":
