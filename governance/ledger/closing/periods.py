@@ -9,14 +9,13 @@ closing are in `closing` and `contests`; nothing here writes.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 from sqlalchemy import func
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from governance.auth.models import Person
 from governance.base import clock
 from governance.base.errors import Invalid, NotFound
 from governance.base.i18n import _
@@ -49,16 +48,9 @@ from governance.ledger.work.models import Contest, Prestation
 from governance.ledger.work.statuses import ContestStatus
 from governance.members.access import Actor, Permission, allows, authorize
 from governance.members.models import Cooperative
+from governance.members.people_names import names_of
 
 __all__ = ["PeriodRow", "ReviewPage", "month_of_contest", "periods_overview", "review_page"]
-
-
-async def _names(session: AsyncSession, ids: Iterable[int | None]) -> dict[int, str]:
-    wanted = {i for i in ids if i is not None}
-    if not wanted:
-        return {}
-    rows = await session.exec(select(Person.id, Person.name).where(col(Person.id).in_(wanted)))
-    return {i: name for i, name in rows.all() if i is not None}
 
 
 async def _oldest_unclosed(session: AsyncSession, cooperative_id: int) -> str | None:
@@ -222,8 +214,9 @@ async def _whole(
             .order_by(col(Statement.member_id))
         )
     ).all()
-    names = await _names(
+    names = await names_of(
         session,
+        coop,
         [
             *page_members,
             *(c.member_id for c in contests),
@@ -266,7 +259,7 @@ async def _own(session: AsyncSession, actor: Actor, period: Period) -> MemberRev
     coop, month, me = actor.cooperative_id, period.month, actor.person_id
     contests = await contests_of(session, actor, month, everyone=False)
     read_at, ends_at = await own_review(session, coop, period, me)
-    names = await _names(session, [me, *(c.resolved_by_id for c in contests)])
+    names = await names_of(session, coop, [me, *(c.resolved_by_id for c in contests)])
     views = await _contest_views(session, contests, names)
     lines: list[LineView] = []
     share: ShareView | None = None

@@ -17,7 +17,6 @@ from sqlalchemy import ColumnElement
 from sqlmodel import col, func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from governance.auth.models import Person
 from governance.base.keyset import keyset_page
 from governance.base.paging import KeysetPage
 from governance.language.months import Month, is_month
@@ -25,6 +24,7 @@ from governance.ledger.work.models import Prestation
 from governance.ledger.work.statuses import PrestationStatus
 from governance.members import Role
 from governance.members.access import Actor, Permission, authorize
+from governance.members.people_names import names_of
 
 PAGE_SIZE = 50
 NOT_COUNTED = (PrestationStatus.REJECTED, PrestationStatus.REVERSED)
@@ -112,13 +112,7 @@ async def work_page(
                 ).one()
             )
         # The names of the page's members alone, not the whole cooperative's.
-        people = {row.member_id for row in rows}
-        names: dict[int, str] = {}
-        if people:
-            found_names = await session.exec(
-                select(col(Person.id), col(Person.name)).where(col(Person.id).in_(people))
-            )
-            names = {int(pid or 0): name for pid, name in found_names.all()}
+        names = await names_of(session, actor.cooperative_id, {row.member_id for row in rows})
     return WorkPage(
         rows=rows,
         next_after=page.next_after,

@@ -396,15 +396,10 @@ def test_the_close_keeps_its_distributable_amount_in_a_column(
     filled by migration 0022 for the closes made before it."""
     from alembic import command
 
-    from governance.base import clock
-    from tests.closing_support import build_october
+    from tests.closing_support import closed_october
 
     async def close(session: Any) -> None:
-        await build_october(session, world)
-        monkeypatch.setattr(clock, "today", lambda: TODAY)
-        await closing.start_review(session, world.actor("carla"), "2026-10", today=TODAY)
-        await everyone_read(session, world.alpha)
-        await closing.finalize(session, world.actor("carla"), "2026-10")
+        await closed_october(session, world)
 
     async def stored(session: Any) -> list[tuple[int, int]]:
         async with session.begin():
