@@ -2,7 +2,7 @@
 work in bulk (`work.fill_month`), its rent through `costs.record_cost`, then early the next
 month each client's invoice (`billing.invoices.issue_invoice`), the review
 (`closing.start_review`), and once the review's minimum time is over the close
-(`closing.finalize`), the clients' payments (`billing.invoices.record_payment`) and the
+(`closing.finalize`), the clients' payments (`billing.payments.record_payment`) and the
 members' payout (`payouts.prepare_batch`, `payouts.confirm_sent`). Every step but the work
 goes through the services, audited as they audit.
 """
@@ -21,7 +21,7 @@ from bench.bigcoop.work import fill_month
 from governance.base import clock
 from governance.base.db import make_sessionmaker
 from governance.language.months import Month
-from governance.ledger.billing import invoices
+from governance.ledger.billing import invoices, payments
 from governance.ledger.closing import closing
 from governance.ledger.costs.costs import record_cost
 from governance.ledger.payouts import payouts
@@ -124,7 +124,7 @@ async def live_month(
             for invoice in issued:
                 cents = invoice.total_cents
                 async with sessions() as session:
-                    await invoices.record_payment(
+                    await payments.record_payment(
                         session,
                         actor,
                         {

@@ -15,7 +15,8 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from governance.auth.models import Person
 from governance.base import clock
-from governance.base.errors import Invalid, NotFound
+from governance.base.errors import Invalid
+from governance.commands.common import coordinator_actor
 from governance.input.money import format_cents
 from governance.language.months import is_month
 from governance.ledger.books.kinds import PeriodState
@@ -23,41 +24,7 @@ from governance.ledger.books.models import Period
 from governance.ledger.closing import closing
 from governance.ledger.closing.models import Statement
 from governance.ledger.closing.reviews import review_facts
-from governance.members import MembershipStatus, Role
-from governance.members.access import Actor
-from governance.members.models import Cooperative, Membership
-
-
-async def _actor(session: AsyncSession, slug: str, email: str | None) -> tuple[Actor, str]:
-    async with session.begin():
-        return await _find_actor(session, slug, email)
-
-
-async def _find_actor(session: AsyncSession, slug: str, email: str | None) -> tuple[Actor, str]:
-    coop = (await session.exec(select(Cooperative).where(Cooperative.slug == slug))).first()
-    if coop is None or coop.id is None:
-        raise NotFound(f"no cooperative {slug!r}")
-    query = (
-        select(Person)
-        .join(Membership, col(Membership.person_id) == Person.id)
-        .where(
-            Membership.cooperative_id == coop.id,
-            Membership.role == Role.COORDINATOR,
-            Membership.status == MembershipStatus.ACTIVE,
-        )
-        .order_by(col(Person.id))
-    )
-    if email is not None:
-        query = query.where(Person.email == email.strip().lower())
-    coordinators = list((await session.exec(query)).all())
-    if email is not None and not coordinators:
-        raise Invalid(f"{email} is not an active coordinator of {slug}")
-    if len(coordinators) != 1:
-        names = ", ".join(p.email for p in coordinators) or "none"
-        raise Invalid(f"say which coordinator closes with --by (active coordinators: {names})")
-    person = coordinators[0]
-    assert person.id is not None
-    return Actor(person_id=person.id, cooperative_id=coop.id), person.email
+from governance.members.models import Cooperative
 
 
 def _draft_lines(result: closing.Draft, names: dict[int, str]) -> list[str]:
@@ -117,7 +84,7 @@ async def close_month(
         raise Invalid(f"--period must be a month like 2026-10, not {month!r}")
     if early_reason is not None and (step != "finalize" or not early_reason.strip()):
         raise Invalid("--before-review-ends needs --finalize and a reason")
-    actor, email = await _actor(session, slug, by)
+    actor, email = await coordinator_actor(session, slug, by)
     out: list[str] = []
     if step == "review":
         await closing.start_review(session, actor, month, today=today)

@@ -14,8 +14,9 @@ from governance.auth.models import Person
 from governance.base import clock
 from governance.language.months import Month
 from governance.ledger.billing import invoices
-from governance.ledger.billing.invoices import issue_invoice, record_payment
+from governance.ledger.billing.invoices import issue_invoice
 from governance.ledger.billing.models import Invoice
+from governance.ledger.billing.payments import record_payment
 from governance.ledger.books.kinds import ClientKind
 from governance.ledger.closing import closing
 from governance.ledger.closing.review_window import review_hours
@@ -132,6 +133,14 @@ async def cooperative_id(session: AsyncSession, slug: str) -> int:
         coop = (await session.exec(select(Cooperative).where(Cooperative.slug == slug))).one()
     assert coop.id is not None
     return coop.id
+
+
+async def coordinator_of(session: AsyncSession, coop: SmallCoop) -> Actor:
+    """The small cooperative's coordinator, as an actor."""
+    async with session.begin():
+        person = (await session.exec(select(Person).where(Person.email == coop.coordinator))).one()
+    assert person.id is not None
+    return Actor(person_id=person.id, cooperative_id=await cooperative_id(session, coop.slug))
 
 
 async def set_banks(session: AsyncSession, ids: dict[str, int], banks: dict[str, Bank]) -> None:

@@ -2,7 +2,7 @@
 a client's open invoices), and, before crediting an invoice, its lines, what was paid, what
 was credited already and by which credit notes.
 
-Recording a payment is `invoices.record_payment` and crediting is `credit_notes`; this module
+Recording a payment is `payments.record_payment` and crediting is `credit_notes`; this module
 only reads. Payments are client money: only who reads the books reads them
 (`books.may_read_books`, docs/privacy.md).
 """

@@ -12,7 +12,7 @@ from governance.base import clock, i18n
 from governance.base.errors import Conflict, Invalid, Unavailable
 from governance.base.http import Db, form_data, page, redirect
 from governance.input.forms import row_ids
-from governance.ledger.billing import credit_notes, invoice_pdf, invoice_reads, invoices
+from governance.ledger.billing import credit_notes, invoice_pdf, invoice_reads, invoices, payments
 from governance.ledger.billing.invoice_document import invoice_document
 from governance.ledger.books.models import Client
 from governance.ledger.work.clients import clients_for
@@ -284,7 +284,7 @@ class PaymentController(Controller):
         data: dict[str, Any] = {key: form.get(key) for key in form}
         data["invoice_ids"] = form.getall("invoice_ids", [])
         try:
-            await invoices.record_payment(
+            await payments.record_payment(
                 db, coop.actor, data, language=i18n.current_language(), today=clock.today()
             )
         except Invalid as error:

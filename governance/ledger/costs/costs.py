@@ -90,47 +90,60 @@ async def record_cost(
         too_old = window_of(cooperative.settings, today).problem(clean.date)
         if too_old is not None:
             raise Invalid(too_old, {"date": too_old})
-        entry = await post(
-            session,
-            cooperative_id=actor.cooperative_id,
-            day=clean.date,
-            kind="cost",
-            memo=Memo("cost", {"category": clean.category, "supplier": clean.supplier}),
-            author_id=actor.person_id,
-            postings=[
-                Posting(f"expense:{clean.category}", clean.amount_cents),
-                Posting("bank", -clean.amount_cents),
-            ],
-        )
-        assert entry.id is not None
-        cost = Cost(
-            cooperative_id=actor.cooperative_id,
-            date=clean.date,
-            category=clean.category,
-            supplier=clean.supplier,
-            note=clean.note,
-            amount_cents=clean.amount_cents,
-            entry_id=entry.id,
-            created_by_id=actor.person_id,
-            created_at=clock.now(),
-        )
-        session.add(cost)
-        await session.flush()
-        await record(
-            session,
-            cooperative_id=actor.cooperative_id,
-            actor_id=actor.person_id,
-            action="cost.recorded",
-            subject_type="cost",
-            subject_id=cost.id,
-            data={
-                "date": clean.date.isoformat(),
-                "category": clean.category,
-                "supplier": clean.supplier,
-                "amount_cents": clean.amount_cents,
-                "entry_id": entry.id,
-            },
-        )
+        return await post_cost(session, actor, clean)
+
+
+async def post_cost(
+    session: AsyncSession,
+    actor: Actor,
+    clean: CostInput,
+    *,
+    extra: Mapping[str, Any] | None = None,
+) -> Cost:
+    """Post a cost inside the caller's transaction, which has checked the permission
+    (record_cost, a bank statement's debit confirmed as a cost)."""
+    entry = await post(
+        session,
+        cooperative_id=actor.cooperative_id,
+        day=clean.date,
+        kind="cost",
+        memo=Memo("cost", {"category": clean.category, "supplier": clean.supplier}),
+        author_id=actor.person_id,
+        postings=[
+            Posting(f"expense:{clean.category}", clean.amount_cents),
+            Posting("bank", -clean.amount_cents),
+        ],
+    )
+    assert entry.id is not None
+    cost = Cost(
+        cooperative_id=actor.cooperative_id,
+        date=clean.date,
+        category=clean.category,
+        supplier=clean.supplier,
+        note=clean.note,
+        amount_cents=clean.amount_cents,
+        entry_id=entry.id,
+        created_by_id=actor.person_id,
+        created_at=clock.now(),
+    )
+    session.add(cost)
+    await session.flush()
+    await record(
+        session,
+        cooperative_id=actor.cooperative_id,
+        actor_id=actor.person_id,
+        action="cost.recorded",
+        subject_type="cost",
+        subject_id=cost.id,
+        data={
+            "date": clean.date.isoformat(),
+            "category": clean.category,
+            "supplier": clean.supplier,
+            "amount_cents": clean.amount_cents,
+            "entry_id": entry.id,
+            **(extra or {}),
+        },
+    )
     return cost
 
 

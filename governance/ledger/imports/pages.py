@@ -19,6 +19,7 @@ from governance.base import clock, i18n
 from governance.base.errors import Conflict, Invalid, NotFound
 from governance.base.http import Db, page, redirect
 from governance.base.settings import PACKAGE_DIR
+from governance.base.uploads import ENVELOPE_BYTES, read_limited
 from governance.ledger.imports import csv_reader, rows, service
 from governance.ledger.imports.confirmation import MAX_PAYLOAD_CHARS, Signed, sign, verify
 from governance.ledger.work import late_work
@@ -27,9 +28,7 @@ from governance.members.access import Permission
 from governance.members.context import Coop, CoopContext, requires
 
 SAMPLE = PACKAGE_DIR / "samples" / "prestations.csv"
-CHUNK = 64 * 1024
-# The multipart envelope (boundary, headers, the CSRF field) around the file itself.
-UPLOAD_BODY_LIMIT = csv_reader.MAX_FILE_BYTES + 64 * 1024
+UPLOAD_BODY_LIMIT = csv_reader.MAX_FILE_BYTES + ENVELOPE_BYTES
 
 
 def _limit_message() -> str:
@@ -45,17 +44,6 @@ def _too_large(request: Request[Any, Any, Any], exc: RequestEntityTooLarge) -> R
     i18n.set_language(choose_language(request))
     message = _limit_message()
     return page(request, "errors/error.html", status_code=413, status=413, message=message)
-
-
-async def _read_limited(upload: UploadFile, limit: int) -> bytes:
-    """The file's bytes, read in chunks, refused as soon as there are more than `limit`."""
-    chunks, size = [], 0
-    while chunk := await upload.read(CHUNK):
-        size += len(chunk)
-        if size > limit:
-            raise RequestEntityTooLarge()
-        chunks.append(chunk)
-    return b"".join(chunks)
 
 
 def _upload_page(
@@ -107,7 +95,7 @@ class ImportController(Controller):
         if not isinstance(upload, UploadFile) or not upload.filename:
             return _upload_page(request, coop, 400, error=i18n._("Choose a CSV file to import."))
         try:
-            csv_file = csv_reader.read_csv(await _read_limited(upload, csv_reader.MAX_FILE_BYTES))
+            csv_file = csv_reader.read_csv(await read_limited(upload, csv_reader.MAX_FILE_BYTES))
         except Invalid as error:
             return _upload_page(request, coop, 400, error=error.message)
         finally:

@@ -77,6 +77,11 @@ class TransferLine(Protocol):
     def amount_cents(self) -> int: ...
 
 
+def end_to_end_id(batch_id: int, line_id: int, member_id: int) -> str:
+    """The id a payout line's transfer carries to the bank and back on its statement."""
+    return f"B{batch_id}-L{line_id}-M{member_id}"[:35]
+
+
 def sepa_text(text: str, limit: int) -> str:
     """Latin letters only, as banks accept them: "Amina Ḥaddād & co" as "Amina Haddad co".
 
@@ -200,7 +205,7 @@ def build_sepa(
             "amount": line.amount_cents,
             "execution_date": batch.execution_date,
             "description": descriptions[line.id][:REMITTANCE_LIMIT],
-            "endtoend_id": f"B{batch.id}-L{line.id}-M{line.member_id}"[:35],
+            "endtoend_id": end_to_end_id(batch.id or 0, line.id or 0, line.member_id),
         }
         if line.bic:
             payment["BIC"] = line.bic

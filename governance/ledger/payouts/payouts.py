@@ -228,51 +228,66 @@ async def confirm_sent(
         await lock_cooperative(session, actor.cooperative_id)
         batch = await batch_of(session, actor, batch_id)
         _check_prepared(batch)
-        assert batch.id is not None
-        lines = await lines_of(session, batch.id)
-        owed = {o.member_id: o.amount_cents for o in await owed_of(session, actor.cooperative_id)}
-        short = [line for line in lines if line.amount_cents > owed.get(line.member_id, 0)]
-        if short:
-            raise Conflict(
-                _(
-                    "The books changed since this batch was prepared, and these members are now "
-                    "owed less than their line: %(names)s. Cancel this batch and prepare a new one."
-                )
-                % {"names": join_list((line.name for line in short), "plain")}
-            )
-        entry = await post(
-            session,
-            cooperative_id=actor.cooperative_id,
-            day=today,
-            kind="payout",
-            memo=Memo("payout", {"batch": batch.id}),
-            author_id=actor.person_id,
-            postings=[
-                *(Posting(f"{PAYABLE}{line.member_id}", line.amount_cents) for line in lines),
-                Posting("bank", -batch.total_cents),
-            ],
-        )
-        batch.state = PayoutState.SENT
-        batch.decided_by_id = actor.person_id
-        batch.decided_at = clock.now()
-        batch.entry_id = entry.id
-        session.add(batch)
-        await session.flush()
-        await record(
-            session,
-            cooperative_id=actor.cooperative_id,
-            actor_id=actor.person_id,
-            action="payout.sent",
-            subject_type="payout_batch",
-            subject_id=batch.id,
-            data={
-                "date": today.isoformat(),
-                "total_cents": batch.total_cents,
-                "count": len(lines),
-                "entry_id": entry.id,
-            },
-        )
+        await mark_sent(session, actor, batch, today)
     return batch
+
+
+async def mark_sent(
+    session: AsyncSession,
+    actor: Actor,
+    batch: PayoutBatch,
+    day: dt.date,
+    *,
+    extra: Mapping[str, Any] | None = None,
+) -> None:
+    """Post a prepared batch as sent on `day`, inside the caller's transaction, which has
+    checked the permission and holds the cooperative's lock (confirm_sent, a bank statement
+    that shows the batch's lines). Raises Conflict when a member is now owed less."""
+    assert batch.id is not None
+    lines = await lines_of(session, batch.id)
+    owed = {o.member_id: o.amount_cents for o in await owed_of(session, actor.cooperative_id)}
+    short = [line for line in lines if line.amount_cents > owed.get(line.member_id, 0)]
+    if short:
+        raise Conflict(
+            _(
+                "The books changed since this batch was prepared, and these members are now "
+                "owed less than their line: %(names)s. Cancel this batch and prepare a new one."
+            )
+            % {"names": join_list((line.name for line in short), "plain")}
+        )
+    entry = await post(
+        session,
+        cooperative_id=actor.cooperative_id,
+        day=day,
+        kind="payout",
+        memo=Memo("payout", {"batch": batch.id}),
+        author_id=actor.person_id,
+        postings=[
+            *(Posting(f"{PAYABLE}{line.member_id}", line.amount_cents) for line in lines),
+            Posting("bank", -batch.total_cents),
+        ],
+    )
+    batch.state = PayoutState.SENT
+    batch.decided_by_id = actor.person_id
+    batch.decided_at = clock.now()
+    batch.entry_id = entry.id
+    session.add(batch)
+    await session.flush()
+    await record(
+        session,
+        cooperative_id=actor.cooperative_id,
+        actor_id=actor.person_id,
+        action="payout.sent",
+        subject_type="payout_batch",
+        subject_id=batch.id,
+        data={
+            "date": day.isoformat(),
+            "total_cents": batch.total_cents,
+            "count": len(lines),
+            "entry_id": entry.id,
+            **(extra or {}),
+        },
+    )
 
 
 def _check_prepared(batch: PayoutBatch) -> None:

@@ -16,7 +16,7 @@ import pytest
 from sqlmodel import SQLModel, select
 
 from governance.base import clock, i18n
-from governance.ledger.billing import credit_notes, invoices
+from governance.ledger.billing import credit_notes, invoices, payments
 from governance.ledger.billing.models import InvoiceLine
 from governance.ledger.books.models import Client
 from governance.ledger.closing import closing
@@ -247,7 +247,7 @@ def test_coordinator_items_come_when_due_and_go_when_done(
     assert money(left) in overdue and "1\u202f260,01" not in overdue
 
     async def pay(session: Any) -> None:
-        await invoices.record_payment(
+        await payments.record_payment(
             session,
             world.actor("carla"),
             {

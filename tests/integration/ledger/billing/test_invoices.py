@@ -11,7 +11,7 @@ from stdnum.be import ogm_vcs
 from governance.base import db
 from governance.base.errors import Conflict, Invalid, PermissionDenied
 from governance.base.settings import Settings
-from governance.ledger.billing import credit_notes, invoices
+from governance.ledger.billing import credit_notes, invoices, payments
 from governance.ledger.books.kinds import ClientKind
 from governance.ledger.work.clients import create_client
 from tests.billing_support import TODAY, validated_work
@@ -69,7 +69,7 @@ def test_payments_partial_and_over(run: Any, world: Any, chu: int) -> None:
             "invoice_ids": [str(i) for i in ids],
         }
         return run(
-            lambda s: invoices.record_payment(
+            lambda s: payments.record_payment(
                 s, world.actor("carla"), data, language="fr", today=TODAY
             )
         )

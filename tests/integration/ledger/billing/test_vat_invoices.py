@@ -18,7 +18,7 @@ from sqlalchemy import func
 from sqlmodel import col, select
 
 from governance.base import clock
-from governance.ledger.billing import credit_notes, invoices
+from governance.ledger.billing import credit_notes, invoices, payments
 from governance.ledger.billing.invoice_pdf import FONT
 from governance.ledger.billing.vat_amounts import vat_of
 from governance.ledger.books.kinds import ClientKind
@@ -168,7 +168,7 @@ def test_a_payment_of_the_total_clears_the_invoice(
         "invoice_ids": [str(invoice.id)],
     }
     paid = run(
-        lambda s: invoices.record_payment(
+        lambda s: payments.record_payment(
             s, world.actor("carla"), data, language="fr", today=clock.today()
         )
     )

@@ -30,7 +30,7 @@ from sqlmodel import col, select
 
 from governance.base import db
 from governance.base.errors import DomainError
-from governance.ledger.billing import credit_notes, invoices
+from governance.ledger.billing import credit_notes, invoices, payments
 from governance.ledger.billing.models import Invoice, Payment
 from governance.ledger.books.models import Account, JournalEntry, LedgerLine
 from governance.ledger.books.posting import reverse
@@ -200,7 +200,7 @@ class LedgerMachine(RuleBasedStateMachine):
             "invoice_ids": [str(i) for i in chosen],
         }
         self.attempt(
-            lambda s: invoices.record_payment(
+            lambda s: payments.record_payment(
                 s, self.world.actor("carla"), form, language="fr", today=TODAY
             )
         )
