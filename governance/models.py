@@ -2,6 +2,7 @@
 
 from governance.audit.models import AuditEvent, Checkpoint, SigningKey
 from governance.auth.models import AuthSession, LoginAttempt, Person
+from governance.ledger.bank.models import BankFile, BankLine, BankMatch, BankStatement
 from governance.ledger.billing.models import (
     Invoice,
     InvoiceCounter,
@@ -32,6 +33,10 @@ __all__ = [
     "AuditEvent",
     "AuthSession",
     "Ballot",
+    "BankFile",
+    "BankLine",
+    "BankMatch",
+    "BankStatement",
     "Checkpoint",
     "Client",
     "Contest",

@@ -60,6 +60,15 @@ _TEMPLATES: dict[str, str] = {
     "prestation.rejected": N_("%(actor)s rejected a prestation: %(reason)s"),
     "prestation.reversed": N_("%(actor)s reversed a validated prestation: %(reason)s"),
     "cost.recorded": N_("%(actor)s recorded a cost from %(supplier)s."),
+    "bank.statement_imported": N_(
+        "%(actor)s imported the bank statement file %(name)s: %(lines)s new lines."
+    ),
+    "bank.line_matched": N_(
+        "A bank line of %(amount_cents)s on %(date)s was matched on import, by the rules."
+    ),
+    "bank.line_confirmed": N_(
+        "%(actor)s confirmed what the bank line of %(amount_cents)s on %(date)s is."
+    ),
     "journal.posted": N_("%(actor)s wrote an entry in the books (%(kind)s, %(date)s)."),
     "rule.set": N_("%(actor)s set the first distribution rule: %(template)s."),
     "rule.adopted": N_(
@@ -138,6 +147,7 @@ ENTRY_KINDS = {
     "payment": N_("payment"),
     "close": N_("month close"),
     "payout": N_("payout"),
+    "payout_return": N_("payout sent back by the bank"),
     "invoice": N_("VAT of an invoice or credit note"),
     "fund_spending": N_("spending from a fund"),
 }
@@ -197,6 +207,7 @@ _FIELDS: dict[str, Callable[[Any], str]] = {
     "changed_details": _detail_names,
     "template": lambda value: _(RULE_TEMPLATES[value]) if value in RULE_TEMPLATES else str(value),
     "total_cents": lambda value: money(int(value)),
+    "amount_cents": lambda value: money(int(value)),
     "adopted": lambda value: _("adopted") if value is True else _("not adopted"),
     "closes_at": _moment,
 }

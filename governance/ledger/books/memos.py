@@ -35,6 +35,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     ),
     "month_close": ("close {month}", N_("Month close of %(month)s")),
     "payout": ("payout batch {batch}", N_("Payout batch #%(batch)s")),
+    "payout_return": (
+        "payout batch {batch} returned by the bank",
+        N_("Payout batch #%(batch)s: a transfer the bank sent back"),
+    ),
     "cost": ("{category}: {supplier}", N_("%(category)s: %(supplier)s")),
     "payment": ("payment {reference}", N_("Client payment %(reference)s")),
     "fund_spending": ("{category}: {title}", N_("%(category)s: %(title)s (vote)")),

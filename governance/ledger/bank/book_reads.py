@@ -1,0 +1,180 @@
+"""What the books hold that bank lines may settle (matching.BookState), read inside the
+import's or a confirmation's transaction, and the books' bank balance."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import func, text
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from governance.ledger.bank.matching import (
+    NEAR_DAYS,
+    BookState,
+    MatchKind,
+    OpenInvoice,
+    PayoutRef,
+    TypedMoney,
+)
+from governance.ledger.bank.models import BankLine, BankMatch
+from governance.ledger.billing.invoice_views import cancelled_ids, views_of
+from governance.ledger.billing.models import Invoice, InvoiceKind, Payment
+from governance.ledger.books.models import Account, Client, JournalEntry, LedgerLine
+from governance.ledger.books.period_totals import ALL_TIME
+from governance.ledger.costs.costs import categories_of
+from governance.ledger.payouts.models import PayoutBatch, PayoutLine
+from governance.ledger.payouts.payout_sepa import end_to_end_id
+from governance.members.models import Cooperative
+
+
+async def book_state(
+    session: AsyncSession, cooperative: Cooperative, first: dt.date, last: dt.date
+) -> BookState:
+    """The books as a statement from `first` to `last` may meet them."""
+    cooperative_id = cooperative.id or 0
+    linked = select(BankMatch).where(BankMatch.cooperative_id == cooperative_id)
+    matches = list((await session.exec(linked)).all())
+    return BookState(
+        invoices=await _invoices(session, cooperative_id),
+        client_names=dict(
+            (
+                await session.exec(
+                    select(Client.id, Client.name).where(Client.cooperative_id == cooperative_id)
+                )
+            ).all()  # type: ignore[arg-type]
+        ),
+        client_of_iban=await _known_ibans(session, cooperative_id),
+        typed=await _typed(session, cooperative_id, matches, first, last),
+        payouts=await _payouts(session, cooperative_id, matches),
+        categories=categories_of(cooperative.settings),
+    )
+
+
+async def _invoices(session: AsyncSession, cooperative_id: int) -> dict[str, OpenInvoice]:
+    rows = (
+        await session.exec(
+            select(Invoice, Client.name)
+            .join(Client, col(Client.id) == Invoice.client_id)
+            .where(
+                Invoice.cooperative_id == cooperative_id,
+                Invoice.kind == InvoiceKind.INVOICE,
+                col(Invoice.id).not_in(cancelled_ids()),
+            )
+        )
+    ).all()
+    views = await views_of(session, list(rows), set())
+    return {
+        v.invoice.communication: OpenInvoice(
+            id=v.invoice.id or 0,
+            reference=v.invoice.reference,
+            communication=v.invoice.communication,
+            client_id=v.invoice.client_id,
+            client_name=v.client_name,
+            outstanding_cents=v.outstanding_cents,
+        )
+        for v in views
+    }
+
+
+async def _known_ibans(session: AsyncSession, cooperative_id: int) -> dict[str, int]:
+    rows = (
+        await session.exec(
+            select(BankLine.counterparty_iban, Payment.client_id)
+            .join(BankMatch, col(BankMatch.line_id) == BankLine.id)
+            .join(Payment, col(Payment.entry_id) == BankMatch.entry_id)
+            .where(BankLine.cooperative_id == cooperative_id, BankLine.counterparty_iban != "")
+        )
+    ).all()
+    return dict(rows)
+
+
+def _window(first: dt.date, last: dt.date) -> tuple[dt.date, dt.date]:
+    near = dt.timedelta(days=NEAR_DAYS)
+    return first - near, last + near
+
+
+async def _typed(
+    session: AsyncSession,
+    cooperative_id: int,
+    matches: list[BankMatch],
+    first: dt.date,
+    last: dt.date,
+) -> list[TypedMoney]:
+    """Entries that moved the bank account near these days, that no bank line has shown:
+    payments and costs typed by hand, fund spendings (payouts are matched by their ids)."""
+    taken = {m.entry_id for m in matches if m.entry_id is not None}
+    start, end = _window(first, last)
+    rows = (
+        await session.exec(
+            select(col(JournalEntry.id), col(JournalEntry.date), func.sum(LedgerLine.amount))
+            .join(LedgerLine, col(LedgerLine.entry_id) == JournalEntry.id)
+            .join(Account, col(Account.id) == LedgerLine.account_id)
+            .where(
+                JournalEntry.cooperative_id == cooperative_id,
+                col(JournalEntry.date) >= start,
+                col(JournalEntry.date) <= end,
+                JournalEntry.kind != "payout",
+                Account.code == "bank",
+            )
+            .group_by(col(JournalEntry.id), col(JournalEntry.date))
+        )
+    ).all()
+    ids = [entry_id for entry_id, _day, _amount in rows if entry_id not in taken]
+    clients = dict(
+        (
+            await session.exec(
+                select(Payment.entry_id, Payment.client_id).where(
+                    Payment.cooperative_id == cooperative_id, col(Payment.entry_id).in_(ids)
+                )
+            )
+        ).all()
+    )
+    return [
+        TypedMoney(entry_id or 0, day, int(amount), clients.get(entry_id or 0))
+        for entry_id, day, amount in rows
+        if entry_id not in taken and amount
+    ]
+
+
+async def _payouts(
+    session: AsyncSession, cooperative_id: int, matches: list[BankMatch]
+) -> dict[str, PayoutRef]:
+    paid = {m.payout_line_id for m in matches if m.kind == MatchKind.PAYOUT}
+    returned = {m.payout_line_id for m in matches if m.kind == MatchKind.PAYOUT_RETURN}
+    rows = (
+        await session.exec(
+            select(PayoutLine, PayoutBatch)
+            .join(PayoutBatch, col(PayoutBatch.id) == PayoutLine.batch_id)
+            .where(PayoutBatch.cooperative_id == cooperative_id)
+        )
+    ).all()
+    return {
+        end_to_end_id(batch.id or 0, line.id or 0, line.member_id): PayoutRef(
+            line_id=line.id or 0,
+            batch_id=batch.id or 0,
+            amount_cents=line.amount_cents,
+            batch_state=batch.state,
+            paid=line.id in paid,
+            returned=line.id in returned,
+        )
+        for line, batch in rows
+    }
+
+
+_BANK_TOTAL = text(
+    "SELECT t.debit - t.credit FROM account_period_total t "
+    "JOIN account a ON a.id = t.account_id "
+    "WHERE a.cooperative_id = :cooperative_id AND a.code = 'bank' AND t.period = :all_time"
+)
+
+
+async def books_bank_cents(session: AsyncSession, cooperative_id: int) -> int:
+    """The balance of the books' bank account, all time (from the kept totals)."""
+    connection = await session.connection()
+    total = (
+        await connection.execute(
+            _BANK_TOTAL, {"cooperative_id": cooperative_id, "all_time": ALL_TIME}
+        )
+    ).scalar()
+    return int(total or 0)
