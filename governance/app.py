@@ -36,6 +36,7 @@ from governance.home.pages import CoopHomeController
 from governance.input import json_body
 from governance.input.text import isolate
 from governance.language.labels import category_label, kind_label, label
+from governance.ledger.bank.pages import BankController
 from governance.ledger.billing.api import ClientApiController
 from governance.ledger.billing.client_pages import ClientController
 from governance.ledger.billing.pages import InvoiceController, PaymentController
@@ -192,6 +193,7 @@ def cooperative_pages() -> Router:
             WorkController,
             ImportController,
             CostController,
+            BankController,
             ClientController,
             InvoiceController,
             PaymentController,

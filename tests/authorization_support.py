@@ -305,6 +305,21 @@ ROUTES: dict[tuple[str, str], tuple[Any, dict[str, str] | None, Any]] = {
         {"amount": "x"},
         lambda p: coordinator_action(p, 400),
     ),
+    ("GET", "/c/{slug:str}/bank"): (
+        lambda w: "/c/alpha/bank/",
+        None,
+        lambda p: coordinator_action(p, 200),
+    ),
+    ("POST", "/c/{slug:str}/bank/import"): (
+        lambda w: "/c/alpha/bank/import",
+        {},
+        lambda p: coordinator_action(p, 400),
+    ),
+    ("POST", "/c/{slug:str}/bank/lines/{line_id:int}"): (
+        lambda w: "/c/alpha/bank/lines/999999",
+        {"proposal": "0"},
+        lambda p: coordinator_action(p, 404),
+    ),
     ("GET", "/c/{slug:str}/payouts"): (
         lambda w: "/c/alpha/payouts/",
         None,

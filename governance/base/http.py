@@ -53,6 +53,10 @@ FLASHES = {
     "invoice_issued": N_("The invoice has been issued."),
     "invoice_cancelled": N_("The invoice has been cancelled by a credit note."),
     "payment_recorded": N_("The payment has been recorded."),
+    "bank_nothing_new": N_(
+        "Every line of this file was imported before: nothing new was recorded."
+    ),
+    "bank_line_matched": N_("The bank line is matched, and the books say so."),
     "prestations_imported": N_("The prestations have been imported. They wait for validation."),
     "review_started": N_("The review has started: every member can now read their draft."),
     "review_time_saved": N_("The minimum review time has been changed."),
