@@ -10,7 +10,7 @@ import importlib
 from typing import Any
 
 # Module names under governance.commands, in the order their commands appear in --help.
-MODULES: tuple[str, ...] = ("server", "votes", "backup", "check", "audit")
+MODULES: tuple[str, ...] = ("server", "votes", "backup", "check", "audit", "bank")
 
 
 def register_all(commands: argparse._SubParsersAction[Any]) -> None:

@@ -12,6 +12,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from governance.auth.models import Person
 from governance.base import clock, db
+from governance.demo.bank_statements import import_month
 from governance.demo.common import DEMO_PASSWORD as DEMO_PASSWORD
 from governance.demo.common import (
     Bank,
@@ -19,6 +20,7 @@ from governance.demo.common import (
     add_people,
     close_months,
     cooperative_id,
+    coordinator_of,
     create_clients,
     monthly_costs,
     pay_invoice,
@@ -27,7 +29,7 @@ from governance.demo.common import (
     submit_work,
 )
 from governance.demo.redemarts import create_redemarts
-from governance.demo.sirius import create_sirius
+from governance.demo.sirius import SIRIUS, create_sirius
 from governance.demo.votes import create_demo_votes
 from governance.language.months import Month
 from governance.ledger.billing.invoices import issue_invoice
@@ -279,6 +281,8 @@ async def create_demo(session: AsyncSession, today: dt.date | None = None) -> li
     await _demo_work(session, coop_id, coordinator_id, client_ids, day)
     await _demo_closes(session, actor, client_ids, day)
     await create_demo_votes(session, actor, [p.email for p in PEOPLE], day)
+    await import_month(session, actor, day, "camt")
     sirius = await create_sirius(session, day)
+    await import_month(session, await coordinator_of(session, SIRIUS), day, "coda")
     redemarts = await create_redemarts(session, day)
     return list(PEOPLE) + sirius[1:] + redemarts
