@@ -1,10 +1,12 @@
 """Random sequences of ledger operations keep the books whole after every step.
 
 Operations: record, submit, validate, reject, invoice, cancel an invoice, pay, cost, reverse
-(a cost entry), reverse a prestation. After every step: each entry and the whole ledger sum to
-zero, no earlier entry changed or vanished, each client's receivable equals what its validated,
-not reversed, work is worth (invoiced or still to invoice) minus what it paid, and each
-reversed prestation's entry is reversed exactly once, by an entry that links to it.
+(a cost entry), reverse a prestation, import a bank statement (CAMT.053 or CODA; sometimes a
+file imported before). After every step: each entry and the whole ledger sum to zero, no
+earlier entry changed or vanished, each client's receivable equals what its validated, not
+reversed, work is worth (invoiced or still to invoice) minus what it paid, each reversed
+prestation's entry is reversed exactly once, by an entry that links to it, and each bank line
+is matched at most once, to an entry that moves the bank account by the line's amount.
 """
 
 from __future__ import annotations
@@ -30,6 +32,9 @@ from sqlmodel import col, select
 
 from governance.base import db
 from governance.base.errors import DomainError
+from governance.ledger.bank.models import BankLine, BankMatch
+from governance.ledger.bank.sample_files import camt053, coda
+from governance.ledger.bank.statement_import import import_statement
 from governance.ledger.billing import credit_notes, invoices, payments
 from governance.ledger.billing.models import Invoice, Payment
 from governance.ledger.books.models import Account, JournalEntry, LedgerLine
@@ -38,6 +43,7 @@ from governance.ledger.costs import costs
 from governance.ledger.reversals import reversals
 from governance.ledger.work import prestations
 from governance.ledger.work.models import Prestation
+from tests.bank_support import bank_line, set_iban, statement
 from tests.conftest import empty_postgres
 from tests.world import build_world
 
@@ -86,6 +92,8 @@ class LedgerMachine(RuleBasedStateMachine):
             return ids
 
         self.clients = self.run(clients)
+        self.run(lambda s: set_iban(s, self.world.alpha))
+        self.bank_closing, self.statements, self.files = 0, 0, []
 
     def attempt(self, action: Any) -> Any:
         try:
@@ -257,6 +265,93 @@ class LedgerMachine(RuleBasedStateMachine):
             )
         )
         event("prestation reversed" if done is not None else "reversal refused")
+
+    @rule(data=st.data())
+    def import_a_statement(self, data: st.DataObject) -> None:
+        if self.files and data.draw(st.booleans()):
+            content = data.draw(st.sampled_from(self.files))  # imported before: nothing new
+            closing = self.bank_closing
+        else:
+            invoices = self._communications()
+            lines = []
+            for position in range(1, data.draw(st.integers(1, 4)) + 1):
+                kind = data.draw(st.sampled_from(["invoice", "credit", "debit"]))
+                communication, amount = "", data.draw(st.integers(1, 10**6))
+                if kind == "invoice" and invoices:
+                    communication, total = data.draw(st.sampled_from(invoices))
+                    amount = data.draw(st.sampled_from([total, max(1, total // 2), total + 100]))
+                lines.append(
+                    bank_line(
+                        -amount if kind == "debit" else amount,
+                        TODAY,
+                        position,
+                        bank_reference=f"S{self.statements}-{position}",
+                        communication=communication,
+                        bank_code="ACMT/MDOP/CHRG" if kind == "debit" else "",
+                    )
+                )
+            parsed = statement(
+                lines,
+                opening=self.bank_closing,
+                number=str(self.statements),
+                first=TODAY,
+                last=TODAY,
+            )
+            writer = data.draw(st.sampled_from(["camt", "coda"]))
+            content = camt053(parsed) if writer == "camt" else coda(parsed)
+            closing = parsed.closing_cents
+        result = self.attempt(
+            lambda s: import_statement(s, self.world.actor("carla"), content, "s.xml")
+        )
+        assert result is not None, "a well-made statement that continues the last is imported"
+        if not result.already:
+            self.bank_closing, self.statements = closing, self.statements + 1
+            self.files.append(content)
+        event("statement imported" if not result.already else "statement again: nothing new")
+
+    def _communications(self) -> list[tuple[str, int]]:
+        async def action(session: Any) -> list[tuple[str, int]]:
+            async with session.begin():
+                rows = await session.exec(
+                    select(Invoice.communication, Invoice.total_cents).where(
+                        Invoice.kind == "invoice"
+                    )
+                )
+                return [(c, t) for c, t in rows.all() if t > 0]
+
+        return self.run(action)
+
+    @invariant()
+    def bank_lines_move_the_bank_by_their_amount(self) -> None:
+        if not hasattr(self, "world"):
+            return
+
+        async def action(session: Any) -> Any:
+            async with session.begin():
+                matched = (
+                    await session.exec(
+                        select(BankMatch.line_id, BankLine.amount_cents, BankMatch.entry_id).join(
+                            BankLine, col(BankLine.id) == BankMatch.line_id
+                        )
+                    )
+                ).all()
+                moves = dict(
+                    (
+                        await session.exec(
+                            select(LedgerLine.entry_id, func.sum(LedgerLine.amount))
+                            .join(Account, col(Account.id) == LedgerLine.account_id)
+                            .where(Account.code == "bank")
+                            .group_by(col(LedgerLine.entry_id))
+                        )
+                    ).all()
+                )
+                lines = (await session.exec(select(func.count()).select_from(BankLine))).one()
+            return matched, moves, lines
+
+        matched, moves, lines = self.run(action)
+        assert len({line_id for line_id, _a, _e in matched}) == len(matched) <= lines
+        for _line_id, amount, entry_id in matched:
+            assert entry_id is not None and moves.get(entry_id) == amount
 
     @invariant()
     def reversed_work_is_reversed_once(self) -> None:
