@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
@@ -26,9 +27,15 @@ expect.set_options(timeout=TIMEOUT_MS)
 
 
 @pytest.fixture(scope="session")
-def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def demo_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The server's folder: its SQLite file is `governance.db` (tests only read it)."""
+    return tmp_path_factory.mktemp("e2e-server")
+
+
+@pytest.fixture(scope="session")
+def base_url(demo_root: Path) -> Iterator[str]:
     """A demo cooperative served on a free port of 127.0.0.1, from a temporary SQLite file."""
-    with demo_server(tmp_path_factory.mktemp("e2e-server")) as url:
+    with demo_server(demo_root) as url:
         yield url
 
 
