@@ -315,6 +315,11 @@ ROUTES: dict[tuple[str, str], tuple[Any, dict[str, str] | None, Any]] = {
         {},
         lambda p: coordinator_action(p, 400),
     ),
+    ("POST", "/c/{slug:str}/bank/close-rule"): (
+        lambda w: "/c/alpha/bank/close-rule",
+        {"close_rule": "maybe"},
+        lambda p: coordinator_action(p, 400),
+    ),
     ("POST", "/c/{slug:str}/bank/lines/{line_id:int}"): (
         lambda w: "/c/alpha/bank/lines/999999",
         {"proposal": "0"},

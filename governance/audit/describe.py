@@ -60,6 +60,9 @@ _TEMPLATES: dict[str, str] = {
     "prestation.rejected": N_("%(actor)s rejected a prestation: %(reason)s"),
     "prestation.reversed": N_("%(actor)s reversed a validated prestation: %(reason)s"),
     "cost.recorded": N_("%(actor)s recorded a cost from %(supplier)s."),
+    "cooperative.bank_close_rule_changed": N_(
+        "%(actor)s changed whether an unreconciled bank account stops the month close."
+    ),
     "bank.statement_imported": N_(
         "%(actor)s imported the bank statement file %(name)s: %(lines)s new lines."
     ),

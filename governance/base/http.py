@@ -57,6 +57,7 @@ FLASHES = {
         "Every line of this file was imported before: nothing new was recorded."
     ),
     "bank_line_matched": N_("The bank line is matched, and the books say so."),
+    "bank_close_rule_saved": N_("The rule for closing a month with the bank is saved."),
     "prestations_imported": N_("The prestations have been imported. They wait for validation."),
     "review_started": N_("The review has started: every member can now read their draft."),
     "review_time_saved": N_("The minimum review time has been changed."),

@@ -125,7 +125,9 @@ async def bank_page(session: AsyncSession, actor: Actor) -> BankPage:
                 await session.exec(
                     select(BankLine)
                     .where(*mine)  # type: ignore[arg-type]
-                    .order_by(col(BankLine.booked_on), col(BankLine.id))
+                    .order_by(
+                        col(BankLine.booked_on), col(BankLine.statement_id), col(BankLine.position)
+                    )
                     .limit(WAITING_SHOWN)
                 )
             ).all()

@@ -18,7 +18,13 @@ from governance.base.http import Db, page, redirect
 from governance.base.uploads import ENVELOPE_BYTES, read_limited
 from governance.input.forms import MAX_ROW_ID
 from governance.input.iban import format_iban
-from governance.ledger.bank import bank_reads, bank_views, confirmations, statement_import
+from governance.ledger.bank import (
+    bank_reads,
+    bank_views,
+    close_rule,
+    confirmations,
+    statement_import,
+)
 from governance.ledger.bank.statement_files import MAX_FILE_BYTES
 from governance.ledger.billing.invoices import structured
 from governance.members.access import Permission
@@ -49,6 +55,7 @@ async def _page(
         status_code=status_code,
         view=await bank_reads.bank_page(db, coop.actor),
         words=bank_views,
+        blocks_close=close_rule.blocks_close(coop.cooperative),
         structured=structured,
         format_iban=format_iban,
         max_megabytes=MAX_FILE_BYTES // 1_000_000,
@@ -94,6 +101,16 @@ class BankController(Controller):
         if result.already:
             return redirect(request, base, "bank_nothing_new")
         return redirect(request, f"{base}?file={result.file_id}")
+
+    @post("/close-rule", guards=[requires(Permission.MANAGE_COOPERATIVE)])
+    async def close_rule(self, request: Request, db: Db, coop: Coop) -> Template | Redirect:
+        """Whether an unreconciled bank only warns at the month close, or stops it."""
+        form = await request.form()
+        try:
+            await close_rule.set_close_rule(db, coop.actor, {"close_rule": form.get("close_rule")})
+        except Invalid as error:
+            return await _page(request, db, coop, 400, error=error.message)
+        return redirect(request, f"/c/{coop.cooperative.slug}/bank/", "bank_close_rule_saved")
 
     @post("/lines/{line_id:int}")
     async def confirm(

@@ -229,15 +229,16 @@ async def import_statement(
                     why=decision.why,
                 )
                 session.add(bank_line)
-                await session.flush()
                 result.lines += 1
                 if decision.automatic is not None:
+                    await session.flush()  # the match needs the line's id; the others wait
                     await match_apply.apply(
                         session, actor, bank_line, decision.automatic, book, automatic=True
                     )
                     result.counts[decision.automatic.kind] += 1
                 else:
                     result.counts["proposed" if decision.proposals else "waiting"] += 1
+            await session.flush()  # the statement's lines without a match, in one INSERT
         await match_apply.confirm_batches_seen(session, actor, book)
         await record(
             session,

@@ -89,7 +89,7 @@ async def pay_invoices(
     holds the cooperative's lock (record_payment, a bank statement's match). Raises Invalid
     when an invoice is not this client's or no longer waits for money."""
     client = await client_of(session, actor, client_id)
-    views = {v.invoice.id: v for v in await _open_invoices(session, actor, client_id)}
+    views = {v.invoice.id: v for v in await _open_invoices(session, actor, client_id, invoice_ids)}
     chosen = [views[i] for i in set(invoice_ids) if i in views]
     if len(chosen) != len(set(invoice_ids)):
         message = await _refusal(session, actor, client, set(invoice_ids) - set(views))
@@ -170,13 +170,18 @@ async def _refusal(session: AsyncSession, actor: Actor, client: Client, wrong: s
     return _("Choose unpaid invoices of this client.")
 
 
-async def _open_invoices(session: AsyncSession, actor: Actor, client_id: int) -> list[InvoiceView]:
+async def _open_invoices(
+    session: AsyncSession, actor: Actor, client_id: int, among: list[int]
+) -> list[InvoiceView]:
+    """The client's invoices among `among` that still wait for money (a client of five years
+    has hundreds of invoices; a payment settles a few)."""
     rows = (
         await session.exec(
             select(Invoice).where(
                 Invoice.cooperative_id == actor.cooperative_id,
                 Invoice.client_id == client_id,
                 Invoice.kind == InvoiceKind.INVOICE,
+                col(Invoice.id).in_(among),
                 col(Invoice.id).not_in(cancelled_ids()),
             )
         )

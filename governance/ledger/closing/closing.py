@@ -18,6 +18,7 @@ from governance.base import clock, faults
 from governance.base.db import bulk_insert
 from governance.base.errors import Conflict, Invalid
 from governance.base.i18n import _, join_list
+from governance.ledger.books.bank_check import BLOCKS_CLOSE, bank_unreconciled
 from governance.ledger.books.journal import Posting
 from governance.ledger.books.kinds import PeriodState, state_name
 from governance.ledger.books.memos import Memo
@@ -37,6 +38,7 @@ from governance.ledger.sharing.rule_versions import checked, rule_in_force
 from governance.ledger.work.models import Prestation
 from governance.ledger.work.statuses import PrestationStatus
 from governance.members.access import Actor, Permission, authorize
+from governance.members.models import Cooperative
 
 
 async def unvalidated(session: AsyncSession, cooperative_id: int, month: str) -> list[Prestation]:
@@ -143,6 +145,17 @@ def close_postings(totals: list[tuple[str, int]], result: Distribution) -> list[
     return postings
 
 
+async def _bank_reconciled(session: AsyncSession, cooperative_id: int, month: str) -> None:
+    """The cooperative's setting `bank_reconciliation_blocks_close`: a month whose bank
+    account the statements do not reconcile is not closed (otherwise the page only warns)."""
+    cooperative = await session.get(Cooperative, cooperative_id)
+    if cooperative is None or cooperative.settings.get(BLOCKS_CLOSE) is not True:
+        return
+    problem = await bank_unreconciled(session, cooperative_id, last_day(month))
+    if problem is not None:
+        raise Invalid(problem)
+
+
 async def finalize(
     session: AsyncSession, actor: Actor, month: str, *, early_reason: str | None = None
 ) -> PeriodClose:
@@ -152,7 +165,8 @@ async def finalize(
     lock, and the second finds the period closed (Conflict). Raises PermissionDenied,
     Conflict (not under review; already closed), Invalid (open contests, listed; the review's
     minimum time has not passed and not every member concerned has read their draft, with
-    when it may close; the rule no longer validates, with its reasons).
+    when it may close; the rule no longer validates, with its reasons; the bank is not
+    reconciled up to the month's end and the cooperative's setting says that blocks).
 
     `early_reason`: the server's operator closes before the review's minimum time (the
     command line's --before-review-ends; never the pages), recorded in the audit trail.
@@ -173,6 +187,7 @@ async def finalize(
                 % {"list": join_list((c.label for c in contests), "plain")}
             )
         await review_over(session, actor, period, early_reason)
+        await _bank_reconciled(session, actor.cooperative_id, month)
         result = await draft(session, actor.cooperative_id, month)
         data = distribution_data(result.rule, result.figures, result.distribution)
         postings = close_postings([(t.code, t.amount) for t in result.totals], result.distribution)

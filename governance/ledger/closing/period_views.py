@@ -171,6 +171,8 @@ class WholeReview:
     statements: frozenset[int]  # members with a statement (closed months)
     review: ReviewFacts | None = None  # under review: who read, who contested, time left
     whole: bool = True
+    # Not closed yet: why the bank's statements do not reconcile the books up to its last day.
+    bank_warning: str | None = None
 
     @property
     def open_contests(self) -> int:

@@ -19,6 +19,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from governance.base import clock
 from governance.base.errors import Invalid, NotFound
 from governance.base.i18n import _
+from governance.ledger.books.bank_check import bank_unreconciled
 from governance.ledger.books.kinds import PeriodState
 from governance.ledger.books.models import Client, Period
 from governance.ledger.books.posting import existing_period
@@ -252,6 +253,7 @@ async def _whole(
         closed_by=names.get(closed.closed_by_id or 0, "") if closed else "",
         statements=frozenset(statements),
         review=review,
+        bank_warning=(None if closed else await bank_unreconciled(session, coop, last_day(month))),
     )
 
 
