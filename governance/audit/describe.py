@@ -66,12 +66,8 @@ _TEMPLATES: dict[str, str] = {
     "bank.statement_imported": N_(
         "%(actor)s imported the bank statement file %(name)s: %(lines)s new lines."
     ),
-    "bank.line_matched": N_(
-        "A bank line of %(amount_cents)s on %(date)s was matched on import, by the rules."
-    ),
-    "bank.line_confirmed": N_(
-        "%(actor)s confirmed what the bank line of %(amount_cents)s on %(date)s is."
-    ),
+    "bank.line_matched": N_("A bank line of %(date)s was matched on import, by the rules."),
+    "bank.line_confirmed": N_("%(actor)s confirmed what a bank line of %(date)s is."),
     "journal.posted": N_("%(actor)s wrote an entry in the books (%(kind)s, %(date)s)."),
     "rule.set": N_("%(actor)s set the first distribution rule: %(template)s."),
     "rule.adopted": N_(
@@ -210,7 +206,6 @@ _FIELDS: dict[str, Callable[[Any], str]] = {
     "changed_details": _detail_names,
     "template": lambda value: _(RULE_TEMPLATES[value]) if value in RULE_TEMPLATES else str(value),
     "total_cents": lambda value: money(int(value)),
-    "amount_cents": lambda value: money(int(value)),
     "adopted": lambda value: _("adopted") if value is True else _("not adopted"),
     "closes_at": _moment,
 }

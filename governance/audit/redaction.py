@@ -36,6 +36,8 @@ MONEY_ACTIONS = frozenset(
         "journal.posted",
         "invoice.issued",
         "payment.recorded",
+        "bank.line_matched",
+        "bank.line_confirmed",
     }
 )
 # 128 random bits in the data of every money event: without it, the amounts hidden from a
@@ -137,6 +139,9 @@ def _redact(
     if action == "payment.recorded":
         # What a client paid, invoice by invoice: as above, an invoice's total.
         return _without(copy, ("amount_cents", "allocations"))
+    if action in ("bank.line_matched", "bank.line_confirmed"):
+        # A bank line is a client's payment, a cost or one member's payout transfer.
+        return _without(copy, ("amount_cents",))
     if action == "payout.prepared":
         lines = _pairs(copy, "lines", lambda who: may_read(_int(who)))
         left_out = _pairs(copy, "left_out", lambda who: may_read(_int(who)))

@@ -149,3 +149,17 @@ def test_a_communication_of_a_payment_typed_by_hand_proposes_it_rather_than_payi
         Proposal(MatchKind.ENTRY, 501, "typed"),
         Proposal(MatchKind.INVOICE, 1, "communication"),
     )
+
+
+def test_a_bank_lines_amount_is_taken_out_of_the_trail_for_members_who_read_only_their_own() -> (
+    None
+):
+    from governance.audit.redaction import SALT_KEY, Owners, redact
+
+    data = {"kind": "payout", "date": "2026-11-20", "amount_cents": -125000, SALT_KEY: "x"}
+    for action in ("bank.line_matched", "bank.line_confirmed"):
+        seen, cut = redact(action, "7", data, lambda _who: False, Owners())
+        assert cut and "amount_cents" not in seen and SALT_KEY not in seen
+        assert seen["date"] == "2026-11-20"
+        whole, cut = redact(action, "7", data, lambda _who: True, Owners())
+        assert not cut and whole["amount_cents"] == -125000
