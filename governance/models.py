@@ -2,7 +2,7 @@
 
 from governance.audit.models import AuditEvent, Checkpoint, SigningKey
 from governance.auth.models import AuthSession, LoginAttempt, Person
-from governance.ledger.bank.models import BankFile, BankLine, BankMatch, BankStatement
+from governance.ledger.bank.models import BankFile, BankLine, BankMatch, BankStatement, BankUndo
 from governance.ledger.billing.models import (
     Invoice,
     InvoiceCounter,
@@ -37,6 +37,7 @@ __all__ = [
     "BankLine",
     "BankMatch",
     "BankStatement",
+    "BankUndo",
     "Checkpoint",
     "Client",
     "Contest",

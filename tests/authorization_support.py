@@ -320,6 +320,11 @@ ROUTES: dict[tuple[str, str], tuple[Any, dict[str, str] | None, Any]] = {
         {"close_rule": "maybe"},
         lambda p: coordinator_action(p, 400),
     ),
+    ("POST", "/c/{slug:str}/bank/lines/{line_id:int}/undo"): (
+        lambda w: "/c/alpha/bank/lines/999999/undo",
+        {"reason": "wrong client"},
+        lambda p: coordinator_action(p, 404),
+    ),
     ("POST", "/c/{slug:str}/bank/lines/{line_id:int}"): (
         lambda w: "/c/alpha/bank/lines/999999",
         {"proposal": "0"},

@@ -68,6 +68,9 @@ _TEMPLATES: dict[str, str] = {
     ),
     "bank.line_matched": N_("A bank line of %(date)s was matched on import, by the rules."),
     "bank.line_confirmed": N_("%(actor)s confirmed what a bank line of %(date)s is."),
+    "bank.match_undone": N_(
+        "%(actor)s undid the match of a bank line of %(date)s, reversing what it wrote: %(reason)s"
+    ),
     "journal.posted": N_("%(actor)s wrote an entry in the books (%(kind)s, %(date)s)."),
     "rule.set": N_("%(actor)s set the first distribution rule: %(template)s."),
     "rule.adopted": N_(

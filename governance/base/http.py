@@ -57,6 +57,9 @@ FLASHES = {
         "Every line of this file was imported before: nothing new was recorded."
     ),
     "bank_line_matched": N_("The bank line is matched, and the books say so."),
+    "bank_match_undone": N_(
+        "The match is undone: what it wrote is reversed, the line waits again."
+    ),
     "bank_close_rule_saved": N_("The rule for closing a month with the bank is saved."),
     "prestations_imported": N_("The prestations have been imported. They wait for validation."),
     "review_started": N_("The review has started: every member can now read their draft."),

@@ -17,7 +17,7 @@ from sqlalchemy import func
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
-from governance.ledger.billing.invoice_views import cancelled_ids
+from governance.ledger.billing.invoice_views import cancelled_ids, reversed_payment_ids
 from governance.ledger.billing.models import Invoice, InvoiceKind, PaymentAllocation
 from governance.ledger.books.kinds import PeriodState
 from governance.ledger.books.models import Period
@@ -168,6 +168,7 @@ def _overdue(session: Session, coop: int, today: dt.date) -> Overdue | None:
             col(PaymentAllocation.invoice_id).label("invoice_id"),
             func.sum(PaymentAllocation.amount_cents).label("paid"),
         )
+        .where(col(PaymentAllocation.payment_id).not_in(reversed_payment_ids()))
         .group_by(col(PaymentAllocation.invoice_id))
         .subquery()
     )

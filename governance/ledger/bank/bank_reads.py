@@ -11,7 +11,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from governance.base import clock
 from governance.base.i18n import date_short
-from governance.ledger.bank.book_reads import book_state, books_bank_cents
+from governance.ledger.bank.book_reads import book_state, books_bank_cents, live
 from governance.ledger.bank.matching import MatchKind, OpenInvoice, Proposal
 from governance.ledger.bank.models import BankFile, BankLine, BankMatch, BankStatement
 from governance.ledger.books.memos import entry_memo
@@ -20,6 +20,7 @@ from governance.members.access import Actor, Permission, authorize
 from governance.members.models import Cooperative
 
 WAITING_SHOWN = 200  # the oldest lines first; the rest once these are matched
+RECENT_SHOWN = 50  # the latest matched lines, each with its undo form
 
 
 @dataclass(frozen=True)
@@ -47,6 +48,8 @@ class BankPage:
     open_invoices: list[OpenInvoice]
     categories: tuple[str, ...]
     matched: dict[str, int] = field(default_factory=dict)  # kind -> lines, last statement
+    # The latest matched lines, with their live match: what a coordinator may undo.
+    recent: list[tuple[BankLine, BankMatch]] = field(default_factory=list)
 
     @property
     def difference_cents(self) -> int:
@@ -64,7 +67,7 @@ class BankPage:
 
 
 def _waiting() -> object:
-    matched = select(BankMatch.line_id).where(col(BankMatch.line_id) == BankLine.id)
+    matched = select(BankMatch.line_id).where(col(BankMatch.line_id) == BankLine.id, live())
     return ~matched.exists()
 
 
@@ -154,10 +157,19 @@ async def bank_page(session: AsyncSession, actor: Actor) -> BankPage:
             kinds = await session.exec(
                 select(BankMatch.kind, func.count())
                 .join(BankLine, col(BankLine.id) == BankMatch.line_id)
-                .where(BankLine.statement_id == last.id)
+                .where(BankLine.statement_id == last.id, live())
                 .group_by(col(BankMatch.kind))
             )
             matched = dict(kinds.all())
+        recent = (
+            await session.exec(
+                select(BankLine, BankMatch)
+                .join(BankMatch, col(BankMatch.line_id) == BankLine.id)
+                .where(BankLine.cooperative_id == actor.cooperative_id, live())
+                .order_by(col(BankLine.booked_on).desc(), col(BankLine.id).desc())
+                .limit(RECENT_SHOWN)
+            )
+        ).all()
         return BankPage(
             cooperative=cooperative,
             books_cents=await books_bank_cents(session, actor.cooperative_id),
@@ -172,6 +184,7 @@ async def bank_page(session: AsyncSession, actor: Actor) -> BankPage:
             ),
             categories=book.categories,
             matched=matched,
+            recent=[(line, match) for line, match in recent],
         )
 
 

@@ -4,6 +4,7 @@ import's or a confirmation's transaction, and the books' bank balance."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from sqlalchemy import func, text
 from sqlmodel import col, select
@@ -17,7 +18,7 @@ from governance.ledger.bank.matching import (
     PayoutRef,
     TypedMoney,
 )
-from governance.ledger.bank.models import BankLine, BankMatch
+from governance.ledger.bank.models import BankLine, BankMatch, BankUndo
 from governance.ledger.billing.invoice_views import cancelled_ids, views_of
 from governance.ledger.billing.models import Invoice, InvoiceKind, Payment
 from governance.ledger.books.models import Account, Client, JournalEntry, LedgerLine
@@ -28,12 +29,17 @@ from governance.ledger.payouts.payout_sepa import end_to_end_id
 from governance.members.models import Cooperative
 
 
+def live() -> Any:
+    """A match not undone (a clause on BankMatch): a line has at most one."""
+    return ~select(BankUndo.id).where(col(BankUndo.match_id) == BankMatch.id).exists()
+
+
 async def book_state(
     session: AsyncSession, cooperative: Cooperative, first: dt.date, last: dt.date
 ) -> BookState:
     """The books as a statement from `first` to `last` may meet them."""
     cooperative_id = cooperative.id or 0
-    linked = select(BankMatch).where(BankMatch.cooperative_id == cooperative_id)
+    linked = select(BankMatch).where(BankMatch.cooperative_id == cooperative_id, live())
     matches = list((await session.exec(linked)).all())
     return BookState(
         invoices=await _invoices(session, cooperative_id),
@@ -83,7 +89,11 @@ async def _known_ibans(session: AsyncSession, cooperative_id: int) -> dict[str, 
             select(BankLine.counterparty_iban, Payment.client_id)
             .join(BankMatch, col(BankMatch.line_id) == BankLine.id)
             .join(Payment, col(Payment.entry_id) == BankMatch.entry_id)
-            .where(BankLine.cooperative_id == cooperative_id, BankLine.counterparty_iban != "")
+            .where(
+                BankLine.cooperative_id == cooperative_id,
+                BankLine.counterparty_iban != "",
+                live(),
+            )
         )
     ).all()
     return dict(rows)

@@ -13,7 +13,7 @@ from governance.audit.service import lock_cooperative
 from governance.base.errors import Conflict, Invalid, NotFound
 from governance.base.i18n import _
 from governance.ledger.bank import match_apply
-from governance.ledger.bank.book_reads import book_state
+from governance.ledger.bank.book_reads import book_state, live
 from governance.ledger.bank.matching import MatchKind, Proposal
 from governance.ledger.bank.models import BankLine, BankMatch
 from governance.members.access import Actor, Permission, authorize
@@ -53,7 +53,7 @@ async def confirm_line(
         line = await session.get(BankLine, line_id)
         if line is None or line.cooperative_id != actor.cooperative_id:
             raise NotFound(_("This bank line does not exist."))
-        done = await session.exec(select(BankMatch.id).where(BankMatch.line_id == line_id))
+        done = await session.exec(select(BankMatch.id).where(BankMatch.line_id == line_id, live()))
         if done.first() is not None:
             raise Conflict(
                 _(

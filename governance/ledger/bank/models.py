@@ -85,15 +85,15 @@ class BankLine(SQLModel, table=True):
 
 
 class BankMatch(SQLModel, table=True):
-    """What one bank line became in the books, decided once: automatically at import or by a
-    coordinator confirming a proposal."""
+    """What one bank line became in the books: automatically at import or by a coordinator
+    confirming a proposal. A line has at most one live match (one without a `BankUndo`);
+    matches are decided under the cooperative's lock."""
 
     __tablename__ = "bank_match"
-    __table_args__ = (UniqueConstraint("line_id", name="uq_bank_match_line"),)
 
     id: int | None = Field(default=None, primary_key=True)
     cooperative_id: int = Field(foreign_key="cooperative.id", index=True)
-    line_id: int = Field(foreign_key="bank_line.id")
+    line_id: int = Field(foreign_key="bank_line.id", index=True)
     kind: str = Field(max_length=20)  # bank.matching.MatchKind
     automatic: bool
     payment_id: int | None = Field(default=None, foreign_key="payment.id")
@@ -102,5 +102,23 @@ class BankMatch(SQLModel, table=True):
     entry_id: int | None = Field(
         default=None, sa_column=Column(BIG_ID, ForeignKey("journal_entry.id"), nullable=True)
     )
+    decided_by_id: int = Field(foreign_key="person.id")
+    created_at: dt.datetime = utc_field()
+
+
+class BankUndo(SQLModel, table=True):
+    """A match a coordinator found wrong: what it wrote in the books was reversed (the
+    reversing entry), and the line waits again."""
+
+    __tablename__ = "bank_undo"
+    __table_args__ = (UniqueConstraint("match_id", name="uq_bank_undo_match"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    cooperative_id: int = Field(foreign_key="cooperative.id", index=True)
+    match_id: int = Field(foreign_key="bank_match.id")
+    reversal_entry_id: int | None = Field(
+        default=None, sa_column=Column(BIG_ID, ForeignKey("journal_entry.id"), nullable=True)
+    )
+    reason: str = Field(max_length=500)
     decided_by_id: int = Field(foreign_key="person.id")
     created_at: dt.datetime = utc_field()

@@ -24,6 +24,7 @@ from governance.ledger.bank import (
     close_rule,
     confirmations,
     statement_import,
+    undo,
 )
 from governance.ledger.bank.statement_files import MAX_FILE_BYTES
 from governance.ledger.billing.invoices import structured
@@ -111,6 +112,18 @@ class BankController(Controller):
         except Invalid as error:
             return await _page(request, db, coop, 400, error=error.message)
         return redirect(request, f"/c/{coop.cooperative.slug}/bank/", "bank_close_rule_saved")
+
+    @post("/lines/{line_id:int}/undo")
+    async def unmatch(
+        self, request: Request, db: Db, coop: Coop, line_id: FromPath[int]
+    ) -> Template | Redirect:
+        """Undo a wrong match: what it wrote is reversed, the line waits again."""
+        form = await request.form()
+        try:
+            await undo.undo_match(db, coop.actor, line_id, {"reason": form.get("reason")})
+        except Invalid as error:
+            return await _page(request, db, coop, 400, undo_errors={line_id: error.message})
+        return redirect(request, f"/c/{coop.cooperative.slug}/bank/", "bank_match_undone")
 
     @post("/lines/{line_id:int}")
     async def confirm(

@@ -28,7 +28,12 @@ from governance.ledger.billing.invoice_pdf import (
     DocumentLine,
     InvoiceDocument,
 )
-from governance.ledger.billing.invoice_views import credited_cents, left_to_pay, paid_cents
+from governance.ledger.billing.invoice_views import (
+    credited_cents,
+    left_to_pay,
+    paid_cents,
+    reversed_payment_ids,
+)
 from governance.ledger.billing.invoices import structured
 from governance.ledger.billing.models import Invoice, InvoiceKind, InvoiceLine, PaymentAllocation
 from governance.ledger.books.models import Client
@@ -100,7 +105,8 @@ async def _credited(session: AsyncSession, note: Invoice) -> Credited | None:
     paid = (
         await session.exec(
             select(func.sum(PaymentAllocation.amount_cents)).where(
-                PaymentAllocation.invoice_id == original.id
+                PaymentAllocation.invoice_id == original.id,
+                col(PaymentAllocation.payment_id).not_in(reversed_payment_ids()),
             )
         )
     ).one()

@@ -21,7 +21,14 @@ from sqlalchemy.orm import aliased
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from governance.ledger.billing.models import Invoice, InvoiceKind, InvoiceLine, PaymentAllocation
+from governance.ledger.billing.models import (
+    Invoice,
+    InvoiceKind,
+    InvoiceLine,
+    Payment,
+    PaymentAllocation,
+)
+from governance.ledger.books.models import JournalEntry
 
 
 @dataclass(frozen=True)
@@ -118,6 +125,16 @@ def ageing_of(views: Sequence[InvoiceView], paid_total: int, today: dt.date) -> 
     )
 
 
+def reversed_payment_ids() -> Any:
+    """Ids of payments whose journal entry was reversed (a bank statement's match undone):
+    they no longer pay anything."""
+    return (
+        select(Payment.id)
+        .join(JournalEntry, col(JournalEntry.reverses_id) == Payment.entry_id)
+        .where(col(JournalEntry.reverses_id).is_not(None))
+    )
+
+
 def cancelled_ids() -> Any:
     """Ids of invoices that a credit note cancels as a whole."""
     return select(Invoice.cancels_id).where(col(Invoice.cancels_id).is_not(None))
@@ -182,7 +199,10 @@ async def paid_cents(session: AsyncSession, invoice_ids: Iterable[int]) -> dict[
     rows = (
         await session.exec(
             select(PaymentAllocation.invoice_id, func.sum(PaymentAllocation.amount_cents))
-            .where(col(PaymentAllocation.invoice_id).in_(ids))
+            .where(
+                col(PaymentAllocation.invoice_id).in_(ids),
+                col(PaymentAllocation.payment_id).not_in(reversed_payment_ids()),
+            )
             .group_by(col(PaymentAllocation.invoice_id))
         )
     ).all()

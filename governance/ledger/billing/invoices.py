@@ -25,6 +25,7 @@ from governance.ledger.billing.invoice_views import (
     InvoiceView,
     ageing_of,
     billed,
+    reversed_payment_ids,
     views_of,
 )
 from governance.ledger.billing.models import (
@@ -250,6 +251,7 @@ async def client_ageing(
                     select(func.sum(Payment.amount_cents)).where(
                         Payment.cooperative_id == actor.cooperative_id,
                         Payment.client_id == client_id,
+                        col(Payment.id).not_in(reversed_payment_ids()),
                     )
                 )
             ).one()

@@ -28,7 +28,8 @@ _FIRST_OPENING = text(
 )
 _LINES = text(
     "SELECT COALESCE(SUM(amount_cents), 0), "
-    "COALESCE(SUM(CASE WHEN NOT EXISTS (SELECT 1 FROM bank_match m WHERE m.line_id = l.id) "
+    "COALESCE(SUM(CASE WHEN NOT EXISTS (SELECT 1 FROM bank_match m WHERE m.line_id = l.id "
+    "AND NOT EXISTS (SELECT 1 FROM bank_undo u WHERE u.match_id = m.id)) "
     "THEN 1 ELSE 0 END), 0) "
     "FROM bank_line l WHERE l.cooperative_id = :cooperative_id AND l.booked_on <= :day"
 )

@@ -35,6 +35,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     ),
     "month_close": ("close {month}", N_("Month close of %(month)s")),
     "payout": ("payout batch {batch}", N_("Payout batch #%(batch)s")),
+    "bank_undo": (
+        "bank line {line}: its match undone",
+        N_("Bank line #%(line)s: its match undone"),
+    ),
     "payout_return": (
         "payout batch {batch} returned by the bank",
         N_("Payout batch #%(batch)s: a transfer the bank sent back"),

@@ -2,8 +2,9 @@
 
 Issue 18: a coordinator imports the bank's CAMT.053 or CODA files (governance/ledger/bank/).
 bank_file keeps each file as it came (its SHA-256 is in the audit trail); bank_statement and
-bank_line hold what it says; bank_match what each line became in the books. All four are
-append-only: a wrong match is undone by a reversal in the journal, as everything else.
+bank_line hold what it says; bank_match what each line became in the books; bank_undo the
+matches a coordinator undid (what they wrote reversed in the journal, the line waiting again).
+All five are append-only.
 
 Revision ID: 0023
 Revises: 0022
@@ -22,7 +23,7 @@ down_revision: str | None = '0022'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
-APPEND_ONLY = ('bank_file', 'bank_statement', 'bank_line', 'bank_match')
+APPEND_ONLY = ('bank_file', 'bank_statement', 'bank_line', 'bank_match', 'bank_undo')
 
 
 def upgrade() -> None:
@@ -112,10 +113,28 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['payment_id'], ['payment.id'], ),
     sa.ForeignKeyConstraint(['payout_line_id'], ['payout_line.id'], ),
     sa.PrimaryKeyConstraint('id'),
-    sa.UniqueConstraint('line_id', name='uq_bank_match_line')
     )
     with op.batch_alter_table('bank_match', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_bank_match_cooperative_id'), ['cooperative_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_bank_match_line_id'), ['line_id'], unique=False)
+
+    op.create_table('bank_undo',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('cooperative_id', sa.Integer(), nullable=False),
+    sa.Column('match_id', sa.Integer(), nullable=False),
+    sa.Column('reversal_entry_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=True),
+    sa.Column('reason', sa.String(length=500), nullable=False),
+    sa.Column('decided_by_id', sa.Integer(), nullable=False),
+    sa.Column('created_at', dbtypes.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['cooperative_id'], ['cooperative.id'], ),
+    sa.ForeignKeyConstraint(['decided_by_id'], ['person.id'], ),
+    sa.ForeignKeyConstraint(['match_id'], ['bank_match.id'], ),
+    sa.ForeignKeyConstraint(['reversal_entry_id'], ['journal_entry.id'], ),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('match_id', name='uq_bank_undo_match')
+    )
+    with op.batch_alter_table('bank_undo', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_bank_undo_cooperative_id'), ['cooperative_id'], unique=False)
 
 
     dialect = op.get_bind().dialect.name
@@ -130,7 +149,12 @@ def downgrade() -> None:
         for statement in append_only.drop_statements(dialect, table):
             op.execute(statement)
 
+    with op.batch_alter_table('bank_undo', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_bank_undo_cooperative_id'))
+
+    op.drop_table('bank_undo')
     with op.batch_alter_table('bank_match', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_bank_match_line_id'))
         batch_op.drop_index(batch_op.f('ix_bank_match_cooperative_id'))
 
     op.drop_table('bank_match')

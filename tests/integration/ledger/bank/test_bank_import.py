@@ -12,7 +12,7 @@ from sqlmodel import select
 from governance.base import clock
 from governance.base.errors import Conflict, Invalid, NotFound, PermissionDenied
 from governance.base.i18n import language
-from governance.ledger.bank import bank_reads, confirmations
+from governance.ledger.bank import bank_reads, confirmations, undo
 from governance.ledger.bank.models import BankLine, BankMatch
 from governance.ledger.bank.sample_files import camt053, coda
 from governance.ledger.bank.statement_import import import_statement
@@ -268,3 +268,45 @@ def test_the_bank_showing_a_batch_confirms_it_and_a_returned_transfer_is_owed_ag
             return sorted(rows.all())
 
     assert run(matched) == ["payout", "payout_return"]
+    paid_line = page(run, world).recent[-1][0]
+    assert paid_line.amount_cents == -12345
+    with pytest.raises(Conflict):  # the bank did pay it
+        run(lambda s: undo.undo_match(s, carla, paid_line.id, {"reason": "x"}))
+
+
+def test_a_wrong_match_is_undone_by_a_reversal_and_the_line_waits_again(
+    run: Any, invoiced: Any
+) -> None:
+    invoice = invoiced.invoice
+    carla = invoiced.actor("carla")
+    day = clock.today()
+    data = camt053(
+        statement(
+            [bank_line(invoice.total_cents, day, communication=invoice.communication)],
+            first=day,
+            last=day,
+        )
+    )
+    import_file(run, carla, data)
+    assert outstanding(run, invoice.id) == 0
+    line_id = page(run, invoiced).recent[0][0].id
+    books_before = page(run, invoiced).books_cents
+    with pytest.raises(Invalid):  # a reason is required
+        run(lambda s: undo.undo_match(s, carla, line_id, {"reason": ""}))
+    with pytest.raises(PermissionDenied):
+        run(lambda s: undo.undo_match(s, invoiced.actor("omar"), line_id, {"reason": "x"}))
+    done = run(lambda s: undo.undo_match(s, carla, line_id, {"reason": "autre client"}))
+    assert done.reversal_entry_id is not None
+    assert outstanding(run, invoice.id) == invoice.total_cents  # the payment no longer pays
+    view = page(run, invoiced)
+    assert view.waiting_count == 1 and view.books_cents == books_before - invoice.total_cents
+    assert view.recent == []
+    before = written(run)
+    with pytest.raises(Conflict):  # nothing left to undo
+        run(lambda s: undo.undo_match(s, carla, line_id, {"reason": "encore"}))
+    assert written(run) == before
+    # Decided again, rightly this time: the line is matched once more.
+    run(lambda s: confirmations.confirm_line(s, carla, line_id, {"invoice_id": str(invoice.id)}))
+    view = page(run, invoiced)
+    assert view.waiting_count == 0 and view.books_cents == books_before
+    assert outstanding(run, invoice.id) == 0
