@@ -19,6 +19,7 @@ def test_every_code_renders_in_every_language_without_its_english_text() -> None
         "supplier": "Régie",
         "reference": "VIR 7",
         "title": "Loyer",
+        "line": 7,
     }
     for code in CATALOGUE:
         memo = Memo(code, args)
