@@ -19,7 +19,12 @@ from governance.auth.models import Person
 from governance.base.errors import NotFound
 from governance.base.i18n import _
 from governance.ledger.billing.credit_notes import credit_notes_of, money_to_settle
-from governance.ledger.billing.invoice_views import InvoiceView, credited_prestations, views_of
+from governance.ledger.billing.invoice_views import (
+    InvoiceView,
+    credited_prestations,
+    reversed_payment_ids,
+    views_of,
+)
 from governance.ledger.billing.invoices import invoices_of
 from governance.ledger.billing.models import Invoice, InvoiceLine, Payment, PaymentAllocation
 from governance.ledger.books.models import Client
@@ -42,6 +47,7 @@ class PaymentView:
     payment: Payment
     client_name: str
     settled: tuple[Settled, ...]
+    reversed: bool = False  # its entry was reversed (a bank match undone): it pays nothing
 
     @property
     def date(self) -> dt.date:
@@ -80,13 +86,24 @@ async def payments_of(
                 .order_by(col(Invoice.year), col(Invoice.number))
             )
         ).all()
+        reversed_ids = set(
+            (
+                await session.exec(
+                    select(Payment.id).where(
+                        col(Payment.id).in_(ids), col(Payment.id).in_(reversed_payment_ids())
+                    )
+                )
+            ).all()
+        )
     settled: dict[int, list[Settled]] = {}
     for allocation, invoice in allocations:
         settled.setdefault(allocation.payment_id, []).append(
             Settled(allocation.invoice_id, invoice.reference, allocation.amount_cents)
         )
     return [
-        PaymentView(payment, name, tuple(settled.get(payment.id or 0, ())))
+        PaymentView(
+            payment, name, tuple(settled.get(payment.id or 0, ())), payment.id in reversed_ids
+        )
         for payment, name in rows
     ]
 

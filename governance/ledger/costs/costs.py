@@ -18,6 +18,7 @@ from governance.base.i18n import _
 from governance.input.forms import Form
 from governance.ledger.books.journal import Posting
 from governance.ledger.books.memos import Memo
+from governance.ledger.books.models import JournalEntry
 from governance.ledger.books.posting import post
 from governance.ledger.costs.models import Cost
 from governance.ledger.work.work_dates import window_of
@@ -147,14 +148,30 @@ async def post_cost(
     return cost
 
 
-async def costs_of(session: AsyncSession, actor: Actor, *, limit: int = 200) -> list[Cost]:
-    """The latest costs (everyone in the cooperative may read them)."""
+async def costs_of(
+    session: AsyncSession, actor: Actor, *, limit: int = 200
+) -> tuple[list[Cost], set[int]]:
+    """The latest costs (everyone in the cooperative may read them), and the ids of those
+    whose entry was reversed (a bank statement's match undone): they no longer count."""
     async with session.begin():
         await authorize(session, actor, Permission.READ_COOPERATIVE)
-        rows = await session.exec(
-            select(Cost)
-            .where(Cost.cooperative_id == actor.cooperative_id)
-            .order_by(col(Cost.date).desc(), col(Cost.id).desc())
-            .limit(limit)
+        rows = list(
+            (
+                await session.exec(
+                    select(Cost)
+                    .where(Cost.cooperative_id == actor.cooperative_id)
+                    .order_by(col(Cost.date).desc(), col(Cost.id).desc())
+                    .limit(limit)
+                )
+            ).all()
         )
-        return list(rows.all())
+        reversed_entries = set(
+            (
+                await session.exec(
+                    select(JournalEntry.reverses_id).where(
+                        col(JournalEntry.reverses_id).in_([c.entry_id for c in rows])
+                    )
+                )
+            ).all()
+        )
+        return rows, {c.id or 0 for c in rows if c.entry_id in reversed_entries}

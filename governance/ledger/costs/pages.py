@@ -34,12 +34,13 @@ class CostController(Controller):
     @get("/")
     async def list_costs(self, request: Request, db: Db, coop: Coop) -> Template:
         """The latest costs, newest first."""
-        rows = await costs.costs_of(db, coop.actor)
+        rows, reversed_ids = await costs.costs_of(db, coop.actor)
         return page(
             request,
             "ledger/costs/costs.html",
             rows=rows,
-            total=sum(row.amount_cents for row in rows),
+            total=sum(row.amount_cents for row in rows if row.id not in reversed_ids),
+            reversed_ids=reversed_ids,
         )
 
     @get("/new", guards=[requires(Permission.POST_JOURNAL)])

@@ -275,7 +275,7 @@ def test_the_bank_showing_a_batch_confirms_it_and_a_returned_transfer_is_owed_ag
 
 
 def test_a_wrong_match_is_undone_by_a_reversal_and_the_line_waits_again(
-    run: Any, invoiced: Any
+    run: Any, invoiced: Any, make_visitor: Any
 ) -> None:
     invoice = invoiced.invoice
     carla = invoiced.actor("carla")
@@ -301,6 +301,9 @@ def test_a_wrong_match_is_undone_by_a_reversal_and_the_line_waits_again(
     view = page(run, invoiced)
     assert view.waiting_count == 1 and view.books_cents == books_before - invoice.total_cents
     assert view.recent == []
+    browser = make_visitor()
+    browser.login("carla")
+    assert browser.get("/c/alpha/payments/").text.count('class="settled reversed"') == 1
     before = written(run)
     with pytest.raises(Conflict):  # nothing left to undo
         run(lambda s: undo.undo_match(s, carla, line_id, {"reason": "encore"}))
@@ -310,3 +313,24 @@ def test_a_wrong_match_is_undone_by_a_reversal_and_the_line_waits_again(
     view = page(run, invoiced)
     assert view.waiting_count == 0 and view.books_cents == books_before
     assert outstanding(run, invoice.id) == 0
+
+
+def test_an_undone_cost_is_marked_and_no_longer_counts_on_the_costs_page(
+    run: Any, invoiced: Any, make_visitor: Any
+) -> None:
+    carla = invoiced.actor("carla")
+    day = clock.today()
+    parsed = statement(
+        [bank_line(-4321, day, text="Frais", bank_code="ACMT/MDOP/CHRG")], first=day, last=day
+    )
+    import_file(run, carla, camt053(parsed))
+    line_id = page(run, invoiced).waiting[0].line.id
+    run(lambda s: confirmations.confirm_line(s, carla, line_id, {"proposal": "0"}))
+    browser = make_visitor()
+    browser.login("carla")
+    costs = browser.get("/c/alpha/costs/").text
+    assert "43,21" in costs and 'class="hint reversed"' not in costs
+    run(lambda s: undo.undo_match(s, carla, line_id, {"reason": "doublon"}))
+    costs = browser.get("/c/alpha/costs/").text
+    assert costs.count('class="hint reversed"') == 1
+    assert page(run, invoiced).waiting_count == 1
