@@ -3,7 +3,6 @@ and the counts that a refused or repeated import must leave as they were."""
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 from typing import Any
 
@@ -11,16 +10,14 @@ from sqlalchemy import func
 from sqlmodel import select
 
 from governance.audit.models import AuditEvent
-from governance.base import db
 from governance.ledger.bank.models import BankFile, BankLine, BankMatch
 from governance.ledger.bank.parsed import BankLine as ParsedLine
 from governance.ledger.bank.parsed import ParsedStatement
 from governance.ledger.bank.statement_import import ImportResult, import_statement
 from governance.ledger.billing.models import Payment
 from governance.ledger.books.models import JournalEntry
-from governance.members.models import Cooperative
+from tests.payouts_support import COOP_IBAN
 
-COOP_IBAN = "BE68539007547034"
 CLIENT_IBAN = "BE71096123456769"
 
 
@@ -69,13 +66,6 @@ def statement(
     )
 
 
-async def set_iban(session: Any, cooperative_id: int, iban: str = COOP_IBAN) -> None:
-    async with session.begin():
-        cooperative = await session.get(Cooperative, cooperative_id)
-        cooperative.iban, cooperative.bic, cooperative.legal_name = iban, "GKCCBEBB", "Alpha SC"
-        session.add(cooperative)
-
-
 def import_file(run: Any, actor: Any, data: bytes, name: str = "statement.xml") -> ImportResult:
     return run(lambda session: import_statement(session, actor, data, name))  # type: ignore[no-any-return]
 
@@ -98,22 +88,3 @@ def written(run: Any) -> dict[str, int]:
             return counts
 
     return run(action)  # type: ignore[no-any-return]
-
-
-def two_at_once(settings: Any, function: Any, *args: Any) -> list[Any]:
-    """Run `function` twice at the same moment, on two connections of the real database."""
-
-    async def main() -> list[Any]:
-        engine = db.make_engine(settings.database_url)
-        maker = db.make_sessionmaker(engine)
-        try:
-            async with maker() as first, maker() as second:
-                return list(
-                    await asyncio.gather(
-                        function(first, *args), function(second, *args), return_exceptions=True
-                    )
-                )
-        finally:
-            await engine.dispose()
-
-    return asyncio.run(main())

@@ -128,6 +128,25 @@ def run_db(settings: Settings, action: Callable[[Any], Awaitable[T]]) -> T:
     return asyncio.run(main())
 
 
+def two_at_once(settings: Any, function: Any, *args: Any) -> list[Any]:
+    """Run `function` twice at the same moment, on two connections of the real database."""
+
+    async def main() -> list[Any]:
+        engine = db.make_engine(settings.database_url)
+        maker = db.make_sessionmaker(engine)
+        try:
+            async with maker() as first, maker() as second:
+                return list(
+                    await asyncio.gather(
+                        function(first, *args), function(second, *args), return_exceptions=True
+                    )
+                )
+        finally:
+            await engine.dispose()
+
+    return asyncio.run(main())
+
+
 @pytest.fixture
 def run(settings: Settings) -> Callable[[Callable[[Any], Awaitable[Any]]], Any]:
     return lambda action: run_db(settings, action)

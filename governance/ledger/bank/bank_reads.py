@@ -9,13 +9,13 @@ from sqlalchemy import func
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from governance.base import clock
 from governance.base.i18n import date_short
-from governance.ledger.bank.book_reads import book_state, books_bank_cents, live
+from governance.ledger.bank.book_reads import books_bank_cents, invoices_by_communication, live
 from governance.ledger.bank.matching import MatchKind, OpenInvoice, Proposal
 from governance.ledger.bank.models import BankFile, BankLine, BankMatch, BankStatement
 from governance.ledger.books.memos import entry_memo
 from governance.ledger.books.models import JournalEntry
+from governance.ledger.costs.costs import categories_of
 from governance.members.access import Actor, Permission, authorize
 from governance.members.models import Cooperative
 
@@ -135,9 +135,10 @@ async def bank_page(session: AsyncSession, actor: Actor) -> BankPage:
                 )
             ).all()
         )
-        today = clock.today()
-        book = await book_state(session, cooperative, today, today)
-        invoices = {i.id: i for i in book.invoices.values()}
+        invoices = {
+            i.id: i
+            for i in (await invoices_by_communication(session, actor.cooperative_id)).values()
+        }
         labels = await _labels(session, actor.cooperative_id, invoices, lines)
         waiting = [
             WaitingLine(
@@ -182,7 +183,7 @@ async def bank_page(session: AsyncSession, actor: Actor) -> BankPage:
                 (i for i in invoices.values() if i.outstanding_cents > 0),
                 key=lambda i: i.reference,
             ),
-            categories=book.categories,
+            categories=categories_of(cooperative.settings),
             matched=matched,
             recent=[(line, match) for line, match in recent],
         )

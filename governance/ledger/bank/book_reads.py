@@ -4,6 +4,7 @@ import's or a confirmation's transaction, and the books' bank balance."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from typing import Any
 
 from sqlalchemy import func, text
@@ -35,14 +36,19 @@ def live() -> Any:
 
 
 async def book_state(
-    session: AsyncSession, cooperative: Cooperative, first: dt.date, last: dt.date
+    session: AsyncSession,
+    cooperative: Cooperative,
+    first: dt.date,
+    last: dt.date,
+    end_to_end_ids: Iterable[str] = (),
 ) -> BookState:
-    """The books as a statement from `first` to `last` may meet them."""
+    """The books as a statement from `first` to `last` may meet them: the payout lines are
+    read for the transfers `end_to_end_ids` names only (with the rest of their batches), the
+    movements typed by hand near those days only, so an import's reads do not grow with
+    years of history."""
     cooperative_id = cooperative.id or 0
-    linked = select(BankMatch).where(BankMatch.cooperative_id == cooperative_id, live())
-    matches = list((await session.exec(linked)).all())
     return BookState(
-        invoices=await _invoices(session, cooperative_id),
+        invoices=await invoices_by_communication(session, cooperative_id),
         client_names=dict(
             (
                 await session.exec(
@@ -51,13 +57,16 @@ async def book_state(
             ).all()  # type: ignore[arg-type]
         ),
         client_of_iban=await _known_ibans(session, cooperative_id),
-        typed=await _typed(session, cooperative_id, matches, first, last),
-        payouts=await _payouts(session, cooperative_id, matches),
+        typed=await _typed(session, cooperative_id, first, last),
+        payouts=await _payouts(session, cooperative_id, end_to_end_ids),
         categories=categories_of(cooperative.settings),
     )
 
 
-async def _invoices(session: AsyncSession, cooperative_id: int) -> dict[str, OpenInvoice]:
+async def invoices_by_communication(
+    session: AsyncSession, cooperative_id: int
+) -> dict[str, OpenInvoice]:
+    """Every invoice of the cooperative (not cancelled) with what it still waits for."""
     rows = (
         await session.exec(
             select(Invoice, Client.name)
@@ -105,16 +114,16 @@ def _window(first: dt.date, last: dt.date) -> tuple[dt.date, dt.date]:
 
 
 async def _typed(
-    session: AsyncSession,
-    cooperative_id: int,
-    matches: list[BankMatch],
-    first: dt.date,
-    last: dt.date,
+    session: AsyncSession, cooperative_id: int, first: dt.date, last: dt.date
 ) -> list[TypedMoney]:
     """Entries that moved the bank account near these days, that no bank line has shown:
     payments and costs typed by hand, fund spendings (payouts are matched by their ids)."""
-    taken = {m.entry_id for m in matches if m.entry_id is not None}
     start, end = _window(first, last)
+    taken = select(BankMatch.entry_id).where(
+        BankMatch.cooperative_id == cooperative_id,
+        col(BankMatch.entry_id).is_not(None),
+        live(),
+    )
     rows = (
         await session.exec(
             select(col(JournalEntry.id), col(JournalEntry.date), func.sum(LedgerLine.amount))
@@ -126,11 +135,12 @@ async def _typed(
                 col(JournalEntry.date) <= end,
                 JournalEntry.kind != "payout",
                 Account.code == "bank",
+                col(JournalEntry.id).not_in(taken),
             )
             .group_by(col(JournalEntry.id), col(JournalEntry.date))
         )
     ).all()
-    ids = [entry_id for entry_id, _day, _amount in rows if entry_id not in taken]
+    ids = [entry_id for entry_id, _day, _amount in rows]
     clients = dict(
         (
             await session.exec(
@@ -143,22 +153,47 @@ async def _typed(
     return [
         TypedMoney(entry_id or 0, day, int(amount), clients.get(entry_id or 0))
         for entry_id, day, amount in rows
-        if entry_id not in taken and amount
+        if amount
     ]
 
 
+def _payout_line_id(end_to_end_id: str) -> int | None:
+    """`B4-L9-M3` -> 9: the payout line a transfer's id names (payout_sepa.end_to_end_id)."""
+    parts = end_to_end_id.split("-")
+    if len(parts) == 3 and parts[1][:1] == "L" and parts[1][1:].isdigit():
+        return int(parts[1][1:])
+    return None
+
+
 async def _payouts(
-    session: AsyncSession, cooperative_id: int, matches: list[BankMatch]
+    session: AsyncSession, cooperative_id: int, end_to_end_ids: Iterable[str]
 ) -> dict[str, PayoutRef]:
-    paid = {m.payout_line_id for m in matches if m.kind == MatchKind.PAYOUT}
-    returned = {m.payout_line_id for m in matches if m.kind == MatchKind.PAYOUT_RETURN}
+    named = {i for i in (_payout_line_id(e) for e in end_to_end_ids) if i is not None}
+    if not named:
+        return {}
+    batches = (
+        select(PayoutLine.batch_id)
+        .join(PayoutBatch, col(PayoutBatch.id) == PayoutLine.batch_id)
+        .where(PayoutBatch.cooperative_id == cooperative_id, col(PayoutLine.id).in_(named))
+    )
     rows = (
         await session.exec(
             select(PayoutLine, PayoutBatch)
             .join(PayoutBatch, col(PayoutBatch.id) == PayoutLine.batch_id)
-            .where(PayoutBatch.cooperative_id == cooperative_id)
+            .where(col(PayoutBatch.id).in_(batches))
         )
     ).all()
+    matched = (
+        await session.exec(
+            select(BankMatch.payout_line_id, BankMatch.kind).where(
+                BankMatch.cooperative_id == cooperative_id,
+                col(BankMatch.payout_line_id).in_([line.id for line, _batch in rows]),
+                live(),
+            )
+        )
+    ).all()
+    paid = {line_id for line_id, kind in matched if kind == MatchKind.PAYOUT}
+    returned = {line_id for line_id, kind in matched if kind == MatchKind.PAYOUT_RETURN}
     return {
         end_to_end_id(batch.id or 0, line.id or 0, line.member_id): PayoutRef(
             line_id=line.id or 0,

@@ -49,7 +49,7 @@ def _reference(line: BankLine) -> str:
 async def _pay_invoice(
     session: AsyncSession, actor: Actor, line: BankLine, invoice_id: int, book: BookState
 ) -> Target:
-    invoice = next((i for i in book.invoices.values() if i.id == invoice_id), None)
+    invoice = book.by_id.get(invoice_id)
     if invoice is None:
         raise Invalid(_("Choose an invoice of this cooperative that waits for money."))
     paid = await pay_invoices(

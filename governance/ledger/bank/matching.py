@@ -130,10 +130,13 @@ class BookState:
     payouts: dict[str, PayoutRef] = field(default_factory=dict)  # by end-to-end id
     categories: tuple[str, ...] = ()
 
+    def __post_init__(self) -> None:
+        self.by_id = {invoice.id: invoice for invoice in self.invoices.values()}
+
     def settle(self, invoice_id: int, cents: int) -> None:
-        for invoice in self.invoices.values():
-            if invoice.id == invoice_id:
-                invoice.outstanding_cents = max(0, invoice.outstanding_cents - cents)
+        invoice = self.by_id.get(invoice_id)
+        if invoice is not None:
+            invoice.outstanding_cents = max(0, invoice.outstanding_cents - cents)
 
     def take(self, entry_id: int) -> None:
         self.typed = [t for t in self.typed if t.id != entry_id]

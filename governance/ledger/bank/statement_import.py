@@ -183,6 +183,7 @@ async def import_statement(
             cooperative,
             min(s.from_day for s in statements),
             max(s.to_day for s in statements),
+            {line.end_to_end_id for s in statements for line in s.lines if line.end_to_end_id},
         )
         for statement, keys, existing in keyed:
             if len(existing) == len(keys):

@@ -13,8 +13,9 @@ from governance.base.settings import Settings
 from governance.cli import main
 from governance.ledger.bank.sample_files import camt053, coda
 from governance.ledger.billing.invoices import issue_invoice
-from tests.bank_support import bank_line, set_iban, statement, written
+from tests.bank_support import bank_line, statement, written
 from tests.billing_support import _client_with_work
+from tests.payouts_support import set_cooperative_bank
 
 
 @pytest.fixture
@@ -28,7 +29,7 @@ def env(settings: Settings, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> 
 def test_the_command_imports_prints_and_refuses(
     env: Settings, run: Any, world: Any, tmp_path: Path, capsys: Any
 ) -> None:
-    run(lambda s: set_iban(s, world.alpha))
+    run(lambda s: set_cooperative_bank(s, world.alpha))
     client_id, _work = _client_with_work(run, world)
     month = clock.today().strftime("%Y-%m")
     invoice = run(lambda s: issue_invoice(s, world.actor("carla"), client_id, month, clock.today()))

@@ -15,8 +15,9 @@ from governance.ledger.bank.sample_files import camt053
 from governance.ledger.books.bank_check import BLOCKS_CLOSE
 from governance.ledger.closing import closing, periods
 from governance.members.models import Cooperative
-from tests.bank_support import bank_line, import_file, set_iban, statement
+from tests.bank_support import bank_line, import_file, statement
 from tests.closing_support import MONTH, TODAY, build_october, everyone_read
+from tests.payouts_support import set_cooperative_bank
 
 
 async def _setting(session: Any, cooperative_id: int, blocks: bool) -> None:
@@ -36,7 +37,7 @@ def test_an_unreconciled_bank_warns_and_blocks_the_close_when_the_cooperative_sa
     run: Any, world: Any
 ) -> None:
     async def october(session: Any) -> None:
-        await set_iban(session, world.alpha)
+        await set_cooperative_bank(session, world.alpha)
         await build_october(session, world)
         await closing.start_review(session, world.actor("carla"), MONTH, today=TODAY)
         await everyone_read(session, world.alpha, MONTH)

@@ -23,23 +23,16 @@ from governance.ledger.payouts import payouts
 from governance.ledger.payouts.models import PayoutBatch
 from governance.ledger.payouts.payout_sepa import end_to_end_id
 from governance.members import bank
-from tests.bank_support import (
-    CLIENT_IBAN,
-    bank_line,
-    import_file,
-    set_iban,
-    statement,
-    two_at_once,
-    written,
-)
+from tests.bank_support import CLIENT_IBAN, bank_line, import_file, statement, written
 from tests.billing_support import _client_with_work
-from tests.integration.ledger.payouts.test_payouts import owe
+from tests.conftest import two_at_once
+from tests.payouts_support import owe, set_cooperative_bank
 
 
 @pytest.fixture
 def invoiced(run: Any, world: Any) -> Any:
     """Alpha has an IBAN and one invoice of this month's work, unpaid."""
-    run(lambda s: set_iban(s, world.alpha))
+    run(lambda s: set_cooperative_bank(s, world.alpha))
     client_id, _work = _client_with_work(run, world)
     month = clock.today().strftime("%Y-%m")
     invoice = run(lambda s: issue_invoice(s, world.actor("carla"), client_id, month, clock.today()))
@@ -220,7 +213,7 @@ def test_the_bank_showing_a_batch_confirms_it_and_a_returned_transfer_is_owed_ag
     run: Any, world: Any
 ) -> None:
     async def build(session: Any) -> None:
-        await set_iban(session, world.alpha)
+        await set_cooperative_bank(session, world.alpha)
         await bank.set_bank_details(
             session, world.ids["omar"], CLIENT_IBAN, "GKCCBEBB", "Omar Cooperator"
         )

@@ -9,7 +9,8 @@ from typing import Any
 from governance.base import clock
 from governance.ledger.bank.sample_files import camt053, coda
 from governance.ledger.bank.statement_files import MAX_FILE_BYTES
-from tests.bank_support import CLIENT_IBAN, bank_line, set_iban, statement, written
+from tests.bank_support import CLIENT_IBAN, bank_line, statement, written
+from tests.payouts_support import set_cooperative_bank
 
 BANK = "/c/alpha/bank/"
 
@@ -37,7 +38,7 @@ def _file(day: dt.date) -> bytes:
 def test_a_coordinator_imports_confirms_and_sees_the_difference_explained(
     run: Any, world: Any, make_visitor: Any
 ) -> None:
-    run(lambda s: set_iban(s, world.alpha))
+    run(lambda s: set_cooperative_bank(s, world.alpha))
     carla = make_visitor()
     carla.login("carla")
     done = _upload(carla, _file(clock.today()))
@@ -63,7 +64,7 @@ def test_a_coordinator_imports_confirms_and_sees_the_difference_explained(
 def test_bad_files_are_refused_with_a_message_and_change_nothing(
     run: Any, world: Any, make_visitor: Any
 ) -> None:
-    run(lambda s: set_iban(s, world.alpha))
+    run(lambda s: set_cooperative_bank(s, world.alpha))
     carla = make_visitor()
     carla.login("carla")
     before = written(run)
@@ -88,7 +89,7 @@ def test_bad_files_are_refused_with_a_message_and_change_nothing(
 
 
 def test_others_may_not_see_or_touch_the_bank(run: Any, world: Any, make_visitor: Any) -> None:
-    run(lambda s: set_iban(s, world.alpha))
+    run(lambda s: set_cooperative_bank(s, world.alpha))
     carla = make_visitor()
     carla.login("carla")
     _upload(carla, _file(clock.today()))

@@ -43,8 +43,9 @@ from governance.ledger.costs import costs
 from governance.ledger.reversals import reversals
 from governance.ledger.work import prestations
 from governance.ledger.work.models import Prestation
-from tests.bank_support import bank_line, set_iban, statement
+from tests.bank_support import bank_line, statement
 from tests.conftest import empty_postgres
+from tests.payouts_support import set_cooperative_bank
 from tests.world import build_world
 
 TODAY = dt.date(2026, 11, 27)
@@ -92,7 +93,7 @@ class LedgerMachine(RuleBasedStateMachine):
             return ids
 
         self.clients = self.run(clients)
-        self.run(lambda s: set_iban(s, self.world.alpha))
+        self.run(lambda s: set_cooperative_bank(s, self.world.alpha))
         self.bank_closing, self.statements, self.files = 0, 0, []
 
     def attempt(self, action: Any) -> Any:

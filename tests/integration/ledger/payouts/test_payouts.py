@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 import json
 import os
@@ -16,7 +15,7 @@ from sqlmodel import col, func, select
 
 from governance.audit.models import AuditEvent
 from governance.auth.models import Person
-from governance.base import clock, db, i18n
+from governance.base import clock, i18n
 from governance.base.errors import Conflict, Invalid, NotFound, PermissionDenied
 from governance.ledger.books.journal import Posting
 from governance.ledger.books.models import Account, JournalEntry, LedgerLine
@@ -24,9 +23,9 @@ from governance.ledger.books.posting import balance_of, post
 from governance.ledger.payouts import payout_sepa, payouts
 from governance.ledger.payouts.models import PayoutBatch
 from governance.members import bank
-from governance.members.models import Cooperative
+from tests.conftest import two_at_once
+from tests.payouts_support import COOP_IBAN, owe, set_cooperative_bank
 
-COOP_IBAN = "BE68539007547034"
 OMAR_IBAN = "BE71096123456769"
 WEN_IBAN = "FR1420041010050500013M02606"
 NS = {"p": "urn:iso:std:iso:20022:tech:xsd:pain.001.001.03"}
@@ -34,31 +33,6 @@ NS = {"p": "urn:iso:std:iso:20022:tech:xsd:pain.001.001.03"}
 
 def later(days: int = 2) -> dt.date:
     return clock.today() + dt.timedelta(days=days)
-
-
-async def owe(session: Any, cooperative_id: int, owed: dict[int, int]) -> None:
-    """Credit each member's payable (what the month close does); a negative amount is money
-    the member owes the cooperative (a debit)."""
-    async with session.begin():
-        await post(
-            session,
-            cooperative_id=cooperative_id,
-            day=clock.today(),
-            kind="close",
-            memo="shares",
-            author_id=None,
-            postings=[
-                Posting("revenue", sum(owed.values())),
-                *(Posting(f"payable:{member}", -amount) for member, amount in owed.items()),
-            ],
-        )
-
-
-async def set_cooperative_bank(session: Any, cooperative_id: int, iban: str = COOP_IBAN) -> None:
-    async with session.begin():
-        cooperative = await session.get(Cooperative, cooperative_id)
-        cooperative.iban, cooperative.bic, cooperative.legal_name = iban, "GKCCBEBB", "Alpha SC"
-        session.add(cooperative)
 
 
 @pytest.fixture
@@ -344,28 +318,9 @@ def test_a_line_shows_a_changed_iban(run: Any, owed: Any) -> None:
     assert view.created_by == "Carla Coordinator"
 
 
-def _two_at_once(settings: Any, function: Any, *args: Any) -> list[Any]:
-    """Run `function` twice at the same moment, on two connections of the real database."""
-
-    async def main() -> list[Any]:
-        engine = db.make_engine(settings.database_url)
-        maker = db.make_sessionmaker(engine)
-        try:
-            async with maker() as first, maker() as second:
-                return list(
-                    await asyncio.gather(
-                        function(first, *args), function(second, *args), return_exceptions=True
-                    )
-                )
-        finally:
-            await engine.dispose()
-
-    return asyncio.run(main())
-
-
 def test_two_confirms_at_once_post_one_entry(run: Any, owed: Any, settings: Any) -> None:
     prepared = prepare(run, owed)
-    results = _two_at_once(settings, payouts.confirm_sent, owed.actor("carla"), prepared.batch.id)
+    results = two_at_once(settings, payouts.confirm_sent, owed.actor("carla"), prepared.batch.id)
     assert sorted(type(r).__name__ for r in results) == ["Conflict", "PayoutBatch"], results
     assert len(payout_entries(run, owed)) == 1
     assert owed_to(run, owed, "omar") == 0
@@ -373,7 +328,7 @@ def test_two_confirms_at_once_post_one_entry(run: Any, owed: Any, settings: Any)
 
 
 def test_two_prepares_at_once_make_one_batch(run: Any, owed: Any, settings: Any) -> None:
-    results = _two_at_once(settings, payouts.prepare_batch, owed.actor("carla"), later())
+    results = two_at_once(settings, payouts.prepare_batch, owed.actor("carla"), later())
     assert sorted(type(r).__name__ for r in results) == ["Conflict", "PreparedBatch"], results
 
     async def count(session: Any) -> int:
